@@ -1,0 +1,356 @@
+"""The ``artproof`` command. Each command parses, calls one service function, renders.
+
+There is exactly one error handler (:func:`main`): any :class:`ArtproofError`
+becomes a one-line message on stderr (and, with ``--json``, an error object on
+stdout) and its own exit code.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from artproof import __version__
+from artproof.cli.render import err, out, print_json, replay_table, work_json, work_panel, works_table
+from artproof.core.canonical import canonical_json
+from artproof.errors import ArtproofError, ConfigError, InvalidInput
+from artproof.ops import all_operations
+from artproof.services import Services, build_services
+from artproof.settings import Settings
+from artproof.store.blobs import BlobStore
+from artproof.studio import parse_size
+
+app = typer.Typer(
+    name="artproof", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    help="artproof: create AI art with recorded, signed, replayable provenance.",
+)
+identity_app = typer.Typer(no_args_is_help=True, help="Your identity and the public keys of others.")
+work_app = typer.Typer(no_args_is_help=True, help="List, show and export works.")
+app.add_typer(identity_app, name="identity")
+app.add_typer(work_app, name="work")
+
+JSON = typer.Option(False, "--json", help="print exactly one JSON document on stdout")
+
+
+def services() -> Services:
+    return build_services(Settings.from_env())
+
+
+def passphrase(*, confirm: bool = False) -> str:
+    """ARTPROOF_PASSPHRASE, or a prompt on the terminal; never a silent default."""
+    value = os.environ.get("ARTPROOF_PASSPHRASE")
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        raise ConfigError("a passphrase is needed and there is no terminal to ask on", hint="set ARTPROOF_PASSPHRASE")
+    value = getpass.getpass("Passphrase: ", stream=sys.stderr)
+    if confirm and getpass.getpass("Repeat passphrase: ", stream=sys.stderr) != value:
+        raise InvalidInput("the two passphrases differ", hint="run the command again")
+    return value
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Any]:
+    """A progress bar on stderr; yields a callback taking the fraction done."""
+    with Progress(TextColumn(label), BarColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task(label, total=1.0)
+        yield lambda fraction: bar.update(task, completed=fraction)
+
+
+def _show(manifest: Any, as_json: bool) -> None:
+    if as_json:
+        print_json(work_json(manifest))
+    else:
+        work_panel(manifest)
+
+
+# identity ---------------------------------------------------------------
+
+
+@app.command()
+def init(name: str = typer.Option(..., "--name", help="your name or studio's name"), as_json: bool = JSON) -> None:
+    """Create your identity: an Ed25519 key pair, the private key encrypted with your passphrase."""
+    svc = services()
+    record = svc.identities.init(name, passphrase(confirm=True))
+    if as_json:
+        print_json({"key_id": record.key_id, "name": record.name, "public_key": record.public_key, "home": str(svc.settings.home)})
+    else:
+        out.print(f"identity [bold]{record.name}[/bold] created: key {record.key_id} in {svc.settings.home}")
+
+
+@identity_app.command("show")
+def identity_show(as_json: bool = JSON) -> None:
+    """Show your identity (name, key id, public key)."""
+    public = services().identities.public()
+    if as_json:
+        print_json(public.model_dump())
+    else:
+        out.print(f"{public.name}\nkey id      {public.key_id}\npublic key  {public.public_key} (Ed25519)")
+
+
+@identity_app.command("export-public")
+def identity_export_public(output: Path = typer.Option(..., "-o", "--output", help="file to write")) -> None:
+    """Write your public key to a file others can import (transfers, trust)."""
+    public = services().identities.public()
+    output.write_bytes(canonical_json(public.model_dump()) + b"\n")
+    err.print(f"public key of {public.name} ({public.key_id}) written to {output}")
+
+
+@identity_app.command("add")
+def identity_add(name: str, key_file: Path, as_json: bool = JSON) -> None:
+    """Import someone's public key file under NAME."""
+    record = services().identities.add(name, key_file)
+    if as_json:
+        print_json({"key_id": record.key_id, "name": record.name})
+    else:
+        out.print(f"added {record.name} (key {record.key_id})")
+
+
+@identity_app.command("list")
+def identity_list(as_json: bool = JSON) -> None:
+    """List known identities: yours and those you added."""
+    records = services().identities.list()
+    if as_json:
+        print_json([{"key_id": r.key_id, "name": r.name, "self": r.is_self} for r in records])
+        return
+    for r in records:
+        out.print(f"{r.key_id}  {r.name}{'  (you)' if r.is_self else ''}")
+
+
+# creating and editing ----------------------------------------------------
+
+
+@app.command()
+def create(
+    prompt: str = typer.Option(..., "--prompt", help="what to make; conditions palette, latent and structure"),
+    engine: str = typer.Option("cppn", "--engine", help="generator: cppn"),
+    seed: int = typer.Option(..., "--seed", help="0 to 2^63-1; the same prompt and seed give the same image"),
+    size: str = typer.Option("1024x1024", "--size", help="WIDTHxHEIGHT, 64 to 8192 pixels a side"),
+    title: str | None = typer.Option(None, "--title", help="defaults to a name from the prompt"),
+    as_json: bool = JSON,
+) -> None:
+    """Generate a new work; the generation is its first recorded step."""
+    svc = services()
+    secret = passphrase()
+    with progress_bar(f"generating {size}") as tick:
+        manifest = svc.studio.create(engine=engine, prompt=prompt, seed=seed, size=size, title=title,
+                                     passphrase=secret, progress=tick)
+    _show(manifest, as_json)
+
+
+@app.command()
+def vary(
+    work: str,
+    count: int = typer.Option(8, "--count", help="number of candidates, 1 to 64"),
+    seed: int = typer.Option(..., "--seed"),
+    strength: float | None = typer.Option(None, "--strength", help="0 to 1 (default 0.6)"),
+    sheet: Path | None = typer.Option(None, "-o", "--sheet", help="also write the contact sheet here"),
+    as_json: bool = JSON,
+) -> None:
+    """Make COUNT candidates (c1..cN) from the work's current image; choose with 'select'."""
+    svc = services()
+    secret = passphrase()
+    with progress_bar(f"{count} variations") as tick:
+        manifest = svc.studio.vary(work, count=count, seed=seed, strength=strength, passphrase=secret, progress=tick)
+    step = manifest.steps[-1]
+    if sheet is not None:
+        svc.studio.load_image(step.output).save(sheet)
+    if as_json:
+        print_json({**work_json(manifest), "contact_sheet": step.output,
+                    "candidates": {f"c{i}": a for i, a in enumerate(step.extra_outputs, start=1)}})
+        return
+    out.print(f"{len(step.extra_outputs)} candidates c1..c{len(step.extra_outputs)} for {manifest.work_id}; "
+              f"choose one with: artproof select {manifest.work_id} c1")
+    if sheet is not None:
+        out.print(f"contact sheet written to {sheet}")
+
+
+@app.command()
+def select(work: str, choice: str, as_json: bool = JSON) -> None:
+    """Record your choice of candidate CHOICE (c1..cN) as the work's current image."""
+    svc = services()
+    manifest = svc.studio.select(work, choice, passphrase=passphrase())
+    _show(manifest, as_json)
+
+
+@app.command()
+def edit(
+    work: str,
+    operation: str = typer.Argument(..., help="crop or resize"),
+    box: str | None = typer.Option(None, "--box", help="crop: left,top,right,bottom in pixels"),
+    size: str | None = typer.Option(None, "--size", help="resize: WIDTHxHEIGHT"),
+    resample: str = typer.Option("lanczos", "--resample", help="resize: lanczos, bicubic, bilinear, nearest"),
+    as_json: bool = JSON,
+) -> None:
+    """Apply an edit to the work's current image, recorded as a step."""
+    params: dict[str, Any]
+    if operation == "crop":
+        if box is None:
+            raise InvalidInput("crop needs --box left,top,right,bottom", hint="for example --box 0,0,900,900")
+        try:
+            params = {"box": [int(v) for v in box.split(",")]}
+        except ValueError:
+            raise InvalidInput("--box must be four integers", value=box, hint="for example --box 0,0,900,900") from None
+        if len(params["box"]) != 4:
+            raise InvalidInput("--box must be four integers", value=box, hint="for example --box 0,0,900,900")
+    elif operation == "resize":
+        if size is None:
+            raise InvalidInput("resize needs --size WIDTHxHEIGHT", hint="for example --size 2048x2048")
+        width, height = parse_size(size)
+        params = {"width": width, "height": height, "resample": resample}
+    else:
+        raise InvalidInput("unknown edit", value=operation, hint="use crop or resize")
+    svc = services()
+    manifest = svc.studio.edit(work, f"edit.{operation}", params, passphrase=passphrase())
+    _show(manifest, as_json)
+
+
+# reading ------------------------------------------------------------------
+
+
+@work_app.command("list")
+def work_list(as_json: bool = JSON) -> None:
+    """List your works."""
+    works = services().studio.list()
+    if as_json:
+        print_json([{"work_id": w.work_id, "title": w.title, "revision": w.revision, "master": w.master,
+                     "created_at": w.created_at, "updated_at": w.updated_at} for w in works])
+    else:
+        works_table(works)
+
+
+@work_app.command("show")
+def work_show(work: str, as_json: bool = JSON) -> None:
+    """Show a work: its classification and its process graph (signature checked)."""
+    _show(services().studio.manifest(work), as_json)
+
+
+@work_app.command("export")
+def work_export(
+    work: str,
+    output: Path = typer.Option(..., "-o", "--output", help="PNG file to write"),
+    candidate: str | None = typer.Option(None, "--candidate", help="export candidate cN instead of the master"),
+) -> None:
+    """Write the work's current image (or a candidate) to a file."""
+    studio = services().studio
+    manifest = studio.manifest(work)
+    asset = manifest.master
+    if candidate is not None:
+        offer = studio.candidates(manifest)
+        from artproof.ops.human import candidate_index
+
+        if offer is None:
+            raise InvalidInput("this work has no candidates", value=work)
+        asset = offer.assets[candidate_index(candidate, len(offer.assets))]
+    studio.load_image(asset).save(output)
+    err.print(f"{asset} written to {output}")
+
+
+@app.command()
+def replay(work: str, as_json: bool = JSON) -> None:
+    """Re-run every recorded step and compare its output with the record."""
+    studio = services().studio
+    with progress_bar("replaying") as tick:
+        manifest = studio.manifest(work)
+        total = len(manifest.steps)
+        _, results = studio.replay(work, on_step=lambda r: tick(r.index / total))
+    ok = all(r.ok for r in results)
+    if as_json:
+        print_json({"work_id": manifest.work_id, "ok": ok, "steps": [
+            {"index": r.index, "op": r.op, "version": r.version, "status": r.status, "detail": r.detail}
+            for r in results]})
+    else:
+        replay_table(results)
+        out.print("[green]every step matches its record[/green]" if ok else "[red]replay found differences[/red]")
+    if not ok:
+        raise typer.Exit(4)
+
+
+@app.command()
+def ops(as_json: bool = JSON) -> None:
+    """List the operations this artproof knows, with versions and parameters."""
+    listing = [
+        {"op": cls.name, "version": cls.version, "agency": cls.agency, "reexecutable": cls.reexecutable,
+         "summary": cls.summary, "params": cls.Params.model_json_schema().get("properties", {})}
+        for cls in all_operations()
+    ]
+    if as_json:
+        print_json(listing)
+        return
+    for entry in listing:
+        out.print(f"[bold]{entry['op']}[/bold] {entry['version']}  ({entry['agency']})  {entry['summary']}")
+        for pname, schema in entry["params"].items():
+            out.print(f"    {pname}: {schema.get('description', schema.get('type', ''))}")
+
+
+@app.command()
+def demo(
+    output: Path = typer.Option(Path("demo"), "-o", "--out", help="folder for the demo's images"),
+) -> None:
+    """Run the tour in a fresh temporary home: identity, generation, variations, choice, crop, replay."""
+    home = Path(tempfile.mkdtemp(prefix="artproof-demo-"))
+    os.environ["ARTPROOF_HOME"] = str(home)
+    os.environ["ARTPROOF_PASSPHRASE"] = "demo passphrase"
+    svc = services()
+    err.print(f"[dim]demo data in {home} (your own ~/.artproof is untouched)[/dim]")
+    me = svc.identities.init("Demo Studio", "demo passphrase")
+    out.print(f"1. identity [bold]{me.name}[/bold], key {me.key_id}")
+    with progress_bar("generating 1024x1024") as tick:
+        manifest = svc.studio.create(engine="cppn", prompt="tidal dusk, copper and ink", seed=42, size="1024x1024",
+                                     title=None, passphrase="demo passphrase", progress=tick)
+    work_id = manifest.work_id
+    out.print(f"2. created '{manifest.title}' ({work_id}) from prompt 'tidal dusk, copper and ink', seed 42")
+    with progress_bar("8 variations") as tick:
+        manifest = svc.studio.vary(work_id, count=8, seed=7, strength=None, passphrase="demo passphrase", progress=tick)
+    output.mkdir(parents=True, exist_ok=True)
+    svc.studio.load_image(manifest.steps[-1].output).save(output / "candidates.png")
+    out.print(f"3. 8 candidates c1..c8 (contact sheet: {output / 'candidates.png'})")
+    svc.studio.select(work_id, "c3", passphrase="demo passphrase")
+    out.print("4. chose c3 (recorded as a human decision)")
+    manifest = svc.studio.edit(work_id, "edit.crop", {"box": [62, 62, 962, 962]}, passphrase="demo passphrase")
+    svc.studio.load_image(manifest.master).save(output / "master.png")
+    out.print(f"5. cropped to 900x900 (master: {output / 'master.png'})\n")
+    work_panel(manifest)
+    _, results = svc.studio.replay(work_id)
+    replay_table(results)
+    out.print(f"\nTry it yourself: export ARTPROOF_HOME={home} ARTPROOF_PASSPHRASE='demo passphrase'; "
+              f"artproof work show {work_id}")
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"artproof {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True)) -> None:
+    """artproof: create AI art with recorded, signed, replayable provenance."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; the one place errors become messages and exit codes."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        app(args=args, prog_name="artproof", standalone_mode=True)
+    except ArtproofError as exc:
+        if "--json" in args:
+            print_json(exc.to_json())
+        err.print(f"[red]error:[/red] {exc.diagnostics()}", markup=True, highlight=False, soft_wrap=True)
+        return exc.exit_code
+    except SystemExit as exc:  # typer's own exits: --help, usage errors (2), typer.Exit(n)
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

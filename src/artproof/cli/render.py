@@ -1,0 +1,99 @@
+"""Rendering for people (Rich tables) and for scripts (one JSON document)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from artproof.provenance.model import WorkManifest
+from artproof.provenance.replay import StepReplay
+from artproof.store.repository import WorkRecord
+
+__all__ = ["err", "out", "print_json", "replay_table", "work_json", "work_panel", "works_table"]
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def print_json(document: Any) -> None:
+    """Exactly one JSON document on stdout."""
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def work_json(manifest: WorkManifest, *, signature_valid: bool = True) -> dict[str, Any]:
+    payload = manifest.payload()
+    master = manifest.assets[manifest.master]
+    return {
+        "work_id": manifest.work_id,
+        "title": manifest.title,
+        "artist": manifest.artist,
+        "created_at": manifest.created_at,
+        "revision": manifest.revision,
+        "master": manifest.master,
+        "master_pixels": master.pixels,
+        "width": master.width,
+        "height": master.height,
+        "classification": payload["classification"],
+        "steps": payload["steps"],
+        "assets": payload["assets"],
+        "signature_valid": signature_valid,
+    }
+
+
+def _params_text(params: dict[str, Any]) -> str:
+    parts = []
+    for key, value in params.items():
+        text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+        parts.append(f"{key}={text if len(text) <= 40 else text[:37] + '...'}")
+    return ", ".join(parts)
+
+
+def work_panel(manifest: WorkManifest) -> None:
+    master = manifest.assets[manifest.master]
+    c = manifest.classification
+    out.print(f"[bold]{manifest.title}[/bold]  work [cyan]{manifest.work_id}[/cyan]  revision {manifest.revision}")
+    out.print(f"by {manifest.artist['name']} (key {manifest.artist['key_id']}), created {manifest.created_at}")
+    out.print(f"master {manifest.master}  {master.width}x{master.height}")
+    out.print(
+        f"[bold]classification[/bold] {c.digital_source_type or 'unknown'} ({c.category}); "
+        f"physical hybrid: {'yes' if c.physical_hybrid else 'no'}; human decisions: {c.human_decisions}; "
+        f"pixels by hand: {round(c.human_pixel_share * 100)}%"
+    )
+    out.print(f"  {c.explanation}")
+    table = Table(title="process graph (oldest first)", title_justify="left")
+    for column in ("#", "operation", "agency", "parameters", "inputs", "output"):
+        table.add_column(column, overflow="fold")
+    for i, step in enumerate(manifest.steps, start=1):
+        extra = f" +{len(step.extra_outputs)} candidates" if step.extra_outputs else ""
+        table.add_row(
+            str(i), f"{step.op} {step.version}", step.agency, _params_text(step.params),
+            str(len(step.inputs)), step.output[7:19] + extra,
+        )
+    out.print(table)
+
+
+def works_table(works: list[WorkRecord]) -> None:
+    table = Table(title=f"{len(works)} work(s)", title_justify="left")
+    for column in ("work", "title", "revision", "updated", "master"):
+        table.add_column(column)
+    for w in works:
+        table.add_row(w.work_id, w.title, str(w.revision), w.updated_at, w.master[:19] + "...")
+    out.print(table)
+
+
+_STATUS_STYLE = {"match": "green", "perceptual_match": "yellow", "recorded": "blue", "mismatch": "red", "error": "red"}
+
+
+def replay_table(results: list[StepReplay]) -> None:
+    table = Table(title="replay", title_justify="left")
+    for column in ("#", "operation", "result", "detail"):
+        table.add_column(column, overflow="fold")
+    for r in results:
+        style = _STATUS_STYLE[r.status]
+        table.add_row(str(r.index), f"{r.op} {r.version}", f"[{style}]{r.status}[/{style}]", r.detail)
+    out.print(table)

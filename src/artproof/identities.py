@@ -1,0 +1,92 @@
+"""Identities: our own key pair (created at ``init``) and the public keys of others."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pydantic import ValidationError
+
+from artproof.core.canonical import parse_json
+from artproof.core.keys import (
+    PublicIdentity,
+    b64decode,
+    decrypt_private_key,
+    encrypt_private_key,
+    generate_private_key,
+    key_id_of,
+    public_key_bytes,
+)
+from artproof.errors import ConfigError, InvalidInput, NotFound
+from artproof.store.repository import IdentityRecord, IdentityRepository
+
+__all__ = ["IdentityService"]
+
+
+class IdentityService:
+    def __init__(self, repo: IdentityRepository, clock: Callable[[], datetime]) -> None:
+        self.repo = repo
+        self.clock = clock
+
+    def init(self, name: str, passphrase: str) -> IdentityRecord:
+        """Create this installation's key pair, sealed under ``passphrase``."""
+        name = name.strip()
+        if not name:
+            raise InvalidInput("the identity needs a name", hint='use --name "Your Studio"')
+        existing = self.repo.self_identity()
+        if existing is not None:
+            raise ConfigError(
+                "an identity already exists here", value=f"{existing.name} ({existing.key_id})",
+                hint="use another ARTPROOF_HOME for a second identity",
+            )
+        key = generate_private_key()
+        raw = public_key_bytes(key.public_key())
+        record = IdentityRecord(
+            key_id=key_id_of(raw), name=name, public_key=PublicIdentity.of(name, raw).public_key, is_self=True,
+            created_at=self.clock().isoformat(), secret=encrypt_private_key(key, passphrase),
+        )
+        self.repo.add_identity(record)
+        return record
+
+    def me(self) -> IdentityRecord:
+        record = self.repo.self_identity()
+        if record is None:
+            raise ConfigError("no identity here yet", hint='run: artproof init --name "Your Studio"')
+        return record
+
+    def unlock(self, passphrase: str | None) -> tuple[IdentityRecord, Ed25519PrivateKey]:
+        """Our record and private key; a wrong passphrase raises ``WrongPassphrase``."""
+        record = self.me()
+        if passphrase is None:
+            raise ConfigError("a passphrase is needed to sign", hint="set ARTPROOF_PASSPHRASE or run interactively")
+        assert record.secret is not None
+        return record, decrypt_private_key(record.secret, passphrase)
+
+    def public(self, record: IdentityRecord | None = None) -> PublicIdentity:
+        record = record or self.me()
+        return PublicIdentity.of(record.name, b64decode(record.public_key))
+
+    def add(self, name: str, key_file: Path) -> IdentityRecord:
+        """Import someone else's exported public key under ``name``."""
+        try:
+            data = key_file.read_bytes()
+        except OSError as exc:
+            raise NotFound("cannot read the public key file", value=str(key_file), hint="check the path") from exc
+        try:
+            public = PublicIdentity.model_validate(parse_json(data, what="public key file"))
+        except ValidationError as exc:
+            raise InvalidInput(
+                "not an artproof public key file", value=str(key_file),
+                hint="ask for the file made by 'artproof identity export-public'",
+            ) from exc
+        record = IdentityRecord(
+            key_id=public.key_id, name=name.strip() or public.name, public_key=public.public_key, is_self=False,
+            created_at=self.clock().isoformat(),
+        )
+        self.repo.add_identity(record)
+        return record
+
+    def list(self) -> list[IdentityRecord]:
+        return self.repo.list_identities()

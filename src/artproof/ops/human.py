@@ -1,0 +1,51 @@
+"""human.select: a person chooses one of the candidates they were shown.
+
+The choice is the evidence of authorship, so it is a step of its own: its
+inputs are every candidate that was on offer, its parameter the one chosen,
+its output that candidate. A choice cannot be re-executed (replay cannot ask
+the person again), so replay checks that the output is the chosen input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PIL import Image
+from pydantic import BaseModel, ConfigDict, Field
+
+from artproof.errors import InvalidInput
+from artproof.ops.registry import OpContext, Operation, OpOutput, Origin, operation
+
+__all__ = ["Select", "SelectParams", "candidate_index"]
+
+
+def candidate_index(choice: str, count: int) -> int:
+    """``"c3"`` -> 2, checked against the number of candidates on offer."""
+    number = int(choice[1:])
+    if not 1 <= number <= count:
+        raise InvalidInput(
+            "no such candidate", value=choice, hint=f"choose one of c1..c{count}"
+        )
+    return number - 1
+
+
+class SelectParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    choice: str = Field(pattern=r"^c[1-9][0-9]*$", description="the candidate chosen, c1..cN")
+
+
+@operation("human.select", version="1.0.0", agency="human")
+class Select(Operation):
+    """Choose one candidate among several."""
+
+    Params = SelectParams
+    inputs = (1, 64)
+    reexecutable = False
+    summary = "a person's choice among candidates"
+
+    def run(self, params: SelectParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:  # type: ignore[override]
+        return OpOutput(inputs[candidate_index(params.choice, len(inputs))].copy())
+
+    def origin(self, params: SelectParams, input_origins: Sequence[Origin]) -> Origin:  # type: ignore[override]
+        return dict(input_origins[candidate_index(params.choice, len(input_origins))])

@@ -1,0 +1,174 @@
+"""The operation registry.
+
+An operation is a class with typed, constrained parameters (a pydantic model),
+a semantic version, a declared kind of agency, and a deterministic ``run``.
+``@operation("edit.crop", version="1.0.0", agency="human")`` registers it under
+its name and version; :func:`get_operation` turns a recorded step back into
+exactly that class, or fails loudly when this program lacks it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal, TypeVar, get_args
+
+from PIL import Image
+from pydantic import BaseModel, ValidationError
+
+from artproof.errors import InvalidInput, UnknownOperation
+
+__all__ = [
+    "AGENCIES",
+    "Agency",
+    "OpContext",
+    "OpOutput",
+    "Operation",
+    "Origin",
+    "all_operations",
+    "get_operation",
+    "latest_operation",
+    "operation",
+]
+
+Agency = Literal["trained", "algorithmic", "human", "physical", "capture", "import"]
+AGENCIES: tuple[str, ...] = get_args(Agency)
+
+# Share of the output's pixels by where they came from. Keys are agencies, plus
+# "unknown" for pixels of unknown provenance; values sum to 1.
+Origin = dict[str, float]
+
+_SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
+
+
+@dataclass(slots=True)
+class OpContext:
+    """What an operation may see of the world: a progress callback, nothing else.
+
+    Inputs arrive decoded, outputs leave as images; files, the database and the
+    clock stay outside, so a unit test hands an operation a bare context.
+    """
+
+    progress: Callable[[float], None] = field(default=lambda fraction: None)
+
+
+@dataclass(slots=True)
+class OpOutput:
+    """The primary output image and, for multi-output operations, the others.
+
+    ``extra`` holds e.g. the candidates of a variation step, whose primary
+    output is the contact sheet the person chose from.
+    """
+
+    image: Image.Image
+    extra: list[Image.Image] = field(default_factory=list)
+
+
+class Operation:
+    """Base class of every operation. Subclasses set ``Params`` and implement ``run``."""
+
+    name: ClassVar[str]
+    version: ClassVar[str]
+    agency: ClassVar[Agency]
+    Params: ClassVar[type[BaseModel]]
+    # How many input images the operation takes.
+    inputs: ClassVar[tuple[int, int]] = (1, 1)
+    # Whether replay can run it again. Human decisions that are only parameters
+    # (a crop box) are re-executable; the choice among candidates, imports,
+    # physical work and captures are recorded, not re-executable.
+    reexecutable: ClassVar[bool] = True
+    # Whether the primary output becomes the work's current image (variation
+    # steps leave it alone until a person selects a candidate).
+    sets_master: ClassVar[bool] = True
+    summary: ClassVar[str] = ""
+
+    def parse_params(self, raw: dict[str, Any]) -> BaseModel:
+        """Validate raw parameters; errors name the parameter and the bad value."""
+        try:
+            return self.Params.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "params"
+            raise InvalidInput(
+                f"invalid parameter {where!r} for {self.name}: {first['msg']}",
+                value=first.get("input"),
+                hint=f"see 'artproof ops' for the parameters of {self.name} {self.version}",
+            ) from None
+
+    def resolve(self, params: BaseModel) -> BaseModel:
+        """Fill parameters derived from others (recorded explicitly for replay)."""
+        return params
+
+    def run(self, params: Any, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
+        raise NotImplementedError
+
+    def origin(self, params: Any, input_origins: Sequence[Origin]) -> Origin:
+        """Where the output's pixels come from. Generators: all from their own agency.
+
+        Geometric and colour operations override this to pass their input's
+        origin through: cropping an AI image does not make it human pixels.
+        """
+        return {self.agency: 1.0}
+
+
+_REGISTRY: dict[tuple[str, str], type[Operation]] = {}
+
+
+def _load_builtins() -> None:
+    import artproof.ops.builtin  # noqa: F401  (registers every built-in operation)
+
+O = TypeVar("O", bound=type[Operation])
+
+
+def operation(name: str, *, version: str, agency: Agency) -> Callable[[O], O]:
+    """Register an operation class under ``name`` and ``version`` (semver)."""
+    if not _SEMVER.match(version):
+        raise ValueError(f"operation version must be semver like 1.0.0, got {version!r}")
+    if agency not in AGENCIES:
+        raise ValueError(f"agency must be one of {AGENCIES}, got {agency!r}")
+
+    def register(cls: O) -> O:
+        key = (name, version)
+        if key in _REGISTRY and _REGISTRY[key] is not cls:
+            raise ValueError(f"operation {name} {version} is registered twice")
+        cls.name, cls.version, cls.agency = name, version, agency
+        _REGISTRY[key] = cls
+        return cls
+
+    return register
+
+
+def get_operation(name: str, version: str) -> Operation:
+    """The exact operation that recorded a step, or :class:`UnknownOperation`."""
+    _load_builtins()
+    cls = _REGISTRY.get((name, version))
+    if cls is None:
+        known = sorted(v for (n, v) in _REGISTRY if n == name)
+        if known:
+            raise UnknownOperation(
+                f"operation {name} has no version {version} in this artproof",
+                value=version,
+                hint=f"known versions: {', '.join(known)}; upgrade artproof to replay this step",
+            )
+        raise UnknownOperation(
+            "unknown operation", value=name, hint="upgrade artproof or check the name ('artproof ops' lists them)"
+        )
+    return cls()
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def latest_operation(name: str) -> Operation:
+    _load_builtins()
+    versions = [v for (n, v) in _REGISTRY if n == name]
+    if not versions:
+        raise UnknownOperation("unknown operation", value=name, hint="'artproof ops' lists them")
+    return get_operation(name, max(versions, key=_version_key))
+
+
+def all_operations() -> list[type[Operation]]:
+    _load_builtins()
+    return [cls for _, cls in sorted(_REGISTRY.items())]

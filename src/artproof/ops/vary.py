@@ -1,0 +1,134 @@
+"""vary.candidates: N seeded variations of an image's palette, lighting and style.
+
+Each candidate draws its own settings from the seed and its number (with
+platform-stable random numbers), so the same seed gives the same candidates.
+The primary output is the contact sheet a person chooses from (itself part of
+the record: it shows what was on offer); the candidates are the extra outputs.
+The operation recolours and relights existing pixels, so the candidates keep
+their input's origin.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from pydantic import BaseModel, ConfigDict, Field
+
+from artproof.core.prng import stable_uniform
+from artproof.ops.registry import OpContext, Operation, OpOutput, Origin, operation
+
+__all__ = ["VariationParams", "Variations", "contact_sheet"]
+
+Kind = Literal["palette", "lighting", "style"]
+STYLES = ("none", "posterize", "soft", "ink", "relief")
+THUMB = 256
+
+# RGB <-> YIQ: hue rotation in YIQ keeps luminance, so a palette shift does not
+# flatten the image.
+_TO_YIQ = np.array([[0.299, 0.587, 0.114], [0.596, -0.274, -0.322], [0.211, -0.523, 0.312]], np.float32)
+_FROM_YIQ = np.linalg.inv(_TO_YIQ.astype(np.float64)).astype(np.float32)
+
+
+class VariationParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    count: int = Field(ge=1, le=64, description="number of candidates")
+    seed: int = Field(ge=0, lt=2**63, description="draws each candidate's settings")
+    strength: float = Field(default=0.6, ge=0.0, le=1.0, description="how far candidates move")
+    kinds: tuple[Kind, ...] = Field(default=("palette", "lighting", "style"), min_length=1)
+
+
+def _palette(rgb: NDArray[np.float32], u: NDArray[np.float64], strength: float) -> NDArray[np.float32]:
+    angle = (u[0] - 0.5) * 2 * math.pi * strength
+    saturation = 1.0 + (u[1] - 0.4) * 1.2 * strength
+    c, s = math.cos(angle), math.sin(angle)
+    rotate = np.array([[1, 0, 0], [0, c * saturation, -s * saturation], [0, s * saturation, c * saturation]], np.float32)
+    matrix = (_FROM_YIQ @ rotate @ _TO_YIQ).astype(np.float32)
+    result: NDArray[np.float32] = rgb @ matrix.T
+    return result
+
+
+def _lighting(rgb: NDArray[np.float32], u: NDArray[np.float64], strength: float) -> NDArray[np.float32]:
+    h, w = rgb.shape[:2]
+    theta = u[2] * 2 * math.pi
+    ys = np.linspace(-1, 1, h, dtype=np.float32)[:, None]
+    xs = np.linspace(-1, 1, w, dtype=np.float32)[None, :]
+    light = 1.0 + np.float32(0.35 * strength) * (np.float32(math.cos(theta)) * xs + np.float32(math.sin(theta)) * ys)
+    warmth = np.float32((u[3] - 0.5) * 0.25 * strength)
+    balance = np.array([1 + warmth, 1.0, 1 - warmth], np.float32)
+    gamma = np.float32(1.0 + (u[4] - 0.5) * 0.8 * strength)
+    lit = np.clip(rgb * light[..., None] * balance, 0, 1)
+    result: NDArray[np.float32] = np.power(lit, gamma, dtype=np.float32)
+    return result
+
+
+def _style(image: Image.Image, u: NDArray[np.float64]) -> Image.Image:
+    style = STYLES[int(u[5] * len(STYLES)) % len(STYLES)]
+    if style == "posterize":
+        return image.quantize(colors=6 + int(u[6] * 10), method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).convert("RGB")
+    if style == "soft":
+        return Image.blend(image, image.filter(ImageFilter.GaussianBlur(max(1.0, image.width / 300))), 0.6)
+    if style == "ink":
+        edges = image.convert("L").filter(ImageFilter.FIND_EDGES).point(lambda v: 255 - min(255, v * 3))
+        return Image.composite(image, Image.new("RGB", image.size, (18, 16, 24)), edges)
+    if style == "relief":
+        relief = image.convert("L").filter(ImageFilter.EMBOSS).convert("RGB")
+        return Image.blend(image, relief, 0.35)
+    return image
+
+
+def vary_image(image: Image.Image, params: VariationParams, index: int) -> Image.Image:
+    """Candidate ``index`` (0-based) of ``params``: deterministic for the seed."""
+    u = stable_uniform(f"vary/1/{params.seed}/{index}", 8)
+    rgb = np.asarray(image.convert("RGB"), dtype=np.float32) / np.float32(255.0)
+    if "palette" in params.kinds:
+        rgb = np.clip(_palette(rgb, u, params.strength), 0, 1)
+    if "lighting" in params.kinds:
+        rgb = _lighting(rgb, u, params.strength)
+    out = Image.fromarray((rgb * np.float32(255.0) + np.float32(0.5)).astype(np.uint8), mode="RGB")
+    if "style" in params.kinds:
+        out = _style(out, u)
+    return out
+
+
+def contact_sheet(images: Sequence[Image.Image], labels: Sequence[str]) -> Image.Image:
+    """A grid of thumbnails with their labels: what a person chooses from."""
+    cols = math.ceil(math.sqrt(len(images)))
+    rows = math.ceil(len(images) / cols)
+    pad, label_h = 12, 18
+    sheet = Image.new("RGB", (cols * (THUMB + pad) + pad, rows * (THUMB + pad + label_h) + pad), (24, 24, 28))
+    draw = ImageDraw.Draw(sheet)
+    font = ImageFont.load_default_imagefont()  # a bitmap font: the same pixels everywhere
+    for i, (image, label) in enumerate(zip(images, labels, strict=True)):
+        thumb = image.copy()
+        thumb.thumbnail((THUMB, THUMB), Image.Resampling.LANCZOS)
+        x = pad + (i % cols) * (THUMB + pad)
+        y = pad + (i // cols) * (THUMB + pad + label_h)
+        sheet.paste(thumb, (x + (THUMB - thumb.width) // 2, y + (THUMB - thumb.height) // 2))
+        draw.text((x, y + THUMB + 3), label, fill=(230, 230, 230), font=font)
+    return sheet
+
+
+@operation("vary.candidates", version="1.0.0", agency="algorithmic")
+class Variations(Operation):
+    """Seeded palette, lighting and style variations to choose from."""
+
+    Params = VariationParams
+    sets_master = False
+    summary = "N seeded variations (palette, lighting, style) and their contact sheet"
+
+    def run(self, params: VariationParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:  # type: ignore[override]
+        candidates = []
+        for i in range(params.count):
+            candidates.append(vary_image(inputs[0], params, i))
+            ctx.progress((i + 1) / params.count)
+        sheet = contact_sheet(candidates, [f"c{i + 1}" for i in range(params.count)])
+        return OpOutput(sheet, extra=candidates)
+
+    def origin(self, params: VariationParams, input_origins: Sequence[Origin]) -> Origin:  # type: ignore[override]
+        return dict(input_origins[0])

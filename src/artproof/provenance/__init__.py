@@ -1,0 +1,1 @@
+"""The process graph of a work, its classification, its signed manifest, and replay."""

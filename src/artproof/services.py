@@ -1,0 +1,45 @@
+"""The composition root: builds every service once from the settings.
+
+The CLI (and later the web app) call only what this returns, so the two
+cannot disagree; files, the database and the clock enter the program here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from artproof.errors import StorageError
+from artproof.identities import IdentityService
+from artproof.settings import Settings
+from artproof.store.blobs import BlobStore, storage_error
+from artproof.store.database import open_engine
+from artproof.store.repository import SqlStore
+from artproof.studio import Studio
+
+__all__ = ["Services", "build_services", "utc_now"]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    settings: Settings
+    identities: IdentityService
+    studio: Studio
+
+
+def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
+    try:
+        settings.home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise storage_error(exc, settings.home) from exc
+    if not settings.home.is_dir():
+        raise StorageError("ARTPROOF_HOME is not a directory", value=str(settings.home), hint="point it at a directory")
+    store = SqlStore(open_engine(settings.database_url))
+    identities = IdentityService(store, clock)
+    studio = Studio(store, BlobStore(settings.blob_dir), identities, clock)
+    return Services(settings=settings, identities=identities, studio=studio)

@@ -1,0 +1,84 @@
+"""A content-addressed blob store on disk with atomic writes.
+
+A blob is written to a temporary file in the same directory tree, flushed and
+fsynced, then renamed into place (and the directory fsynced), so a crash or a
+full disk never leaves a half-written blob under a real name. Reads check the
+hash: a corrupted blob is reported, never served.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from artproof.core.hashing import check_content_id, content_id
+from artproof.errors import IntegrityError, NotFound, StorageError
+
+__all__ = ["BlobStore", "storage_error"]
+
+
+def storage_error(exc: OSError, path: Path) -> StorageError:
+    """Turn an OS error while writing into a message that says what to do."""
+    if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
+        return StorageError("the disk is full", value=str(path), hint="free some space and run the command again; nothing was recorded")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EEXIST):
+        return StorageError(
+            "the data directory cannot be written", value=str(path),
+            hint="set ARTPROOF_HOME to a writable directory; nothing was recorded",
+        )
+    return StorageError(f"writing failed: {exc.strerror or exc}", value=str(path), hint="nothing was recorded")
+
+
+class BlobStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_of(self, blob_id: str) -> Path:
+        digest = check_content_id(blob_id).removeprefix("sha256:")
+        return self.root / digest[:2] / digest[2:]
+
+    def put(self, data: bytes) -> str:
+        blob_id = content_id(data)
+        final = self.path_of(blob_id)
+        if final.exists():
+            return blob_id
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=final.parent)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, final)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+            dir_fd = os.open(final.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        except OSError as exc:
+            raise storage_error(exc, final) from exc
+        return blob_id
+
+    def get(self, blob_id: str) -> bytes:
+        path = self.path_of(blob_id)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise NotFound("image is missing from the blob store", value=blob_id, hint=f"restore {path} from a backup") from None
+        if content_id(data) != blob_id:
+            raise IntegrityError(
+                "stored image is corrupt: its bytes no longer match its hash", value=blob_id,
+                hint=f"restore {path} from a backup",
+            )
+        return data
+
+    def has(self, blob_id: str) -> bool:
+        return self.path_of(blob_id).exists()

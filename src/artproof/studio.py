@@ -1,0 +1,214 @@
+"""The studio: creating works and recording every step that changes them.
+
+Each command follows one path (:meth:`Studio._record`): unlock the key (a wrong
+passphrase fails before any work is done), validate the parameters, run the
+operation, hash the outputs, derive the classification, sign the new manifest,
+write the images (atomically), then save the step, the assets and the signed
+manifest in one database transaction. A failure at any point leaves the work
+as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PIL import Image
+
+from artproof.core.canonical import canonical_json
+from artproof.core.hashing import content_id, short_id
+from artproof.core.images import decode_image, encode_png, pixel_hash
+from artproof.errors import InvalidInput, NotFound
+from artproof.fingerprint import perceptual_hash
+from artproof.identities import IdentityService
+from artproof.ops import OpContext, Operation, latest_operation
+from artproof.provenance.manifest import build_manifest, check_manifest, sign_manifest
+from artproof.provenance.model import AssetInfo, Step, WorkManifest, current_runtime
+from artproof.provenance.replay import StepReplay, replay_manifest
+from artproof.store.blobs import BlobStore
+from artproof.store.repository import SqlStore, WorkRecord
+
+__all__ = ["ENGINES", "Candidates", "Studio", "parse_size", "title_from_prompt"]
+
+ENGINES = {"cppn": "generate.cppn"}
+REPLAY_TOLERANCE = 6  # pHash bits: re-encoding moves 0-2, unrelated images 25-40
+Progress = Callable[[float], None]
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"1024x768"`` -> (1024, 768); ``"512"`` -> (512, 512)."""
+    match = re.fullmatch(r"\s*(\d+)\s*(?:[xX×]\s*(\d+))?\s*", text)
+    if not match:
+        raise InvalidInput("size must be WIDTHxHEIGHT in pixels", value=text, hint="for example 1024x1024")
+    width = int(match.group(1))
+    height = int(match.group(2) or width)
+    for side in (width, height):
+        if not 64 <= side <= 8192:
+            raise InvalidInput("each side must be 64 to 8192 pixels", value=text, hint="for example 1024x1024")
+    return width, height
+
+
+def title_from_prompt(prompt: str) -> str:
+    """A title from the prompt's first phrase: "tidal dusk, copper and ink" -> "Tidal Dusk"."""
+    first = re.split(r"[,.;:\n(]", prompt, maxsplit=1)[0]
+    words = re.findall(r"[\w'-]+", first)[:6]
+    return " ".join(w[:1].upper() + w[1:] for w in words) or "Untitled"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """The candidates a person can choose from: those of the latest variation step."""
+
+    step_index: int
+    assets: list[str]
+
+
+class Studio:
+    def __init__(self, store: SqlStore, blobs: BlobStore, identities: IdentityService, clock: Callable[[], datetime]):
+        self.store = store
+        self.blobs = blobs
+        self.identities = identities
+        self.clock = clock
+
+    # reading --------------------------------------------------------------
+
+    def resolve(self, ref: str) -> WorkRecord:
+        """A work by id, unique id prefix (4+ characters) or exact title."""
+        ref = ref.strip()
+        work = self.store.get_work(ref)
+        if work is not None:
+            return work
+        works = self.store.list_works()
+        matches = [w for w in works if len(ref) >= 4 and w.work_id.startswith(ref.lower())]
+        matches = matches or [w for w in works if w.title.casefold() == ref.casefold()]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise InvalidInput("more than one work matches", value=ref, hint="use the full work id from 'artproof work list'")
+        raise NotFound("no such work", value=ref, hint="'artproof work list' shows your works")
+
+    def manifest(self, ref: str) -> WorkManifest:
+        """The work's manifest, its signature and classification checked."""
+        work = self.resolve(ref)
+        return check_manifest(work.manifest, expected_key_id=work.artist_key_id)
+
+    def list(self) -> list[WorkRecord]:
+        return self.store.list_works()
+
+    def load_image(self, asset_id: str) -> Image.Image:
+        return decode_image(self.blobs.get(asset_id), name=f"stored image {asset_id[:19]}...")
+
+    def candidates(self, manifest: WorkManifest) -> Candidates | None:
+        for index in range(len(manifest.steps) - 1, -1, -1):
+            if manifest.steps[index].extra_outputs:
+                return Candidates(step_index=index + 1, assets=list(manifest.steps[index].extra_outputs))
+        return None
+
+    # recording ------------------------------------------------------------
+
+    def create(
+        self, *, engine: str, prompt: str, seed: int, size: str, title: str | None, passphrase: str | None,
+        progress: Progress | None = None,
+    ) -> WorkManifest:
+        if engine not in ENGINES:
+            raise InvalidInput("unknown engine", value=engine, hint=f"choose one of: {', '.join(ENGINES)}")
+        width, height = parse_size(size)
+        params = {"prompt": prompt, "seed": seed, "width": width, "height": height}
+        title = (title or "").strip() or title_from_prompt(prompt)
+        return self._record(None, ENGINES[engine], params, [], passphrase, progress, title=title)
+
+    def vary(self, ref: str, *, count: int, seed: int, strength: float | None, passphrase: str | None,
+             progress: Progress | None = None) -> WorkManifest:
+        work = self.resolve(ref)
+        params: dict[str, Any] = {"count": count, "seed": seed}
+        if strength is not None:
+            params["strength"] = strength
+        return self._record(work, "vary.candidates", params, [work.master], passphrase, progress)
+
+    def select(self, ref: str, choice: str, *, passphrase: str | None) -> WorkManifest:
+        work = self.resolve(ref)
+        offer = self.candidates(check_manifest(work.manifest, expected_key_id=work.artist_key_id))
+        if offer is None:
+            raise NotFound("this work has no candidates to choose from", value=work.work_id,
+                           hint=f"run: artproof vary {work.work_id} --count 8")
+        return self._record(work, "human.select", {"choice": choice}, offer.assets, passphrase, None)
+
+    def edit(self, ref: str, op_name: str, params: dict[str, Any], *, passphrase: str | None,
+             progress: Progress | None = None) -> WorkManifest:
+        work = self.resolve(ref)
+        return self._record(work, op_name, params, [work.master], passphrase, progress)
+
+    def _record(
+        self, work: WorkRecord | None, op_name: str, raw_params: dict[str, Any], inputs: Sequence[str],
+        passphrase: str | None, progress: Progress | None, *, title: str | None = None,
+    ) -> WorkManifest:
+        me, key = self.identities.unlock(passphrase)
+        if work is not None and work.artist_key_id != me.key_id:
+            raise InvalidInput("this work belongs to another identity", value=work.artist_key_id)
+        previous = None if work is None else check_manifest(work.manifest, expected_key_id=work.artist_key_id)
+        operation: Operation = latest_operation(op_name)
+        params = operation.resolve(operation.parse_params(raw_params))
+        lo, hi = operation.inputs
+        if not lo <= len(inputs) <= hi:
+            raise InvalidInput(f"{op_name} takes {lo} to {hi} input images", value=len(inputs))
+
+        images = [self.load_image(a) for a in inputs]
+        output = operation.run(params, images, OpContext(progress=progress or (lambda f: None)))
+        encoded = [(encode_png(img), img) for img in (output.image, *output.extra)]
+        new_assets = [
+            AssetInfo(id=content_id(data), pixels=pixel_hash(img), phash=perceptual_hash(img),
+                      width=img.width, height=img.height, bytes=len(data))
+            for data, img in encoded
+        ]
+        assets = dict(previous.assets) if previous else {}
+        assets.update({a.id: a for a in new_assets})
+        prior_steps = previous.steps if previous else []
+        origins = [_origin_of(prior_steps, a) for a in inputs]
+        step = Step.create(
+            op=operation.name, version=operation.version, agency=operation.agency,
+            params=params.model_dump(mode="json"), inputs=list(inputs), output=new_assets[0].id,
+            extra_outputs=[a.id for a in new_assets[1:]], origin=operation.origin(params, origins),
+            reexecutable=operation.reexecutable, replay_tolerance=REPLAY_TOLERANCE, actor=me.key_id,
+            at=self.clock().isoformat(), runtime=current_runtime(),
+        )
+        now = self.clock().isoformat()
+        if previous is None:
+            created_at = now
+            work_id = short_id(canonical_json({"artist": me.key_id, "step": step.step_id, "at": now}) + os.urandom(16))
+            revision = 1
+            master = step.output
+            work_title = title or "Untitled"
+        else:
+            created_at, work_id, revision = previous.created_at, previous.work_id, previous.revision + 1
+            master = step.output if operation.sets_master else previous.master
+            work_title = previous.title
+        manifest = build_manifest(
+            work_id=work_id, title=work_title, artist={"key_id": me.key_id, "name": me.name, "public_key": me.public_key},
+            created_at=created_at, revision=revision, steps=[*prior_steps, step], assets=assets, master=master,
+        )
+        signed = sign_manifest(manifest, key)
+        for data, _ in encoded:
+            self.blobs.put(data)
+        self.store.save_work(
+            WorkRecord(work_id=work_id, title=work_title, artist_key_id=me.key_id, created_at=created_at,
+                       updated_at=now, revision=revision, master=master, manifest=signed),
+            [step], new_assets,
+        )
+        return manifest
+
+    # replay ---------------------------------------------------------------
+
+    def replay(self, ref: str, on_step: Callable[[StepReplay], None] | None = None) -> tuple[WorkManifest, list[StepReplay]]:
+        manifest = self.manifest(ref)
+        return manifest, replay_manifest(manifest, self.load_image, on_step)
+
+
+def _origin_of(steps: Sequence[Step], asset: str) -> dict[str, float]:
+    for step in reversed(steps):
+        if asset == step.output or asset in step.extra_outputs:
+            return dict(step.origin)
+    raise NotFound("no recorded step produced this image", value=asset)
