@@ -133,7 +133,7 @@ def identity_list(as_json: bool = JSON) -> None:
 def create(
     prompt: str = typer.Option(..., "--prompt", help="what to make; conditions palette, latent and structure"),
     engine: str = typer.Option("cppn", "--engine", help="generator: cppn"),
-    seed: int = typer.Option(..., "--seed", help="0 to 2^63-1; the same prompt and seed give the same image"),
+    seed: int = typer.Option(..., "--seed", help="0 to 2^53-1 (the JSON-safe integers); the same prompt and seed give the same image"),
     size: str = typer.Option("1024x1024", "--size", help="WIDTHxHEIGHT, 64 to 8192 pixels a side"),
     title: str | None = typer.Option(None, "--title", help="defaults to a name from the prompt"),
     as_json: bool = JSON,

@@ -38,5 +38,9 @@ def stable_normal(label: str, shape: int | tuple[int, ...]) -> NDArray[np.float6
 
 
 def derive_seed(label: str) -> int:
-    """A 63-bit seed from a label (e.g. a work id and an edition number)."""
-    return int.from_bytes(hashlib.sha256(label.encode("utf-8")).digest()[:8], "big") >> 1
+    """A 53-bit seed from a label (e.g. a work id and an edition number).
+
+    53 bits, because seeds are recorded in canonical JSON, where integers
+    beyond 2**53 are not exact (RFC 8785, I-JSON).
+    """
+    return int.from_bytes(hashlib.sha256(label.encode("utf-8")).digest()[:8], "big") >> 11

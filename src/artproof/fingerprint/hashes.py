@@ -6,7 +6,6 @@ bit-for-bit identity impossible, and later by the fingerprint registry.
 
 from __future__ import annotations
 
-import imagehash
 from PIL import Image
 
 __all__ = ["hamming", "perceptual_hash"]
@@ -14,6 +13,8 @@ __all__ = ["hamming", "perceptual_hash"]
 
 def perceptual_hash(image: Image.Image) -> str:
     """The 64-bit DCT pHash as 16 hex digits."""
+    import imagehash  # imports SciPy: loaded only when a hash is needed
+
     return str(imagehash.phash(image.convert("RGB")))
 
 

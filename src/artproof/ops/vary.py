@@ -38,7 +38,7 @@ class VariationParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     count: int = Field(ge=1, le=64, description="number of candidates")
-    seed: int = Field(ge=0, lt=2**63, description="draws each candidate's settings")
+    seed: int = Field(ge=0, lt=2**53, description="draws each candidate's settings")
     strength: float = Field(default=0.6, ge=0.0, le=1.0, description="how far candidates move")
     kinds: tuple[Kind, ...] = Field(default=("palette", "lighting", "style"), min_length=1)
 

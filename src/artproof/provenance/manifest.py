@@ -64,9 +64,10 @@ def check_manifest(document: SignedDocument, *, expected_key_id: str | None = No
         revision=manifest.revision, steps=manifest.steps, assets=manifest.assets, master=manifest.master,
     )
     if rebuilt.classification != manifest.classification:
+        stated, derived = manifest.classification.model_dump(), rebuilt.classification.model_dump()
+        field = next(k for k in stated if stated[k] != derived[k])
         raise IntegrityError(
-            "the manifest's classification does not follow from its process graph",
-            value=manifest.classification.digital_source_type,
-            hint=f"the graph gives {rebuilt.classification.digital_source_type}",
+            f"the manifest's classification does not follow from its process graph ({field})",
+            value=stated[field], hint=f"the graph gives {derived[field]!r}; the record was altered",
         )
     return manifest

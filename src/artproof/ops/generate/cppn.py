@@ -74,7 +74,7 @@ class CppnParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     prompt: str = Field(min_length=1, max_length=2000, description="conditions palette, latent and structure")
-    seed: int = Field(ge=0, lt=2**63, description="draws the network's weights and latent")
+    seed: int = Field(ge=0, lt=2**53, description="draws the network's weights and latent")
     width: int = Field(ge=64, le=8192, description="pixels")
     height: int = Field(ge=64, le=8192, description="pixels")
     architecture: Architecture | None = Field(

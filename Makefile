@@ -1,0 +1,32 @@
+# artproof: two commands on a fresh machine with Python 3.11: `make run`, `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall when the dependency list changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## set up .venv and run the demo (identity, generation, variations, choice, crop, replay)
+	$(BIN)/artproof demo --out demo
+
+test: $(STAMP)  ## set up .venv and run the whole suite
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: $(STAMP)  ## ruff and mypy (strict)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+bench: $(STAMP)  ## measurements recorded in benchmarks/RESULTS.md
+	$(BIN)/python benchmarks/cppn_speed.py --write
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache

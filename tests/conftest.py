@@ -1,0 +1,41 @@
+"""Shared fixtures: factories for identities, studios and tiny images."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+# Keep every test single-threaded and off the user's real data.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+PASSPHRASE = "correct horse battery staple"
+
+
+class FakeClock:
+    """A clock that ticks one second per reading: records get distinct, known times."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def services(home: Path) -> Iterator[object]:
+    from artproof.services import build_services
+    from artproof.settings import Settings
+
+    svc = build_services(Settings.from_env({"ARTPROOF_HOME": str(home)}), clock=FakeClock())
+    svc.identities.init("Ada Studio", PASSPHRASE)
+    yield svc

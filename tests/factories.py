@@ -1,0 +1,30 @@
+"""Factories for tests: step records built directly, and tiny images."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from artproof.provenance.model import AssetInfo, Runtime, Step
+
+RUNTIME = Runtime(machine="x86_64", system="Linux", numpy="2", pillow="11")
+
+
+def asset(label: str) -> str:
+    return "sha256:" + hashlib.sha256(label.encode()).hexdigest()
+
+
+def info(label: str) -> AssetInfo:
+    return AssetInfo(id=asset(label), pixels=asset("px" + label), phash="0" * 16, width=64, height=64, bytes=1)
+
+
+def step(
+    op: str, agency: str, inputs: list[str], output: str, origin: dict[str, float], *,
+    extra: list[str] | None = None, params: dict[str, Any] | None = None, reexecutable: bool = True,
+) -> Step:
+    return Step.create(
+        op=op, version="1.0.0", agency=agency, params=params or {}, inputs=[asset(i) for i in inputs],
+        output=asset(output), extra_outputs=[asset(e) for e in extra or []], origin=origin,
+        reexecutable=reexecutable, replay_tolerance=6, actor="a" * 16, at="2026-01-01T00:00:00+00:00",
+        runtime=RUNTIME,
+    )

@@ -1,0 +1,74 @@
+"""Image decoding refuses bad input; the blob store writes atomically and detects corruption."""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from artproof.core.images import decode_image, encode_png, pixel_hash
+from artproof.errors import ImageError, IntegrityError, StorageError
+from artproof.store.blobs import BlobStore
+
+
+def png(size: tuple[int, int] = (32, 32), mode: str = "RGB") -> bytes:
+    buffer = io.BytesIO()
+    Image.new(mode, size, 128 if mode in ("L", "1") else (10, 20, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_round_trip_keeps_pixels() -> None:
+    image = decode_image(png())
+    assert pixel_hash(decode_image(encode_png(image))) == pixel_hash(image)
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (b"", "empty"),
+        (b"not an image at all", "not an image format"),
+        (png()[:60], "corrupt or truncated"),
+    ],
+)
+def test_bad_images_get_one_clear_error(data: bytes, fragment: str) -> None:
+    with pytest.raises(ImageError, match=fragment):
+        decode_image(data, name="upload.png")
+
+
+def test_decompression_bomb_is_refused() -> None:
+    bomb = png((20_000, 20_000), mode="1")  # 400 Mpx, a few kB on disk
+    assert len(bomb) < 200_000
+    with pytest.raises(ImageError, match="too large|decompression bomb"):
+        decode_image(bomb)
+
+
+def test_blob_store_round_trip_and_corruption(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path)
+    blob_id = store.put(b"hello")
+    assert store.get(blob_id) == b"hello"
+    store.path_of(blob_id).write_bytes(b"hellO")
+    with pytest.raises(IntegrityError, match="corrupt"):
+        store.get(blob_id)
+
+
+def test_full_disk_leaves_no_partial_blob(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = BlobStore(tmp_path)
+
+    def no_space(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", no_space)
+    with pytest.raises(StorageError, match="disk is full"):
+        store.put(b"x" * 1000)
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_unwritable_store_says_so(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_bytes(b"")
+    with pytest.raises(StorageError, match="cannot be written"):
+        BlobStore(blocker / "blobs").put(b"data")  # a path under a file: fails even as root
