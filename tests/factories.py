@@ -19,12 +19,28 @@ def info(label: str) -> AssetInfo:
 
 
 def step(
-    op: str, agency: str, inputs: list[str], output: str, origin: dict[str, float], *,
-    extra: list[str] | None = None, params: dict[str, Any] | None = None, reexecutable: bool = True,
+    op: str,
+    agency: str,
+    inputs: list[str],
+    output: str,
+    origin: dict[str, float],
+    *,
+    extra: list[str] | None = None,
+    params: dict[str, Any] | None = None,
+    reexecutable: bool = True,
 ) -> Step:
     return Step.create(
-        op=op, version="1.0.0", agency=agency, params=params or {}, inputs=[asset(i) for i in inputs],
-        output=asset(output), extra_outputs=[asset(e) for e in extra or []], origin=origin,
-        reexecutable=reexecutable, replay_tolerance=6, actor="a" * 16, at="2026-01-01T00:00:00+00:00",
+        op=op,
+        version="1.0.0",
+        agency=agency,
+        params=params or {},
+        inputs=[asset(i) for i in inputs],
+        output=asset(output),
+        extra_outputs=[asset(e) for e in extra or []],
+        origin=origin,
+        reexecutable=reexecutable,
+        replay_tolerance=6,
+        actor="a" * 16,
+        at="2026-01-01T00:00:00+00:00",
         runtime=RUNTIME,
     )

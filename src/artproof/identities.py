@@ -38,14 +38,19 @@ class IdentityService:
         existing = self.repo.self_identity()
         if existing is not None:
             raise ConfigError(
-                "an identity already exists here", value=f"{existing.name} ({existing.key_id})",
+                "an identity already exists here",
+                value=f"{existing.name} ({existing.key_id})",
                 hint="use another ARTPROOF_HOME for a second identity",
             )
         key = generate_private_key()
         raw = public_key_bytes(key.public_key())
         record = IdentityRecord(
-            key_id=key_id_of(raw), name=name, public_key=PublicIdentity.of(name, raw).public_key, is_self=True,
-            created_at=self.clock().isoformat(), secret=encrypt_private_key(key, passphrase),
+            key_id=key_id_of(raw),
+            name=name,
+            public_key=PublicIdentity.of(name, raw).public_key,
+            is_self=True,
+            created_at=self.clock().isoformat(),
+            secret=encrypt_private_key(key, passphrase),
         )
         self.repo.add_identity(record)
         return record
@@ -78,11 +83,15 @@ class IdentityService:
             public = PublicIdentity.model_validate(parse_json(data, what="public key file"))
         except ValidationError as exc:
             raise InvalidInput(
-                "not an artproof public key file", value=str(key_file),
+                "not an artproof public key file",
+                value=str(key_file),
                 hint="ask for the file made by 'artproof identity export-public'",
             ) from exc
         record = IdentityRecord(
-            key_id=public.key_id, name=name.strip() or public.name, public_key=public.public_key, is_self=False,
+            key_id=public.key_id,
+            name=name.strip() or public.name,
+            public_key=public.public_key,
+            is_self=False,
             created_at=self.clock().isoformat(),
         )
         self.repo.add_identity(record)

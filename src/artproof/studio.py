@@ -41,7 +41,7 @@ Progress = Callable[[float], None]
 
 def parse_size(text: str) -> tuple[int, int]:
     """``"1024x768"`` -> (1024, 768); ``"512"`` -> (512, 512)."""
-    match = re.fullmatch(r"\s*(\d+)\s*(?:[xX×]\s*(\d+))?\s*", text)
+    match = re.fullmatch(r"\s*(\d+)\s*(?:[xX\u00d7]\s*(\d+))?\s*", text)
     if not match:
         raise InvalidInput("size must be WIDTHxHEIGHT in pixels", value=text, hint="for example 1024x1024")
     width = int(match.group(1))
@@ -88,7 +88,9 @@ class Studio:
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
-            raise InvalidInput("more than one work matches", value=ref, hint="use the full work id from 'artproof work list'")
+            raise InvalidInput(
+                "more than one work matches", value=ref, hint="use the full work id from 'artproof work list'"
+            )
         raise NotFound("no such work", value=ref, hint="'artproof work list' shows your works")
 
     def manifest(self, ref: str) -> WorkManifest:
@@ -96,7 +98,7 @@ class Studio:
         work = self.resolve(ref)
         return check_manifest(work.manifest, expected_key_id=work.artist_key_id)
 
-    def list(self) -> list[WorkRecord]:
+    def list_works(self) -> list[WorkRecord]:
         return self.store.list_works()
 
     def load_image(self, asset_id: str) -> Image.Image:
@@ -111,7 +113,14 @@ class Studio:
     # recording ------------------------------------------------------------
 
     def create(
-        self, *, engine: str, prompt: str, seed: int, size: str, title: str | None, passphrase: str | None,
+        self,
+        *,
+        engine: str,
+        prompt: str,
+        seed: int,
+        size: str,
+        title: str | None,
+        passphrase: str | None,
         progress: Progress | None = None,
     ) -> WorkManifest:
         if engine not in ENGINES:
@@ -121,8 +130,16 @@ class Studio:
         title = (title or "").strip() or title_from_prompt(prompt)
         return self._record(None, ENGINES[engine], params, [], passphrase, progress, title=title)
 
-    def vary(self, ref: str, *, count: int, seed: int, strength: float | None, passphrase: str | None,
-             progress: Progress | None = None) -> WorkManifest:
+    def vary(
+        self,
+        ref: str,
+        *,
+        count: int,
+        seed: int,
+        strength: float | None,
+        passphrase: str | None,
+        progress: Progress | None = None,
+    ) -> WorkManifest:
         work = self.resolve(ref)
         params: dict[str, Any] = {"count": count, "seed": seed}
         if strength is not None:
@@ -133,18 +150,35 @@ class Studio:
         work = self.resolve(ref)
         offer = self.candidates(check_manifest(work.manifest, expected_key_id=work.artist_key_id))
         if offer is None:
-            raise NotFound("this work has no candidates to choose from", value=work.work_id,
-                           hint=f"run: artproof vary {work.work_id} --count 8")
+            raise NotFound(
+                "this work has no candidates to choose from",
+                value=work.work_id,
+                hint=f"run: artproof vary {work.work_id} --count 8",
+            )
         return self._record(work, "human.select", {"choice": choice}, offer.assets, passphrase, None)
 
-    def edit(self, ref: str, op_name: str, params: dict[str, Any], *, passphrase: str | None,
-             progress: Progress | None = None) -> WorkManifest:
+    def edit(
+        self,
+        ref: str,
+        op_name: str,
+        params: dict[str, Any],
+        *,
+        passphrase: str | None,
+        progress: Progress | None = None,
+    ) -> WorkManifest:
         work = self.resolve(ref)
         return self._record(work, op_name, params, [work.master], passphrase, progress)
 
     def _record(
-        self, work: WorkRecord | None, op_name: str, raw_params: dict[str, Any], inputs: Sequence[str],
-        passphrase: str | None, progress: Progress | None, *, title: str | None = None,
+        self,
+        work: WorkRecord | None,
+        op_name: str,
+        raw_params: dict[str, Any],
+        inputs: Sequence[str],
+        passphrase: str | None,
+        progress: Progress | None,
+        *,
+        title: str | None = None,
     ) -> WorkManifest:
         me, key = self.identities.unlock(passphrase)
         if work is not None and work.artist_key_id != me.key_id:
@@ -160,8 +194,14 @@ class Studio:
         output = operation.run(params, images, OpContext(progress=progress or (lambda f: None)))
         encoded = [(encode_png(img), img) for img in (output.image, *output.extra)]
         new_assets = [
-            AssetInfo(id=content_id(data), pixels=pixel_hash(img), phash=perceptual_hash(img),
-                      width=img.width, height=img.height, bytes=len(data))
+            AssetInfo(
+                id=content_id(data),
+                pixels=pixel_hash(img),
+                phash=perceptual_hash(img),
+                width=img.width,
+                height=img.height,
+                bytes=len(data),
+            )
             for data, img in encoded
         ]
         assets = dict(previous.assets) if previous else {}
@@ -169,11 +209,19 @@ class Studio:
         prior_steps = previous.steps if previous else []
         origins = [_origin_of(prior_steps, a) for a in inputs]
         step = Step.create(
-            op=operation.name, version=operation.version, agency=operation.agency,
-            params=params.model_dump(mode="json"), inputs=list(inputs), output=new_assets[0].id,
-            extra_outputs=[a.id for a in new_assets[1:]], origin=operation.origin(params, origins),
-            reexecutable=operation.reexecutable, replay_tolerance=REPLAY_TOLERANCE, actor=me.key_id,
-            at=self.clock().isoformat(), runtime=current_runtime(),
+            op=operation.name,
+            version=operation.version,
+            agency=operation.agency,
+            params=params.model_dump(mode="json"),
+            inputs=list(inputs),
+            output=new_assets[0].id,
+            extra_outputs=[a.id for a in new_assets[1:]],
+            origin=operation.origin(params, origins),
+            reexecutable=operation.reexecutable,
+            replay_tolerance=REPLAY_TOLERANCE,
+            actor=me.key_id,
+            at=self.clock().isoformat(),
+            runtime=current_runtime(),
         )
         now = self.clock().isoformat()
         if previous is None:
@@ -187,22 +235,39 @@ class Studio:
             master = step.output if operation.sets_master else previous.master
             work_title = previous.title
         manifest = build_manifest(
-            work_id=work_id, title=work_title, artist={"key_id": me.key_id, "name": me.name, "public_key": me.public_key},
-            created_at=created_at, revision=revision, steps=[*prior_steps, step], assets=assets, master=master,
+            work_id=work_id,
+            title=work_title,
+            artist={"key_id": me.key_id, "name": me.name, "public_key": me.public_key},
+            created_at=created_at,
+            revision=revision,
+            steps=[*prior_steps, step],
+            assets=assets,
+            master=master,
         )
         signed = sign_manifest(manifest, key)
         for data, _ in encoded:
             self.blobs.put(data)
         self.store.save_work(
-            WorkRecord(work_id=work_id, title=work_title, artist_key_id=me.key_id, created_at=created_at,
-                       updated_at=now, revision=revision, master=master, manifest=signed),
-            [step], new_assets,
+            WorkRecord(
+                work_id=work_id,
+                title=work_title,
+                artist_key_id=me.key_id,
+                created_at=created_at,
+                updated_at=now,
+                revision=revision,
+                master=master,
+                manifest=signed,
+            ),
+            [step],
+            new_assets,
         )
         return manifest
 
     # replay ---------------------------------------------------------------
 
-    def replay(self, ref: str, on_step: Callable[[StepReplay], None] | None = None) -> tuple[WorkManifest, list[StepReplay]]:
+    def replay(
+        self, ref: str, on_step: Callable[[StepReplay], None] | None = None
+    ) -> tuple[WorkManifest, list[StepReplay]]:
         manifest = self.manifest(ref)
         return manifest, replay_manifest(manifest, self.load_image, on_step)
 

@@ -23,13 +23,19 @@ class Result:
         return json.loads(self.stdout)
 
 
-def run(home: Path, *args: str, passphrase: str | None = "pw-for-tests", env: dict[str, str] | None = None,
-        timeout: float = 120) -> Result:
+def run(
+    home: Path,
+    *args: str,
+    passphrase: str | None = "pw-for-tests",
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> Result:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("ARTPROOF_")}
     environment.update({"ARTPROOF_HOME": str(home), "OPENBLAS_NUM_THREADS": "1", "COLUMNS": "200"})
     if passphrase is not None:
         environment["ARTPROOF_PASSPHRASE"] = passphrase
     environment.update(env or {})
-    done = subprocess.run([*ARTPROOF, *args], capture_output=True, text=True, env=environment, timeout=timeout,
-                          stdin=subprocess.DEVNULL)
+    done = subprocess.run(
+        [*ARTPROOF, *args], capture_output=True, text=True, env=environment, timeout=timeout, stdin=subprocess.DEVNULL
+    )
     return Result(done.returncode, done.stdout, done.stderr)

@@ -20,17 +20,27 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from artproof import __version__
-from artproof.cli.render import err, out, print_json, replay_table, work_json, work_panel, works_table
+from artproof.cli.render import (
+    err,
+    out,
+    print_json,
+    replay_table,
+    work_json,
+    work_panel,
+    works_table,
+)
 from artproof.core.canonical import canonical_json
 from artproof.errors import ArtproofError, ConfigError, InvalidInput
 from artproof.ops import all_operations
 from artproof.services import Services, build_services
 from artproof.settings import Settings
-from artproof.store.blobs import BlobStore
 from artproof.studio import parse_size
 
 app = typer.Typer(
-    name="artproof", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    name="artproof",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
     help="artproof: create AI art with recorded, signed, replayable provenance.",
 )
 identity_app = typer.Typer(no_args_is_help=True, help="Your identity and the public keys of others.")
@@ -82,7 +92,14 @@ def init(name: str = typer.Option(..., "--name", help="your name or studio's nam
     svc = services()
     record = svc.identities.init(name, passphrase(confirm=True))
     if as_json:
-        print_json({"key_id": record.key_id, "name": record.name, "public_key": record.public_key, "home": str(svc.settings.home)})
+        print_json(
+            {
+                "key_id": record.key_id,
+                "name": record.name,
+                "public_key": record.public_key,
+                "home": str(svc.settings.home),
+            }
+        )
     else:
         out.print(f"identity [bold]{record.name}[/bold] created: key {record.key_id} in {svc.settings.home}")
 
@@ -133,7 +150,9 @@ def identity_list(as_json: bool = JSON) -> None:
 def create(
     prompt: str = typer.Option(..., "--prompt", help="what to make; conditions palette, latent and structure"),
     engine: str = typer.Option("cppn", "--engine", help="generator: cppn"),
-    seed: int = typer.Option(..., "--seed", help="0 to 2^53-1 (the JSON-safe integers); the same prompt and seed give the same image"),
+    seed: int = typer.Option(
+        ..., "--seed", help="0 to 2^53-1 (the JSON-safe integers); the same prompt and seed give the same image"
+    ),
     size: str = typer.Option("1024x1024", "--size", help="WIDTHxHEIGHT, 64 to 8192 pixels a side"),
     title: str | None = typer.Option(None, "--title", help="defaults to a name from the prompt"),
     as_json: bool = JSON,
@@ -142,8 +161,9 @@ def create(
     svc = services()
     secret = passphrase()
     with progress_bar(f"generating {size}") as tick:
-        manifest = svc.studio.create(engine=engine, prompt=prompt, seed=seed, size=size, title=title,
-                                     passphrase=secret, progress=tick)
+        manifest = svc.studio.create(
+            engine=engine, prompt=prompt, seed=seed, size=size, title=title, passphrase=secret, progress=tick
+        )
     _show(manifest, as_json)
 
 
@@ -165,11 +185,18 @@ def vary(
     if sheet is not None:
         svc.studio.load_image(step.output).save(sheet)
     if as_json:
-        print_json({**work_json(manifest), "contact_sheet": step.output,
-                    "candidates": {f"c{i}": a for i, a in enumerate(step.extra_outputs, start=1)}})
+        print_json(
+            {
+                **work_json(manifest),
+                "contact_sheet": step.output,
+                "candidates": {f"c{i}": a for i, a in enumerate(step.extra_outputs, start=1)},
+            }
+        )
         return
-    out.print(f"{len(step.extra_outputs)} candidates c1..c{len(step.extra_outputs)} for {manifest.work_id}; "
-              f"choose one with: artproof select {manifest.work_id} c1")
+    out.print(
+        f"{len(step.extra_outputs)} candidates c1..c{len(step.extra_outputs)} for {manifest.work_id}; "
+        f"choose one with: artproof select {manifest.work_id} c1"
+    )
     if sheet is not None:
         out.print(f"contact sheet written to {sheet}")
 
@@ -220,10 +247,21 @@ def edit(
 @work_app.command("list")
 def work_list(as_json: bool = JSON) -> None:
     """List your works."""
-    works = services().studio.list()
+    works = services().studio.list_works()
     if as_json:
-        print_json([{"work_id": w.work_id, "title": w.title, "revision": w.revision, "master": w.master,
-                     "created_at": w.created_at, "updated_at": w.updated_at} for w in works])
+        print_json(
+            [
+                {
+                    "work_id": w.work_id,
+                    "title": w.title,
+                    "revision": w.revision,
+                    "master": w.master,
+                    "created_at": w.created_at,
+                    "updated_at": w.updated_at,
+                }
+                for w in works
+            ]
+        )
     else:
         works_table(works)
 
@@ -265,9 +303,16 @@ def replay(work: str, as_json: bool = JSON) -> None:
         _, results = studio.replay(work, on_step=lambda r: tick(r.index / total))
     ok = all(r.ok for r in results)
     if as_json:
-        print_json({"work_id": manifest.work_id, "ok": ok, "steps": [
-            {"index": r.index, "op": r.op, "version": r.version, "status": r.status, "detail": r.detail}
-            for r in results]})
+        print_json(
+            {
+                "work_id": manifest.work_id,
+                "ok": ok,
+                "steps": [
+                    {"index": r.index, "op": r.op, "version": r.version, "status": r.status, "detail": r.detail}
+                    for r in results
+                ],
+            }
+        )
     else:
         replay_table(results)
         out.print("[green]every step matches its record[/green]" if ok else "[red]replay found differences[/red]")
@@ -279,8 +324,14 @@ def replay(work: str, as_json: bool = JSON) -> None:
 def ops(as_json: bool = JSON) -> None:
     """List the operations this artproof knows, with versions and parameters."""
     listing = [
-        {"op": cls.name, "version": cls.version, "agency": cls.agency, "reexecutable": cls.reexecutable,
-         "summary": cls.summary, "params": cls.Params.model_json_schema().get("properties", {})}
+        {
+            "op": cls.name,
+            "version": cls.version,
+            "agency": cls.agency,
+            "reexecutable": cls.reexecutable,
+            "summary": cls.summary,
+            "params": cls.Params.model_json_schema().get("properties", {}),
+        }
         for cls in all_operations()
     ]
     if as_json:
@@ -305,8 +356,15 @@ def demo(
     me = svc.identities.init("Demo Studio", "demo passphrase")
     out.print(f"1. identity [bold]{me.name}[/bold], key {me.key_id}")
     with progress_bar("generating 1024x1024") as tick:
-        manifest = svc.studio.create(engine="cppn", prompt="tidal dusk, copper and ink", seed=42, size="1024x1024",
-                                     title=None, passphrase="demo passphrase", progress=tick)
+        manifest = svc.studio.create(
+            engine="cppn",
+            prompt="tidal dusk, copper and ink",
+            seed=42,
+            size="1024x1024",
+            title=None,
+            passphrase="demo passphrase",
+            progress=tick,
+        )
     work_id = manifest.work_id
     out.print(f"2. created '{manifest.title}' ({work_id}) from prompt 'tidal dusk, copper and ink', seed 42")
     with progress_bar("8 variations") as tick:
@@ -322,8 +380,10 @@ def demo(
     work_panel(manifest)
     _, results = svc.studio.replay(work_id)
     replay_table(results)
-    out.print(f"\nTry it yourself: export ARTPROOF_HOME={home} ARTPROOF_PASSPHRASE='demo passphrase'; "
-              f"artproof work show {work_id}")
+    out.print(
+        f"\nTry it yourself: export ARTPROOF_HOME={home} ARTPROOF_PASSPHRASE='demo passphrase'; "
+        f"artproof work show {work_id}"
+    )
 
 
 def _version(value: bool) -> None:

@@ -71,8 +71,12 @@ def work_panel(manifest: WorkManifest) -> None:
     for i, step in enumerate(manifest.steps, start=1):
         extra = f" +{len(step.extra_outputs)} candidates" if step.extra_outputs else ""
         table.add_row(
-            str(i), f"{step.op} {step.version}", step.agency, _params_text(step.params),
-            str(len(step.inputs)), step.output[7:19] + extra,
+            str(i),
+            f"{step.op} {step.version}",
+            step.agency,
+            _params_text(step.params),
+            str(len(step.inputs)),
+            step.output[7:19] + extra,
         )
     out.print(table)
 

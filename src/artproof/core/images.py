@@ -43,7 +43,9 @@ def decode_image(data: bytes, *, name: str = "image") -> Image.Image:
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageError(f"{name} is a decompression bomb", value=str(exc), hint="refused; use a smaller image") from exc
+        raise ImageError(
+            f"{name} is a decompression bomb", value=str(exc), hint="refused; use a smaller image"
+        ) from exc
     except UnidentifiedImageError as exc:
         raise ImageError(f"{name} is not an image format artproof can read", hint="use PNG, JPEG or WebP") from exc
     except (OSError, SyntaxError, ValueError) as exc:

@@ -123,8 +123,14 @@ class EncryptedKey(BaseModel):
 
     def associated_data(self) -> bytes:
         return canonical_json(
-            {"format": self.format, "kdf": self.kdf, "n": self.n, "r": self.r, "p": self.p,
-             "public_key": self.public_key}
+            {
+                "format": self.format,
+                "kdf": self.kdf,
+                "n": self.n,
+                "r": self.r,
+                "p": self.p,
+                "public_key": self.public_key,
+            }
         )
 
 
@@ -140,7 +146,12 @@ def encrypt_private_key(
     salt, nonce = os.urandom(16), os.urandom(12)
     public_raw = public_key_bytes(key.public_key())
     sealed = EncryptedKey(
-        n=n, r=r, p=p, salt=b64encode(salt), nonce=b64encode(nonce), ciphertext="",
+        n=n,
+        r=r,
+        p=p,
+        salt=b64encode(salt),
+        nonce=b64encode(nonce),
+        ciphertext="",
         public_key=b64encode(public_raw),
     )
     secret = key.private_bytes_raw()
@@ -152,9 +163,7 @@ def decrypt_private_key(sealed: EncryptedKey, passphrase: str) -> Ed25519Private
     """Unlock a sealed key; a wrong passphrase raises :class:`WrongPassphrase`."""
     key = _derive(passphrase, b64decode(sealed.salt), sealed.n, sealed.r, sealed.p)
     try:
-        secret = AESGCM(key).decrypt(
-            b64decode(sealed.nonce), b64decode(sealed.ciphertext), sealed.associated_data()
-        )
+        secret = AESGCM(key).decrypt(b64decode(sealed.nonce), b64decode(sealed.ciphertext), sealed.associated_data())
     except InvalidTag:
         raise WrongPassphrase(
             "the passphrase is wrong: it does not unlock the private key",
@@ -162,5 +171,7 @@ def decrypt_private_key(sealed: EncryptedKey, passphrase: str) -> Ed25519Private
         ) from None
     private = Ed25519PrivateKey.from_private_bytes(secret)
     if b64encode(public_key_bytes(private.public_key())) != sealed.public_key:
-        raise IntegrityError("the stored private key does not match its public key", hint="restore the key from a backup")
+        raise IntegrityError(
+            "the stored private key does not match its public key", hint="restore the key from a backup"
+        )
     return private

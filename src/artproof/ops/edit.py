@@ -41,9 +41,9 @@ class Crop(Operation):
     Params = CropParams
     summary = "crop to a box chosen by a person"
 
-    def run(self, params: CropParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:  # type: ignore[override]
+    def run(self, params: CropParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
         image = inputs[0]
-        left, top, right, bottom = params.box
+        right, bottom = params.box[2], params.box[3]
         if right > image.width or bottom > image.height:
             raise InvalidInput(
                 f"crop box reaches outside the {image.width}x{image.height} image",
@@ -52,7 +52,7 @@ class Crop(Operation):
             )
         return OpOutput(image.crop(params.box))
 
-    def origin(self, params: CropParams, input_origins: Sequence[Origin]) -> Origin:  # type: ignore[override]
+    def origin(self, params: CropParams, input_origins: Sequence[Origin]) -> Origin:
         return dict(input_origins[0])
 
 
@@ -79,8 +79,8 @@ class Resize(Operation):
     Params = ResizeParams
     summary = "resize with a classic filter"
 
-    def run(self, params: ResizeParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:  # type: ignore[override]
+    def run(self, params: ResizeParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
         return OpOutput(inputs[0].resize((params.width, params.height), _RESAMPLE[params.resample]))
 
-    def origin(self, params: ResizeParams, input_origins: Sequence[Origin]) -> Origin:  # type: ignore[override]
+    def origin(self, params: ResizeParams, input_origins: Sequence[Origin]) -> Origin:
         return dict(input_origins[0])

@@ -23,9 +23,7 @@ def candidate_index(choice: str, count: int) -> int:
     """``"c3"`` -> 2, checked against the number of candidates on offer."""
     number = int(choice[1:])
     if not 1 <= number <= count:
-        raise InvalidInput(
-            "no such candidate", value=choice, hint=f"choose one of c1..c{count}"
-        )
+        raise InvalidInput("no such candidate", value=choice, hint=f"choose one of c1..c{count}")
     return number - 1
 
 
@@ -44,8 +42,8 @@ class Select(Operation):
     reexecutable = False
     summary = "a person's choice among candidates"
 
-    def run(self, params: SelectParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:  # type: ignore[override]
+    def run(self, params: SelectParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
         return OpOutput(inputs[candidate_index(params.choice, len(inputs))].copy())
 
-    def origin(self, params: SelectParams, input_origins: Sequence[Origin]) -> Origin:  # type: ignore[override]
+    def origin(self, params: SelectParams, input_origins: Sequence[Origin]) -> Origin:
         return dict(input_origins[candidate_index(params.choice, len(input_origins))])

@@ -118,17 +118,18 @@ _REGISTRY: dict[tuple[str, str], type[Operation]] = {}
 def _load_builtins() -> None:
     import artproof.ops.builtin  # noqa: F401  (registers every built-in operation)
 
-O = TypeVar("O", bound=type[Operation])
+
+OpClass = TypeVar("OpClass", bound=type[Operation])
 
 
-def operation(name: str, *, version: str, agency: Agency) -> Callable[[O], O]:
+def operation(name: str, *, version: str, agency: Agency) -> Callable[[OpClass], OpClass]:
     """Register an operation class under ``name`` and ``version`` (semver)."""
     if not _SEMVER.match(version):
         raise ValueError(f"operation version must be semver like 1.0.0, got {version!r}")
     if agency not in AGENCIES:
         raise ValueError(f"agency must be one of {AGENCIES}, got {agency!r}")
 
-    def register(cls: O) -> O:
+    def register(cls: OpClass) -> OpClass:
         key = (name, version)
         if key in _REGISTRY and _REGISTRY[key] is not cls:
             raise ValueError(f"operation {name} {version} is registered twice")

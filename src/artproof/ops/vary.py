@@ -47,7 +47,9 @@ def _palette(rgb: NDArray[np.float32], u: NDArray[np.float64], strength: float) 
     angle = (u[0] - 0.5) * 2 * math.pi * strength
     saturation = 1.0 + (u[1] - 0.4) * 1.2 * strength
     c, s = math.cos(angle), math.sin(angle)
-    rotate = np.array([[1, 0, 0], [0, c * saturation, -s * saturation], [0, s * saturation, c * saturation]], np.float32)
+    rotate = np.array(
+        [[1, 0, 0], [0, c * saturation, -s * saturation], [0, s * saturation, c * saturation]], np.float32
+    )
     matrix = (_FROM_YIQ @ rotate @ _TO_YIQ).astype(np.float32)
     result: NDArray[np.float32] = rgb @ matrix.T
     return result
@@ -70,7 +72,9 @@ def _lighting(rgb: NDArray[np.float32], u: NDArray[np.float64], strength: float)
 def _style(image: Image.Image, u: NDArray[np.float64]) -> Image.Image:
     style = STYLES[int(u[5] * len(STYLES)) % len(STYLES)]
     if style == "posterize":
-        return image.quantize(colors=6 + int(u[6] * 10), method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).convert("RGB")
+        return image.quantize(
+            colors=6 + int(u[6] * 10), method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+        ).convert("RGB")
     if style == "soft":
         return Image.blend(image, image.filter(ImageFilter.GaussianBlur(max(1.0, image.width / 300))), 0.6)
     if style == "ink":
@@ -122,7 +126,7 @@ class Variations(Operation):
     sets_master = False
     summary = "N seeded variations (palette, lighting, style) and their contact sheet"
 
-    def run(self, params: VariationParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:  # type: ignore[override]
+    def run(self, params: VariationParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
         candidates = []
         for i in range(params.count):
             candidates.append(vary_image(inputs[0], params, i))
@@ -130,5 +134,5 @@ class Variations(Operation):
         sheet = contact_sheet(candidates, [f"c{i + 1}" for i in range(params.count)])
         return OpOutput(sheet, extra=candidates)
 
-    def origin(self, params: VariationParams, input_origins: Sequence[Origin]) -> Origin:  # type: ignore[override]
+    def origin(self, params: VariationParams, input_origins: Sequence[Origin]) -> Origin:
         return dict(input_origins[0])

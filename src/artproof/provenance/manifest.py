@@ -41,8 +41,15 @@ def build_manifest(
             if asset not in assets:
                 raise IntegrityError(f"the record of {step.op} names an image with no hashes", value=asset)
     return WorkManifest(
-        work_id=work_id, title=title, artist=artist, created_at=created_at, revision=revision,
-        steps=list(steps), assets=assets, master=master, classification=classify(graph, master),
+        work_id=work_id,
+        title=title,
+        artist=artist,
+        created_at=created_at,
+        revision=revision,
+        steps=list(steps),
+        assets=assets,
+        master=master,
+        classification=classify(graph, master),
     )
 
 
@@ -60,14 +67,21 @@ def check_manifest(document: SignedDocument, *, expected_key_id: str | None = No
     if manifest.artist.get("key_id") != document.signature.key_id:
         raise IntegrityError("the manifest is signed by someone other than its artist", value=document.signature.key_id)
     rebuilt = build_manifest(
-        work_id=manifest.work_id, title=manifest.title, artist=manifest.artist, created_at=manifest.created_at,
-        revision=manifest.revision, steps=manifest.steps, assets=manifest.assets, master=manifest.master,
+        work_id=manifest.work_id,
+        title=manifest.title,
+        artist=manifest.artist,
+        created_at=manifest.created_at,
+        revision=manifest.revision,
+        steps=manifest.steps,
+        assets=manifest.assets,
+        master=manifest.master,
     )
     if rebuilt.classification != manifest.classification:
         stated, derived = manifest.classification.model_dump(), rebuilt.classification.model_dump()
         field = next(k for k in stated if stated[k] != derived[k])
         raise IntegrityError(
             f"the manifest's classification does not follow from its process graph ({field})",
-            value=stated[field], hint=f"the graph gives {derived[field]!r}; the record was altered",
+            value=stated[field],
+            hint=f"the graph gives {derived[field]!r}; the record was altered",
         )
     return manifest

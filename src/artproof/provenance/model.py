@@ -50,9 +50,7 @@ class Runtime(BaseModel):
 
 
 def current_runtime() -> Runtime:
-    return Runtime(
-        machine=platform.machine(), system=platform.system(), numpy=np.__version__, pillow=PIL.__version__
-    )
+    return Runtime(machine=platform.machine(), system=platform.system(), numpy=np.__version__, pillow=PIL.__version__)
 
 
 class Step(BaseModel):
@@ -81,7 +79,7 @@ class Step(BaseModel):
 
     @classmethod
     def create(cls, **fields: Any) -> Step:
-        body = cls.model_construct(step_id="", **fields).model_dump(mode="json")
+        body = cls.model_validate({**fields, "step_id": ""}).model_dump(mode="json")
         return cls.model_validate({**body, "step_id": cls.compute_id(body)})
 
     def id_is_valid(self) -> bool:

@@ -84,6 +84,8 @@ def replay_manifest(
                 status, detail = _compare(
                     manifest, [output.image, *output.extra], recorded, step.runtime, step.replay_tolerance
                 )
+                for asset in recorded:
+                    load_image(asset)  # the stored copies must be intact too
             else:
                 for asset in (*step.inputs, *recorded):
                     load_image(asset)  # checks the stored bytes against their hash

@@ -23,10 +23,13 @@ __all__ = ["BlobStore", "storage_error"]
 def storage_error(exc: OSError, path: Path) -> StorageError:
     """Turn an OS error while writing into a message that says what to do."""
     if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
-        return StorageError("the disk is full", value=str(path), hint="free some space and run the command again; nothing was recorded")
+        return StorageError(
+            "the disk is full", value=str(path), hint="free some space and run the command again; nothing was recorded"
+        )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EEXIST):
         return StorageError(
-            "the data directory cannot be written", value=str(path),
+            "the data directory cannot be written",
+            value=str(path),
             hint="set ARTPROOF_HOME to a writable directory; nothing was recorded",
         )
     return StorageError(f"writing failed: {exc.strerror or exc}", value=str(path), hint="nothing was recorded")
@@ -72,10 +75,13 @@ class BlobStore:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            raise NotFound("image is missing from the blob store", value=blob_id, hint=f"restore {path} from a backup") from None
+            raise NotFound(
+                "image is missing from the blob store", value=blob_id, hint=f"restore {path} from a backup"
+            ) from None
         if content_id(data) != blob_id:
             raise IntegrityError(
-                "stored image is corrupt: its bytes no longer match its hash", value=blob_id,
+                "stored image is corrupt: its bytes no longer match its hash",
+                value=blob_id,
                 hint=f"restore {path} from a backup",
             )
         return data

@@ -63,7 +63,8 @@ def open_engine(url: str) -> Engine:
         _migrate(engine)
     except OperationalError as exc:
         raise StorageError(
-            "the database cannot be opened or written", value=url.split("@")[-1],
+            "the database cannot be opened or written",
+            value=url.split("@")[-1],
             hint="check that ARTPROOF_HOME is writable and the disk is not full",
         ) from exc
     return engine

@@ -63,7 +63,8 @@ class WorkRepository(Protocol):
 
 def _busy(exc: OperationalError) -> StorageError:
     return StorageError(
-        "the database is busy or cannot be written", value=str(exc.orig),
+        "the database is busy or cannot be written",
+        value=str(exc.orig),
         hint="another artproof command may be writing; run this one again. Nothing was recorded",
     )
 
@@ -79,8 +80,12 @@ class SqlStore:
         m = row._mapping  # type: ignore[attr-defined]
         secret = EncryptedKey.model_validate_json(m["secret"]) if m["secret"] else None
         return IdentityRecord(
-            key_id=m["key_id"], name=m["name"], public_key=m["public_key"], is_self=bool(m["is_self"]),
-            created_at=m["created_at"], secret=secret,
+            key_id=m["key_id"],
+            name=m["name"],
+            public_key=m["public_key"],
+            is_self=bool(m["is_self"]),
+            created_at=m["created_at"],
+            secret=secret,
         )
 
     def self_identity(self) -> IdentityRecord | None:
@@ -90,15 +95,20 @@ class SqlStore:
 
     def add_identity(self, record: IdentityRecord) -> None:
         values = {
-            "key_id": record.key_id, "name": record.name, "public_key": record.public_key,
-            "is_self": record.is_self, "created_at": record.created_at,
+            "key_id": record.key_id,
+            "name": record.name,
+            "public_key": record.public_key,
+            "is_self": record.is_self,
+            "created_at": record.created_at,
             "secret": None if record.secret is None else record.secret.model_dump_json(),
         }
         try:
             with self.engine.begin() as c:
                 c.execute(insert(identities).values(**values))
         except SqlIntegrityError:
-            raise InvalidInput("this key is already known", value=record.key_id, hint="'artproof identity list' shows it") from None
+            raise InvalidInput(
+                "this key is already known", value=record.key_id, hint="'artproof identity list' shows it"
+            ) from None
         except OperationalError as exc:
             raise _busy(exc) from exc
 
@@ -113,16 +123,25 @@ class SqlStore:
     def _work(row: object) -> WorkRecord:
         m = row._mapping  # type: ignore[attr-defined]
         return WorkRecord(
-            work_id=m["work_id"], title=m["title"], artist_key_id=m["artist_key_id"], created_at=m["created_at"],
-            updated_at=m["updated_at"], revision=m["revision"], master=m["master"],
+            work_id=m["work_id"],
+            title=m["title"],
+            artist_key_id=m["artist_key_id"],
+            created_at=m["created_at"],
+            updated_at=m["updated_at"],
+            revision=m["revision"],
+            master=m["master"],
             manifest=SignedDocument.model_validate_json(m["manifest"]),
         )
 
     def save_work(self, record: WorkRecord, new_steps: list[Step], new_assets: list[AssetInfo]) -> None:
         """Insert or advance a work by one revision, with its new steps and assets, atomically."""
         values = {
-            "title": record.title, "artist_key_id": record.artist_key_id, "created_at": record.created_at,
-            "updated_at": record.updated_at, "revision": record.revision, "master": record.master,
+            "title": record.title,
+            "artist_key_id": record.artist_key_id,
+            "created_at": record.created_at,
+            "updated_at": record.updated_at,
+            "revision": record.revision,
+            "master": record.master,
             "manifest": record.manifest.model_dump_json(),
         }
         try:
@@ -139,25 +158,34 @@ class SqlStore:
                     if done.rowcount != 1:
                         raise StorageError(
                             "the work was changed by another command while this one ran",
-                            value=record.work_id, hint="run the command again; nothing was recorded",
+                            value=record.work_id,
+                            hint="run the command again; nothing was recorded",
                         )
                     first_seq = len(record.manifest.payload["steps"]) - len(new_steps)
                 for offset, step in enumerate(new_steps):
                     c.execute(
                         insert(steps).values(
-                            work_id=record.work_id, seq=first_seq + offset, step_id=step.step_id,
+                            work_id=record.work_id,
+                            seq=first_seq + offset,
+                            step_id=step.step_id,
                             body=step.model_dump_json(),
                         )
                     )
-                known = set(c.execute(select(assets.c.asset_id).where(
-                    assets.c.asset_id.in_([a.id for a in new_assets]))).scalars())
+                known = set(
+                    c.execute(
+                        select(assets.c.asset_id).where(assets.c.asset_id.in_([a.id for a in new_assets]))
+                    ).scalars()
+                )
                 for info in new_assets:
                     if info.id not in known:
                         c.execute(insert(assets).values(asset_id=info.id, info=info.model_dump_json()))
                         known.add(info.id)
         except SqlIntegrityError as exc:
-            raise StorageError("the work was recorded twice at once", value=record.work_id,
-                               hint="run the command again; nothing was recorded") from exc
+            raise StorageError(
+                "the work was recorded twice at once",
+                value=record.work_id,
+                hint="run the command again; nothing was recorded",
+            ) from exc
         except OperationalError as exc:
             raise _busy(exc) from exc
 

@@ -32,6 +32,7 @@ __all__ = ["ARCHITECTURES", "CppnGenerate", "CppnParams", "render_cppn"]
 F32 = NDArray[np.float32]
 Architecture = Literal["flow", "nebula", "crystal", "weave"]
 
+
 def _triangle(h: F32) -> F32:
     """A triangle wave of period 4 in [-1, 1]: facets and folds, hence "crystal".
 
@@ -205,5 +206,5 @@ class CppnGenerate(Operation):
             return params.model_copy(update={"architecture": architecture_for_prompt(params.prompt)})
         return params
 
-    def run(self, params: CppnParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:  # type: ignore[override]
+    def run(self, params: CppnParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
         return OpOutput(render_cppn(params, ctx.progress))
