@@ -1,0 +1,1 @@
+"""The transparency ledger: an append-only Merkle log (RFC 9162) with signed checkpoints."""
