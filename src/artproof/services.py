@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from artproof.errors import StorageError
 from artproof.identities import IdentityService
+from artproof.ledger.service import LedgerService
 from artproof.settings import Settings
 from artproof.store.blobs import BlobStore, storage_error
 from artproof.store.database import open_engine
@@ -30,6 +31,7 @@ class Services:
     settings: Settings
     identities: IdentityService
     studio: Studio
+    ledger: LedgerService
 
 
 def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
@@ -39,7 +41,9 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         raise storage_error(exc, settings.home) from exc
     if not settings.home.is_dir():
         raise StorageError("ARTPROOF_HOME is not a directory", value=str(settings.home), hint="point it at a directory")
-    store = SqlStore(open_engine(settings.database_url))
+    engine = open_engine(settings.database_url)
+    store = SqlStore(engine)
     identities = IdentityService(store, clock)
     studio = Studio(store, BlobStore(settings.blob_dir), identities, clock)
-    return Services(settings=settings, identities=identities, studio=studio)
+    ledger = LedgerService(engine, identities, studio, clock, origin=settings.log_origin)
+    return Services(settings=settings, identities=identities, studio=studio, ledger=ledger)

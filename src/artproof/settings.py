@@ -2,7 +2,8 @@
 
 ``ARTPROOF_HOME`` (default ``~/.artproof``) holds the database and the blob
 store; ``ARTPROOF_DATABASE_URL`` overrides the SQLite default (PostgreSQL for a
-shared registry); ``ARTPROOF_PASSPHRASE`` unlocks the private key without a prompt.
+shared registry); ``ARTPROOF_PASSPHRASE`` unlocks the private key without a prompt;
+``ARTPROOF_LOG_ORIGIN`` names the ledger (its checkpoint origin) for a shared registry.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ class Settings:
     home: Path
     database_url: str
     passphrase: str | None = None
+    log_origin: str | None = None
 
     @property
     def blob_dir(self) -> Path:
@@ -29,4 +31,5 @@ class Settings:
         env = os.environ if environ is None else environ
         home = Path(env.get("ARTPROOF_HOME") or Path.home() / ".artproof").expanduser()
         url = env.get("ARTPROOF_DATABASE_URL") or f"sqlite:///{home / 'artproof.db'}"
-        return cls(home=home, database_url=url, passphrase=env.get("ARTPROOF_PASSPHRASE"))
+        return cls(home=home, database_url=url, passphrase=env.get("ARTPROOF_PASSPHRASE"),
+                   log_origin=env.get("ARTPROOF_LOG_ORIGIN"))

@@ -15,7 +15,7 @@ __all__ = ["open_engine"]
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration. Checked against Alembic's own view by a test, and used
 # so that an up-to-date database opens without importing Alembic (start-up time).
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

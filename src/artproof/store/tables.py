@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text
 
-__all__ = ["assets", "identities", "metadata", "steps", "works"]
+__all__ = [
+    "assets",
+    "identities",
+    "ledger_checkpoints",
+    "ledger_cosignatures",
+    "ledger_entries",
+    "ledger_keys",
+    "ledger_nodes",
+    "ledger_openings",
+    "ledger_state",
+    "metadata",
+    "steps",
+    "witness_state",
+    "works",
+]
 
 metadata = MetaData()
 
@@ -46,4 +60,76 @@ steps = Table(
     Column("seq", Integer, primary_key=True),
     Column("step_id", String(80), nullable=False),
     Column("body", Text, nullable=False),  # Step JSON
+)
+
+# The ledger ----------------------------------------------------------------
+
+ledger_state = Table(
+    "ledger_state",
+    metadata,
+    Column("id", Integer, primary_key=True),  # one row: the sequencer's lock and head
+    Column("size", BigInteger, nullable=False),
+    Column("root", LargeBinary(32), nullable=False),
+)
+
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("idx", BigInteger, primary_key=True, autoincrement=False),
+    Column("entry_id", String(80), nullable=False, unique=True),
+    Column("kind", String(40), nullable=False),
+    Column("subject", String(80), nullable=True),  # the work or edition id, for lookups
+    Column("data", LargeBinary, nullable=False),  # canonical signed entry: the leaf data
+    Index("ix_ledger_entries_subject", "subject"),
+)
+
+ledger_nodes = Table(
+    "ledger_nodes",
+    metadata,
+    Column("level", Integer, primary_key=True, autoincrement=False),
+    Column("idx", BigInteger, primary_key=True, autoincrement=False),
+    Column("hash", LargeBinary(32), nullable=False),
+)
+
+ledger_checkpoints = Table(
+    "ledger_checkpoints",
+    metadata,
+    Column("size", BigInteger, primary_key=True, autoincrement=False),
+    Column("note", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+ledger_cosignatures = Table(
+    "ledger_cosignatures",
+    metadata,
+    Column("size", BigInteger, primary_key=True, autoincrement=False),
+    Column("witness", String(200), primary_key=True),
+    Column("note", Text, nullable=False),
+)
+
+ledger_keys = Table(
+    "ledger_keys",
+    metadata,
+    Column("origin", String(200), primary_key=True),
+    Column("public_key", String(64), nullable=False),
+    Column("secret", Text, nullable=False),  # EncryptedKey JSON
+    Column("created_at", String(40), nullable=False),
+)
+
+ledger_openings = Table(
+    "ledger_openings",
+    metadata,
+    Column("entry_id", String(80), primary_key=True),
+    Column("field", String(80), primary_key=True),
+    Column("opening", Text, nullable=False),  # clear value + salt; deletable on request
+)
+
+witness_state = Table(
+    "witness_state",
+    metadata,
+    Column("origin", String(200), primary_key=True),
+    Column("vkey", Text, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("root", LargeBinary(32), nullable=False),
+    Column("note", Text, nullable=False),
 )

@@ -1,0 +1,104 @@
+"""Ledger entries: canonical JSON documents signed by their actor.
+
+The log is public and permanent, so personal data (names, e-mail addresses,
+prices) never enters it in clear: an entry carries a salted commitment
+SHA-256("artproof-commitment-v1" || salt || canonical value), the clear value
+and its salt stay in the deletable store, and whoever holds them can prove
+the match (:func:`open_commitment`).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Literal, get_args
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from artproof.core.canonical import canonical_json
+from artproof.core.hashing import content_id
+from artproof.core.keys import b64decode, b64encode
+from artproof.core.signing import SignedDocument, sign_document, verify_document
+from artproof.errors import IntegrityError, InvalidInput
+
+__all__ = [
+    "ENTRY_PURPOSE",
+    "ENTRY_TYPES",
+    "Commitment",
+    "EntryType",
+    "Opening",
+    "commit",
+    "entry_bytes",
+    "entry_id",
+    "make_entry",
+    "open_commitment",
+    "parse_entry",
+]
+
+EntryType = Literal[
+    "work.registered", "edition.issued", "ownership.transferred", "edition.revoked", "work.withdrawn", "key.rotated"
+]
+ENTRY_TYPES: tuple[str, ...] = get_args(EntryType)
+ENTRY_PURPOSE = "artproof.ledger.entry"
+_COMMIT_PREFIX = b"artproof-commitment-v1\n"
+
+
+class Opening(BaseModel):
+    """What proves a commitment: the clear value and its salt (kept off the log)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    value: Any
+    salt: str
+
+
+class Commitment(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    commitment: str
+
+
+def _commitment_of(value: Any, salt: bytes) -> str:
+    return content_id(_COMMIT_PREFIX + salt + canonical_json(value))
+
+
+def commit(value: Any) -> tuple[Commitment, Opening]:
+    salt = os.urandom(32)
+    return Commitment(commitment=_commitment_of(value, salt)), Opening(value=value, salt=b64encode(salt))
+
+
+def open_commitment(commitment: Commitment, opening: Opening) -> None:
+    """Raise unless ``opening`` is the clear value behind ``commitment``."""
+    if _commitment_of(opening.value, b64decode(opening.salt, what="salt")) != commitment.commitment:
+        raise IntegrityError("the value does not match the commitment in the ledger", value=commitment.commitment)
+
+
+def make_entry(kind: EntryType, subject: dict[str, Any], key: Ed25519PrivateKey, at: str) -> SignedDocument:
+    if kind not in ENTRY_TYPES:
+        raise InvalidInput("unknown ledger entry type", value=kind, hint=f"one of {', '.join(ENTRY_TYPES)}")
+    payload = {"format": "artproof.entry/1", "type": kind, "at": at, "subject": subject}
+    return sign_document(ENTRY_PURPOSE, payload, key)
+
+
+def entry_bytes(entry: SignedDocument) -> bytes:
+    """The leaf data: the signed entry's canonical JSON."""
+    return canonical_json(entry.model_dump(mode="json"))
+
+
+def entry_id(data: bytes) -> str:
+    return content_id(data)
+
+
+def parse_entry(data: bytes | dict[str, Any]) -> SignedDocument:
+    """A signed entry from leaf data or its JSON object, its signature checked."""
+    try:
+        document = (
+            SignedDocument.model_validate_json(data) if isinstance(data, bytes) else SignedDocument.model_validate(data)
+        )
+    except ValidationError as exc:
+        raise IntegrityError("the ledger entry is malformed", value=str(exc.errors()[0]["msg"])) from None
+    verify_document(document, purpose=ENTRY_PURPOSE)
+    if document.payload.get("type") not in ENTRY_TYPES:
+        raise IntegrityError("the ledger entry has an unknown type", value=document.payload.get("type"))
+    return document
+

@@ -1,0 +1,308 @@
+"""The log: one sequencer appending batches, and readers answering proofs.
+
+Storage holds every perfect subtree's hash (``ledger_nodes``: level, index),
+so the hash of any range a proof needs folds from at most log2(n) + 1 stored
+nodes, fetched in one query: a proof at any size costs O(log n) reads.
+
+An append is one transaction: it first takes the write lock (an update of the
+single ``ledger_state`` row, which SQLite and PostgreSQL both serialise), then
+reads the head and the right frontier, refuses duplicates, writes entries and
+new nodes, checks that the new tree is consistent with the last signed
+checkpoint, signs the new checkpoint and moves the head. A crash at any point
+leaves the previous state; two processes appending at once are serialised, so
+the tree never forks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, insert, select, tuple_, update
+from sqlalchemy.exc import OperationalError
+
+from artproof.errors import IntegrityError, InvalidInput, NotFound, StorageError
+from artproof.ledger.checkpoint import Checkpoint, NoteVerifier, verify_checkpoint
+from artproof.ledger.merkle import (
+    EMPTY_ROOT,
+    consistency_proof,
+    inclusion_proof,
+    leaf_hash,
+    node_hash,
+    range_nodes,
+    verify_consistency,
+)
+from artproof.store.tables import (
+    ledger_checkpoints,
+    ledger_cosignatures,
+    ledger_entries,
+    ledger_nodes,
+    ledger_openings,
+    ledger_state,
+)
+
+__all__ = ["AppendItem", "Ledger", "LogSigner", "StoredEntry"]
+
+_CHUNK = 400  # keys per IN (...) query, under SQLite's variable limit
+
+
+@dataclass(frozen=True, slots=True)
+class AppendItem:
+    data: bytes  # the leaf data: a canonical signed entry
+    entry_id: str
+    kind: str
+    subject: str | None = None
+    openings: dict[str, str] = field(default_factory=dict)  # field -> Opening JSON, kept off the log
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    index: int
+    entry_id: str
+    kind: str
+    subject: str | None
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class LogSigner:
+    """The log's identity: its origin (also the key name) and a checkpoint signing function."""
+
+    origin: str
+    verifier: NoteVerifier
+    sign: Callable[[Checkpoint], str]
+
+
+def frontier_keys(size: int) -> list[tuple[int, int]]:
+    """The perfect subtrees (level, index) that make up a tree of ``size`` leaves, left to right."""
+    keys, offset = [], 0
+    for level in range(size.bit_length() - 1, -1, -1):
+        if size >> level & 1:
+            keys.append((level, offset >> level))
+            offset += 1 << level
+    return keys
+
+
+def fold(hashes: Sequence[bytes]) -> bytes:
+    """Merkle root from perfect-subtree hashes, left to right (largest first)."""
+    if not hashes:
+        return EMPTY_ROOT
+    acc = hashes[-1]
+    for h in reversed(hashes[:-1]):
+        acc = node_hash(h, acc)
+    return acc
+
+
+def _busy(exc: OperationalError) -> StorageError:
+    return StorageError("the ledger is busy or cannot be written", value=str(exc.orig),
+                        hint="another process may be appending; run the command again. Nothing was appended")
+
+
+class Ledger:
+    def __init__(self, engine: Engine, clock: Callable[[], datetime]) -> None:
+        self.engine = engine
+        self.clock = clock
+
+    # reading ------------------------------------------------------------
+
+    def head(self) -> tuple[int, bytes]:
+        with self.engine.connect() as c:
+            row = c.execute(select(ledger_state.c.size, ledger_state.c.root).where(ledger_state.c.id == 1)).one()
+        return int(row.size), bytes(row.root)
+
+    @staticmethod
+    def _nodes(c: Connection, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        wanted = sorted(set(keys))
+        found: dict[tuple[int, int], bytes] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            rows = c.execute(
+                select(ledger_nodes.c.level, ledger_nodes.c.idx, ledger_nodes.c.hash).where(
+                    tuple_(ledger_nodes.c.level, ledger_nodes.c.idx).in_(chunk)
+                )
+            )
+            found.update({(int(r.level), int(r.idx)): bytes(r.hash) for r in rows})
+        if len(found) != len(wanted):
+            missing = next(k for k in wanted if k not in found)
+            raise IntegrityError("the ledger is missing a stored node", value=f"level {missing[0]}, index {missing[1]}",
+                                 hint="the database was damaged; restore it from a backup")
+        return found
+
+    def _with_ranges(self, c: Connection, compute: Callable[[Callable[[int, int], bytes]], list[bytes]]) -> list[bytes]:
+        """Run a proof computation twice: once to learn its ranges, once with their nodes fetched in one query."""
+        ranges: list[tuple[int, int]] = []
+        compute(lambda lo, hi: ranges.append((lo, hi)) or EMPTY_ROOT)  # type: ignore[func-returns-value]
+        nodes = self._nodes(c, [k for lo, hi in ranges for k in range_nodes(lo, hi)])
+
+        def hash_range(lo: int, hi: int) -> bytes:
+            return fold([nodes[k] for k in range_nodes(lo, hi)])
+
+        return compute(hash_range)
+
+    def root_at(self, size: int, c: Connection | None = None) -> bytes:
+        if c is None:
+            with self.engine.connect() as conn:
+                return self.root_at(size, conn)
+        nodes = self._nodes(c, frontier_keys(size))
+        return fold([nodes[k] for k in frontier_keys(size)])
+
+    def inclusion(self, index: int, size: int) -> list[bytes]:
+        self._check_size(size)
+        with self.engine.connect() as c:
+            return self._with_ranges(c, lambda hr: inclusion_proof(index, size, hr))
+
+    def consistency(self, old: int, new: int) -> list[bytes]:
+        self._check_size(new)
+        with self.engine.connect() as c:
+            return self._with_ranges(c, lambda hr: consistency_proof(old, new, hr))
+
+    def _check_size(self, size: int) -> None:
+        current, _ = self.head()
+        if not 0 <= size <= current:
+            raise InvalidInput(f"the log has {current} entries", value=size, hint=f"use a size from 0 to {current}")
+
+    def entry(self, index: int) -> StoredEntry:
+        with self.engine.connect() as c:
+            row = c.execute(select(ledger_entries).where(ledger_entries.c.idx == index)).first()
+        if row is None:
+            raise NotFound("no ledger entry at this index", value=index, hint="'artproof ledger status' gives the size")
+        return self._stored(row)
+
+    def find(self, entry_id: str) -> StoredEntry:
+        with self.engine.connect() as c:
+            row = c.execute(select(ledger_entries).where(ledger_entries.c.entry_id == entry_id)).first()
+        if row is None:
+            raise NotFound("no ledger entry with this id", value=entry_id)
+        return self._stored(row)
+
+    def by_subject(self, subject: str) -> list[StoredEntry]:
+        with self.engine.connect() as c:
+            rows = c.execute(
+                select(ledger_entries).where(ledger_entries.c.subject == subject).order_by(ledger_entries.c.idx)
+            ).all()
+        return [self._stored(r) for r in rows]
+
+    def entries(self, start: int, stop: int) -> list[bytes]:
+        with self.engine.connect() as c:
+            rows = c.execute(
+                select(ledger_entries.c.data)
+                .where(ledger_entries.c.idx >= start, ledger_entries.c.idx < stop)
+                .order_by(ledger_entries.c.idx)
+            ).scalars()
+            return [bytes(r) for r in rows]
+
+    def level_hashes(self, level: int, start: int, stop: int) -> list[bytes]:
+        with self.engine.connect() as c:
+            rows = c.execute(
+                select(ledger_nodes.c.hash)
+                .where(ledger_nodes.c.level == level, ledger_nodes.c.idx >= start, ledger_nodes.c.idx < stop)
+                .order_by(ledger_nodes.c.idx)
+            ).scalars()
+            return [bytes(r) for r in rows]
+
+    @staticmethod
+    def _stored(row: object) -> StoredEntry:
+        m = row._mapping  # type: ignore[attr-defined]
+        return StoredEntry(index=int(m["idx"]), entry_id=m["entry_id"], kind=m["kind"], subject=m["subject"],
+                           data=bytes(m["data"]))
+
+    def checkpoint(self, size: int | None = None) -> str | None:
+        """The signed checkpoint at ``size`` (default: the latest)."""
+        query = select(ledger_checkpoints.c.note)
+        query = (query.where(ledger_checkpoints.c.size == size) if size is not None
+                 else query.order_by(ledger_checkpoints.c.size.desc()).limit(1))
+        with self.engine.connect() as c:
+            return c.execute(query).scalar()
+
+    def checkpoints(self) -> list[tuple[int, str]]:
+        with self.engine.connect() as c:
+            rows = c.execute(select(ledger_checkpoints.c.size, ledger_checkpoints.c.note)
+                             .order_by(ledger_checkpoints.c.size)).all()
+        return [(int(r.size), r.note) for r in rows]
+
+    def opening(self, entry_id: str, name: str) -> str | None:
+        with self.engine.connect() as c:
+            return c.execute(select(ledger_openings.c.opening).where(
+                ledger_openings.c.entry_id == entry_id, ledger_openings.c.field == name)).scalar()
+
+    def cosignatures(self, size: int) -> list[str]:
+        with self.engine.connect() as c:
+            return list(c.execute(select(ledger_cosignatures.c.note).where(ledger_cosignatures.c.size == size)).scalars())
+
+    # writing ------------------------------------------------------------
+
+    def append(self, items: Sequence[AppendItem], signer: LogSigner) -> list[int]:
+        """Append ``items`` in one transaction and sign the new checkpoint; returns their indices."""
+        if not items:
+            return []
+        ids = [item.entry_id for item in items]
+        if len(set(ids)) != len(ids):
+            raise InvalidInput("the same entry appears twice in one batch", hint="each document enters the log once")
+        try:
+            with self.engine.begin() as c:
+                # (1) the write lock, before any read, so no other sequencer sees a stale head
+                c.execute(update(ledger_state).where(ledger_state.c.id == 1).values(size=ledger_state.c.size))
+                size = int(c.execute(select(ledger_state.c.size).where(ledger_state.c.id == 1)).scalar_one())
+                # (2) duplicates are refused: the same document twice
+                for start in range(0, len(ids), _CHUNK):
+                    dup = c.execute(select(ledger_entries.c.entry_id, ledger_entries.c.idx).where(
+                        ledger_entries.c.entry_id.in_(ids[start : start + _CHUNK]))).first()
+                    if dup is not None:
+                        raise InvalidInput("this document is already in the ledger", value=dup.entry_id,
+                                           hint=f"it is entry {dup.idx}")
+                # (3) extend the tree from the right frontier
+                frontier_nodes = self._nodes(c, frontier_keys(size))
+                frontier = {level: frontier_nodes[(level, idx)] for level, idx in frontier_keys(size)}
+                new_nodes: list[dict[str, object]] = []
+                for offset, item in enumerate(items):
+                    index = size + offset
+                    carry = leaf_hash(item.data)
+                    new_nodes.append({"level": 0, "idx": index, "hash": carry})
+                    level = 0
+                    while level in frontier:
+                        carry = node_hash(frontier.pop(level), carry)
+                        level += 1
+                        new_nodes.append({"level": level, "idx": ((index + 1) >> level) - 1, "hash": carry})
+                    frontier[level] = carry
+                new_size = size + len(items)
+                new_root = fold([frontier[level] for level in sorted(frontier, reverse=True)])
+                c.execute(insert(ledger_entries), [
+                    {"idx": size + i, "entry_id": it.entry_id, "kind": it.kind, "subject": it.subject, "data": it.data}
+                    for i, it in enumerate(items)])
+                c.execute(insert(ledger_nodes), new_nodes)
+                openings = [{"entry_id": it.entry_id, "field": k, "opening": v}
+                            for it in items for k, v in it.openings.items()]
+                if openings:
+                    c.execute(insert(ledger_openings), openings)
+                # (4) never sign a checkpoint inconsistent with the last one signed
+                self._check_extends_last(c, signer, new_size, new_root)
+                note = signer.sign(Checkpoint(signer.origin, new_size, new_root))
+                c.execute(insert(ledger_checkpoints).values(size=new_size, note=note, created_at=self.clock().isoformat()))
+                c.execute(update(ledger_state).where(ledger_state.c.id == 1).values(size=new_size, root=new_root))
+        except OperationalError as exc:
+            raise _busy(exc) from exc
+        return list(range(size, size + len(items)))
+
+    def _check_extends_last(self, c: Connection, signer: LogSigner, new_size: int, new_root: bytes) -> None:
+        last = c.execute(select(ledger_checkpoints.c.size, ledger_checkpoints.c.note)
+                         .order_by(ledger_checkpoints.c.size.desc()).limit(1)).first()
+        if last is None:
+            return
+        previous = verify_checkpoint(last.note, signer.verifier, origin=signer.origin)
+        proof = self._with_ranges(c, lambda hr: consistency_proof(previous.size, new_size, hr))
+        try:
+            verify_consistency(previous.size, new_size, previous.root, new_root, proof)
+        except IntegrityError as exc:
+            raise IntegrityError("refusing to sign a checkpoint that does not extend the last one",
+                                 value=f"size {previous.size} -> {new_size}", hint=exc.diagnostics()) from exc
+
+    def add_cosignature(self, size: int, witness: str, note: str) -> None:
+        try:
+            with self.engine.begin() as c:
+                existing = c.execute(select(ledger_cosignatures.c.note).where(
+                    ledger_cosignatures.c.size == size, ledger_cosignatures.c.witness == witness)).scalar()
+                if existing is None:
+                    c.execute(insert(ledger_cosignatures).values(size=size, witness=witness, note=note))
+        except OperationalError as exc:
+            raise _busy(exc) from exc

@@ -1,0 +1,289 @@
+"""The registry's ledger service: what the CLI (and later the web) call.
+
+The log key is an Ed25519 key of its own (the registry's, not the artist's),
+sealed under the same passphrase as the identity on a single-user install,
+created on first use. Its origin (also its note key name) defaults to
+``artproof.local/log-<key id>``; ``ARTPROOF_LOG_ORIGIN`` names a shared registry.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.exc import IntegrityError as SqlIntegrityError
+
+from artproof.core.canonical import canonical_json
+from artproof.core.hashing import CONTENT_ID_RE
+from artproof.core.keys import (
+    EncryptedKey,
+    b64decode,
+    b64encode,
+    decrypt_private_key,
+    encrypt_private_key,
+    generate_private_key,
+    key_id_of,
+    public_key_bytes,
+)
+from artproof.errors import IntegrityError, InvalidInput, NotFound, StorageError
+from artproof.identities import IdentityService
+from artproof.ledger.checkpoint import (
+    Checkpoint,
+    NoteVerifier,
+    cosign,
+    parse_note,
+    sign_checkpoint,
+    verify_checkpoint,
+    verify_cosignature,
+)
+from artproof.ledger.entries import commit, entry_bytes, entry_id, make_entry, parse_entry
+from artproof.ledger.log import AppendItem, Ledger, LogSigner, StoredEntry
+from artproof.ledger.merkle import consistency_proof, leaf_hash, verify_consistency
+from artproof.ledger.proofs import InclusionBundle, check_bundle
+from artproof.ledger.tiles import TileReader, export_tiles
+from artproof.store.tables import ledger_keys, witness_state
+from artproof.studio import Studio
+
+__all__ = ["LedgerService", "Registration"]
+
+MAX_ENTRY_BYTES = 65_535  # an entry bundle's uint16 length prefix
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    index: int
+    entry_id: str
+    work_id: str
+    tree_size: int
+    checkpoint: str
+
+
+def fetcher(source: str) -> Callable[[str], bytes]:
+    """Read files of a tiled log from a folder or an http(s) URL."""
+    if source.startswith(("http://", "https://")):
+        base = source.rstrip("/") + "/"
+
+        def fetch_url(relative: str) -> bytes:
+            try:
+                with urllib.request.urlopen(urllib.parse.urljoin(base, relative), timeout=30) as response:
+                    data: bytes = response.read()
+                    return data
+            except OSError as exc:
+                raise NotFound("cannot fetch from the log", value=base + relative, hint=str(exc)) from exc
+
+        return fetch_url
+    root = Path(source)
+
+    def fetch_file(relative: str) -> bytes:
+        try:
+            return (root / relative).read_bytes()
+        except OSError:
+            raise NotFound("the tiled log is missing a file", value=str(root / relative),
+                           hint="export it again with 'artproof ledger export-tiles'") from None
+
+    return fetch_file
+
+
+class LedgerService:
+    def __init__(self, engine: Engine, identities: IdentityService, studio: Studio, clock: Callable[[], datetime],
+                 origin: str | None = None) -> None:
+        self.engine = engine
+        self.ledger = Ledger(engine, clock)
+        self.identities = identities
+        self.studio = studio
+        self.clock = clock
+        self.origin_setting = origin
+
+    # the log key ----------------------------------------------------------
+
+    def _key_row(self) -> Any:
+        with self.engine.connect() as c:
+            return c.execute(select(ledger_keys).order_by(ledger_keys.c.created_at.desc())).first()
+
+    def verifier(self) -> NoteVerifier:
+        row = self._key_row()
+        if row is None:
+            raise NotFound("this ledger has no log key yet", hint="register a work first: artproof register WORK")
+        return NoteVerifier(name=row.origin, public_raw=b64decode(row.public_key))
+
+    def signer(self, passphrase: str | None) -> LogSigner:
+        """Unlock the log key (creating it on first use) under the identity's passphrase."""
+        me, _ = self.identities.unlock(passphrase)  # checks the passphrase first
+        assert passphrase is not None
+        row = self._key_row()
+        if row is None:
+            key = generate_private_key()
+            raw = public_key_bytes(key.public_key())
+            origin = self.origin_setting or f"artproof.local/log-{key_id_of(raw)[:8]}"
+            try:
+                with self.engine.begin() as c:
+                    c.execute(insert(ledger_keys).values(
+                        origin=origin, public_key=b64encode(raw),
+                        secret=encrypt_private_key(key, passphrase).model_dump_json(), created_at=self.clock().isoformat()))
+            except SqlIntegrityError:
+                pass  # another process created it first: use theirs
+            row = self._key_row()
+        key = decrypt_private_key(EncryptedKey.model_validate_json(row.secret), passphrase)
+        verifier = NoteVerifier.of(row.origin, key)
+        return LogSigner(origin=row.origin, verifier=verifier,
+                         sign=lambda checkpoint: sign_checkpoint(checkpoint, row.origin, key))
+
+    # appending -----------------------------------------------------------
+
+    def register_work(self, ref: str, passphrase: str | None) -> Registration:
+        """Append ``work.registered`` for the work's current signed manifest."""
+        work = self.studio.resolve(ref)
+        manifest = self.studio.manifest(work.work_id)
+        manifest_hash = entry_id(canonical_json(work.manifest.model_dump(mode="json")))
+        for previous in self.ledger.by_subject(work.work_id):
+            doc = parse_entry(previous.data)
+            if doc.payload["type"] == "work.registered" and doc.payload["subject"]["manifest_hash"] == manifest_hash:
+                raise InvalidInput("this revision of the work is already registered", value=work.work_id,
+                                   hint=f"it is ledger entry {previous.index}")
+        signer = self.signer(passphrase)
+        me, key = self.identities.unlock(passphrase)
+        name_commitment, name_opening = commit(manifest.artist["name"])
+        c = manifest.classification
+        subject = {
+            "work_id": work.work_id, "revision": manifest.revision, "title": manifest.title,
+            "manifest_hash": manifest_hash, "master": manifest.master,
+            "master_pixels": manifest.assets[manifest.master].pixels,
+            "classification": {"digital_source_type": c.digital_source_type, "physical_hybrid": c.physical_hybrid,
+                               "human_decisions": c.human_decisions, "human_pixel_share": c.human_pixel_share},
+            "artist": {"key_id": me.key_id, "public_key": me.public_key, "name": name_commitment.model_dump()},
+        }
+        entry = make_entry("work.registered", subject, key, self.clock().isoformat())
+        data = entry_bytes(entry)
+        item = AppendItem(data=data, entry_id=entry_id(data), kind="work.registered", subject=work.work_id,
+                          openings={"artist.name": name_opening.model_dump_json()})
+        [index] = self.append([item], signer)
+        note = self.ledger.checkpoint()
+        assert note is not None
+        size = Checkpoint.parse_body(parse_note(note).body).size
+        return Registration(index=index, entry_id=item.entry_id, work_id=work.work_id, tree_size=size, checkpoint=note)
+
+    def append(self, items: list[AppendItem], signer: LogSigner) -> list[int]:
+        for item in items:
+            if len(item.data) > MAX_ENTRY_BYTES:
+                raise InvalidInput("a ledger entry is larger than 64 KiB", value=len(item.data))
+        return self.ledger.append(items, signer)
+
+    # reading --------------------------------------------------------------
+
+    def resolve(self, ref: str) -> StoredEntry:
+        """An entry by index, by entry id (sha256:...), or the latest entry about a work."""
+        ref = ref.strip()
+        if ref.isdigit():
+            return self.ledger.entry(int(ref))
+        if CONTENT_ID_RE.match(ref):
+            return self.ledger.find(ref)
+        work = self.studio.resolve(ref)
+        entries = self.ledger.by_subject(work.work_id)
+        if not entries:
+            raise NotFound("this work is not in the ledger", value=work.work_id,
+                           hint=f"register it: artproof register {work.work_id}")
+        return entries[-1]
+
+    def status(self) -> dict[str, Any]:
+        size, root = self.ledger.head()
+        note = self.ledger.checkpoint()
+        row = self._key_row()
+        return {"size": size, "root": root.hex(), "checkpoint": note,
+                "origin": None if row is None else row.origin,
+                "log_key": None if row is None else self.verifier().vkey()}
+
+    def bundle(self, entry: StoredEntry) -> InclusionBundle:
+        note = self.ledger.checkpoint()
+        if note is None:
+            raise NotFound("the ledger has no checkpoint yet")
+        size = Checkpoint.parse_body(parse_note(note).body).size
+        return InclusionBundle(
+            leaf_index=entry.index, tree_size=size, leaf_hash=leaf_hash(entry.data).hex(),
+            hashes=[h.hex() for h in self.ledger.inclusion(entry.index, size)],
+            entry=parse_entry(entry.data).model_dump(mode="json"), checkpoint=note,
+        )
+
+    def check(self, bundle: InclusionBundle, verifier: NoteVerifier | None = None) -> dict[str, Any]:
+        log = verifier or self.verifier()
+        checkpoint, entry = check_bundle(bundle, log)
+        return {"valid": True, "origin": checkpoint.origin, "tree_size": checkpoint.size,
+                "leaf_index": bundle.leaf_index, "type": entry.payload["type"], "signer": entry.signature.key_id,
+                "subject": entry.payload["subject"].get("work_id")}
+
+    def consistency(self, old: int, new: int) -> dict[str, Any]:
+        if old > new:
+            raise InvalidInput("OLD_SIZE must not exceed NEW_SIZE", value=f"{old} > {new}")
+        proof = self.ledger.consistency(old, new)
+        old_root, new_root = self.ledger.root_at(old), self.ledger.root_at(new)
+        verify_consistency(old, new, old_root, new_root, proof)
+        return {"old_size": old, "new_size": new, "old_root": old_root.hex(), "new_root": new_root.hex(),
+                "hashes": [h.hex() for h in proof], "verified": True}
+
+    def export_tiles(self, directory: Path) -> dict[str, int]:
+        try:
+            return export_tiles(self.ledger, directory)
+        except OSError as exc:
+            raise StorageError("cannot write the tiles", value=str(directory), hint=str(exc)) from exc
+
+    # witnessing -------------------------------------------------------------
+
+    def witness(self, source: str, passphrase: str | None, log_key: NoteVerifier | None, name: str | None) -> dict[str, Any]:
+        """Verify that a log's new checkpoint extends the last one this witness saw, then cosign it."""
+        fetch = fetcher(source)
+        note = fetch("checkpoint").decode("utf-8")
+        origin = Checkpoint.parse_body(parse_note(note).body).origin
+        with self.engine.connect() as c:
+            seen = c.execute(select(witness_state).where(witness_state.c.origin == origin)).first()
+        verifier = log_key or (NoteVerifier.from_vkey(seen.vkey) if seen is not None else None)
+        if verifier is None:
+            raise InvalidInput("the first time a log is witnessed its public key is needed", value=origin,
+                               hint="pass --log-key log.pub (from 'artproof ledger key')")
+        if seen is not None and log_key is not None and log_key.vkey() != seen.vkey:
+            raise IntegrityError("this log's key differs from the one witnessed before", value=origin)
+        checkpoint = verify_checkpoint(note, verifier, origin=origin)
+        old_size, old_root = (0, b"") if seen is None else (int(seen.size), bytes(seen.root))
+        if checkpoint.size < old_size:
+            raise IntegrityError("the checkpoint rolls back: the log is smaller than when last witnessed",
+                                 value=f"{checkpoint.size} < {old_size}")
+        if old_size:
+            reader = TileReader(fetch, checkpoint.size)
+            proof = consistency_proof(old_size, checkpoint.size, reader.hash_range)
+            verify_consistency(old_size, checkpoint.size, old_root, checkpoint.root, proof)
+        me, key = self.identities.unlock(passphrase)
+        witness_name = name or f"artproof.witness/{me.key_id}"
+        cosigned = cosign(note, witness_name, key, int(self.clock().timestamp()))
+        values = {"vkey": verifier.vkey(), "size": checkpoint.size, "root": checkpoint.root, "note": note}
+        with self.engine.begin() as c:
+            if seen is None:
+                c.execute(insert(witness_state).values(origin=origin, **values))
+            else:
+                c.execute(witness_state.update().where(witness_state.c.origin == origin).values(**values))
+        return {"origin": origin, "previous_size": old_size, "size": checkpoint.size, "witness": witness_name,
+                "cosigned_checkpoint": cosigned}
+
+    def add_cosignatures(self, text: str) -> list[str]:
+        """Keep the cosignatures on a checkpoint of this log from witnesses whose keys are known."""
+        checkpoint = verify_checkpoint(text, self.verifier())
+        if self.ledger.checkpoint(checkpoint.size) is None:
+            raise IntegrityError("this log never signed a checkpoint of that size", value=checkpoint.size)
+        accepted = []
+        known = [b64decode(r.public_key) for r in self.identities.list()]
+        for name, _ in parse_note(text).signatures[1:]:
+            for raw in known:
+                try:
+                    verify_cosignature(text, name, raw)
+                except IntegrityError:
+                    continue
+                self.ledger.add_cosignature(checkpoint.size, name, text)
+                accepted.append(name)
+                break
+        if not accepted:
+            raise IntegrityError("no cosignature on this checkpoint is from a known witness",
+                                 hint="add the witness's public key with 'artproof identity add'")
+        return accepted
