@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench clean
+.PHONY: run test stress lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)  ## set up .venv and run the demo (identity, generation, variations, choice, crop, replay)
 	$(BIN)/artproof demo --out demo
 
-test: $(STAMP)  ## set up .venv and run the whole suite
-	$(BIN)/python -m pytest -n 2 -q
+test: $(STAMP)  ## set up .venv and run the whole suite (starts a private PostgreSQL, stops it after)
+	@url=$$(scripts/pg-test.sh start) || url=""; \
+	ARTPROOF_TEST_POSTGRES_URL="$$url" $(BIN)/python -m pytest -n 2 -q; status=$$?; \
+	scripts/pg-test.sh stop; exit $$status
+
+stress: $(STAMP)  ## long crash-safety runs of the ledger (SIGKILL during appends) on SQLite and PostgreSQL
+	@url=$$(scripts/pg-test.sh start) || url=""; \
+	ARTPROOF_TEST_POSTGRES_URL="$$url" $(BIN)/python -m pytest -q -m stress; status=$$?; \
+	scripts/pg-test.sh stop; exit $$status
 
 lint: $(STAMP)  ## ruff and mypy (strict)
 	$(BIN)/ruff check src tests benchmarks

@@ -39,3 +39,27 @@ def services(home: Path) -> Iterator[object]:
     svc = build_services(Settings.from_env({"ARTPROOF_HOME": str(home)}), clock=FakeClock())
     svc.identities.init("Ada Studio", PASSPHRASE)
     yield svc
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database on each engine the ledger supports."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger.db'}"
+        return
+    base = os.environ.get("ARTPROOF_TEST_POSTGRES_URL")
+    if not base:
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL is required under CI: make test starts it (scripts/pg-test.sh)")
+        pytest.skip("no PostgreSQL: run through 'make test', which starts a private one")
+    import uuid
+
+    import psycopg
+
+    name = "t_" + uuid.uuid4().hex[:16]
+    admin = base.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield base.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -31,5 +31,9 @@ class Settings:
         env = os.environ if environ is None else environ
         home = Path(env.get("ARTPROOF_HOME") or Path.home() / ".artproof").expanduser()
         url = env.get("ARTPROOF_DATABASE_URL") or f"sqlite:///{home / 'artproof.db'}"
-        return cls(home=home, database_url=url, passphrase=env.get("ARTPROOF_PASSPHRASE"),
-                   log_origin=env.get("ARTPROOF_LOG_ORIGIN"))
+        return cls(
+            home=home,
+            database_url=url,
+            passphrase=env.get("ARTPROOF_PASSPHRASE"),
+            log_origin=env.get("ARTPROOF_LOG_ORIGIN"),
+        )

@@ -19,45 +19,92 @@ from artproof.ledger.merkle import (
     verify_inclusion,
 )
 
-LEAVES = [bytes.fromhex(h) for h in ("", "00", "10", "2021", "3031", "40414243", "5051525354555657",
-                                     "606162636465666768696a6b6c6d6e6f")]
-ROOTS = [bytes.fromhex(h) for h in (
-    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-    "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
-    "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
-    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
-    "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
-    "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
-    "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
-    "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
-)]
+LEAVES = [
+    bytes.fromhex(h)
+    for h in ("", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f")
+]
+ROOTS = [
+    bytes.fromhex(h)
+    for h in (
+        "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+        "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+        "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+        "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+        "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+        "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+    )
+]
 H = bytes.fromhex
 INCLUSION = [  # (index, size, proof): transparency-dev/merkle proof/verify_test.go (1-based leaf there)
-    (0, 8, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+    (
+        0,
+        8,
+        [
+            "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
             "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
-    (5, 8, ["bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+        ],
+    ),
+    (
+        5,
+        8,
+        [
+            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
             "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
+            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        ],
+    ),
     (2, 3, ["fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"]),
-    (1, 5, ["6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+    (
+        1,
+        5,
+        [
+            "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
             "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"]),
+            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+        ],
+    ),
     (0, 1, []),
 ]
 CONSISTENCY = [
     (1, 1, []),
-    (1, 8, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+    (
+        1,
+        8,
+        [
+            "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
             "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
-    (6, 8, ["0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+        ],
+    ),
+    (
+        6,
+        8,
+        [
+            "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
             "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
-    (2, 5, ["5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"]),
-    (6, 7, ["0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        ],
+    ),
+    (
+        2,
+        5,
+        [
+            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+        ],
+    ),
+    (
+        6,
+        7,
+        [
+            "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
             "b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f",
-            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
+            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        ],
+    ),
 ]
 
 
@@ -98,11 +145,18 @@ def test_corrupted_inclusion_proofs_fail(index: int, size: int, proof: list[str]
     good, root, leaf = [H(p) for p in proof], ROOTS[size - 1], hashes[index]
     some = H("abacaba000000000000000000000000000000000000000000060061e00123456")
     probes = [
-        (index - 1, size, leaf, good, root), (index + 1, size, leaf, good, root), (index ^ 2, size, leaf, good, root),
-        (index, size * 2, leaf, good, root), (index, size // 2, leaf, good, root),
-        (index, size, leaf_hash(b"WrongLeaf"), good, root), (index, size, leaf, good, EMPTY_ROOT),
-        (index, size, leaf, good, some), (index, size, leaf, [*good, root], root), (index, size, leaf, [root, *good], root),
-        (index, size, leaf, good[:-1], root), (index, size, leaf, [good[0], some, *good[1:]], root),
+        (index - 1, size, leaf, good, root),
+        (index + 1, size, leaf, good, root),
+        (index ^ 2, size, leaf, good, root),
+        (index, size * 2, leaf, good, root),
+        (index, size // 2, leaf, good, root),
+        (index, size, leaf_hash(b"WrongLeaf"), good, root),
+        (index, size, leaf, good, EMPTY_ROOT),
+        (index, size, leaf, good, some),
+        (index, size, leaf, [*good, root], root),
+        (index, size, leaf, [root, *good], root),
+        (index, size, leaf, good[:-1], root),
+        (index, size, leaf, [good[0], some, *good[1:]], root),
     ]
     for i in range(len(good)):
         flipped = list(good)
@@ -120,10 +174,17 @@ def test_corrupted_inclusion_proofs_fail(index: int, size: int, proof: list[str]
 def test_corrupted_consistency_proofs_fail(old: int, new: int, proof: list[str]) -> None:
     good, r1, r2 = [H(p) for p in proof], ROOTS[old - 1], ROOTS[new - 1]
     probes = [
-        (old - 1, new, r1, r2, good), (old + 1, new, r1, r2, good), (old ^ 2, new, r1, r2, good),
-        (old, new * 2, r1, r2, good), (old, new // 2, r1, r2, good),
-        (old, new, leaf_hash(b"x"), r2, good), (old, new, r1, leaf_hash(b"x"), good), (old, new, r2, r1, good),
-        (old, new, r1, r2, []), (old, new, r1, r2, [*good, r1]), (old, new, r1, r2, [r2, *good]),
+        (old - 1, new, r1, r2, good),
+        (old + 1, new, r1, r2, good),
+        (old ^ 2, new, r1, r2, good),
+        (old, new * 2, r1, r2, good),
+        (old, new // 2, r1, r2, good),
+        (old, new, leaf_hash(b"x"), r2, good),
+        (old, new, r1, leaf_hash(b"x"), good),
+        (old, new, r2, r1, good),
+        (old, new, r1, r2, []),
+        (old, new, r1, r2, [*good, r1]),
+        (old, new, r1, r2, [r2, *good]),
         (old, new, r1, r2, good[:-1]),
     ]
     for i in range(len(good)):
@@ -148,7 +209,7 @@ def test_range_nodes_fold_to_mth() -> None:
     hashes = [leaf_hash(i.to_bytes(4, "big")) for i in range(100)]
     for lo, hi in [(0, 100), (64, 100), (96, 100), (0, 1), (0, 64), (32, 45)]:
         nodes = range_nodes(lo, hi)
-        values = [mth(hashes[i << lvl:(i + 1) << lvl]) for lvl, i in nodes]
+        values = [mth(hashes[i << lvl : (i + 1) << lvl]) for lvl, i in nodes]
         acc = values[-1]
         for v in reversed(values[:-1]):
             acc = node_hash(v, acc)

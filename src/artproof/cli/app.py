@@ -7,19 +7,17 @@ stdout) and its own exit code.
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from artproof import __version__
+from artproof.cli.common import JSON, passphrase, progress_bar, services
+from artproof.cli.ledger import ledger_app, register
 from artproof.cli.render import (
     err,
     out,
@@ -30,10 +28,8 @@ from artproof.cli.render import (
     works_table,
 )
 from artproof.core.canonical import canonical_json
-from artproof.errors import ArtproofError, ConfigError, InvalidInput
+from artproof.errors import ArtproofError, InvalidInput
 from artproof.ops import all_operations
-from artproof.services import Services, build_services
-from artproof.settings import Settings
 from artproof.studio import parse_size
 
 app = typer.Typer(
@@ -47,33 +43,8 @@ identity_app = typer.Typer(no_args_is_help=True, help="Your identity and the pub
 work_app = typer.Typer(no_args_is_help=True, help="List, show and export works.")
 app.add_typer(identity_app, name="identity")
 app.add_typer(work_app, name="work")
-
-JSON = typer.Option(False, "--json", help="print exactly one JSON document on stdout")
-
-
-def services() -> Services:
-    return build_services(Settings.from_env())
-
-
-def passphrase(*, confirm: bool = False) -> str:
-    """ARTPROOF_PASSPHRASE, or a prompt on the terminal; never a silent default."""
-    value = os.environ.get("ARTPROOF_PASSPHRASE")
-    if value is not None:
-        return value
-    if not sys.stdin.isatty():
-        raise ConfigError("a passphrase is needed and there is no terminal to ask on", hint="set ARTPROOF_PASSPHRASE")
-    value = getpass.getpass("Passphrase: ", stream=sys.stderr)
-    if confirm and getpass.getpass("Repeat passphrase: ", stream=sys.stderr) != value:
-        raise InvalidInput("the two passphrases differ", hint="run the command again")
-    return value
-
-
-@contextmanager
-def progress_bar(label: str) -> Iterator[Any]:
-    """A progress bar on stderr; yields a callback taking the fraction done."""
-    with Progress(TextColumn(label), BarColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
-        task = bar.add_task(label, total=1.0)
-        yield lambda fraction: bar.update(task, completed=fraction)
+app.add_typer(ledger_app, name="ledger")
+app.command("register")(register)
 
 
 def _show(manifest: Any, as_json: bool) -> None:

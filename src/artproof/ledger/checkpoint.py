@@ -164,18 +164,23 @@ def verify_checkpoint(text: str, log: NoteVerifier, *, origin: str | None = None
     mine = [blob for name, blob in note.signatures if name == log.name and blob[:4] == log.key_id]
     if not mine:
         raise IntegrityError(
-            "the checkpoint is not signed by this log's key", value=log.name,
+            "the checkpoint is not signed by this log's key",
+            value=log.name,
             hint="check that the proof comes from this log, and that you have its current key",
         )
     try:
         Ed25519PublicKey.from_public_bytes(log.public_raw).verify(mine[0][4:], note.body.encode("utf-8"))
     except InvalidSignature:
-        raise IntegrityError("the checkpoint's signature is forged: it does not verify with the log's key",
-                             value=log.name) from None
+        raise IntegrityError(
+            "the checkpoint's signature is forged: it does not verify with the log's key", value=log.name
+        ) from None
     checkpoint = Checkpoint.parse_body(note.body)
     if origin is not None and checkpoint.origin != origin:
-        raise IntegrityError(f"the checkpoint is for another log: {checkpoint.origin!r}", value=checkpoint.origin,
-                             hint=f"expected origin {origin!r}")
+        raise IntegrityError(
+            f"the checkpoint is for another log: {checkpoint.origin!r}",
+            value=checkpoint.origin,
+            hint=f"expected origin {origin!r}",
+        )
     return checkpoint
 
 
@@ -203,7 +208,9 @@ def verify_cosignature(text: str, name: str, public_raw: bytes) -> int:
                 raise IntegrityError("the cosignature has the wrong length", value=name)
             (timestamp,) = struct.unpack(">Q", blob[4:12])
             try:
-                Ed25519PublicKey.from_public_bytes(public_raw).verify(blob[12:], _cosigned_message(note.body, timestamp))
+                Ed25519PublicKey.from_public_bytes(public_raw).verify(
+                    blob[12:], _cosigned_message(note.body, timestamp)
+                )
             except InvalidSignature:
                 raise IntegrityError("the witness cosignature does not verify", value=name) from None
             return int(timestamp)

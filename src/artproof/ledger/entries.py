@@ -101,4 +101,3 @@ def parse_entry(data: bytes | dict[str, Any]) -> SignedDocument:
     if document.payload.get("type") not in ENTRY_TYPES:
         raise IntegrityError("the ledger entry has an unknown type", value=document.payload.get("type"))
     return document
-

@@ -95,8 +95,11 @@ def fold(hashes: Sequence[bytes]) -> bytes:
 
 
 def _busy(exc: OperationalError) -> StorageError:
-    return StorageError("the ledger is busy or cannot be written", value=str(exc.orig),
-                        hint="another process may be appending; run the command again. Nothing was appended")
+    return StorageError(
+        "the ledger is busy or cannot be written",
+        value=str(exc.orig),
+        hint="another process may be appending; run the command again. Nothing was appended",
+    )
 
 
 class Ledger:
@@ -125,8 +128,11 @@ class Ledger:
             found.update({(int(r.level), int(r.idx)): bytes(r.hash) for r in rows})
         if len(found) != len(wanted):
             missing = next(k for k in wanted if k not in found)
-            raise IntegrityError("the ledger is missing a stored node", value=f"level {missing[0]}, index {missing[1]}",
-                                 hint="the database was damaged; restore it from a backup")
+            raise IntegrityError(
+                "the ledger is missing a stored node",
+                value=f"level {missing[0]}, index {missing[1]}",
+                hint="the database was damaged; restore it from a backup",
+            )
         return found
 
     def _with_ranges(self, c: Connection, compute: Callable[[Callable[[int, int], bytes]], list[bytes]]) -> list[bytes]:
@@ -204,31 +210,41 @@ class Ledger:
     @staticmethod
     def _stored(row: object) -> StoredEntry:
         m = row._mapping  # type: ignore[attr-defined]
-        return StoredEntry(index=int(m["idx"]), entry_id=m["entry_id"], kind=m["kind"], subject=m["subject"],
-                           data=bytes(m["data"]))
+        return StoredEntry(
+            index=int(m["idx"]), entry_id=m["entry_id"], kind=m["kind"], subject=m["subject"], data=bytes(m["data"])
+        )
 
     def checkpoint(self, size: int | None = None) -> str | None:
         """The signed checkpoint at ``size`` (default: the latest)."""
         query = select(ledger_checkpoints.c.note)
-        query = (query.where(ledger_checkpoints.c.size == size) if size is not None
-                 else query.order_by(ledger_checkpoints.c.size.desc()).limit(1))
+        query = (
+            query.where(ledger_checkpoints.c.size == size)
+            if size is not None
+            else query.order_by(ledger_checkpoints.c.size.desc()).limit(1)
+        )
         with self.engine.connect() as c:
             return c.execute(query).scalar()
 
     def checkpoints(self) -> list[tuple[int, str]]:
         with self.engine.connect() as c:
-            rows = c.execute(select(ledger_checkpoints.c.size, ledger_checkpoints.c.note)
-                             .order_by(ledger_checkpoints.c.size)).all()
+            rows = c.execute(
+                select(ledger_checkpoints.c.size, ledger_checkpoints.c.note).order_by(ledger_checkpoints.c.size)
+            ).all()
         return [(int(r.size), r.note) for r in rows]
 
     def opening(self, entry_id: str, name: str) -> str | None:
         with self.engine.connect() as c:
-            return c.execute(select(ledger_openings.c.opening).where(
-                ledger_openings.c.entry_id == entry_id, ledger_openings.c.field == name)).scalar()
+            return c.execute(
+                select(ledger_openings.c.opening).where(
+                    ledger_openings.c.entry_id == entry_id, ledger_openings.c.field == name
+                )
+            ).scalar()
 
     def cosignatures(self, size: int) -> list[str]:
         with self.engine.connect() as c:
-            return list(c.execute(select(ledger_cosignatures.c.note).where(ledger_cosignatures.c.size == size)).scalars())
+            return list(
+                c.execute(select(ledger_cosignatures.c.note).where(ledger_cosignatures.c.size == size)).scalars()
+            )
 
     # writing ------------------------------------------------------------
 
@@ -246,11 +262,15 @@ class Ledger:
                 size = int(c.execute(select(ledger_state.c.size).where(ledger_state.c.id == 1)).scalar_one())
                 # (2) duplicates are refused: the same document twice
                 for start in range(0, len(ids), _CHUNK):
-                    dup = c.execute(select(ledger_entries.c.entry_id, ledger_entries.c.idx).where(
-                        ledger_entries.c.entry_id.in_(ids[start : start + _CHUNK]))).first()
+                    dup = c.execute(
+                        select(ledger_entries.c.entry_id, ledger_entries.c.idx).where(
+                            ledger_entries.c.entry_id.in_(ids[start : start + _CHUNK])
+                        )
+                    ).first()
                     if dup is not None:
-                        raise InvalidInput("this document is already in the ledger", value=dup.entry_id,
-                                           hint=f"it is entry {dup.idx}")
+                        raise InvalidInput(
+                            "this document is already in the ledger", value=dup.entry_id, hint=f"it is entry {dup.idx}"
+                        )
                 # (3) extend the tree from the right frontier
                 frontier_nodes = self._nodes(c, frontier_keys(size))
                 frontier = {level: frontier_nodes[(level, idx)] for level, idx in frontier_keys(size)}
@@ -267,26 +287,42 @@ class Ledger:
                     frontier[level] = carry
                 new_size = size + len(items)
                 new_root = fold([frontier[level] for level in sorted(frontier, reverse=True)])
-                c.execute(insert(ledger_entries), [
-                    {"idx": size + i, "entry_id": it.entry_id, "kind": it.kind, "subject": it.subject, "data": it.data}
-                    for i, it in enumerate(items)])
+                c.execute(
+                    insert(ledger_entries),
+                    [
+                        {
+                            "idx": size + i,
+                            "entry_id": it.entry_id,
+                            "kind": it.kind,
+                            "subject": it.subject,
+                            "data": it.data,
+                        }
+                        for i, it in enumerate(items)
+                    ],
+                )
                 c.execute(insert(ledger_nodes), new_nodes)
-                openings = [{"entry_id": it.entry_id, "field": k, "opening": v}
-                            for it in items for k, v in it.openings.items()]
+                openings = [
+                    {"entry_id": it.entry_id, "field": k, "opening": v} for it in items for k, v in it.openings.items()
+                ]
                 if openings:
                     c.execute(insert(ledger_openings), openings)
                 # (4) never sign a checkpoint inconsistent with the last one signed
                 self._check_extends_last(c, signer, new_size, new_root)
                 note = signer.sign(Checkpoint(signer.origin, new_size, new_root))
-                c.execute(insert(ledger_checkpoints).values(size=new_size, note=note, created_at=self.clock().isoformat()))
+                c.execute(
+                    insert(ledger_checkpoints).values(size=new_size, note=note, created_at=self.clock().isoformat())
+                )
                 c.execute(update(ledger_state).where(ledger_state.c.id == 1).values(size=new_size, root=new_root))
         except OperationalError as exc:
             raise _busy(exc) from exc
         return list(range(size, size + len(items)))
 
     def _check_extends_last(self, c: Connection, signer: LogSigner, new_size: int, new_root: bytes) -> None:
-        last = c.execute(select(ledger_checkpoints.c.size, ledger_checkpoints.c.note)
-                         .order_by(ledger_checkpoints.c.size.desc()).limit(1)).first()
+        last = c.execute(
+            select(ledger_checkpoints.c.size, ledger_checkpoints.c.note)
+            .order_by(ledger_checkpoints.c.size.desc())
+            .limit(1)
+        ).first()
         if last is None:
             return
         previous = verify_checkpoint(last.note, signer.verifier, origin=signer.origin)
@@ -294,14 +330,20 @@ class Ledger:
         try:
             verify_consistency(previous.size, new_size, previous.root, new_root, proof)
         except IntegrityError as exc:
-            raise IntegrityError("refusing to sign a checkpoint that does not extend the last one",
-                                 value=f"size {previous.size} -> {new_size}", hint=exc.diagnostics()) from exc
+            raise IntegrityError(
+                "refusing to sign a checkpoint that does not extend the last one",
+                value=f"size {previous.size} -> {new_size}",
+                hint=exc.diagnostics(),
+            ) from exc
 
     def add_cosignature(self, size: int, witness: str, note: str) -> None:
         try:
             with self.engine.begin() as c:
-                existing = c.execute(select(ledger_cosignatures.c.note).where(
-                    ledger_cosignatures.c.size == size, ledger_cosignatures.c.witness == witness)).scalar()
+                existing = c.execute(
+                    select(ledger_cosignatures.c.note).where(
+                        ledger_cosignatures.c.size == size, ledger_cosignatures.c.witness == witness
+                    )
+                ).scalar()
                 if existing is None:
                     c.execute(insert(ledger_cosignatures).values(size=size, witness=witness, note=note))
         except OperationalError as exc:

@@ -45,25 +45,33 @@ def load_bundle(data: bytes, *, name: str = "proof file") -> InclusionBundle:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "file"
-        raise InvalidInput(f"{name} is not an artproof proof: field {where!r}: {first['msg']}",
-                           hint="make one with 'artproof ledger proof'") from None
+        raise InvalidInput(
+            f"{name} is not an artproof proof: field {where!r}: {first['msg']}",
+            hint="make one with 'artproof ledger proof'",
+        ) from None
 
 
-def check_bundle(bundle: InclusionBundle, log: NoteVerifier, *, origin: str | None = None) -> tuple[Checkpoint, SignedDocument]:
+def check_bundle(
+    bundle: InclusionBundle, log: NoteVerifier, *, origin: str | None = None
+) -> tuple[Checkpoint, SignedDocument]:
     """Verify every field against the others; return the checkpoint and the entry."""
     # (1) the checkpoint is signed by the log's key, and is for the expected log
     checkpoint = verify_checkpoint(bundle.checkpoint, log, origin=origin)
     # (2) the proof is for the tree the checkpoint describes
     if checkpoint.size != bundle.tree_size:
-        raise IntegrityError("tree_size does not match the checkpoint's size", value=bundle.tree_size,
-                             hint=f"the checkpoint is for size {checkpoint.size}")
+        raise IntegrityError(
+            "tree_size does not match the checkpoint's size",
+            value=bundle.tree_size,
+            hint=f"the checkpoint is for size {checkpoint.size}",
+        )
     if bundle.leaf_index >= bundle.tree_size:
         raise IntegrityError("leaf_index is outside the tree", value=bundle.leaf_index)
     # (3) the entry is the leaf
     leaf = leaf_hash(canonical_json(bundle.entry))
     if leaf.hex() != bundle.leaf_hash:
-        raise IntegrityError("the entry does not hash to leaf_hash: the entry or the hash was changed",
-                             value=bundle.leaf_hash[:16])
+        raise IntegrityError(
+            "the entry does not hash to leaf_hash: the entry or the hash was changed", value=bundle.leaf_hash[:16]
+        )
     # (4) the hashes lead from the leaf to the checkpoint's root
     try:
         hashes = [bytes.fromhex(h) for h in bundle.hashes]

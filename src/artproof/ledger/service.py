@@ -84,15 +84,24 @@ def fetcher(source: str) -> Callable[[str], bytes]:
         try:
             return (root / relative).read_bytes()
         except OSError:
-            raise NotFound("the tiled log is missing a file", value=str(root / relative),
-                           hint="export it again with 'artproof ledger export-tiles'") from None
+            raise NotFound(
+                "the tiled log is missing a file",
+                value=str(root / relative),
+                hint="export it again with 'artproof ledger export-tiles'",
+            ) from None
 
     return fetch_file
 
 
 class LedgerService:
-    def __init__(self, engine: Engine, identities: IdentityService, studio: Studio, clock: Callable[[], datetime],
-                 origin: str | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        identities: IdentityService,
+        studio: Studio,
+        clock: Callable[[], datetime],
+        origin: str | None = None,
+    ) -> None:
         self.engine = engine
         self.ledger = Ledger(engine, clock)
         self.identities = identities
@@ -114,7 +123,7 @@ class LedgerService:
 
     def signer(self, passphrase: str | None) -> LogSigner:
         """Unlock the log key (creating it on first use) under the identity's passphrase."""
-        me, _ = self.identities.unlock(passphrase)  # checks the passphrase first
+        self.identities.unlock(passphrase)  # checks the passphrase first
         assert passphrase is not None
         row = self._key_row()
         if row is None:
@@ -123,16 +132,22 @@ class LedgerService:
             origin = self.origin_setting or f"artproof.local/log-{key_id_of(raw)[:8]}"
             try:
                 with self.engine.begin() as c:
-                    c.execute(insert(ledger_keys).values(
-                        origin=origin, public_key=b64encode(raw),
-                        secret=encrypt_private_key(key, passphrase).model_dump_json(), created_at=self.clock().isoformat()))
+                    c.execute(
+                        insert(ledger_keys).values(
+                            origin=origin,
+                            public_key=b64encode(raw),
+                            secret=encrypt_private_key(key, passphrase).model_dump_json(),
+                            created_at=self.clock().isoformat(),
+                        )
+                    )
             except SqlIntegrityError:
                 pass  # another process created it first: use theirs
             row = self._key_row()
         key = decrypt_private_key(EncryptedKey.model_validate_json(row.secret), passphrase)
         verifier = NoteVerifier.of(row.origin, key)
-        return LogSigner(origin=row.origin, verifier=verifier,
-                         sign=lambda checkpoint: sign_checkpoint(checkpoint, row.origin, key))
+        return LogSigner(
+            origin=row.origin, verifier=verifier, sign=lambda checkpoint: sign_checkpoint(checkpoint, row.origin, key)
+        )
 
     # appending -----------------------------------------------------------
 
@@ -144,24 +159,39 @@ class LedgerService:
         for previous in self.ledger.by_subject(work.work_id):
             doc = parse_entry(previous.data)
             if doc.payload["type"] == "work.registered" and doc.payload["subject"]["manifest_hash"] == manifest_hash:
-                raise InvalidInput("this revision of the work is already registered", value=work.work_id,
-                                   hint=f"it is ledger entry {previous.index}")
+                raise InvalidInput(
+                    "this revision of the work is already registered",
+                    value=work.work_id,
+                    hint=f"it is ledger entry {previous.index}",
+                )
         signer = self.signer(passphrase)
         me, key = self.identities.unlock(passphrase)
         name_commitment, name_opening = commit(manifest.artist["name"])
         c = manifest.classification
         subject = {
-            "work_id": work.work_id, "revision": manifest.revision, "title": manifest.title,
-            "manifest_hash": manifest_hash, "master": manifest.master,
+            "work_id": work.work_id,
+            "revision": manifest.revision,
+            "title": manifest.title,
+            "manifest_hash": manifest_hash,
+            "master": manifest.master,
             "master_pixels": manifest.assets[manifest.master].pixels,
-            "classification": {"digital_source_type": c.digital_source_type, "physical_hybrid": c.physical_hybrid,
-                               "human_decisions": c.human_decisions, "human_pixel_share": c.human_pixel_share},
+            "classification": {
+                "digital_source_type": c.digital_source_type,
+                "physical_hybrid": c.physical_hybrid,
+                "human_decisions": c.human_decisions,
+                "human_pixel_share": c.human_pixel_share,
+            },
             "artist": {"key_id": me.key_id, "public_key": me.public_key, "name": name_commitment.model_dump()},
         }
         entry = make_entry("work.registered", subject, key, self.clock().isoformat())
         data = entry_bytes(entry)
-        item = AppendItem(data=data, entry_id=entry_id(data), kind="work.registered", subject=work.work_id,
-                          openings={"artist.name": name_opening.model_dump_json()})
+        item = AppendItem(
+            data=data,
+            entry_id=entry_id(data),
+            kind="work.registered",
+            subject=work.work_id,
+            openings={"artist.name": name_opening.model_dump_json()},
+        )
         [index] = self.append([item], signer)
         note = self.ledger.checkpoint()
         assert note is not None
@@ -186,17 +216,24 @@ class LedgerService:
         work = self.studio.resolve(ref)
         entries = self.ledger.by_subject(work.work_id)
         if not entries:
-            raise NotFound("this work is not in the ledger", value=work.work_id,
-                           hint=f"register it: artproof register {work.work_id}")
+            raise NotFound(
+                "this work is not in the ledger",
+                value=work.work_id,
+                hint=f"register it: artproof register {work.work_id}",
+            )
         return entries[-1]
 
     def status(self) -> dict[str, Any]:
         size, root = self.ledger.head()
         note = self.ledger.checkpoint()
         row = self._key_row()
-        return {"size": size, "root": root.hex(), "checkpoint": note,
-                "origin": None if row is None else row.origin,
-                "log_key": None if row is None else self.verifier().vkey()}
+        return {
+            "size": size,
+            "root": root.hex(),
+            "checkpoint": note,
+            "origin": None if row is None else row.origin,
+            "log_key": None if row is None else self.verifier().vkey(),
+        }
 
     def bundle(self, entry: StoredEntry) -> InclusionBundle:
         note = self.ledger.checkpoint()
@@ -204,17 +241,26 @@ class LedgerService:
             raise NotFound("the ledger has no checkpoint yet")
         size = Checkpoint.parse_body(parse_note(note).body).size
         return InclusionBundle(
-            leaf_index=entry.index, tree_size=size, leaf_hash=leaf_hash(entry.data).hex(),
+            leaf_index=entry.index,
+            tree_size=size,
+            leaf_hash=leaf_hash(entry.data).hex(),
             hashes=[h.hex() for h in self.ledger.inclusion(entry.index, size)],
-            entry=parse_entry(entry.data).model_dump(mode="json"), checkpoint=note,
+            entry=parse_entry(entry.data).model_dump(mode="json"),
+            checkpoint=note,
         )
 
     def check(self, bundle: InclusionBundle, verifier: NoteVerifier | None = None) -> dict[str, Any]:
         log = verifier or self.verifier()
         checkpoint, entry = check_bundle(bundle, log)
-        return {"valid": True, "origin": checkpoint.origin, "tree_size": checkpoint.size,
-                "leaf_index": bundle.leaf_index, "type": entry.payload["type"], "signer": entry.signature.key_id,
-                "subject": entry.payload["subject"].get("work_id")}
+        return {
+            "valid": True,
+            "origin": checkpoint.origin,
+            "tree_size": checkpoint.size,
+            "leaf_index": bundle.leaf_index,
+            "type": entry.payload["type"],
+            "signer": entry.signature.key_id,
+            "subject": entry.payload["subject"].get("work_id"),
+        }
 
     def consistency(self, old: int, new: int) -> dict[str, Any]:
         if old > new:
@@ -222,8 +268,14 @@ class LedgerService:
         proof = self.ledger.consistency(old, new)
         old_root, new_root = self.ledger.root_at(old), self.ledger.root_at(new)
         verify_consistency(old, new, old_root, new_root, proof)
-        return {"old_size": old, "new_size": new, "old_root": old_root.hex(), "new_root": new_root.hex(),
-                "hashes": [h.hex() for h in proof], "verified": True}
+        return {
+            "old_size": old,
+            "new_size": new,
+            "old_root": old_root.hex(),
+            "new_root": new_root.hex(),
+            "hashes": [h.hex() for h in proof],
+            "verified": True,
+        }
 
     def export_tiles(self, directory: Path) -> dict[str, int]:
         try:
@@ -233,7 +285,9 @@ class LedgerService:
 
     # witnessing -------------------------------------------------------------
 
-    def witness(self, source: str, passphrase: str | None, log_key: NoteVerifier | None, name: str | None) -> dict[str, Any]:
+    def witness(
+        self, source: str, passphrase: str | None, log_key: NoteVerifier | None, name: str | None
+    ) -> dict[str, Any]:
         """Verify that a log's new checkpoint extends the last one this witness saw, then cosign it."""
         fetch = fetcher(source)
         note = fetch("checkpoint").decode("utf-8")
@@ -242,15 +296,20 @@ class LedgerService:
             seen = c.execute(select(witness_state).where(witness_state.c.origin == origin)).first()
         verifier = log_key or (NoteVerifier.from_vkey(seen.vkey) if seen is not None else None)
         if verifier is None:
-            raise InvalidInput("the first time a log is witnessed its public key is needed", value=origin,
-                               hint="pass --log-key log.pub (from 'artproof ledger key')")
+            raise InvalidInput(
+                "the first time a log is witnessed its public key is needed",
+                value=origin,
+                hint="pass --log-key log.pub (from 'artproof ledger key')",
+            )
         if seen is not None and log_key is not None and log_key.vkey() != seen.vkey:
             raise IntegrityError("this log's key differs from the one witnessed before", value=origin)
         checkpoint = verify_checkpoint(note, verifier, origin=origin)
         old_size, old_root = (0, b"") if seen is None else (int(seen.size), bytes(seen.root))
         if checkpoint.size < old_size:
-            raise IntegrityError("the checkpoint rolls back: the log is smaller than when last witnessed",
-                                 value=f"{checkpoint.size} < {old_size}")
+            raise IntegrityError(
+                "the checkpoint rolls back: the log is smaller than when last witnessed",
+                value=f"{checkpoint.size} < {old_size}",
+            )
         if old_size:
             reader = TileReader(fetch, checkpoint.size)
             proof = consistency_proof(old_size, checkpoint.size, reader.hash_range)
@@ -264,8 +323,13 @@ class LedgerService:
                 c.execute(insert(witness_state).values(origin=origin, **values))
             else:
                 c.execute(witness_state.update().where(witness_state.c.origin == origin).values(**values))
-        return {"origin": origin, "previous_size": old_size, "size": checkpoint.size, "witness": witness_name,
-                "cosigned_checkpoint": cosigned}
+        return {
+            "origin": origin,
+            "previous_size": old_size,
+            "size": checkpoint.size,
+            "witness": witness_name,
+            "cosigned_checkpoint": cosigned,
+        }
 
     def add_cosignatures(self, text: str) -> list[str]:
         """Keep the cosignatures on a checkpoint of this log from witnesses whose keys are known."""
@@ -284,6 +348,8 @@ class LedgerService:
                 accepted.append(name)
                 break
         if not accepted:
-            raise IntegrityError("no cosignature on this checkpoint is from a known witness",
-                                 hint="add the witness's public key with 'artproof identity add'")
+            raise IntegrityError(
+                "no cosignature on this checkpoint is from a known witness",
+                hint="add the witness's public key with 'artproof identity add'",
+            )
         return accepted

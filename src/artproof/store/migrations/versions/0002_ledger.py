@@ -76,6 +76,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("witness_state", "ledger_openings", "ledger_keys", "ledger_cosignatures", "ledger_checkpoints",
-                  "ledger_nodes", "ledger_entries", "ledger_state"):
+    for table in (
+        "witness_state",
+        "ledger_openings",
+        "ledger_keys",
+        "ledger_cosignatures",
+        "ledger_checkpoints",
+        "ledger_nodes",
+        "ledger_entries",
+        "ledger_state",
+    ):
         op.drop_table(table)

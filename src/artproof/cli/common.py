@@ -1,0 +1,47 @@
+"""What every command module shares: the services, the passphrase, the --json option, a progress bar."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from artproof.cli.render import err
+from artproof.errors import ConfigError, InvalidInput
+from artproof.services import Services, build_services
+from artproof.settings import Settings
+
+__all__ = ["JSON", "passphrase", "progress_bar", "services"]
+
+JSON = typer.Option(False, "--json", help="print exactly one JSON document on stdout")
+
+
+def services() -> Services:
+    return build_services(Settings.from_env())
+
+
+def passphrase(*, confirm: bool = False) -> str:
+    """ARTPROOF_PASSPHRASE, or a prompt on the terminal; never a silent default."""
+    value = os.environ.get("ARTPROOF_PASSPHRASE")
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        raise ConfigError("a passphrase is needed and there is no terminal to ask on", hint="set ARTPROOF_PASSPHRASE")
+    value = getpass.getpass("Passphrase: ", stream=sys.stderr)
+    if confirm and getpass.getpass("Repeat passphrase: ", stream=sys.stderr) != value:
+        raise InvalidInput("the two passphrases differ", hint="run the command again")
+    return value
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Any]:
+    """A progress bar on stderr; yields a callback taking the fraction done."""
+    with Progress(TextColumn(label), BarColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task(label, total=1.0)
+        yield lambda fraction: bar.update(task, completed=fraction)

@@ -1,0 +1,187 @@
+"""``artproof ledger ...`` and ``artproof register``: the transparency ledger from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from artproof.cli.common import JSON, passphrase, services
+from artproof.cli.render import err, out, print_json
+from artproof.errors import InvalidInput, NotFound
+from artproof.ledger.checkpoint import NoteVerifier
+from artproof.ledger.entries import parse_entry
+from artproof.ledger.proofs import load_bundle
+
+ledger_app = typer.Typer(no_args_is_help=True, help="The transparency ledger: status, proofs, tiles, witnesses.")
+
+
+def register(work: str, as_json: bool = JSON) -> None:
+    """Append a work.registered entry for the work's current signed record."""
+    svc = services()
+    result = svc.ledger.register_work(work, passphrase())
+    if as_json:
+        print_json(
+            {
+                "work_id": result.work_id,
+                "leaf_index": result.index,
+                "entry_id": result.entry_id,
+                "tree_size": result.tree_size,
+                "checkpoint": result.checkpoint,
+            }
+        )
+    else:
+        out.print(
+            f"registered {result.work_id} as ledger entry {result.index} ({result.entry_id}); "
+            f"the log now has {result.tree_size} entries"
+        )
+
+
+@ledger_app.command("status")
+def status(as_json: bool = JSON) -> None:
+    """The log's size, root hash and latest signed checkpoint."""
+    doc = services().ledger.status()
+    if as_json:
+        print_json(doc)
+        return
+    out.print(f"origin  {doc['origin'] or '(no log key yet)'}\nsize    {doc['size']}\nroot    {doc['root']}")
+    if doc["checkpoint"]:
+        out.print("checkpoint:\n" + doc["checkpoint"], markup=False, soft_wrap=True)
+
+
+@ledger_app.command("show")
+def show(ref: str, as_json: bool = JSON) -> None:
+    """One entry (by INDEX, ENTRY_ID or WORK), its signer and its inclusion proof."""
+    svc = services()
+    entry = svc.ledger.resolve(ref)
+    bundle = svc.ledger.bundle(entry)
+    document = parse_entry(entry.data)
+    if as_json:
+        print_json(
+            {**bundle.to_json(), "entry_id": entry.entry_id, "type": entry.kind, "signer": document.signature.key_id}
+        )
+        return
+    out.print(f"entry {entry.index}  {entry.kind}  {entry.entry_id}")
+    out.print(f"signed by key {document.signature.key_id} at {document.payload['at']}")
+    out.print_json(data=document.payload["subject"])
+    out.print(f"inclusion proof in the tree of size {bundle.tree_size}: {len(bundle.hashes)} hashes")
+    for h in bundle.hashes:
+        out.print(f"  {h}")
+
+
+@ledger_app.command("proof")
+def proof(ref: str, output: Path = typer.Option(..., "-o", "--output", help="proof.json to write")) -> None:
+    """Write an entry's inclusion proof and the signed checkpoint, for offline checking."""
+    svc = services()
+    bundle = svc.ledger.bundle(svc.ledger.resolve(ref))
+    import json
+
+    output.write_text(json.dumps(bundle.to_json(), indent=2) + "\n")
+    err.print(f"proof of entry {bundle.leaf_index} in a tree of {bundle.tree_size} written to {output}")
+
+
+def _log_key(path: Path | None) -> NoteVerifier | None:
+    if path is None:
+        return None
+    try:
+        return NoteVerifier.from_vkey(path.read_text())
+    except OSError:
+        raise NotFound("cannot read the log key file", value=str(path)) from None
+
+
+@ledger_app.command("check")
+def check(
+    proof_file: Path,
+    log_key: Path | None = typer.Option(None, "--log-key", help="the log's public key (default: this ledger's)"),
+    as_json: bool = JSON,
+) -> None:
+    """Verify a proof.json offline: checkpoint signature, sizes, leaf hash, path to the root, entry signature."""
+    try:
+        data = proof_file.read_bytes()
+    except OSError:
+        raise NotFound("cannot read the proof file", value=str(proof_file)) from None
+    bundle = load_bundle(data, name=str(proof_file))
+    verifier = _log_key(log_key)
+    result = services().ledger.check(bundle, verifier)
+    if as_json:
+        print_json(result)
+    else:
+        out.print(
+            f"[green]valid[/green]: entry {result['leaf_index']} ({result['type']}, signed by "
+            f"{result['signer']}) is in {result['origin']} at size {result['tree_size']}"
+        )
+
+
+@ledger_app.command("key")
+def key(output: Path | None = typer.Option(None, "-o", "--output", help="file to write (default: stdout)")) -> None:
+    """The log's public key (a C2SP verifier key) for anyone who checks proofs."""
+    vkey = services().ledger.verifier().vkey()
+    if output is None:
+        out.print(vkey, markup=False, soft_wrap=True)
+    else:
+        output.write_text(vkey + "\n")
+        err.print(f"log key written to {output}")
+
+
+@ledger_app.command("consistency")
+def consistency(old_size: int, new_size: int, as_json: bool = JSON) -> None:
+    """A consistency proof between two sizes of the log, verified."""
+    doc = services().ledger.consistency(old_size, new_size)
+    if as_json:
+        print_json(doc)
+        return
+    out.print(
+        f"size {doc['old_size']} (root {doc['old_root']}) is a prefix of size {doc['new_size']} "
+        f"(root {doc['new_root']}): {len(doc['hashes'])} hashes, verified"
+    )
+    for h in doc["hashes"]:
+        out.print(f"  {h}")
+
+
+@ledger_app.command("export-tiles")
+def export(directory: Path, as_json: bool = JSON) -> None:
+    """Write the log as static C2SP tlog-tiles (tiles, entry bundles, checkpoint) into DIRECTORY."""
+    counts = services().ledger.export_tiles(directory)
+    if as_json:
+        print_json({"directory": str(directory), **counts})
+    else:
+        out.print(f"{counts['tiles']} tiles and {counts['entry_bundles']} entry bundles written to {directory}")
+
+
+@ledger_app.command("witness")
+def witness(
+    source: str = typer.Argument(..., help="a tiles folder or its http(s) URL"),
+    log_key: Path | None = typer.Option(None, "--log-key", help="the log's public key (needed the first time)"),
+    name: str | None = typer.Option(None, "--name", help="this witness's key name"),
+    output: Path | None = typer.Option(None, "-o", "--output", help="write the cosigned checkpoint here"),
+    as_json: bool = JSON,
+) -> None:
+    """Check that the log's checkpoint extends the last one seen here, then cosign it."""
+    result = services().ledger.witness(source, passphrase(), _log_key(log_key), name)
+    if output is not None:
+        output.write_text(result["cosigned_checkpoint"])
+    if as_json:
+        print_json(result)
+    else:
+        out.print(
+            f"{result['origin']}: size {result['previous_size']} -> {result['size']} is consistent; "
+            f"cosigned as {result['witness']}" + (f" ({output})" if output else "")
+        )
+        if output is None:
+            out.print(result["cosigned_checkpoint"], markup=False, soft_wrap=True)
+
+
+@ledger_app.command("cosign-add")
+def cosign_add(note_file: Path, as_json: bool = JSON) -> None:
+    """Keep a witness's cosignature on one of this log's checkpoints (the witness key must be known)."""
+    try:
+        text = note_file.read_text()
+    except OSError:
+        raise NotFound("cannot read the cosigned checkpoint", value=str(note_file)) from None
+    if not text.strip():
+        raise InvalidInput("the file is empty", value=str(note_file))
+    accepted = services().ledger.add_cosignatures(text)
+    if as_json:
+        print_json({"accepted": accepted})
+    else:
+        out.print(f"kept cosignature(s) from: {', '.join(accepted)}")
