@@ -26,14 +26,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from sqlalchemy import text, update  # noqa: E402
+from sqlalchemy import text, update
 
-from artproof.ledger.checkpoint import NoteVerifier, sign_checkpoint  # noqa: E402
-from artproof.ledger.entries import entry_id  # noqa: E402
-from artproof.ledger.log import AppendItem, Ledger, LogSigner  # noqa: E402
-from artproof.ledger.merkle import leaf_hash, node_hash, verify_consistency, verify_inclusion  # noqa: E402
-from artproof.store.database import open_engine  # noqa: E402
-from artproof.store.tables import ledger_state  # noqa: E402
+from artproof.ledger.checkpoint import NoteVerifier, sign_checkpoint
+from artproof.ledger.entries import entry_id
+from artproof.ledger.log import AppendItem, Ledger, LogSigner
+from artproof.ledger.merkle import leaf_hash, node_hash, verify_consistency, verify_inclusion
+from artproof.store.database import open_engine
+from artproof.store.tables import ledger_state
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 BEGIN, END = "<!-- ledger:begin -->", "<!-- ledger:end -->"
@@ -107,9 +107,14 @@ def proof_run(ledger: Ledger, size: int, samples: int = 1000) -> dict[str, float
         return statistics.quantiles(values, n=100)[int(q) - 1] * 1000 if len(values) > 1 else values[0] * 1000
 
     return {
-        "incl_gen_p50": ms(gen, 50), "incl_gen_p99": ms(gen, 99), "incl_ver_p50": ms(ver, 50),
-        "cons_gen_p50": ms(cgen, 50), "cons_gen_p99": ms(cgen, 99), "cons_ver_p50": ms(cver, 50),
-        "proof_bytes_max": max(lengths) * 32, "expected_bytes": (size - 1).bit_length() * 32,
+        "incl_gen_p50": ms(gen, 50),
+        "incl_gen_p99": ms(gen, 99),
+        "incl_ver_p50": ms(ver, 50),
+        "cons_gen_p50": ms(cgen, 50),
+        "cons_gen_p99": ms(cgen, 99),
+        "cons_ver_p50": ms(cver, 50),
+        "proof_bytes_max": max(lengths) * 32,
+        "expected_bytes": (size - 1).bit_length() * 32,
     }
 
 
@@ -136,9 +141,14 @@ def storage_bytes(url: str, path: Path | None) -> int:
             c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         return path.stat().st_size
     with engine.connect() as c:
-        return int(c.execute(text(
-            "SELECT sum(pg_total_relation_size(t)) FROM unnest(ARRAY['ledger_entries','ledger_nodes',"
-            "'ledger_checkpoints','ledger_state']) AS t")).scalar_one())
+        return int(
+            c.execute(
+                text(
+                    "SELECT sum(pg_total_relation_size(t)) FROM unnest(ARRAY['ledger_entries','ledger_nodes',"
+                    "'ledger_checkpoints','ledger_state']) AS t"
+                )
+            ).scalar_one()
+        )
 
 
 def main() -> None:
@@ -150,8 +160,9 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="artproof-bench-"))
     rows = []
-    engines: list[tuple[str, str, Path | None]] = [("SQLite (WAL, synchronous=FULL)", f"sqlite:///{work / 'l.db'}",
-                                                    work / "l.db")]
+    engines: list[tuple[str, str, Path | None]] = [
+        ("SQLite (WAL, synchronous=FULL)", f"sqlite:///{work / 'l.db'}", work / "l.db")
+    ]
     if args.postgres:
         import psycopg
 
@@ -159,7 +170,9 @@ def main() -> None:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute("DROP DATABASE IF EXISTS artproof_bench")
             conn.execute("CREATE DATABASE artproof_bench")
-        engines.append(("PostgreSQL 15 (local, default durability)", args.postgres.rsplit("/", 1)[0] + "/artproof_bench", None))
+        engines.append(
+            ("PostgreSQL 15 (local, default durability)", args.postgres.rsplit("/", 1)[0] + "/artproof_bench", None)
+        )
     proofs = {}
     for name, url, path in engines:
         print(f"{name}: appending {args.entries:,} entries in batches of {BATCH}", file=sys.stderr)
@@ -167,14 +180,18 @@ def main() -> None:
         result["bytes_per_entry"] = storage_bytes(url, path) / result["entries"]
         rows.append((name, result))
         if path is not None:
-            proofs[f"{args.entries:,} (SQLite, sequenced)"] = proof_run(Ledger(open_engine(url), lambda: datetime.now(UTC)), args.entries)
+            proofs[f"{args.entries:,} (SQLite, sequenced)"] = proof_run(
+                Ledger(open_engine(url), lambda: datetime.now(UTC)), args.entries
+            )
     if args.big:
         print(f"bulk-loading a {args.big:,}-leaf tree for proof timings", file=sys.stderr)
         big = bulk_tree(f"sqlite:///{work / 'big.db'}", args.big)
         proofs[f"{args.big:,} (SQLite, bulk-loaded nodes)"] = proof_run(big, args.big)
 
     lines = [
-        BEGIN, "## Ledger: appends, proofs, storage", "",
+        BEGIN,
+        "## Ledger: appends, proofs, storage",
+        "",
         f"- machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         f"- date: {datetime.now(UTC).date().isoformat()}",
         f"- command: `.venv/bin/python benchmarks/ledger.py --entries {args.entries} --big {args.big} --write` "
@@ -183,26 +200,36 @@ def main() -> None:
         "signed checkpoint per batch; entry signing (the actor's work) is not included",
         "- anchors: the issue's goal of >= 20,000 appends/s on SQLite; published figures for scale (not "
         "measured here): Tessera ~2,900-10,000 writes/s on POSIX storage, Trillian ~1,200/s sequencing on a laptop",
-        "", "| engine | entries | total s | appends/s (whole run) | appends/s (last 100k) | bytes per entry |",
+        "",
+        "| engine | entries | total s | appends/s (whole run) | appends/s (last 100k) | bytes per entry |",
         "|---|---|---|---|---|---|",
     ]
     for name, r in rows:
-        lines.append(f"| {name} | {r['entries']:,} | {r['seconds']:.1f} | {r['rate']:,.0f} | {r['last_100k']:,.0f} | "
-                     f"{r['bytes_per_entry']:,.0f} |")
-    lines += ["", "Proofs (1000 inclusion and 250 consistency proofs at random indices and sizes; goal: under 1 ms each):",
-              "", "| tree size | inclusion gen p50 / p99 ms | inclusion verify p50 ms | consistency gen p50 / p99 ms | "
-              "consistency verify p50 ms | proof size (max / ceil(log2 n) x 32) |", "|---|---|---|---|---|---|"]
+        lines.append(
+            f"| {name} | {r['entries']:,} | {r['seconds']:.1f} | {r['rate']:,.0f} | {r['last_100k']:,.0f} | "
+            f"{r['bytes_per_entry']:,.0f} |"
+        )
+    lines += [
+        "",
+        "Proofs (1000 inclusion and 250 consistency proofs at random indices and sizes; goal: under 1 ms each):",
+        "",
+        "| tree size | inclusion gen p50 / p99 ms | inclusion verify p50 ms | consistency gen p50 / p99 ms | "
+        "consistency verify p50 ms | proof size (max / ceil(log2 n) x 32) |",
+        "|---|---|---|---|---|---|",
+    ]
     for size, p in proofs.items():
-        lines.append(f"| {size} | {p['incl_gen_p50']:.3f} / {p['incl_gen_p99']:.3f} | {p['incl_ver_p50']:.3f} | "
-                     f"{p['cons_gen_p50']:.3f} / {p['cons_gen_p99']:.3f} | {p['cons_ver_p50']:.3f} | "
-                     f"{p['proof_bytes_max']:.0f} B / {p['expected_bytes']:.0f} B |")
+        lines.append(
+            f"| {size} | {p['incl_gen_p50']:.3f} / {p['incl_gen_p99']:.3f} | {p['incl_ver_p50']:.3f} | "
+            f"{p['cons_gen_p50']:.3f} / {p['cons_gen_p99']:.3f} | {p['cons_ver_p50']:.3f} | "
+            f"{p['proof_bytes_max']:.0f} B / {p['expected_bytes']:.0f} B |"
+        )
     lines.append(END)
     section = "\n".join(lines)
     print(section)
     if args.write:
         existing = RESULTS.read_text()
         if BEGIN in existing:
-            existing = existing[: existing.index(BEGIN)] + section + existing[existing.index(END) + len(END):]
+            existing = existing[: existing.index(BEGIN)] + section + existing[existing.index(END) + len(END) :]
         else:
             existing = existing.rstrip() + "\n\n" + section + "\n"
         RESULTS.write_text(existing)

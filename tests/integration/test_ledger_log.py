@@ -76,8 +76,9 @@ def test_never_signs_a_checkpoint_that_does_not_extend_the_last(database_url: st
     ledger = make_ledger(database_url)
     ledger.append([item("f", i) for i in range(4)], signer())
     with ledger.engine.begin() as c:  # damage the stored tree under the log
-        c.execute(update(ledger_nodes).where(ledger_nodes.c.level == 2, ledger_nodes.c.idx == 0)
-                  .values(hash=b"\x00" * 32))
+        c.execute(
+            update(ledger_nodes).where(ledger_nodes.c.level == 2, ledger_nodes.c.idx == 0).values(hash=b"\x00" * 32)
+        )
     with pytest.raises(IntegrityError, match="refusing to sign"):
         ledger.append([item("f", 4)], signer())
     assert ledger.head()[0] == 4 and len(ledger.checkpoints()) == 1
@@ -86,7 +87,10 @@ def test_never_signs_a_checkpoint_that_does_not_extend_the_last(database_url: st
 def _appender(url: str, label: str, count: int, batch: int) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "tests.integration.ledger_appender", url, label, str(count), str(batch)],
-        cwd=ROOT_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
