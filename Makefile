@@ -32,8 +32,11 @@ lint: $(STAMP)  ## ruff and mypy (strict)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
-bench: $(STAMP)  ## measurements recorded in benchmarks/RESULTS.md
+bench: $(STAMP)  ## measurements recorded in benchmarks/RESULTS.md (the ledger run takes ~10 minutes)
 	$(BIN)/python benchmarks/cppn_speed.py --write
+	@url=$$(scripts/pg-test.sh start) || url=""; \
+	$(BIN)/python benchmarks/ledger.py --write $${url:+--postgres "$$url"}; status=$$?; \
+	scripts/pg-test.sh stop; exit $$status
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache
