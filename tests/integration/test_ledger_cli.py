@@ -148,3 +148,29 @@ def test_tiles_witness_cosign_and_rollback(tmp_path: Path) -> None:
     # a log that shows the witness an older, smaller tree is caught
     rollback = run(witness_home, "ledger", "witness", str(old_tiles))
     assert rollback.code == 4 and "rolls back" in rollback.stderr
+
+
+def test_reveal_check_and_forget_a_commitment(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    [work] = setup_log(home, works=1)
+    opening, proof, key = tmp_path / "opening.json", tmp_path / "proof.json", tmp_path / "log.pub"
+    revealed = run(home, "ledger", "reveal", work, "artist.name", "-o", str(opening), "--json")
+    assert revealed.code == 0, revealed.stderr
+    assert revealed.json()["value"] == "Ada Studio"
+    run(home, "ledger", "proof", work, "-o", str(proof))
+    run(home, "ledger", "key", "-o", str(key))
+    checked = run(
+        tmp_path / "other", "ledger", "check", str(proof), "--log-key", str(key), "--opening", str(opening), "--json"
+    )
+    assert checked.code == 0, checked.stderr
+    assert checked.json()["opened"] == {"field": "artist.name", "value": "Ada Studio"}
+    lie = json.loads(opening.read_text()) | {"value": "Someone Else"}
+    opening.write_text(json.dumps(lie))
+    refused_lie = run(
+        tmp_path / "other", "ledger", "check", str(proof), "--log-key", str(key), "--opening", str(opening)
+    )
+    assert refused_lie.code == 4 and "does not match the commitment" in refused_lie.stderr
+    assert run(home, "ledger", "forget", work, "artist.name", "--json").json() == {"forgotten": True}
+    gone = run(home, "ledger", "reveal", work, "artist.name")
+    assert gone.code == 2 and "not kept here" in gone.stderr
+    assert run(home, "ledger", "check", str(proof)).code == 0  # the log itself is untouched

@@ -93,6 +93,7 @@ def _log_key(path: Path | None) -> NoteVerifier | None:
 def check(
     proof_file: Path,
     log_key: Path | None = typer.Option(None, "--log-key", help="the log's public key (default: this ledger's)"),
+    opening: Path | None = typer.Option(None, "--opening", help="also check a revealed value (from 'ledger reveal')"),
     as_json: bool = JSON,
 ) -> None:
     """Verify a proof.json offline: checkpoint signature, sizes, leaf hash, path to the root, entry signature."""
@@ -102,10 +103,20 @@ def check(
         raise NotFound("cannot read the proof file", value=str(proof_file)) from None
     bundle = load_bundle(data, name=str(proof_file))
     verifier = _log_key(log_key)
-    result = services().ledger.check(bundle, verifier)
+    opened = None
+    if opening is not None:
+        from artproof.core.canonical import parse_json
+
+        try:
+            opened = parse_json(opening.read_bytes(), what="opening file")
+        except OSError:
+            raise NotFound("cannot read the opening file", value=str(opening)) from None
+    result = services().ledger.check(bundle, verifier, opened)
     if as_json:
         print_json(result)
     else:
+        if "opened" in result:
+            out.print(f"[green]the revealed {result['opened']['field']} matches the entry's commitment[/green]")
         out.print(
             f"[green]valid[/green]: entry {result['leaf_index']} ({result['type']}, signed by "
             f"{result['signer']}) is in {result['origin']} at size {result['tree_size']}"
@@ -185,3 +196,32 @@ def cosign_add(note_file: Path, as_json: bool = JSON) -> None:
         print_json({"accepted": accepted})
     else:
         out.print(f"kept cosignature(s) from: {', '.join(accepted)}")
+
+
+@ledger_app.command("reveal")
+def reveal(
+    ref: str,
+    field: str = typer.Argument(..., help="a committed field, e.g. artist.name"),
+    output: Path | None = typer.Option(None, "-o", "--output", help="write the opening here"),
+    as_json: bool = JSON,
+) -> None:
+    """Reveal the clear value behind a commitment (value and salt), so others can check it matches."""
+    doc = services().ledger.reveal(ref, field)
+    import json
+
+    if output is not None:
+        output.write_text(json.dumps(doc, indent=2) + "\n")
+    if as_json:
+        print_json(doc)
+    else:
+        out.print(f"{doc['field']} = {doc['value']!r} matches {doc['commitment']}" + (f" ({output})" if output else ""))
+
+
+@ledger_app.command("forget")
+def forget(ref: str, field: str, as_json: bool = JSON) -> None:
+    """Delete the stored clear value of a committed field (erasure on request); the log keeps its commitment."""
+    removed = services().ledger.forget(ref, field)
+    if as_json:
+        print_json({"forgotten": removed})
+    else:
+        out.print("forgotten: the clear value is deleted" if removed else "nothing to forget: no clear value was kept")

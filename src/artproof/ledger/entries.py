@@ -19,7 +19,7 @@ from artproof.core.canonical import canonical_json
 from artproof.core.hashing import content_id
 from artproof.core.keys import b64decode, b64encode
 from artproof.core.signing import SignedDocument, sign_document, verify_document
-from artproof.errors import IntegrityError, InvalidInput
+from artproof.errors import IntegrityError, InvalidInput, NotFound
 
 __all__ = [
     "ENTRY_PURPOSE",
@@ -28,6 +28,7 @@ __all__ = [
     "EntryType",
     "Opening",
     "commit",
+    "commitment_at",
     "entry_bytes",
     "entry_id",
     "make_entry",
@@ -71,6 +72,19 @@ def open_commitment(commitment: Commitment, opening: Opening) -> None:
     """Raise unless ``opening`` is the clear value behind ``commitment``."""
     if _commitment_of(opening.value, b64decode(opening.salt, what="salt")) != commitment.commitment:
         raise IntegrityError("the value does not match the commitment in the ledger", value=commitment.commitment)
+
+
+def commitment_at(subject: dict[str, Any], name: str) -> Commitment:
+    """The commitment at a dotted field path of an entry's subject (``artist.name``)."""
+    node: Any = subject
+    for part in name.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise NotFound("the entry has no such field", value=name)
+        node = node[part]
+    try:
+        return Commitment.model_validate(node)
+    except ValidationError:
+        raise InvalidInput("this field is not a commitment", value=name) from None
 
 
 def make_entry(kind: EntryType, subject: dict[str, Any], key: Ed25519PrivateKey, at: str) -> SignedDocument:

@@ -246,6 +246,13 @@ class Ledger:
                 )
             ).scalar()
 
+    def forget_opening(self, entry_id: str, name: str) -> bool:
+        with self.engine.begin() as c:
+            done = c.execute(
+                ledger_openings.delete().where(ledger_openings.c.entry_id == entry_id, ledger_openings.c.field == name)
+            )
+        return bool(done.rowcount)
+
     def cosignatures(self, size: int) -> list[str]:
         with self.engine.connect() as c:
             return list(

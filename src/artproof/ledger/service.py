@@ -42,7 +42,16 @@ from artproof.ledger.checkpoint import (
     verify_checkpoint,
     verify_cosignature,
 )
-from artproof.ledger.entries import commit, entry_bytes, entry_id, make_entry, parse_entry
+from artproof.ledger.entries import (
+    Opening,
+    commit,
+    commitment_at,
+    entry_bytes,
+    entry_id,
+    make_entry,
+    open_commitment,
+    parse_entry,
+)
 from artproof.ledger.log import AppendItem, Ledger, LogSigner, StoredEntry
 from artproof.ledger.merkle import consistency_proof, leaf_hash, verify_consistency
 from artproof.ledger.proofs import InclusionBundle, check_bundle
@@ -249,10 +258,21 @@ class LedgerService:
             checkpoint=note,
         )
 
-    def check(self, bundle: InclusionBundle, verifier: NoteVerifier | None = None) -> dict[str, Any]:
+    def check(
+        self, bundle: InclusionBundle, verifier: NoteVerifier | None = None, opening: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         log = verifier or self.verifier()
         checkpoint, entry = check_bundle(bundle, log)
+        opened: dict[str, Any] = {}
+        if opening is not None:
+            name = str(opening.get("field", ""))
+            commitment = commitment_at(entry.payload["subject"], name)
+            open_commitment(
+                commitment, Opening.model_validate({"value": opening.get("value"), "salt": opening.get("salt")})
+            )
+            opened = {"opened": {"field": name, "value": opening.get("value")}}
         return {
+            **opened,
             "valid": True,
             "origin": checkpoint.origin,
             "tree_size": checkpoint.size,
@@ -261,6 +281,31 @@ class LedgerService:
             "signer": entry.signature.key_id,
             "subject": entry.payload["subject"].get("work_id"),
         }
+
+    def reveal(self, ref: str, name: str) -> dict[str, Any]:
+        """The clear value behind a commitment in an entry, with its salt: proof that it matches."""
+        entry = self.resolve(ref)
+        commitment = commitment_at(parse_entry(entry.data).payload["subject"], name)
+        stored = self.ledger.opening(entry.entry_id, name)
+        if stored is None:
+            raise NotFound(
+                "the clear value of this field is not kept here (never stored, or forgotten)",
+                value=f"{entry.entry_id} {name}",
+            )
+        opening = Opening.model_validate_json(stored)
+        open_commitment(commitment, opening)
+        return {
+            "entry_id": entry.entry_id,
+            "field": name,
+            "commitment": commitment.commitment,
+            "value": opening.value,
+            "salt": opening.salt,
+        }
+
+    def forget(self, ref: str, name: str) -> bool:
+        """Delete a clear value (on request); the public commitment stays and proves nothing alone."""
+        entry = self.resolve(ref)
+        return self.ledger.forget_opening(entry.entry_id, name)
 
     def consistency(self, old: int, new: int) -> dict[str, Any]:
         if old > new:
