@@ -56,10 +56,11 @@ def test_proof_checks_offline_with_only_the_log_key(log: tuple[Path, list[str], 
     home, works, key = log
     proof = write_proof(home, works[2], tmp_path / "proof.json")
     assert set(proof) >= {"leaf_index", "tree_size", "leaf_hash", "hashes", "entry", "checkpoint"}
-    stranger = tmp_path / "stranger"  # another machine: no data at all, only the key
+    stranger = tmp_path / "stranger"  # another machine: no data at all, only the key (and none is created)
     checked = run(stranger, "ledger", "check", str(tmp_path / "proof.json"), "--log-key", str(key), "--json")
     assert checked.code == 0, checked.stderr
     assert checked.json()["valid"] is True and checked.json()["leaf_index"] == 2
+    assert not stranger.exists()
 
 
 def refused(home: Path, key: Path, tmp_path: Path, doc: dict[str, Any]) -> Result:

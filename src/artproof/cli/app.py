@@ -7,6 +7,7 @@ stdout) and its own exit code.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -318,7 +319,7 @@ def ops(as_json: bool = JSON) -> None:
 def demo(
     output: Path = typer.Option(Path("demo"), "-o", "--out", help="folder for the demo's images"),
 ) -> None:
-    """Run the tour in a fresh temporary home: identity, generation, variations, choice, crop, replay."""
+    """Run the tour in a fresh temporary home: identity, generation, variations, choice, crop, replay, ledger."""
     home = Path(tempfile.mkdtemp(prefix="artproof-demo-"))
     os.environ["ARTPROOF_HOME"] = str(home)
     os.environ["ARTPROOF_PASSPHRASE"] = "demo passphrase"
@@ -351,6 +352,17 @@ def demo(
     work_panel(manifest)
     _, results = svc.studio.replay(work_id)
     replay_table(results)
+    registration = svc.ledger.register_work(work_id, "demo passphrase")
+    bundle = svc.ledger.bundle(svc.ledger.resolve(work_id))
+    (output / "proof.json").write_text(json.dumps(bundle.to_json(), indent=2) + "\n")
+    (output / "log.pub").write_text(svc.ledger.verifier().vkey() + "\n")
+    checked = svc.ledger.check(bundle)
+    out.print(
+        f"\n6. registered in the transparency ledger as entry {registration.index} "
+        f"({checked['origin']}, size {checked['tree_size']}); inclusion proof {output / 'proof.json'} checked: "
+        f"valid. Anyone can check it offline: "
+        f"artproof ledger check {output / 'proof.json'} --log-key {output / 'log.pub'}"
+    )
     out.print(
         f"\nTry it yourself: export ARTPROOF_HOME={home} ARTPROOF_PASSPHRASE='demo passphrase'; "
         f"artproof work show {work_id}"

@@ -12,6 +12,7 @@ from artproof.errors import InvalidInput, NotFound
 from artproof.ledger.checkpoint import NoteVerifier
 from artproof.ledger.entries import parse_entry
 from artproof.ledger.proofs import load_bundle
+from artproof.ledger.service import verify_offline
 
 ledger_app = typer.Typer(no_args_is_help=True, help="The transparency ledger: status, proofs, tiles, witnesses.")
 
@@ -111,7 +112,8 @@ def check(
             opened = parse_json(opening.read_bytes(), what="opening file")
         except OSError:
             raise NotFound("cannot read the opening file", value=str(opening)) from None
-    result = services().ledger.check(bundle, verifier, opened)
+    # With the log's key given, nothing local is needed: no data directory is opened.
+    result = verify_offline(bundle, verifier, opened) if verifier else services().ledger.check(bundle, None, opened)
     if as_json:
         print_json(result)
     else:

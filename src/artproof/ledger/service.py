@@ -59,7 +59,7 @@ from artproof.ledger.tiles import TileReader, export_tiles
 from artproof.store.tables import ledger_keys, witness_state
 from artproof.studio import Studio
 
-__all__ = ["LedgerService", "Registration"]
+__all__ = ["LedgerService", "Registration", "verify_offline"]
 
 MAX_ENTRY_BYTES = 65_535  # an entry bundle's uint16 length prefix
 
@@ -100,6 +100,29 @@ def fetcher(source: str) -> Callable[[str], bytes]:
             ) from None
 
     return fetch_file
+
+
+def verify_offline(bundle: InclusionBundle, log: NoteVerifier, opening: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Check a proof bundle (and optionally a revealed value) with nothing but the log's key."""
+    checkpoint, entry = check_bundle(bundle, log)
+    opened: dict[str, Any] = {}
+    if opening is not None:
+        name = str(opening.get("field", ""))
+        commitment = commitment_at(entry.payload["subject"], name)
+        open_commitment(
+            commitment, Opening.model_validate({"value": opening.get("value"), "salt": opening.get("salt")})
+        )
+        opened = {"opened": {"field": name, "value": opening.get("value")}}
+    return {
+        **opened,
+        "valid": True,
+        "origin": checkpoint.origin,
+        "tree_size": checkpoint.size,
+        "leaf_index": bundle.leaf_index,
+        "type": entry.payload["type"],
+        "signer": entry.signature.key_id,
+        "subject": entry.payload["subject"].get("work_id"),
+    }
 
 
 class LedgerService:
@@ -261,26 +284,7 @@ class LedgerService:
     def check(
         self, bundle: InclusionBundle, verifier: NoteVerifier | None = None, opening: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        log = verifier or self.verifier()
-        checkpoint, entry = check_bundle(bundle, log)
-        opened: dict[str, Any] = {}
-        if opening is not None:
-            name = str(opening.get("field", ""))
-            commitment = commitment_at(entry.payload["subject"], name)
-            open_commitment(
-                commitment, Opening.model_validate({"value": opening.get("value"), "salt": opening.get("salt")})
-            )
-            opened = {"opened": {"field": name, "value": opening.get("value")}}
-        return {
-            **opened,
-            "valid": True,
-            "origin": checkpoint.origin,
-            "tree_size": checkpoint.size,
-            "leaf_index": bundle.leaf_index,
-            "type": entry.payload["type"],
-            "signer": entry.signature.key_id,
-            "subject": entry.payload["subject"].get("work_id"),
-        }
+        return verify_offline(bundle, verifier or self.verifier(), opening)
 
     def reveal(self, ref: str, name: str) -> dict[str, Any]:
         """The clear value behind a commitment in an entry, with its salt: proof that it matches."""
