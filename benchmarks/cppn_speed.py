@@ -17,16 +17,14 @@ import platform  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
+from results import write_section  # noqa: E402
 
 from artproof.ops.generate.cppn import ARCHITECTURES, CppnParams, render_cppn  # noqa: E402
 
 ANCHOR_S = 1.0
 RUNS = 5
-RESULTS = Path(__file__).with_name("RESULTS.md")
-BEGIN, END = "<!-- cppn:begin -->", "<!-- cppn:end -->"
 
 
 def measure(arch: str, side: int) -> list[float]:
@@ -53,7 +51,6 @@ def main() -> None:
             print(f"{side}x{side} {arch:8s} median {med:.3f} s (min {min(times):.3f}, max {max(times):.3f})")
     cpu = platform.processor() or platform.machine()
     lines = [
-        BEGIN,
         "## generate.cppn render time (one core)",
         "",
         f"- machine: {cpu}, {os.cpu_count()} cores visible, one used (BLAS threads = 1); "
@@ -68,20 +65,9 @@ def main() -> None:
     for side, arch, med, lo, hi in rows:
         verdict = f"{med / ANCHOR_S:.0%} of the 1 s budget" if side == 1024 else ""
         lines.append(f"| {side}² | {arch} | {med:.3f} | {lo:.3f} | {hi:.3f} | {verdict} |")
-    lines.append(END)
-    section = "\n".join(lines)
-    print(section)
+    print("\n".join(lines))
     if args.write:
-        text = (
-            RESULTS.read_text()
-            if RESULTS.exists()
-            else "# Benchmark results\n\nEach section is written by its script.\n"
-        )
-        if BEGIN in text:
-            text = text[: text.index(BEGIN)] + section + text[text.index(END) + len(END) :]
-        else:
-            text = text.rstrip() + "\n\n" + section + "\n"
-        RESULTS.write_text(text)
+        write_section("cppn", lines)
 
 
 if __name__ == "__main__":

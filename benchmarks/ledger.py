@@ -24,8 +24,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parents[1]))
-
+from results import write_section
 from sqlalchemy import text, update
 
 from artproof.ledger.checkpoint import NoteVerifier, sign_checkpoint
@@ -35,8 +34,6 @@ from artproof.ledger.merkle import leaf_hash, node_hash, verify_consistency, ver
 from artproof.store.database import open_engine
 from artproof.store.tables import ledger_state
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
-BEGIN, END = "<!-- ledger:begin -->", "<!-- ledger:end -->"
 BATCH = 5000
 PAD = "x" * 600  # entries of ~700 bytes, the size of a signed work.registered entry
 
@@ -191,7 +188,6 @@ def main() -> None:
         proofs[f"{args.big:,} (SQLite, bulk-loaded nodes)"] = proof_run(big, args.big)
 
     lines = [
-        BEGIN,
         "## Ledger: appends, proofs, storage",
         "",
         f"- machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
@@ -226,16 +222,9 @@ def main() -> None:
             f"{p['cons_gen_p50']:.3f} / {p['cons_gen_p99']:.3f} | {p['cons_ver_p50']:.3f} | "
             f"{p['proof_bytes_max']:.0f} B / {p['expected_bytes']:.0f} B |"
         )
-    lines.append(END)
-    section = "\n".join(lines)
-    print(section)
+    print("\n".join(lines))
     if args.write:
-        existing = RESULTS.read_text()
-        if BEGIN in existing:
-            existing = existing[: existing.index(BEGIN)] + section + existing[existing.index(END) + len(END) :]
-        else:
-            existing = existing.rstrip() + "\n\n" + section + "\n"
-        RESULTS.write_text(existing)
+        write_section("ledger", lines)
 
 
 if __name__ == "__main__":

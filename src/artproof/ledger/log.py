@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 from sqlalchemy.exc import OperationalError
 
-from artproof.errors import IntegrityError, InvalidInput, NotFound, StorageError
+from artproof.errors import IntegrityError, InvalidInput, NotFound
 from artproof.ledger.checkpoint import Checkpoint, NoteVerifier, verify_checkpoint
 from artproof.ledger.merkle import (
     EMPTY_ROOT,
@@ -34,6 +34,7 @@ from artproof.ledger.merkle import (
     range_nodes,
     verify_consistency,
 )
+from artproof.store.database import busy_error
 from artproof.store.tables import (
     ledger_checkpoints,
     ledger_cosignatures,
@@ -93,14 +94,6 @@ def fold(hashes: Sequence[bytes]) -> bytes:
     for h in reversed(hashes[:-1]):
         acc = node_hash(h, acc)
     return acc
-
-
-def _busy(exc: OperationalError) -> StorageError:
-    return StorageError(
-        "the ledger is busy or cannot be written",
-        value=str(exc.orig),
-        hint="another process may be appending; run the command again. Nothing was appended",
-    )
 
 
 class Ledger:
@@ -316,7 +309,7 @@ class Ledger:
                 raise self._duplicate(ids) from None
             raise
         except OperationalError as exc:
-            raise _busy(exc) from exc
+            raise busy_error(exc, "the ledger") from exc
         return list(range(size, size + len(items)))
 
     @staticmethod
@@ -371,4 +364,4 @@ class Ledger:
                 if existing is None:
                     c.execute(insert(ledger_cosignatures).values(size=size, witness=witness, note=note))
         except OperationalError as exc:
-            raise _busy(exc) from exc
+            raise busy_error(exc, "the ledger") from exc

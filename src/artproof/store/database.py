@@ -10,12 +10,21 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from artproof.errors import StorageError
 
-__all__ = ["open_engine"]
+__all__ = ["busy_error", "open_engine"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration. Checked against Alembic's own view by a test, and used
 # so that an up-to-date database opens without importing Alembic (start-up time).
 SCHEMA_HEAD = "0002"
+
+
+def busy_error(exc: OperationalError, what: str = "the database") -> StorageError:
+    """A write that failed because another process holds the lock, or the disk refused it."""
+    return StorageError(
+        f"{what} is busy or cannot be written",
+        value=str(exc.orig),
+        hint="another artproof process may be writing, or the disk is full; run again. Nothing was recorded",
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

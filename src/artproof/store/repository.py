@@ -21,6 +21,7 @@ from artproof.core.keys import EncryptedKey
 from artproof.core.signing import SignedDocument
 from artproof.errors import InvalidInput, StorageError
 from artproof.provenance.model import AssetInfo, Step
+from artproof.store.database import busy_error
 from artproof.store.tables import assets, identities, steps, works
 
 __all__ = ["IdentityRecord", "IdentityRepository", "SqlStore", "WorkRecord", "WorkRepository"]
@@ -59,14 +60,6 @@ class WorkRepository(Protocol):
     def get_work(self, work_id: str) -> WorkRecord | None: ...
     def list_works(self) -> list[WorkRecord]: ...
     def get_asset(self, asset_id: str) -> AssetInfo | None: ...
-
-
-def _busy(exc: OperationalError) -> StorageError:
-    return StorageError(
-        "the database is busy or cannot be written",
-        value=str(exc.orig),
-        hint="another artproof command may be writing; run this one again. Nothing was recorded",
-    )
 
 
 class SqlStore:
@@ -110,7 +103,7 @@ class SqlStore:
                 "this key is already known", value=record.key_id, hint="'artproof identity list' shows it"
             ) from None
         except OperationalError as exc:
-            raise _busy(exc) from exc
+            raise busy_error(exc) from exc
 
     def list_identities(self) -> list[IdentityRecord]:
         with self.engine.connect() as c:
@@ -187,7 +180,7 @@ class SqlStore:
                 hint="run the command again; nothing was recorded",
             ) from exc
         except OperationalError as exc:
-            raise _busy(exc) from exc
+            raise busy_error(exc) from exc
 
     def get_work(self, work_id: str) -> WorkRecord | None:
         with self.engine.connect() as c:
