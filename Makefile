@@ -25,7 +25,7 @@ test: $(STAMP)  ## set up .venv and run the whole suite (starts a private Postgr
 
 stress: $(STAMP)  ## long crash-safety runs of the ledger (SIGKILL during appends) on SQLite and PostgreSQL
 	@url=$$(scripts/pg-test.sh start) || url=""; \
-	ARTPROOF_TEST_POSTGRES_URL="$$url" $(BIN)/python -m pytest -q -m stress; status=$$?; \
+	ARTPROOF_TEST_POSTGRES_URL="$$url" $(BIN)/python -m pytest -q -s -m stress; status=$$?; \
 	scripts/pg-test.sh stop; exit $$status
 
 lint: $(STAMP)  ## ruff and mypy (strict)
