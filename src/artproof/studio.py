@@ -25,6 +25,7 @@ from artproof.core.images import decode_image, encode_png, pixel_hash
 from artproof.errors import InvalidInput, NotFound
 from artproof.fingerprint import perceptual_hash
 from artproof.identities import IdentityService
+from artproof.interop.readers import Reading, read_file
 from artproof.ops import OpContext, Operation, latest_operation
 from artproof.provenance.manifest import build_manifest, check_manifest, sign_manifest
 from artproof.provenance.model import AssetInfo, Step, WorkManifest, current_runtime
@@ -35,6 +36,7 @@ from artproof.store.repository import SqlStore, WorkRecord
 __all__ = ["ENGINES", "Candidates", "Studio", "parse_size", "title_from_prompt"]
 
 ENGINES = {"cppn": "generate.cppn"}
+MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif"}
 REPLAY_TOLERANCE = 6  # pHash bits: re-encoding moves 0-2, unrelated images 25-40
 Progress = Callable[[float], None]
 
@@ -179,7 +181,10 @@ class Studio:
         progress: Progress | None,
         *,
         title: str | None = None,
+        produced: list[tuple[bytes, Image.Image, str]] | None = None,
     ) -> WorkManifest:
+        """Record one step. ``produced`` (file bytes, decoded image, media type) stands in for
+        running the operation when the output exists already (an imported file)."""
         me, key = self.identities.unlock(passphrase)
         if work is not None and work.artist_key_id != me.key_id:
             raise InvalidInput("this work belongs to another identity", value=work.artist_key_id)
@@ -190,9 +195,11 @@ class Studio:
         if not lo <= len(inputs) <= hi:
             raise InvalidInput(f"{op_name} takes {lo} to {hi} input images", value=len(inputs))
 
-        images = [self.load_image(a) for a in inputs]
-        output = operation.run(params, images, OpContext(progress=progress or (lambda f: None)))
-        encoded = [(encode_png(img), img) for img in (output.image, *output.extra)]
+        if produced is None:
+            images = [self.load_image(a) for a in inputs]
+            output = operation.run(params, images, OpContext(progress=progress or (lambda f: None)))
+            produced = [(encode_png(img), img, "image/png") for img in (output.image, *output.extra)]
+        encoded = [(data, img) for data, img, _ in produced]
         new_assets = [
             AssetInfo(
                 id=content_id(data),
@@ -200,9 +207,10 @@ class Studio:
                 phash=perceptual_hash(img),
                 width=img.width,
                 height=img.height,
+                media_type=media_type,
                 bytes=len(data),
             )
-            for data, img in encoded
+            for data, img, media_type in produced
         ]
         assets = dict(previous.assets) if previous else {}
         assets.update({a.id: a for a in new_assets})
@@ -262,6 +270,30 @@ class Studio:
             new_assets,
         )
         return manifest
+
+    def import_file(
+        self, data: bytes, name: str, *, title: str | None, passphrase: str | None
+    ) -> tuple[WorkManifest, Reading]:
+        """A new work from a file made elsewhere, its provenance read from the file (kept byte for byte)."""
+        reading = read_file(data, name)
+        image = decode_image(data, name=name)
+        params = {
+            "file": name,
+            "format": reading.format,
+            "source_tool": reading.source_tool,
+            "generations": [g.model_dump(mode="json") for g in reading.generations],
+            "digital_source_type": reading.digital_source_type,
+            "raw": reading.raw,
+            "warnings": reading.warnings,
+        }
+        prompt = next((g.prompt for g in reading.generations if g.prompt), None)
+        stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        chosen = (title or "").strip() or (title_from_prompt(prompt) if prompt else stem)
+        media = MEDIA_TYPES.get(reading.format, "application/octet-stream")
+        manifest = self._record(
+            None, "import.file", params, [], passphrase, None, title=chosen, produced=[(data, image, media)]
+        )
+        return manifest, reading
 
     # replay ---------------------------------------------------------------
 

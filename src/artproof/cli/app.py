@@ -18,6 +18,7 @@ import typer
 
 from artproof import __version__
 from artproof.cli.common import JSON, passphrase, progress_bar, services
+from artproof.cli.interop import import_files
 from artproof.cli.ledger import ledger_app, register
 from artproof.cli.render import (
     err,
@@ -46,6 +47,7 @@ app.add_typer(identity_app, name="identity")
 app.add_typer(work_app, name="work")
 app.add_typer(ledger_app, name="ledger")
 app.command("register")(register)
+app.command("import")(import_files)
 
 
 def _show(manifest: Any, as_json: bool) -> None:

@@ -39,7 +39,8 @@ def decode_image(data: bytes, *, name: str = "image") -> Image.Image:
                         hint=f"the limit is {MAX_PIXELS:,} pixels (a decompression bomb guard)",
                     )
                 probe.load()
-                image = probe.convert("RGBA" if "A" in probe.getbands() else "RGB")
+                alpha = "A" in probe.getbands() or (probe.mode == "P" and "transparency" in probe.info)
+                image = probe.convert("RGBA" if alpha else "RGB")
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

@@ -1,0 +1,143 @@
+"""One entry point for reading what a file says about how it was made.
+
+Every reader is tried on what the file holds; a reader that finds its field
+malformed adds a warning naming the file and the field, and the others go on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from artproof.errors import ArtproofError, ImageError
+from artproof.interop.a1111 import is_fooocus, parse_a1111, parse_fooocus
+from artproof.interop.camera import parse_camera, xmp_digital_source_type
+from artproof.interop.comfyui import parse_comfyui
+from artproof.interop.invokeai import parse_dream, parse_invokeai, parse_sd_metadata
+from artproof.interop.metadata import FileMetadata, read_metadata, stealth_payload
+from artproof.interop.novelai import is_novelai, parse_novelai
+from artproof.interop.records import GenerationRecord, pixel_origin
+
+__all__ = ["Reading", "read_file"]
+
+# Raw text kept verbatim in the record, per field, at most (larger is noted, not kept).
+MAX_RAW_FIELD = 256 * 1024
+
+
+@dataclass
+class Reading:
+    file: str
+    format: str
+    width: int
+    height: int
+    source_tool: str = "unknown"
+    generations: list[GenerationRecord] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    raw: dict[str, Any] = field(default_factory=dict)
+    exif: dict[str, Any] = field(default_factory=dict)
+    xmp: str | None = None
+    digital_source_type: str | None = None
+    metadata: FileMetadata | None = None
+
+    @property
+    def origin(self) -> dict[str, float]:
+        return pixel_origin(self.generations, self.digital_source_type)
+
+
+def _try(reading: Reading, field_name: str, parse: Callable[[], list[GenerationRecord]]) -> None:
+    try:
+        found = parse()
+    except ArtproofError as exc:
+        reading.warnings.append(f"{reading.file}: field {field_name!r}: {exc.diagnostics()}")
+        return
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:  # pydantic and friends on odd values
+        reading.warnings.append(f"{reading.file}: field {field_name!r} is malformed: {str(exc).splitlines()[0][:160]}")
+        return
+    reading.generations.extend(found)
+
+
+def _keep_raw(reading: Reading, key: str, value: str) -> None:
+    if len(value) > MAX_RAW_FIELD:
+        reading.raw[key] = f"<{len(value)} characters, not kept>"
+        reading.warnings.append(f"{reading.file}: field {key!r} is {len(value):,} characters; not kept verbatim")
+    else:
+        reading.raw[key] = value
+
+
+def _from_text(reading: Reading, text: dict[str, str], where: str) -> None:
+    if "parameters" in text:
+        if is_fooocus(text):
+            _try(reading, f"{where}parameters", lambda: [parse_fooocus(text["parameters"])])
+        else:
+            _try(reading, f"{where}parameters", lambda: [parse_a1111(text["parameters"])])
+    if "prompt" in text:
+        _try(reading, f"{where}prompt", lambda: parse_comfyui(text["prompt"]))
+    elif "workflow" in text:
+        reading.warnings.append(f"{reading.file}: ComfyUI workflow without its prompt graph; settings not read")
+    if "invokeai_metadata" in text:
+        _try(reading, f"{where}invokeai_metadata", lambda: [parse_invokeai(text["invokeai_metadata"])])
+    elif "sd-metadata" in text:
+        _try(reading, f"{where}sd-metadata", lambda: [parse_sd_metadata(text["sd-metadata"])])
+    elif "Dream" in text:
+        _try(reading, f"{where}Dream", lambda: [parse_dream(text["Dream"])])
+    if is_novelai(text):
+        _try(reading, f"{where}Comment", lambda: [parse_novelai(text)])
+
+
+def read_file(data: bytes, name: str) -> Reading:
+    """Read ``data`` (the bytes of file ``name``); raises :class:`ImageError` only if it is no image at all."""
+    meta = read_metadata(data, name=name)
+    reading = Reading(
+        file=name,
+        format=meta.format,
+        width=meta.width,
+        height=meta.height,
+        warnings=list(meta.warnings),
+        exif=meta.exif,
+        xmp=meta.xmp,
+        metadata=meta,
+    )
+    for key, value in meta.text.items():
+        _keep_raw(reading, key, value)
+    _from_text(reading, meta.text, "")
+    if meta.user_comment:
+        _keep_raw(reading, "EXIF UserComment", meta.user_comment)
+        text = meta.user_comment.strip()
+        if text.startswith("{"):  # ComfyUI and others put JSON in WebP/JPEG EXIF
+            _try(reading, "EXIF UserComment", lambda: parse_comfyui(text) if '"class_type"' in text else [])
+        elif "Steps:" in text:
+            _try(reading, "EXIF UserComment", lambda: [parse_a1111(text)])
+    for tag in ("ImageDescription", "Make"):  # ComfyUI WebP: "prompt:{...}" in EXIF strings
+        exif_text = meta.exif.get(tag)
+        if isinstance(exif_text, str) and exif_text.startswith("prompt:{"):
+            graph = exif_text[len("prompt:") :]
+            _try(reading, f"EXIF {tag}", lambda graph=graph: parse_comfyui(graph))  # type: ignore[misc]
+    if meta.image is not None and not reading.generations:
+        try:
+            hidden = stealth_payload(meta.image)
+        except ImageError as exc:
+            reading.warnings.append(f"{name}: alpha-channel metadata: {exc.diagnostics()}")
+            hidden = None
+        if hidden is not None:
+            kind, payload = hidden
+            _keep_raw(reading, f"alpha:{kind}", payload)
+            if payload.lstrip().startswith("{"):
+                try:
+                    fields = json.loads(payload)
+                except json.JSONDecodeError:
+                    reading.warnings.append(f"{name}: alpha-channel metadata is not valid JSON")
+                    fields = {}
+                if isinstance(fields, dict):
+                    texts = {k: v if isinstance(v, str) else json.dumps(v) for k, v in fields.items()}
+                    _from_text(reading, texts, "alpha:")
+            else:
+                _try(reading, f"alpha:{kind}", lambda: [parse_a1111(payload)])
+    camera = parse_camera(meta.exif)
+    if camera is not None and not reading.generations:
+        reading.generations.append(camera)
+    reading.digital_source_type = xmp_digital_source_type(meta.xmp)
+    tools = [g.source_tool for g in reading.generations]
+    reading.source_tool = tools[0] if tools else ("xmp" if reading.digital_source_type else "unknown")
+    return reading
