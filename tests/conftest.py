@@ -63,3 +63,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     yield base.rsplit("/", 1)[0] + "/" + name
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+SHARED = Path(__file__).parents[1].parent / "shared" / "fixtures" / "external"
+
+
+@pytest.fixture
+def external() -> Path:
+    """The other tools' real files in ../shared (read-only); required under CI."""
+    if not SHARED.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"../shared/fixtures/external is missing under CI (looked in {SHARED})")
+        pytest.skip("../shared/fixtures/external is not beside this checkout")
+    return SHARED

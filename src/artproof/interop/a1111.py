@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+from artproof.core.canonical import parse_json
 from artproof.errors import InvalidInput
 from artproof.interop.records import GenerationRecord, Lora
 
@@ -99,10 +100,7 @@ def _pair(value: Any) -> tuple[int, int] | None:
 
 def parse_fooocus(text: str) -> GenerationRecord:
     """Fooocus writes JSON in ``parameters`` (and ``fooocus_scheme``): never mistake it for A1111."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput("Fooocus parameters are not valid JSON", value=str(exc)) from None
+    data = parse_json(text, what="Fooocus parameters")
     if not isinstance(data, dict):
         raise InvalidInput("Fooocus parameters are not a JSON object")
     size = _pair(data.get("resolution"))

@@ -8,9 +8,9 @@ conditioning nodes to the text encoders, and the latent input to the size.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from artproof.core.canonical import parse_json
 from artproof.errors import InvalidInput
 from artproof.interop.records import GenerationRecord, Lora
 
@@ -106,10 +106,7 @@ def _size(graph: dict[str, Any], ref: Any) -> tuple[int | None, int | None]:
 
 
 def parse_comfyui(prompt_json: str) -> list[GenerationRecord]:
-    try:
-        graph = json.loads(prompt_json)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput("ComfyUI prompt is not valid JSON", value=str(exc)) from None
+    graph = parse_json(prompt_json, what="ComfyUI prompt")
     if not isinstance(graph, dict):
         raise InvalidInput("ComfyUI prompt is not a JSON object (node id -> node)")
     samplers = sorted(

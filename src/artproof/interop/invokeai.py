@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
 from typing import Any
 
+from artproof.core.canonical import parse_json
 from artproof.errors import InvalidInput
 from artproof.interop.records import GenerationRecord, Lora
 
@@ -14,10 +14,7 @@ __all__ = ["parse_dream", "parse_invokeai", "parse_sd_metadata"]
 
 
 def _json(text: str, what: str) -> dict[str, Any]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"InvokeAI {what} is not valid JSON", value=str(exc)) from None
+    data = parse_json(text, what=f"InvokeAI {what}")
     if not isinstance(data, dict):
         raise InvalidInput(f"InvokeAI {what} is not a JSON object")
     return data

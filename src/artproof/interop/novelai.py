@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
+from artproof.core.canonical import parse_json
 from artproof.errors import InvalidInput
 from artproof.interop.records import GenerationRecord
 
@@ -19,10 +19,7 @@ def is_novelai(text: dict[str, str]) -> bool:
 
 
 def parse_novelai(text: dict[str, str]) -> GenerationRecord:
-    try:
-        comment: dict[str, Any] = json.loads(text.get("Comment") or "{}")
-    except json.JSONDecodeError as exc:
-        raise InvalidInput("NovelAI Comment is not valid JSON", value=str(exc)) from None
+    comment: Any = parse_json(text.get("Comment") or "{}", what="NovelAI Comment")
     if not isinstance(comment, dict):
         raise InvalidInput("NovelAI Comment is not a JSON object")
     source = text.get("Source", "")

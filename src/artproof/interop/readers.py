@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from artproof.core.canonical import parse_json
 from artproof.errors import ArtproofError, ImageError
 from artproof.interop.a1111 import is_fooocus, parse_a1111, parse_fooocus
 from artproof.interop.camera import parse_camera, xmp_digital_source_type
@@ -52,7 +53,7 @@ def _try(reading: Reading, field_name: str, parse: Callable[[], list[GenerationR
     except ArtproofError as exc:
         reading.warnings.append(f"{reading.file}: field {field_name!r}: {exc.diagnostics()}")
         return
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:  # pydantic and friends on odd values
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:  # odd values, deep nesting
         reading.warnings.append(f"{reading.file}: field {field_name!r} is malformed: {str(exc).splitlines()[0][:160]}")
         return
     reading.generations.extend(found)
@@ -125,9 +126,9 @@ def read_file(data: bytes, name: str) -> Reading:
             _keep_raw(reading, f"alpha:{kind}", payload)
             if payload.lstrip().startswith("{"):
                 try:
-                    fields = json.loads(payload)
-                except json.JSONDecodeError:
-                    reading.warnings.append(f"{name}: alpha-channel metadata is not valid JSON")
+                    fields = parse_json(payload, what="alpha-channel metadata")
+                except ArtproofError as exc:
+                    reading.warnings.append(f"{name}: {exc.diagnostics()}")
                     fields = {}
                 if isinstance(fields, dict):
                     texts = {k: v if isinstance(v, str) else json.dumps(v) for k, v in fields.items()}
