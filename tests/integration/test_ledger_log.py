@@ -16,8 +16,8 @@ from sqlalchemy import update
 
 from artproof.errors import IntegrityError, InvalidInput
 from artproof.ledger.checkpoint import verify_checkpoint
-from artproof.ledger.log import Ledger
-from artproof.ledger.merkle import leaf_hash, mth, verify_consistency, verify_inclusion
+from artproof.ledger.log import Ledger, fold
+from artproof.ledger.merkle import leaf_hash, mth, node_hash, verify_consistency, verify_inclusion
 from artproof.store.database import open_engine
 from artproof.store.tables import ledger_nodes
 from tests.integration.ledger_appender import item, signer
@@ -40,8 +40,20 @@ def check_whole_log(ledger: Ledger) -> int:
         assert size == 0
         return 0
     assert checkpoints[-1].size == size and checkpoints[-1].root == root
+    # Roots at every checkpointed size, in one pass over the leaves (a right frontier of perfect subtrees).
+    wanted = {cp.size for cp in checkpoints}
+    roots: dict[int, bytes] = {}
+    frontier: list[tuple[int, bytes]] = []
+    for n, leaf in enumerate(leaves, start=1):
+        height, value = 0, leaf
+        while frontier and frontier[-1][0] == height:
+            value = node_hash(frontier.pop()[1], value)
+            height += 1
+        frontier.append((height, value))
+        if n in wanted:
+            roots[n] = fold([h for _, h in frontier])
     for cp in checkpoints:
-        assert mth(leaves[: cp.size]) == cp.root
+        assert roots[cp.size] == cp.root
         verify_consistency(cp.size, size, cp.root, root, ledger.consistency(cp.size, size))
     return size
 
