@@ -10,9 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from artproof.credentials import CredentialService
 from artproof.errors import StorageError
 from artproof.identities import IdentityService
 from artproof.ledger.service import LedgerService
+from artproof.sealing import SealService
 from artproof.settings import Settings
 from artproof.store.blobs import BlobStore, storage_error
 from artproof.store.database import open_engine
@@ -32,6 +34,8 @@ class Services:
     identities: IdentityService
     studio: Studio
     ledger: LedgerService
+    credentials: CredentialService
+    sealing: SealService
 
 
 def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
@@ -46,4 +50,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
     identities = IdentityService(store, clock)
     studio = Studio(store, BlobStore(settings.blob_dir), identities, clock)
     ledger = LedgerService(engine, identities, studio, clock, origin=settings.log_origin)
-    return Services(settings=settings, identities=identities, studio=studio, ledger=ledger)
+    credentials = CredentialService(settings.home, identities, clock)
+    sealing = SealService(studio, credentials, ledger, settings.home)
+    return Services(
+        settings=settings, identities=identities, studio=studio, ledger=ledger, credentials=credentials, sealing=sealing
+    )

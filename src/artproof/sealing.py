@@ -1,0 +1,156 @@
+"""Sealing: the work's current image, with signed Content Credentials, XMP, and a ledger entry.
+
+Order matters: the pixels and XMP are written first, then the C2PA manifest is
+signed over them (so the signature covers everything a later watermark will
+also be in), then the file is written atomically, read back and validated
+against the registry's own CA, and the work is registered in the ledger if
+this revision is not already.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, PngImagePlugin
+
+from artproof.core.hashing import content_id
+from artproof.credentials import CredentialService
+from artproof.errors import InvalidInput
+from artproof.interop.c2pa import read_credentials, sign_credentials
+from artproof.interop.c2pa_manifest import Disclosure, TrainingMining, build_definition, xmp_packet
+from artproof.ledger.service import LedgerService
+from artproof.store.blobs import storage_error
+from artproof.studio import Studio
+
+__all__ = ["FORMATS", "SealResult", "SealService"]
+
+FORMATS = {
+    "png": ("PNG", "image/png"),
+    "jpeg": ("JPEG", "image/jpeg"),
+    "jpg": ("JPEG", "image/jpeg"),
+    "webp": ("WEBP", "image/webp"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SealResult:
+    file: str
+    work_id: str
+    format: str
+    sha256: str
+    validation_state: str | None
+    ledger_index: int | None
+    disclosure: str
+
+
+def _encode(image: Image.Image, fmt: str, xmp: str) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "PNG":
+        info = PngImagePlugin.PngInfo()
+        info.add_itxt("XML:com.adobe.xmp", xmp)
+        image.save(buffer, format="PNG", pnginfo=info)
+    elif fmt == "JPEG":
+        image.convert("RGB").save(buffer, format="JPEG", quality=95, xmp=xmp.encode("utf-8"))
+    else:
+        image.save(buffer, format="WEBP", quality=95, xmp=xmp.encode("utf-8"))
+    return buffer.getvalue()
+
+
+class SealService:
+    def __init__(self, studio: Studio, credentials: CredentialService, ledger: LedgerService, home: Path) -> None:
+        self.studio = studio
+        self.credentials = credentials
+        self.ledger = ledger
+        self.home = home
+
+    def seal(
+        self,
+        ref: str,
+        output: Path,
+        *,
+        disclosure: Disclosure = "full",
+        training_mining: TrainingMining = "notAllowed",
+        thumbnail: bool = True,
+        fmt: str | None = None,
+        passphrase: str | None,
+    ) -> SealResult:
+        record = self.studio.resolve(ref)
+        manifest = self.studio.manifest(record.work_id)
+        key = (fmt or output.suffix.lstrip(".") or "png").lower()
+        if key not in FORMATS:
+            raise InvalidInput("cannot seal to this format", value=key, hint="use .png, .jpg or .webp")
+        pil_format, media_type = FORMATS[key]
+        if passphrase is None:
+            raise InvalidInput("a passphrase is needed to sign", hint="set ARTPROOF_PASSPHRASE")
+        chain, sign, _certificate = self.credentials.signer(passphrase)
+        image = self.studio.load_image(manifest.master)
+        pixels = _encode(
+            image, pil_format, xmp_packet(manifest, disclosure=disclosure, training_mining=training_mining)
+        )
+        definition, openings = build_definition(
+            manifest, record.manifest, media_type=media_type, disclosure=disclosure, training_mining=training_mining
+        )
+        ingredients = self._ingredients(manifest)
+        sealed = sign_credentials(
+            pixels,
+            media_type,
+            definition,
+            certificate_chain_pem=chain,
+            sign=sign,
+            ingredients=ingredients,
+            thumbnail=thumbnail,
+        )
+        self._write(output, sealed)
+        if openings:
+            self._write(
+                self.home / "disclosures" / f"{manifest.work_id}-r{manifest.revision}.json",
+                json.dumps(openings, indent=2).encode(),
+            )
+        check = read_credentials(sealed, media_type, self.credentials.anchors_pem())
+        index = self._register(record.work_id, passphrase)
+        return SealResult(
+            file=str(output),
+            work_id=manifest.work_id,
+            format=media_type,
+            sha256=content_id(sealed),
+            validation_state=check.validation_state,
+            ledger_index=index,
+            disclosure=disclosure,
+        )
+
+    def _ingredients(self, manifest: Any) -> list[tuple[dict[str, Any], str, bytes]]:
+        """An imported file that carried Content Credentials becomes the parent ingredient, credentials and all."""
+        out = []
+        for step in manifest.steps:
+            if step.op == "import.file" and step.params.get("c2pa"):
+                info = manifest.assets[step.output]
+                data = self.studio.blobs.get(step.output)
+                out.append(({"title": step.params.get("file"), "relationship": "parentOf"}, info.media_type, data))
+        return out[:1]
+
+    def _register(self, work_id: str, passphrase: str) -> int | None:
+        try:
+            return self.ledger.register_work(work_id, passphrase).index
+        except InvalidInput as exc:
+            if "already registered" in exc.what:
+                return self.ledger.resolve(work_id).index
+            raise
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise storage_error(exc, path) from exc
