@@ -272,10 +272,14 @@ class Studio:
         return manifest
 
     def import_file(
-        self, data: bytes, name: str, *, title: str | None, passphrase: str | None
+        self, data: bytes, name: str, *, title: str | None, passphrase: str | None, trust_pem: str | None = None
     ) -> tuple[WorkManifest, Reading]:
-        """A new work from a file made elsewhere, its provenance read from the file (kept byte for byte)."""
-        reading = read_file(data, name)
+        """A new work from a file made elsewhere, its provenance read from the file (kept byte for byte).
+
+        A file's own Content Credentials are kept in the record (state, signer, actions) and the original
+        file, credentials included, becomes the parent ingredient when the work is sealed.
+        """
+        reading = read_file(data, name, trust_pem)
         image = decode_image(data, name=name)
         params = {
             "file": name,
@@ -283,6 +287,7 @@ class Studio:
             "source_tool": reading.source_tool,
             "generations": [g.model_dump(mode="json") for g in reading.generations],
             "digital_source_type": reading.digital_source_type,
+            "c2pa": reading.c2pa.to_json() if reading.c2pa is not None and reading.c2pa.present else None,
             "raw": reading.raw,
             "warnings": reading.warnings,
         }

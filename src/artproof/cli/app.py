@@ -18,7 +18,7 @@ import typer
 
 from artproof import __version__
 from artproof.cli.common import JSON, passphrase, progress_bar, services
-from artproof.cli.interop import import_files
+from artproof.cli.interop import import_files, inspect, seal, trust_app
 from artproof.cli.ledger import ledger_app, register
 from artproof.cli.render import (
     err,
@@ -48,6 +48,9 @@ app.add_typer(work_app, name="work")
 app.add_typer(ledger_app, name="ledger")
 app.command("register")(register)
 app.command("import")(import_files)
+app.command("seal")(seal)
+app.command("inspect")(inspect)
+app.add_typer(trust_app, name="trust")
 
 
 def _show(manifest: Any, as_json: bool) -> None:

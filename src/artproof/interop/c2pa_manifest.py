@@ -69,7 +69,7 @@ def build_definition(
         if step_source or source_uri:
             action["digitalSourceType"] = SOURCE_TYPE_BASE + step_source if step_source else source_uri
         actions.append(action)
-    use = {"use": training_mining}
+    use: dict[str, str] = {"use": training_mining}
     if training_mining == "constrained":
         use["constraint_info"] = "ask the artist: see the work's licence"
     recipe: dict[str, Any] = {

@@ -14,6 +14,7 @@ from typing import Any
 from artproof.core.canonical import parse_json
 from artproof.errors import ArtproofError, ImageError
 from artproof.interop.a1111 import is_fooocus, parse_a1111, parse_fooocus
+from artproof.interop.c2pa import C2paReport, read_credentials
 from artproof.interop.camera import parse_camera, xmp_digital_source_type
 from artproof.interop.comfyui import parse_comfyui
 from artproof.interop.invokeai import parse_dream, parse_invokeai, parse_sd_metadata
@@ -41,6 +42,7 @@ class Reading:
     xmp: str | None = None
     digital_source_type: str | None = None
     metadata: FileMetadata | None = None
+    c2pa: C2paReport | None = None
 
     @property
     def origin(self) -> dict[str, float]:
@@ -87,8 +89,14 @@ def _from_text(reading: Reading, text: dict[str, str], where: str) -> None:
         _try(reading, f"{where}Comment", lambda: [parse_novelai(text)])
 
 
-def read_file(data: bytes, name: str) -> Reading:
-    """Read ``data`` (the bytes of file ``name``); raises :class:`ImageError` only if it is no image at all."""
+MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
+
+
+def read_file(data: bytes, name: str, trust_pem: str | None = None) -> Reading:
+    """Read ``data`` (the bytes of file ``name``); raises :class:`ImageError` only if it is no image at all.
+
+    Content Credentials are read and validated offline against ``trust_pem`` (none: no trust list).
+    """
     meta = read_metadata(data, name=name)
     reading = Reading(
         file=name,
@@ -139,6 +147,18 @@ def read_file(data: bytes, name: str) -> Reading:
     if camera is not None and not reading.generations:
         reading.generations.append(camera)
     reading.digital_source_type = xmp_digital_source_type(meta.xmp)
+    if meta.format in MIME:
+        reading.c2pa = read_credentials(data, MIME[meta.format], trust_pem)
+        if reading.c2pa.note and reading.c2pa.present:
+            reading.warnings.append(f"{name}: Content Credentials: {reading.c2pa.note}")
+    credentials = reading.c2pa if reading.c2pa is not None and reading.c2pa.validation_state else None
+    if credentials is not None and credentials.digital_source_type and not reading.digital_source_type:
+        reading.digital_source_type = credentials.digital_source_type
     tools = [g.source_tool for g in reading.generations]
-    reading.source_tool = tools[0] if tools else ("xmp" if reading.digital_source_type else "unknown")
+    if tools:
+        reading.source_tool = tools[0]
+    elif credentials is not None:
+        reading.source_tool = credentials.claim_generator or "C2PA"
+    else:
+        reading.source_tool = "xmp" if reading.digital_source_type else "unknown"
     return reading
