@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import typer
 from rich.table import Table
@@ -11,6 +11,7 @@ from rich.table import Table
 from artproof.cli.common import JSON, passphrase, progress_bar, services
 from artproof.cli.render import err, out, print_json
 from artproof.errors import ArtproofError, InvalidInput
+from artproof.interop.c2pa_manifest import Disclosure, TrainingMining
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 
@@ -110,8 +111,8 @@ def seal(
     result = svc.sealing.seal(
         work,
         output,
-        disclosure=disclosure,
-        training_mining=training_mining,  # type: ignore[arg-type]
+        disclosure=cast(Disclosure, disclosure),
+        training_mining=cast(TrainingMining, training_mining),
         thumbnail=thumbnail,
         passphrase=passphrase(),
     )

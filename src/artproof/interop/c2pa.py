@@ -167,7 +167,9 @@ def read_credentials(data: bytes, mime: str, trust_pem: str | None = None) -> C2
         for d in results.get("ingredientDeltas") or []
     }
     for n, ingredient in enumerate(manifest.get("ingredients") or []):
-        own = next((v for k, v in deltas.items() if k.endswith("c2pa.ingredient" + (f"__{n}" if n else ""))), {})
+        own: dict[str, Any] = next(
+            (v for k, v in deltas.items() if k.endswith("c2pa.ingredient" + (f"__{n}" if n else ""))), {}
+        )
         report.ingredients.append(
             {
                 "title": ingredient.get("title"),
