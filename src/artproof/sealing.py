@@ -23,7 +23,7 @@ from artproof.core.hashing import content_id
 from artproof.credentials import CredentialService
 from artproof.errors import InvalidInput
 from artproof.interop.c2pa import read_credentials, sign_credentials
-from artproof.interop.c2pa_manifest import Disclosure, TrainingMining, build_definition, xmp_packet
+from artproof.interop.c2pa_manifest import PARENT_LABEL, Disclosure, TrainingMining, build_definition, xmp_packet
 from artproof.ledger.service import LedgerService
 from artproof.store.blobs import storage_error
 from artproof.studio import Studio
@@ -93,10 +93,15 @@ class SealService:
         pixels = _encode(
             image, pil_format, xmp_packet(manifest, disclosure=disclosure, training_mining=training_mining)
         )
-        definition, openings = build_definition(
-            manifest, record.manifest, media_type=media_type, disclosure=disclosure, training_mining=training_mining
-        )
         ingredients = self._ingredients(manifest)
+        definition, openings = build_definition(
+            manifest,
+            record.manifest,
+            media_type=media_type,
+            disclosure=disclosure,
+            training_mining=training_mining,
+            parent_label=PARENT_LABEL if ingredients else None,
+        )
         sealed = sign_credentials(
             pixels,
             media_type,
@@ -131,7 +136,8 @@ class SealService:
             if step.op == "import.file" and step.params.get("c2pa"):
                 info = manifest.assets[step.output]
                 data = self.studio.blobs.get(step.output)
-                out.append(({"title": step.params.get("file"), "relationship": "parentOf"}, info.media_type, data))
+                ingredient = {"title": step.params.get("file"), "relationship": "parentOf", "label": PARENT_LABEL}
+                out.append((ingredient, info.media_type, data))
         return out[:1]
 
     def _register(self, work_id: str, passphrase: str) -> int | None:

@@ -18,7 +18,9 @@ from artproof.ledger.entries import commit
 from artproof.provenance.graph import ProcessGraph
 from artproof.provenance.model import SOURCE_TYPE_BASE, WorkManifest
 
-__all__ = ["Disclosure", "TrainingMining", "build_definition", "xmp_packet"]
+__all__ = ["PARENT_LABEL", "Disclosure", "TrainingMining", "build_definition", "xmp_packet"]
+
+PARENT_LABEL = "artproof.parent"
 
 Disclosure = Literal["full", "redacted", "minimal"]
 TrainingMining = Literal["allowed", "notAllowed", "constrained"]
@@ -41,8 +43,13 @@ def build_definition(
     media_type: str,
     disclosure: Disclosure,
     training_mining: TrainingMining,
+    parent_label: str | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The manifest definition for c2pa's Builder, and the openings of redacted fields (kept by the artist)."""
+    """The manifest definition for c2pa's Builder, and the openings of redacted fields (kept by the artist).
+
+    ``parent_label`` names the parent ingredient (an imported file's own credentials) that the
+    ``c2pa.opened`` action must point to.
+    """
     classification = manifest.classification
     source_uri = classification.digital_source_type_uri
     steps = ProcessGraph(manifest.steps).ancestors(manifest.master)
@@ -65,6 +72,8 @@ def build_definition(
         }
         if disclosure != "minimal":
             action["parameters"]["org.artproof.params"] = params
+        if action["action"] == "c2pa.opened" and parent_label is not None:
+            action["parameters"]["ingredientIds"] = [parent_label]
         step_source = _AGENCY_SOURCE.get(step.agency) if action["action"] == "c2pa.created" else None
         if step_source or source_uri:
             action["digitalSourceType"] = SOURCE_TYPE_BASE + step_source if step_source else source_uri
