@@ -177,3 +177,16 @@ def test_a_file_without_metadata_imports_as_unknown(tmp_path: Path) -> None:
     assert (item["source_tool"], item["generations"], item["classification"]) == ("unknown", [], None)
     shown = run(home, "work", "show", item["work_id"], "--json").json()
     assert "unknown" in shown["classification"]["explanation"]
+
+
+def test_work_show_prov_is_w3c_prov_json(sealed: tuple[Path, str, Path]) -> None:
+    from prov.model import ProvDocument
+
+    home, work, _ = sealed
+    result = run(home, "work", "show", work, "--prov")
+    assert result.code == 0, result.stderr
+    doc = ProvDocument.deserialize(content=result.stdout, format="json")  # parses as PROV
+    records = result.json()
+    assert len(records["activity"]) == 4 and len(records["agent"]) == 2
+    assert any(a["ap:op"] == "human.select" for a in records["activity"].values())
+    assert len(records["wasAttributedTo"]) == 1 and doc.get_records()

@@ -244,9 +244,19 @@ def work_list(as_json: bool = JSON) -> None:
 
 
 @work_app.command("show")
-def work_show(work: str, as_json: bool = JSON) -> None:
+def work_show(
+    work: str,
+    as_json: bool = JSON,
+    prov: bool = typer.Option(False, "--prov", help="print the process graph as W3C PROV-JSON"),
+) -> None:
     """Show a work: its classification and its process graph (signature checked)."""
-    _show(services().studio.manifest(work), as_json)
+    manifest = services().studio.manifest(work)
+    if prov:
+        from artproof.interop.prov import to_prov_json
+
+        print_json(to_prov_json(manifest))
+        return
+    _show(manifest, as_json)
 
 
 @work_app.command("export")
