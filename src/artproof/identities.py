@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +30,7 @@ class IdentityService:
     def __init__(self, repo: IdentityRepository, clock: Callable[[], datetime]) -> None:
         self.repo = repo
         self.clock = clock
+        self._unlocked: dict[tuple[str, str], Ed25519PrivateKey] = {}
 
     def init(self, name: str, passphrase: str) -> IdentityRecord:
         """Create this installation's key pair, sealed under ``passphrase``."""
@@ -62,12 +64,19 @@ class IdentityService:
         return record
 
     def unlock(self, passphrase: str | None) -> tuple[IdentityRecord, Ed25519PrivateKey]:
-        """Our record and private key; a wrong passphrase raises ``WrongPassphrase``."""
+        """Our record and private key; a wrong passphrase raises ``WrongPassphrase``.
+
+        The key is unlocked once per process (scrypt costs ~0.1 s) and kept in memory for the
+        rest of the command, keyed by the key id and a hash of the passphrase.
+        """
         record = self.me()
         if passphrase is None:
             raise ConfigError("a passphrase is needed to sign", hint="set ARTPROOF_PASSPHRASE or run interactively")
         assert record.secret is not None
-        return record, decrypt_private_key(record.secret, passphrase)
+        cache_key = (record.key_id, hashlib.sha256(passphrase.encode("utf-8")).hexdigest())
+        if cache_key not in self._unlocked:
+            self._unlocked[cache_key] = decrypt_private_key(record.secret, passphrase)
+        return record, self._unlocked[cache_key]
 
     def public(self, record: IdentityRecord | None = None) -> PublicIdentity:
         record = record or self.me()
