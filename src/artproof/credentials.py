@@ -17,9 +17,10 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from artproof.core.x509 import CertifiedKey, es256_raw_signer, issue_ca, issue_signing_certificate, load_key, seal_key
-from artproof.errors import InvalidInput, NotFound
+from artproof.errors import ConfigError, InvalidInput, NotFound
 from artproof.identities import IdentityService
 from artproof.store.blobs import storage_error
 
@@ -49,9 +50,24 @@ class CredentialService:
         self.clock = clock
 
     def signer(self, passphrase: str) -> tuple[str, Callable[[bytes], bytes], x509.Certificate]:
-        """(certificate chain PEM, ES256 signing function, certificate), creating or renewing as needed."""
+        """(certificate chain PEM, ES256 signing function, certificate), creating or renewing as needed.
+
+        An imported certificate (from a real CA) is used as it is and never renewed here: when it
+        has expired, signing stops with a message saying so.
+        """
         me, _ = self.identities.unlock(passphrase)
         now = self.clock()
+        if (self.pki / "imported").exists():
+            chain = (self.pki / "signer.pem").read_text()
+            certificate = x509.load_pem_x509_certificates(chain.encode())[0]
+            if certificate.not_valid_after_utc < now:
+                raise ConfigError(
+                    "your imported signing certificate has expired",
+                    value=certificate.not_valid_after_utc.isoformat(),
+                    hint="import a renewed one: artproof identity certificate import CERT KEY",
+                )
+            key = load_key((self.pki / "signer.key").read_bytes(), passphrase)
+            return chain, es256_raw_signer(key), certificate
         ca_pem, ca_key_pem = self.pki / "ca.pem", self.pki / "ca.key"
         if not ca_pem.exists():
             ca = issue_ca(me.name, now)
@@ -63,14 +79,68 @@ class CredentialService:
         cert_path, key_path = self.pki / "signer.pem", self.pki / "signer.key"
         current = x509.load_pem_x509_certificate(cert_path.read_bytes()) if cert_path.exists() else None
         if current is None or current.not_valid_after_utc - RENEW_BEFORE < now:
-            key = load_key(key_path.read_bytes(), passphrase) if key_path.exists() else None
-            issued = issue_signing_certificate(ca, me.name, now, key)
+            kept = load_key(key_path.read_bytes(), passphrase) if key_path.exists() else None
+            issued = issue_signing_certificate(ca, me.name, now, kept)
             _write(key_path, seal_key(issued.key, passphrase))
             _write(cert_path, issued.certificate_pem.encode())
             current = issued.certificate
         key = load_key(key_path.read_bytes(), passphrase)
         chain = cert_path.read_text() + ca_pem.read_text()
         return chain, es256_raw_signer(key), current
+
+    def import_certificate(
+        self, chain_file: Path, key_file: Path, key_passphrase: str | None, passphrase: str
+    ) -> x509.Certificate:
+        """Sign with a certificate from a real CA instead of the local one (P-256 / ES256)."""
+        self.identities.unlock(passphrase)
+        try:
+            chain_pem, key_pem = chain_file.read_bytes(), key_file.read_bytes()
+        except OSError as exc:
+            raise NotFound("cannot read the certificate or key file", value=str(exc.filename)) from None
+        try:
+            certificates = x509.load_pem_x509_certificates(chain_pem)
+        except ValueError:
+            raise InvalidInput("not a PEM certificate chain", value=str(chain_file)) from None
+        leaf = certificates[0]
+        try:
+            key = serialization.load_pem_private_key(key_pem, key_passphrase.encode() if key_passphrase else None)
+        except (ValueError, TypeError):
+            raise InvalidInput(
+                "the key cannot be read (wrong key passphrase, or not a PEM private key)", value=str(key_file)
+            ) from None
+        if not isinstance(key, ec.EllipticCurvePrivateKey) or not isinstance(key.curve, ec.SECP256R1):
+            raise InvalidInput("only P-256 (ES256) keys are supported for Content Credentials", value=str(key_file))
+        if key.public_key().public_numbers() != leaf.public_key().public_numbers():  # type: ignore[union-attr]
+            raise InvalidInput("the key does not belong to the certificate", value=str(key_file))
+        try:
+            constraints = leaf.extensions.get_extension_for_class(x509.BasicConstraints).value
+            if constraints.ca:
+                raise InvalidInput("a CA certificate cannot sign content", value=leaf.subject.rfc4514_string())
+        except x509.ExtensionNotFound:
+            pass
+        if leaf.not_valid_after_utc < self.clock():
+            raise InvalidInput("the certificate has expired", value=leaf.not_valid_after_utc.isoformat())
+        _write(self.pki / "signer.key", seal_key(key, passphrase))
+        _write(self.pki / "signer.pem", b"".join(c.public_bytes(serialization.Encoding.PEM) for c in certificates))
+        _write(self.pki / "imported", b"")
+        return leaf
+
+    def certificate_status(self) -> dict[str, object] | None:
+        """The signing certificate in use: who, issued by whom, valid until when, and from where."""
+        path = self.pki / "signer.pem"
+        if not path.exists():
+            return None
+        certificate = x509.load_pem_x509_certificates(path.read_bytes())[0]
+        left = certificate.not_valid_after_utc - self.clock()
+        return {
+            "subject": certificate.subject.rfc4514_string(),
+            "issuer": certificate.issuer.rfc4514_string(),
+            "not_before": certificate.not_valid_before_utc.isoformat(),
+            "not_after": certificate.not_valid_after_utc.isoformat(),
+            "days_left": left.days,
+            "expired": left.total_seconds() < 0,
+            "source": "imported" if (self.pki / "imported").exists() else "local registry CA",
+        }
 
     def registry_ca_pem(self) -> str | None:
         path = self.pki / "ca.pem"

@@ -63,7 +63,15 @@ def _encode(image: Image.Image, fmt: str, xmp: str) -> bytes:
 
 
 class SealService:
-    def __init__(self, studio: Studio, credentials: CredentialService, ledger: LedgerService, home: Path) -> None:
+    def __init__(
+        self,
+        studio: Studio,
+        credentials: CredentialService,
+        ledger: LedgerService,
+        home: Path,
+        tsa_url: str | None = None,
+    ) -> None:
+        self.tsa_url = tsa_url
         self.studio = studio
         self.credentials = credentials
         self.ledger = ledger
@@ -110,6 +118,7 @@ class SealService:
             sign=sign,
             ingredients=ingredients,
             thumbnail=thumbnail,
+            tsa_url=self.tsa_url,
         )
         self._write(output, sealed)
         if openings:

@@ -51,7 +51,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
     studio = Studio(store, BlobStore(settings.blob_dir), identities, clock)
     ledger = LedgerService(engine, identities, studio, clock, origin=settings.log_origin)
     credentials = CredentialService(settings.home, identities, clock)
-    sealing = SealService(studio, credentials, ledger, settings.home)
+    sealing = SealService(studio, credentials, ledger, settings.home, tsa_url=settings.tsa_url)
     return Services(
         settings=settings, identities=identities, studio=studio, ledger=ledger, credentials=credentials, sealing=sealing
     )

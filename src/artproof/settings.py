@@ -3,7 +3,8 @@
 ``ARTPROOF_HOME`` (default ``~/.artproof``) holds the database and the blob
 store; ``ARTPROOF_DATABASE_URL`` overrides the SQLite default (PostgreSQL for a
 shared registry); ``ARTPROOF_PASSPHRASE`` unlocks the private key without a prompt;
-``ARTPROOF_LOG_ORIGIN`` names the ledger (its checkpoint origin) for a shared registry.
+``ARTPROOF_LOG_ORIGIN`` names the ledger (its checkpoint origin) for a shared registry;
+``ARTPROOF_TSA_URL`` asks a timestamp authority to countersign seals (needs a network; none by default).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class Settings:
     database_url: str
     passphrase: str | None = None
     log_origin: str | None = None
+    tsa_url: str | None = None
 
     @property
     def blob_dir(self) -> Path:
@@ -36,4 +38,5 @@ class Settings:
             database_url=url,
             passphrase=env.get("ARTPROOF_PASSPHRASE"),
             log_origin=env.get("ARTPROOF_LOG_ORIGIN"),
+            tsa_url=env.get("ARTPROOF_TSA_URL") or None,
         )

@@ -63,8 +63,9 @@ def sealed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Path]:
     root = tmp_path_factory.mktemp("seal")
     home = root / "home"
     run(home, "init", "--name", "Ada Studio")
-    work = run(home, "create", "--prompt", "tidal dusk, copper and ink", "--seed", "42", "--size", "256x256",
-               "--json").json()["work_id"]
+    work = run(
+        home, "create", "--prompt", "tidal dusk, copper and ink", "--seed", "42", "--size", "256x256", "--json"
+    ).json()["work_id"]
     run(home, "vary", work, "--count", "2", "--seed", "1")
     run(home, "select", work, "c2")
     run(home, "edit", work, "crop", "--box", "0,0,200,200")
@@ -87,7 +88,9 @@ def test_seal_round_trip(sealed: tuple[Path, str, Path], suffix: str) -> None:
     actions = [a["action"] for a in mine["actions"]]
     assert actions[0] == "c2pa.created" and "c2pa.cropped" in actions and "org.artproof.select" in actions
     assert mine["digital_source_type"] == "algorithmicMedia"
-    report = read_credentials(target.read_bytes(), {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}[suffix])
+    report = read_credentials(
+        target.read_bytes(), {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}[suffix]
+    )
     recipe = report.assertions["org.artproof.recipe"]
     assert recipe["disclosure"] == "full" and recipe["manifest"]["payload"]["work_id"] == work
     assert report.assertions["cawg.training-mining"]["entries"]["cawg.ai_generative_training"]["use"] == "notAllowed"
@@ -148,8 +151,12 @@ def test_import_keeps_the_credentials_chain_when_sealed(external: Path, tmp_path
 def test_import_json_contract_and_batch(external: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     run(home, "init", "--name", "Ada")
-    files = [external / "a1111" / "automatic1111_cropped.png", external / "comfyui" / "unclip_2pass_cropped.png",
-             external / "negative" / "empty_file.png", external / "exif" / "Canon_40D.jpg"]
+    files = [
+        external / "a1111" / "automatic1111_cropped.png",
+        external / "comfyui" / "unclip_2pass_cropped.png",
+        external / "negative" / "empty_file.png",
+        external / "exif" / "Canon_40D.jpg",
+    ]
     result = run(home, "import", *map(str, files), "--json")
     assert result.code == 2  # one file failed; the batch went on
     a1111, comfy, empty, camera = result.json()

@@ -20,15 +20,29 @@ EXAMPLES = int(os.environ.get("ARTPROOF_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 A1111 = "a duck\nNegative prompt: bad\nSteps: 15, Sampler: UniPC, CFG scale: 5, Seed: 1, Size: 512x400, Model: m"
-COMFY = json.dumps({
-    "3": {"class_type": "KSampler", "inputs": {"seed": 1, "steps": 20, "cfg": 8, "sampler_name": "euler",
-          "scheduler": "normal", "denoise": 1, "model": ["4", 0], "positive": ["6", 0], "negative": ["7", 0],
-          "latent_image": ["5", 0]}},
-    "4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "m.ckpt"}},
-    "5": {"class_type": "EmptyLatentImage", "inputs": {"width": 512, "height": 512}},
-    "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "a cat"}},
-    "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "bad"}},
-})
+COMFY = json.dumps(
+    {
+        "3": {
+            "class_type": "KSampler",
+            "inputs": {
+                "seed": 1,
+                "steps": 20,
+                "cfg": 8,
+                "sampler_name": "euler",
+                "scheduler": "normal",
+                "denoise": 1,
+                "model": ["4", 0],
+                "positive": ["6", 0],
+                "negative": ["7", 0],
+                "latent_image": ["5", 0],
+            },
+        },
+        "4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "m.ckpt"}},
+        "5": {"class_type": "EmptyLatentImage", "inputs": {"width": 512, "height": 512}},
+        "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "a cat"}},
+        "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "bad"}},
+    }
+)
 
 
 def png(text: dict[str, str]) -> bytes:
@@ -40,8 +54,12 @@ def png(text: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-SEEDS = [png({"parameters": A1111}), png({"prompt": COMFY}), png({"invokeai_metadata": '{"seed": 1, "steps": 2}'}),
-         png({"Software": "NovelAI", "Description": "x", "Comment": '{"steps": 1, "uc": "y"}'})]
+SEEDS = [
+    png({"parameters": A1111}),
+    png({"prompt": COMFY}),
+    png({"invokeai_metadata": '{"seed": 1, "steps": 2}'}),
+    png({"Software": "NovelAI", "Description": "x", "Comment": '{"steps": 1, "uc": "y"}'}),
+]
 
 
 def outcome(data: bytes) -> None:
@@ -53,8 +71,11 @@ def outcome(data: bytes) -> None:
 
 
 @FUZZ
-@given(seed=st.sampled_from(SEEDS), edits=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), max_size=8),
-       cut=st.integers(0, 10_000))
+@given(
+    seed=st.sampled_from(SEEDS),
+    edits=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), max_size=8),
+    cut=st.integers(0, 10_000),
+)
 def test_mutated_files(seed: bytes, edits: list[tuple[int, int]], cut: int) -> None:
     data = bytearray(seed)
     for position, value in edits:
@@ -70,19 +91,47 @@ json_values = st.recursive(
 
 
 @FUZZ
-@given(key=st.sampled_from(["parameters", "prompt", "invokeai_metadata", "sd-metadata", "Dream", "Comment"]),
-       value=st.one_of(st.text(max_size=300), json_values.map(json.dumps)))
+@given(
+    key=st.sampled_from(["parameters", "prompt", "invokeai_metadata", "sd-metadata", "Dream", "Comment"]),
+    value=st.one_of(st.text(max_size=300), json_values.map(json.dumps)),
+)
 def test_hostile_chunk_texts(key: str, value: str) -> None:
     extra = {"Software": "NovelAI", "Description": "d"} if key == "Comment" else {}
     outcome(png({key: value, **extra}))
 
 
 @FUZZ
-@given(graph=st.dictionaries(st.sampled_from(["1", "2", "3", "4"]), st.fixed_dictionaries(
-    {"class_type": st.sampled_from(["KSampler", "CLIPTextEncode", "LoraLoader", "CheckpointLoaderSimple", "X"]),
-     "inputs": st.dictionaries(st.sampled_from(["seed", "steps", "cfg", "model", "positive", "text", "lora_name",
-                                                "ckpt_name", "latent_image", "width"]),
-                               st.one_of(json_values, st.tuples(st.sampled_from(["1", "2", "3", "4", "9"]),
-                                                                 st.integers(0, 1)).map(list)))}), max_size=4))
+@given(
+    graph=st.dictionaries(
+        st.sampled_from(["1", "2", "3", "4"]),
+        st.fixed_dictionaries(
+            {
+                "class_type": st.sampled_from(
+                    ["KSampler", "CLIPTextEncode", "LoraLoader", "CheckpointLoaderSimple", "X"]
+                ),
+                "inputs": st.dictionaries(
+                    st.sampled_from(
+                        [
+                            "seed",
+                            "steps",
+                            "cfg",
+                            "model",
+                            "positive",
+                            "text",
+                            "lora_name",
+                            "ckpt_name",
+                            "latent_image",
+                            "width",
+                        ]
+                    ),
+                    st.one_of(
+                        json_values, st.tuples(st.sampled_from(["1", "2", "3", "4", "9"]), st.integers(0, 1)).map(list)
+                    ),
+                ),
+            }
+        ),
+        max_size=4,
+    )
+)
 def test_comfyui_graphs_with_cycles_and_junk(graph: dict[str, object]) -> None:
     outcome(png({"prompt": json.dumps(graph)}))

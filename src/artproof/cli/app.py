@@ -109,6 +109,47 @@ def identity_add(name: str, key_file: Path, as_json: bool = JSON) -> None:
         out.print(f"added {record.name} (key {record.key_id})")
 
 
+certificate_app = typer.Typer(no_args_is_help=True, help="The X.509 certificate that signs Content Credentials.")
+identity_app.add_typer(certificate_app, name="certificate")
+
+
+@certificate_app.command("show")
+def certificate_show(as_json: bool = JSON) -> None:
+    """The signing certificate: subject, issuer, validity, days left, local CA or imported."""
+    status = services().credentials.certificate_status()
+    if as_json:
+        print_json(status)
+        return
+    if status is None:
+        out.print("no signing certificate yet: one is issued by the local registry CA at the first 'artproof seal'")
+        return
+    state = "[red]EXPIRED[/red]" if status["expired"] else f"{status['days_left']} days left"
+    out.print(
+        f"{status['subject']}\nissued by {status['issuer']} ({status['source']})\n"
+        f"valid {status['not_before']} to {status['not_after']}: {state}"
+    )
+
+
+@certificate_app.command("import")
+def certificate_import(
+    chain: Path = typer.Argument(..., help="PEM: the signing certificate first, then its intermediates"),
+    key: Path = typer.Argument(..., help="PEM private key (P-256) of the signing certificate"),
+    key_passphrase_env: str | None = typer.Option(
+        None, "--key-passphrase-env", help="name of an environment variable holding the key's passphrase"
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """Sign with a certificate from a real CA instead of the local registry CA."""
+    key_passphrase = os.environ.get(key_passphrase_env) if key_passphrase_env else None
+    svc = services()
+    leaf = svc.credentials.import_certificate(chain, key, key_passphrase, passphrase())
+    status = svc.credentials.certificate_status()
+    if as_json:
+        print_json(status)
+    else:
+        out.print(f"imported {leaf.subject.rfc4514_string()}, valid until {leaf.not_valid_after_utc.isoformat()}")
+
+
 @identity_app.command("list")
 def identity_list(as_json: bool = JSON) -> None:
     """List known identities: yours and those you added."""

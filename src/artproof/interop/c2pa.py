@@ -195,17 +195,24 @@ def sign_credentials(
     sign: Callable[[bytes], bytes],
     ingredients: list[tuple[dict[str, Any], str, bytes]] | None = None,
     thumbnail: bool = True,
+    tsa_url: str | None = None,
 ) -> bytes:
     """Embed a signed manifest (``definition``) into ``data``. ``sign`` returns raw ES256 r||s."""
     context = _context(None, {"builder": {"thumbnail": {"enabled": thumbnail}}})
     try:
-        signer = c2pa.Signer.from_callback(sign, c2pa.C2paSigningAlg.ES256, certificate_chain_pem, None)
+        signer = c2pa.Signer.from_callback(sign, c2pa.C2paSigningAlg.ES256, certificate_chain_pem, tsa_url)
         builder = c2pa.Builder(definition, context=context)
         for ingredient_json, ingredient_mime, ingredient_data in ingredients or []:
             builder.add_ingredient(json.dumps(ingredient_json), ingredient_mime, io.BytesIO(ingredient_data))
         output = io.BytesIO()
         builder.sign(signer, mime, io.BytesIO(data), output)
     except c2pa.C2paError as exc:
+        if tsa_url:
+            raise ImageError(
+                "the timestamp authority could not be reached to countersign the seal",
+                value=tsa_url,
+                hint="unset ARTPROOF_TSA_URL to seal offline",
+            ) from exc
         raise ImageError(
             "Content Credentials could not be embedded",
             value=str(exc)[:200],
