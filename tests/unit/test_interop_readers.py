@@ -248,3 +248,18 @@ def test_json_bomb_truncated_and_lying_files() -> None:
 def test_huge_text_chunk_is_refused_clearly() -> None:
     with pytest.raises(ImageError, match=r"too large to read safely|1 MiB"):
         read_file(png_with({"parameters": "x" * (2 << 20)}), "huge.png")
+
+
+def test_comfyui_graph_in_webp_exif() -> None:
+    graph = {"3": {"class_type": "KSampler", "inputs": {"seed": 5, "steps": 9, "cfg": 4.5, "sampler_name": "euler",
+                   "scheduler": "simple", "denoise": 1.0, "model": ["4", 0], "positive": ["6", 0]}},
+             "4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "flux.safetensors"}},
+             "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "a harbour"}}}
+    exif = Image.Exif()
+    exif[0x010F] = "prompt:" + json.dumps(graph)  # ComfyUI's WebP writer: the graph in EXIF Make
+    exif[0x010E] = "workflow:{}"
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16)).save(buffer, format="WEBP", exif=exif.tobytes())
+    r = read_file(buffer.getvalue(), "c.webp")
+    [g] = r.generations
+    assert (r.source_tool, g.seed, g.steps, g.model, g.prompt) == ("ComfyUI", 5, 9, "flux.safetensors", "a harbour")
