@@ -10,8 +10,6 @@ trust anchors the user added; the registry CA is always one of them.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,24 +20,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from artproof.core.x509 import CertifiedKey, es256_raw_signer, issue_ca, issue_signing_certificate, load_key, seal_key
 from artproof.errors import ConfigError, InvalidInput, NotFound
 from artproof.identities import IdentityService
-from artproof.store.blobs import storage_error
+from artproof.store.files import atomic_write
 
 __all__ = ["CredentialService"]
 
 RENEW_BEFORE = dt.timedelta(days=30)
-
-
-def _write(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise storage_error(exc, path) from exc
 
 
 class CredentialService:
@@ -71,8 +56,8 @@ class CredentialService:
         ca_pem, ca_key_pem = self.pki / "ca.pem", self.pki / "ca.key"
         if not ca_pem.exists():
             ca = issue_ca(me.name, now)
-            _write(ca_key_pem, seal_key(ca.key, passphrase))
-            _write(ca_pem, ca.certificate_pem.encode())
+            atomic_write(ca_key_pem, seal_key(ca.key, passphrase))
+            atomic_write(ca_pem, ca.certificate_pem.encode())
         ca = CertifiedKey(
             load_key(ca_key_pem.read_bytes(), passphrase), x509.load_pem_x509_certificate(ca_pem.read_bytes())
         )
@@ -81,8 +66,8 @@ class CredentialService:
         if current is None or current.not_valid_after_utc - RENEW_BEFORE < now:
             kept = load_key(key_path.read_bytes(), passphrase) if key_path.exists() else None
             issued = issue_signing_certificate(ca, me.name, now, kept)
-            _write(key_path, seal_key(issued.key, passphrase))
-            _write(cert_path, issued.certificate_pem.encode())
+            atomic_write(key_path, seal_key(issued.key, passphrase))
+            atomic_write(cert_path, issued.certificate_pem.encode())
             current = issued.certificate
         key = load_key(key_path.read_bytes(), passphrase)
         chain = cert_path.read_text() + ca_pem.read_text()
@@ -120,9 +105,11 @@ class CredentialService:
             pass
         if leaf.not_valid_after_utc < self.clock():
             raise InvalidInput("the certificate has expired", value=leaf.not_valid_after_utc.isoformat())
-        _write(self.pki / "signer.key", seal_key(key, passphrase))
-        _write(self.pki / "signer.pem", b"".join(c.public_bytes(serialization.Encoding.PEM) for c in certificates))
-        _write(self.pki / "imported", b"")
+        atomic_write(self.pki / "signer.key", seal_key(key, passphrase))
+        atomic_write(
+            self.pki / "signer.pem", b"".join(c.public_bytes(serialization.Encoding.PEM) for c in certificates)
+        )
+        atomic_write(self.pki / "imported", b"")
         return leaf
 
     def certificate_status(self) -> dict[str, object] | None:
@@ -163,7 +150,9 @@ class CredentialService:
         subjects = []
         for certificate in certificates:
             fingerprint = certificate.fingerprint(hashes.SHA256()).hex()
-            _write(self.trust_dir / f"{fingerprint[:32]}.pem", certificate.public_bytes(serialization.Encoding.PEM))
+            atomic_write(
+                self.trust_dir / f"{fingerprint[:32]}.pem", certificate.public_bytes(serialization.Encoding.PEM)
+            )
             subjects.append(certificate.subject.rfc4514_string())
         return subjects
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +23,7 @@ from artproof.errors import InvalidInput
 from artproof.interop.c2pa import read_credentials, sign_credentials
 from artproof.interop.c2pa_manifest import PARENT_LABEL, Disclosure, TrainingMining, build_definition, xmp_packet
 from artproof.ledger.service import LedgerService
-from artproof.store.blobs import storage_error
+from artproof.store.files import atomic_write
 from artproof.studio import Studio
 
 __all__ = ["FORMATS", "SealResult", "SealService"]
@@ -120,9 +118,9 @@ class SealService:
             thumbnail=thumbnail,
             tsa_url=self.tsa_url,
         )
-        self._write(output, sealed)
+        atomic_write(output, sealed)
         if openings:
-            self._write(
+            atomic_write(
                 self.home / "disclosures" / f"{manifest.work_id}-r{manifest.revision}.json",
                 json.dumps(openings, indent=2).encode(),
             )
@@ -156,16 +154,3 @@ class SealService:
             if "already registered" in exc.what:
                 return self.ledger.resolve(work_id).index
             raise
-
-    @staticmethod
-    def _write(path: Path, data: bytes) -> None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except OSError as exc:
-            raise storage_error(exc, path) from exc

@@ -11,15 +11,14 @@ a URL) and answers any perfect subtree's hash, so a witness can build proofs.
 
 from __future__ import annotations
 
-import os
 import struct
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from artproof.errors import IntegrityError, NotFound
 from artproof.ledger.log import Ledger, fold
 from artproof.ledger.merkle import node_hash, range_nodes
+from artproof.store.files import atomic_write
 
 __all__ = ["TileReader", "export_tiles", "tile_path"]
 
@@ -43,15 +42,6 @@ def tile_path(level: int | str, n: int, width: int) -> str:
     return f"tile/{level}/{tile_index(n)}{suffix}"
 
 
-def _write(root: Path, relative: str, data: bytes) -> None:
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
-
-
 def export_tiles(ledger: Ledger, directory: Path) -> dict[str, int]:
     """Write every tile, entry bundle and the latest checkpoint for the current size."""
     note = ledger.checkpoint()
@@ -67,15 +57,15 @@ def export_tiles(ledger: Ledger, directory: Path) -> dict[str, int]:
         for n in range((count + TILE - 1) // TILE):
             start, stop = n * TILE, min(count, (n + 1) * TILE)
             hashes = ledger.level_hashes(HEIGHT * level, start, stop)
-            _write(directory, tile_path(level, n, stop - start), b"".join(hashes))
+            atomic_write(directory / tile_path(level, n, stop - start), b"".join(hashes))
             written["tiles"] += 1
         level += 1
     for n in range((size + TILE - 1) // TILE):
         start, stop = n * TILE, min(size, (n + 1) * TILE)
         bundle = b"".join(struct.pack(">H", len(e)) + e for e in ledger.entries(start, stop))
-        _write(directory, tile_path("entries", n, stop - start), bundle)
+        atomic_write(directory / tile_path("entries", n, stop - start), bundle)
         written["entry_bundles"] += 1
-    _write(directory, "checkpoint", note.encode("utf-8"))
+    atomic_write(directory / "checkpoint", note.encode("utf-8"))
     return written
 
 
