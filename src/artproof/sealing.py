@@ -22,6 +22,7 @@ from artproof.credentials import CredentialService
 from artproof.errors import InvalidInput
 from artproof.interop.c2pa import read_credentials, sign_credentials
 from artproof.interop.c2pa_manifest import PARENT_LABEL, Disclosure, TrainingMining, build_definition, xmp_packet
+from artproof.interop.pngchunks import with_itxt
 from artproof.ledger.service import LedgerService
 from artproof.store.files import atomic_write
 from artproof.studio import Studio
@@ -95,10 +96,11 @@ class SealService:
         if passphrase is None:
             raise InvalidInput("a passphrase is needed to sign", hint="set ARTPROOF_PASSPHRASE")
         chain, sign, _certificate = self.credentials.signer(passphrase)
-        image = self.studio.load_image(manifest.master)
-        pixels = _encode(
-            image, pil_format, xmp_packet(manifest, disclosure=disclosure, training_mining=training_mining)
-        )
+        xmp = xmp_packet(manifest, disclosure=disclosure, training_mining=training_mining)
+        if pil_format == "PNG" and manifest.assets[manifest.master].media_type == "image/png":
+            pixels = with_itxt(self.studio.blobs.get(manifest.master), "XML:com.adobe.xmp", xmp)  # no re-encoding
+        else:
+            pixels = _encode(self.studio.load_image(manifest.master), pil_format, xmp)
         ingredients = self._ingredients(manifest)
         definition, openings = build_definition(
             manifest,

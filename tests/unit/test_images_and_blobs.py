@@ -72,3 +72,18 @@ def test_unwritable_store_says_so(tmp_path: Path) -> None:
     blocker.write_bytes(b"")
     with pytest.raises(StorageError, match="cannot be written"):
         BlobStore(blocker / "blobs").put(b"data")  # a path under a file: fails even as root
+
+
+def test_png_chunk_surgery_keeps_pixels_and_replaces_xmp() -> None:
+    from artproof.interop.pngchunks import with_itxt
+
+    original = png((40, 30))
+    once = with_itxt(original, "XML:com.adobe.xmp", "<x>one</x>")
+    twice = with_itxt(once, "XML:com.adobe.xmp", "<x>two ü</x>")
+    image = Image.open(io.BytesIO(twice))
+    image.load()
+    assert image.info["XML:com.adobe.xmp"] == "<x>two ü</x>"
+    assert pixel_hash(decode_image(twice)) == pixel_hash(decode_image(original))
+    assert twice.count(b"XML:com.adobe.xmp") == 1
+    with pytest.raises(ImageError, match="not a PNG"):
+        with_itxt(b"GIF89a", "k", "v")
