@@ -34,6 +34,7 @@ lint: $(STAMP)  ## ruff and mypy (strict)
 
 bench: $(STAMP)  ## measurements recorded in benchmarks/RESULTS.md (the ledger run takes ~10 minutes)
 	$(BIN)/python benchmarks/cppn_speed.py --write
+	$(BIN)/python benchmarks/credentials.py --write
 	@url=$$(scripts/pg-test.sh start) || url=""; \
 	$(BIN)/python benchmarks/ledger.py --write $${url:+--postgres "$$url"}; status=$$?; \
 	scripts/pg-test.sh stop; exit $$status
