@@ -44,7 +44,7 @@ class SealResult:
     format: str
     sha256: str
     validation_state: str | None
-    ledger_index: int | None
+    ledger_index: int
     disclosure: str
 
 
@@ -149,10 +149,7 @@ class SealService:
                 out.append((ingredient, info.media_type, data))
         return out[:1]
 
-    def _register(self, work_id: str, passphrase: str) -> int | None:
-        try:
-            return self.ledger.register_work(work_id, passphrase).index
-        except InvalidInput as exc:
-            if "already registered" in exc.what:
-                return self.ledger.resolve(work_id).index
-            raise
+    def _register(self, work_id: str, passphrase: str) -> int:
+        """The ledger index of this revision's registration, appending it if it is new."""
+        existing = self.ledger.registration(work_id)
+        return existing.index if existing is not None else self.ledger.register_work(work_id, passphrase).index

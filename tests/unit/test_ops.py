@@ -113,3 +113,11 @@ def test_select_passes_the_chosen_candidate_and_its_origin() -> None:
     assert op.origin(op.parse_params({"choice": "c2"}), [{"a": 1.0}, {"trained": 1.0}, {}]) == {"trained": 1.0}
     with pytest.raises(InvalidInput, match="no such candidate"):
         op.run(op.parse_params({"choice": "c9"}), images, OpContext())
+
+
+def test_select_record_check_catches_a_swapped_output() -> None:
+    op = get_operation("human.select", "1.0.0")
+    params = op.parse_params({"choice": "c2"})
+    assert op.check_recorded(params, ["sha256:a", "sha256:b"], "sha256:b") is None
+    assert "c2 is not the output" in (op.check_recorded(params, ["sha256:a", "sha256:b"], "sha256:a") or "")
+    assert get_operation("edit.crop", "1.0.0").check_recorded(op.parse_params({"choice": "c1"}), [], "x") is None

@@ -32,6 +32,7 @@ from artproof.cli.render import (
 from artproof.core.canonical import canonical_json
 from artproof.errors import ArtproofError, InvalidInput
 from artproof.ops import all_operations
+from artproof.ops.human import candidate_index
 from artproof.studio import parse_size
 
 app = typer.Typer(
@@ -312,8 +313,6 @@ def work_export(
     asset = manifest.master
     if candidate is not None:
         offer = studio.candidates(manifest)
-        from artproof.ops.human import candidate_index
-
         if offer is None:
             raise InvalidInput("this work has no candidates", value=work)
         asset = offer.assets[candidate_index(candidate, len(offer.assets))]

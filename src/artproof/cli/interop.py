@@ -11,6 +11,7 @@ from rich.table import Table
 from artproof.cli.common import JSON, passphrase, progress_bar, services
 from artproof.cli.render import err, out, print_json
 from artproof.errors import ArtproofError, InvalidInput
+from artproof.inspection import inspect_bytes
 from artproof.interop.c2pa_manifest import Disclosure, TrainingMining
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
@@ -136,8 +137,6 @@ def seal(
 
 def inspect(file: Path, as_json: bool = JSON) -> None:
     """Everything a file says about itself: Content Credentials, AI-tool settings, EXIF, XMP."""
-    from artproof.inspection import inspect_bytes
-
     try:
         data = file.read_bytes()
     except OSError:

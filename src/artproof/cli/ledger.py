@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
 
 from artproof.cli.common import JSON, passphrase, services
 from artproof.cli.render import err, out, print_json
+from artproof.core.canonical import parse_json
 from artproof.errors import InvalidInput, NotFound
 from artproof.ledger.checkpoint import NoteVerifier
 from artproof.ledger.entries import parse_entry
@@ -75,8 +77,6 @@ def proof(ref: str, output: Path = typer.Option(..., "-o", "--output", help="pro
     """Write an entry's inclusion proof and the signed checkpoint, for offline checking."""
     svc = services()
     bundle = svc.ledger.bundle(svc.ledger.resolve(ref))
-    import json
-
     output.write_text(json.dumps(bundle.to_json(), indent=2) + "\n")
     err.print(f"proof of entry {bundle.leaf_index} in a tree of {bundle.tree_size} written to {output}")
 
@@ -106,8 +106,6 @@ def check(
     verifier = _log_key(log_key)
     opened = None
     if opening is not None:
-        from artproof.core.canonical import parse_json
-
         try:
             opened = parse_json(opening.read_bytes(), what="opening file")
         except OSError:
@@ -209,8 +207,6 @@ def reveal(
 ) -> None:
     """Reveal the clear value behind a commitment (value and salt), so others can check it matches."""
     doc = services().ledger.reveal(ref, field)
-    import json
-
     if output is not None:
         output.write_text(json.dumps(doc, indent=2) + "\n")
     if as_json:

@@ -18,7 +18,7 @@ from typing import Any
 
 import c2pa
 
-from artproof.errors import ArtproofError, ImageError
+from artproof.errors import ImageError
 
 __all__ = ["EXPLANATIONS", "C2paReport", "read_credentials", "sign_credentials"]
 
@@ -218,6 +218,4 @@ def sign_credentials(
             value=str(exc)[:200],
             hint="check the image format (PNG, JPEG or WebP)",
         ) from exc
-    except ArtproofError:
-        raise
     return output.getvalue()

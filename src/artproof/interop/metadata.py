@@ -92,7 +92,7 @@ def _exif(image: Image.Image, meta: FileMetadata) -> None:
     comment = values.pop("UserComment", None)
     if comment is not None:
         meta.user_comment = _decode_user_comment(comment)
-    meta.exif = {k: _plain(v) for k, v in values.items() if k not in ("MakerNote", "GPSInfo") or k == "GPSInfo"}
+    meta.exif = {k: _plain(v) for k, v in values.items() if k != "MakerNote"}
 
 
 def _plain(value: Any) -> Any:

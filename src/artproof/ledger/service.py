@@ -31,7 +31,7 @@ from artproof.core.keys import (
     key_id_of,
     public_key_bytes,
 )
-from artproof.errors import IntegrityError, InvalidInput, NotFound, StorageError
+from artproof.errors import IntegrityError, InvalidInput, NotFound
 from artproof.identities import IdentityService
 from artproof.ledger.checkpoint import (
     Checkpoint,
@@ -183,19 +183,28 @@ class LedgerService:
 
     # appending -----------------------------------------------------------
 
+    def registration(self, ref: str) -> StoredEntry | None:
+        """The ledger entry that registered the work's current signed record, if there is one."""
+        work = self.studio.resolve(ref)
+        manifest_hash = entry_id(canonical_json(work.manifest.model_dump(mode="json")))
+        for previous in self.ledger.by_subject(work.work_id):
+            doc = parse_entry(previous.data)
+            if doc.payload["type"] == "work.registered" and doc.payload["subject"]["manifest_hash"] == manifest_hash:
+                return previous
+        return None
+
     def register_work(self, ref: str, passphrase: str | None) -> Registration:
         """Append ``work.registered`` for the work's current signed manifest."""
         work = self.studio.resolve(ref)
         manifest = self.studio.manifest(work.work_id)
         manifest_hash = entry_id(canonical_json(work.manifest.model_dump(mode="json")))
-        for previous in self.ledger.by_subject(work.work_id):
-            doc = parse_entry(previous.data)
-            if doc.payload["type"] == "work.registered" and doc.payload["subject"]["manifest_hash"] == manifest_hash:
-                raise InvalidInput(
-                    "this revision of the work is already registered",
-                    value=work.work_id,
-                    hint=f"it is ledger entry {previous.index}",
-                )
+        previous = self.registration(work.work_id)
+        if previous is not None:
+            raise InvalidInput(
+                "this revision of the work is already registered",
+                value=work.work_id,
+                hint=f"it is ledger entry {previous.index}",
+            )
         signer = self.signer(passphrase)
         me, key = self.identities.unlock(passphrase)
         name_commitment, name_opening = commit(manifest.artist["name"])
@@ -327,10 +336,7 @@ class LedgerService:
         }
 
     def export_tiles(self, directory: Path) -> dict[str, int]:
-        try:
-            return export_tiles(self.ledger, directory)
-        except OSError as exc:
-            raise StorageError("cannot write the tiles", value=str(directory), hint=str(exc)) from exc
+        return export_tiles(self.ledger, directory)
 
     # witnessing -------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from artproof.errors import IntegrityError, NotFound
+from artproof.ledger.checkpoint import Checkpoint, parse_note
 from artproof.ledger.log import Ledger, fold
 from artproof.ledger.merkle import node_hash, range_nodes
 from artproof.store.files import atomic_write
@@ -47,8 +48,6 @@ def export_tiles(ledger: Ledger, directory: Path) -> dict[str, int]:
     note = ledger.checkpoint()
     if note is None:
         raise NotFound("the ledger is empty", hint="register a work first")
-    from artproof.ledger.checkpoint import Checkpoint, parse_note
-
     size = Checkpoint.parse_body(parse_note(note).body).size
     written = {"tiles": 0, "entry_bundles": 0}
     level = 0

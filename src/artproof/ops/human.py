@@ -45,5 +45,11 @@ class Select(Operation):
     def run(self, params: SelectParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
         return OpOutput(inputs[candidate_index(params.choice, len(inputs))].copy())
 
+    def check_recorded(self, params: SelectParams, input_pixels: Sequence[str], output_pixels: str) -> str | None:
+        """The output must be the candidate the person chose."""
+        if input_pixels[candidate_index(params.choice, len(input_pixels))] != output_pixels:
+            return f"the recorded choice {params.choice} is not the output"
+        return None
+
     def origin(self, params: SelectParams, input_origins: Sequence[Origin]) -> Origin:
         return dict(input_origins[candidate_index(params.choice, len(input_origins))])

@@ -103,6 +103,10 @@ class Operation:
     def run(self, params: Any, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
         raise NotImplementedError
 
+    def check_recorded(self, params: Any, input_pixels: Sequence[str], output_pixels: str) -> str | None:
+        """For a step replay cannot re-run: what is wrong with its record, judged from pixel hashes, or None."""
+        return None
+
     def origin(self, params: Any, input_origins: Sequence[Origin]) -> Origin:
         """Where the output's pixels come from. Generators: all from their own agency.
 

@@ -90,10 +90,14 @@ def replay_manifest(
                 for asset in (*step.inputs, *recorded):
                     load_image(asset)  # checks the stored bytes against their hash
                 status, detail = "recorded", f"recorded, not re-executable ({step.agency}); stored images intact"
-                if step.op == "human.select":
-                    chosen = int(step.params["choice"][1:]) - 1
-                    if manifest.assets[step.inputs[chosen]].pixels != manifest.assets[step.output].pixels:
-                        status, detail = "mismatch", f"the recorded choice {step.params['choice']} is not the output"
+                operation = get_operation(step.op, step.version)
+                problem = operation.check_recorded(
+                    operation.parse_params(step.params),
+                    [manifest.assets[a].pixels for a in step.inputs],
+                    manifest.assets[step.output].pixels,
+                )
+                if problem is not None:
+                    status, detail = "mismatch", problem
         except ArtproofError as exc:
             status, detail = "error", exc.diagnostics()
         result = StepReplay(index=index, op=step.op, version=step.version, status=status, detail=detail)
