@@ -19,6 +19,7 @@ run: $(STAMP)  ## set up .venv and run the demo (identity, generation, variation
 	$(BIN)/artproof demo --out demo
 
 test: $(STAMP)  ## set up .venv and run the whole suite (starts a private PostgreSQL, stops it after)
+	@scripts/system-deps.sh
 	@url=$$(scripts/pg-test.sh start) || url=""; \
 	ARTPROOF_TEST_POSTGRES_URL="$$url" $(BIN)/python -m pytest -n 2 -q; status=$$?; \
 	scripts/pg-test.sh stop; exit $$status

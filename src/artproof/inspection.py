@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from artproof.interop.c2pa import CredentialJudge
 from artproof.interop.readers import read_file
 
 __all__ = ["inspect_bytes"]
 
 
-def inspect_bytes(data: bytes, name: str, trust_pem: str | None) -> dict[str, Any]:
-    reading = read_file(data, name, trust_pem)
+def inspect_bytes(
+    data: bytes, name: str, trust_pem: str | None, judge: CredentialJudge | None = None
+) -> dict[str, Any]:
+    reading = read_file(data, name, trust_pem, judge)
     c2pa = reading.c2pa.to_json() if reading.c2pa is not None else {"present": False}
     return {
         "file": name,

@@ -3,8 +3,10 @@
 Order matters: the pixels and XMP are written first, then the C2PA manifest is
 signed over them (so the signature covers everything a later watermark will
 also be in), then the file is written atomically, read back and validated
-against the registry's own CA, and the work is registered in the ledger if
-this revision is not already.
+against the registry's own CA, the work is registered in the ledger if this
+revision is not already, and a ``work.sealed`` entry names the signed claim
+(the ledger's offline answer to "when was this signed?", see
+:mod:`artproof.expiry`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from PIL import Image, PngImagePlugin
 
 from artproof.core.hashing import content_id
@@ -59,6 +63,19 @@ def _encode(image: Image.Image, fmt: str, xmp: str) -> bytes:
     else:
         image.save(buffer, format="WEBP", quality=95, xmp=xmp.encode("utf-8"))
     return buffer.getvalue()
+
+
+def certificate_facts(chain_pem: str) -> dict[str, str]:
+    """What a seal entry records of the signing certificate: enough to judge expiry and trust later."""
+    chain = x509.load_pem_x509_certificates(chain_pem.encode("ascii"))
+    leaf = chain[0]
+    return {
+        "sha256": leaf.fingerprint(hashes.SHA256()).hex(),
+        "serial": str(leaf.serial_number),
+        "not_before": leaf.not_valid_before_utc.isoformat(),
+        "not_after": leaf.not_valid_after_utc.isoformat(),
+        "issuer_sha256": chain[1].fingerprint(hashes.SHA256()).hex() if len(chain) > 1 else "",
+    }
 
 
 class SealService:
@@ -126,8 +143,20 @@ class SealService:
                 self.home / "disclosures" / f"{manifest.work_id}-r{manifest.revision}.json",
                 json.dumps(openings, indent=2).encode(),
             )
-        check = read_credentials(sealed, media_type, self.credentials.anchors_pem())
+        check = read_credentials(sealed, media_type, self.credentials.anchors_pem(), claim_digest=True)
         index = self._register(record.work_id, passphrase)
+        if check.claim_digest is not None:
+            self.ledger.record_seal(
+                manifest.work_id,
+                {
+                    "revision": manifest.revision,
+                    "claim_digest": check.claim_digest,
+                    "file_sha256": content_id(sealed),
+                    "media_type": media_type,
+                    "certificate": certificate_facts(chain),
+                },
+                passphrase,
+            )
         return SealResult(
             file=str(output),
             work_id=manifest.work_id,

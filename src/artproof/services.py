@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from artproof.credentials import CredentialService
 from artproof.errors import StorageError
+from artproof.expiry import LedgerTimeJudge
 from artproof.identities import IdentityService
 from artproof.ledger.service import LedgerService
 from artproof.sealing import SealService
@@ -36,6 +37,7 @@ class Services:
     ledger: LedgerService
     credentials: CredentialService
     sealing: SealService
+    ledger_time: LedgerTimeJudge
 
 
 def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
@@ -53,5 +55,11 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
     credentials = CredentialService(settings.home, identities, clock)
     sealing = SealService(studio, credentials, ledger, settings.home, tsa_url=settings.tsa_url)
     return Services(
-        settings=settings, identities=identities, studio=studio, ledger=ledger, credentials=credentials, sealing=sealing
+        settings=settings,
+        identities=identities,
+        studio=studio,
+        ledger=ledger,
+        credentials=credentials,
+        sealing=sealing,
+        ledger_time=LedgerTimeJudge(ledger, credentials.anchors_pem),
     )

@@ -25,6 +25,7 @@ from artproof.core.images import decode_image, encode_png, pixel_hash
 from artproof.errors import InvalidInput, NotFound
 from artproof.fingerprint import perceptual_hash
 from artproof.identities import IdentityService
+from artproof.interop.c2pa import CredentialJudge
 from artproof.interop.readers import Reading, read_file
 from artproof.ops import OpContext, Operation, latest_operation
 from artproof.provenance.manifest import build_manifest, check_manifest, sign_manifest
@@ -272,14 +273,21 @@ class Studio:
         return manifest
 
     def import_file(
-        self, data: bytes, name: str, *, title: str | None, passphrase: str | None, trust_pem: str | None = None
+        self,
+        data: bytes,
+        name: str,
+        *,
+        title: str | None,
+        passphrase: str | None,
+        trust_pem: str | None = None,
+        judge: CredentialJudge | None = None,
     ) -> tuple[WorkManifest, Reading]:
         """A new work from a file made elsewhere, its provenance read from the file (kept byte for byte).
 
         A file's own Content Credentials are kept in the record (state, signer, actions) and the original
         file, credentials included, becomes the parent ingredient when the work is sealed.
         """
-        reading = read_file(data, name, trust_pem)
+        reading = read_file(data, name, trust_pem, judge)
         image = decode_image(data, name=name)
         params = {
             "file": name,

@@ -29,13 +29,23 @@ def run(
     passphrase: str | None = "pw-for-tests",
     env: dict[str, str] | None = None,
     timeout: float = 120,
+    at: str | None = None,
 ) -> Result:
+    """Run ``artproof *args`` with ``home``; ``at`` runs it under libfaketime at that UTC time."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("ARTPROOF_")}
     environment.update({"ARTPROOF_HOME": str(home), "OPENBLAS_NUM_THREADS": "1", "COLUMNS": "200"})
     if passphrase is not None:
         environment["ARTPROOF_PASSPHRASE"] = passphrase
     environment.update(env or {})
+    prefix = ["faketime", at] if at is not None else []
+    if at is not None:
+        environment["TZ"] = "UTC"
     done = subprocess.run(
-        [*ARTPROOF, *args], capture_output=True, text=True, env=environment, timeout=timeout, stdin=subprocess.DEVNULL
+        [*prefix, *ARTPROOF, *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
     )
     return Result(done.returncode, done.stdout, done.stderr)

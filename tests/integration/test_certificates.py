@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from artproof.core.x509 import issue_ca, issue_signing_certificate
+from artproof.interop.pngchunks import with_itxt
 from tests.integration.cli import run
 
 NOW = dt.datetime.now(dt.UTC)
@@ -100,3 +104,43 @@ def test_local_certificate_status_and_unreachable_tsa(tmp_path: Path) -> None:
     offline = run(home, "seal", work, "-o", str(tmp_path / "b.png"), env={"ARTPROOF_TSA_URL": "http://127.0.0.1:9/tsa"})
     assert offline.code == 2 and "timestamp authority could not be reached" in offline.stderr
     assert not (tmp_path / "b.png").exists()
+
+
+@pytest.fixture
+def faketime() -> None:
+    """libfaketime (Debian's ``faketime``), which ``make test`` installs; required under CI."""
+    if shutil.which("faketime") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("faketime is required under CI: make test installs it (scripts/system-deps.sh)")
+        pytest.skip("faketime is not installed (apt-get install faketime)")
+
+
+@pytest.mark.usefixtures("faketime")
+def test_expired_certificate_is_judged_at_the_ledger_time(tmp_path: Path) -> None:
+    """Sealed in January 2024 with a 397-day certificate, read today: valid by the ledger's proof, not before."""
+    home, then = tmp_path / "home", "2024-01-10 09:00:00"
+    assert run(home, "init", "--name", "Ada", at=then).code == 0
+    work = run(home, "create", "--prompt", "ink", "--seed", "3", "--size", "64x64", "--json", at=then).json()
+    target = tmp_path / "old.png"
+    sealed = run(home, "seal", work["work_id"], "-o", str(target), at=then)
+    assert sealed.code == 0, sealed.stderr
+
+    now = run(home, "inspect", str(target), "--json").json()["c2pa"]
+    assert now["validation_state"] == "Trusted", now
+    assert now["failures"] == []
+    assert "signingCredential.expired" in now["informational"]
+    assert "org.artproof.ledgerTime.insideValidity" in now["informational"]
+    assert "2024-01-10" in now["explanations"]["org.artproof.ledgerTime.insideValidity"]
+    assert now["ledger_seal"]["logged_at"].startswith("2024-01-10")
+
+    # A reader without this ledger cannot know when it was signed: the expiry stands, and says so.
+    stranger = run(tmp_path / "stranger", "inspect", str(target), "--json").json()["c2pa"]
+    assert stranger["validation_state"] == "Invalid"
+    assert stranger["failures"] == ["signingCredential.expired"]
+
+    # A file changed after signing gets no help from the ledger's record of the original claim.
+    changed = tmp_path / "changed.png"  # one more chunk: the claim is unchanged but its data hash is not
+    changed.write_bytes(with_itxt(target.read_bytes(), "Comment", "changed after signing"))
+    c = run(home, "inspect", str(changed), "--json").json()["c2pa"]
+    assert c["validation_state"] == "Invalid"
+    assert "assertion.dataHash.mismatch" in c["failures"]

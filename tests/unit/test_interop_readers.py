@@ -251,10 +251,23 @@ def test_huge_text_chunk_is_refused_clearly() -> None:
 
 
 def test_comfyui_graph_in_webp_exif() -> None:
-    graph = {"3": {"class_type": "KSampler", "inputs": {"seed": 5, "steps": 9, "cfg": 4.5, "sampler_name": "euler",
-                   "scheduler": "simple", "denoise": 1.0, "model": ["4", 0], "positive": ["6", 0]}},
-             "4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "flux.safetensors"}},
-             "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "a harbour"}}}
+    graph = {
+        "3": {
+            "class_type": "KSampler",
+            "inputs": {
+                "seed": 5,
+                "steps": 9,
+                "cfg": 4.5,
+                "sampler_name": "euler",
+                "scheduler": "simple",
+                "denoise": 1.0,
+                "model": ["4", 0],
+                "positive": ["6", 0],
+            },
+        },
+        "4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "flux.safetensors"}},
+        "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "a harbour"}},
+    }
     exif = Image.Exif()
     exif[0x010F] = "prompt:" + json.dumps(graph)  # ComfyUI's WebP writer: the graph in EXIF Make
     exif[0x010E] = "workflow:{}"

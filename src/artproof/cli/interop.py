@@ -51,7 +51,7 @@ def import_files(
                 continue
             try:
                 manifest, reading = svc.studio.import_file(
-                    data, path.name, title=title, passphrase=secret, trust_pem=anchors
+                    data, path.name, title=title, passphrase=secret, trust_pem=anchors, judge=svc.ledger_time
                 )
             except ArtproofError as exc:
                 if exc.exit_code == 5:  # a wrong passphrase fails every file: stop now
@@ -141,7 +141,8 @@ def inspect(file: Path, as_json: bool = JSON) -> None:
         data = file.read_bytes()
     except OSError:
         raise InvalidInput("cannot read the file", value=str(file)) from None
-    doc = inspect_bytes(data, file.name, services().credentials.anchors_pem())
+    svc = services()
+    doc = inspect_bytes(data, file.name, svc.credentials.anchors_pem(), svc.ledger_time)
     if as_json:
         print_json(doc)
         return

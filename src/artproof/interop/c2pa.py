@@ -18,7 +18,9 @@ from typing import Any
 
 import c2pa
 
-from artproof.errors import ImageError
+from artproof.core.canonical import canonical_json
+from artproof.core.hashing import content_id
+from artproof.errors import ImageError, InvalidInput
 
 __all__ = ["EXPLANATIONS", "C2paReport", "read_credentials", "sign_credentials"]
 
@@ -68,6 +70,8 @@ class C2paReport:
     remote_url: str | None = None
     note: str | None = None
     assertions: dict[str, Any] = field(default_factory=dict)
+    claim_digest: str | None = None  # sha256 of the active claim's canonical JSON: what a ledger seal entry names
+    ledger_seal: dict[str, Any] | None = None  # the ledger's record of this claim, when one was consulted
 
     def to_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -89,7 +93,15 @@ class C2paReport:
             doc["remote_url"] = self.remote_url
         if self.note is not None:
             doc["note"] = self.note
+        if self.claim_digest is not None:
+            doc["claim_digest"] = self.claim_digest
+        if self.ledger_seal is not None:
+            doc["ledger_seal"] = self.ledger_seal
         return doc
+
+
+CredentialJudge = Callable[[C2paReport], None]
+"""A second look at a validated report by someone who knows more than the file (the ledger: see expiry)."""
 
 
 def _context(trust_pem: str | None, extra: dict[str, Any] | None = None) -> c2pa.Context:
@@ -117,8 +129,25 @@ def _source_type(actions: list[dict[str, Any]]) -> str | None:
     return None
 
 
-def read_credentials(data: bytes, mime: str, trust_pem: str | None = None) -> C2paReport:
-    """Read and validate the Content Credentials in ``data`` (offline)."""
+def _claim_digest(reader: c2pa.Reader, label: str) -> str | None:
+    """A digest of the active claim (its assertion hashes, the data hash among them, and its instance id).
+
+    The claim is what the certificate signs; a ledger entry naming this digest proves the claim
+    existed when the entry was logged, which is how expiry is judged without a timestamp authority.
+    """
+    try:
+        claim = json.loads(reader.detailed_json())["manifests"][label]["claim"]
+        return content_id(canonical_json(claim))
+    except (c2pa.C2paError, KeyError, TypeError, ValueError, InvalidInput):
+        return None
+
+
+def read_credentials(data: bytes, mime: str, trust_pem: str | None = None, *, claim_digest: bool = False) -> C2paReport:
+    """Read and validate the Content Credentials in ``data`` (offline).
+
+    The claim digest is computed when asked for, or when the signing certificate has expired
+    (the case a ledger record of the claim can explain).
+    """
     try:
         reader = c2pa.Reader(mime, io.BytesIO(data), context=_context(trust_pem))
     except c2pa.C2paError as exc:
@@ -137,20 +166,26 @@ def read_credentials(data: bytes, mime: str, trust_pem: str | None = None) -> C2
         state = reader.get_validation_state()
         results = reader.get_validation_results() or {}
         store = json.loads(reader.json())
+        active_label = store.get("active_manifest")
+        active = results.get("activeManifest") or {}
+        report = C2paReport(present=True, validation_state=state, active_manifest=active_label)
+        for code, explanation in _codes(active.get("failure")):
+            (report.informational if code in _NOT_INTEGRITY else report.failures).append(code)
+            report.explanations[code] = EXPLANATIONS.get(code, explanation)
+        if active_label and (claim_digest or "signingCredential.expired" in report.failures):
+            report.claim_digest = _claim_digest(reader, active_label)
     finally:
         reader.close()
-    active_label = store.get("active_manifest")
     manifest = (store.get("manifests") or {}).get(active_label, {}) if active_label else {}
-    active = results.get("activeManifest") or {}
-    report = C2paReport(present=True, validation_state=state, active_manifest=active_label)
-    for code, explanation in _codes(active.get("failure")):
-        (report.informational if code in _NOT_INTEGRITY else report.failures).append(code)
-        report.explanations[code] = EXPLANATIONS.get(code, explanation)
     for code, explanation in _codes(active.get("informational")):
         report.informational.append(code)
         report.explanations[code] = EXPLANATIONS.get(code, explanation)
     signature = manifest.get("signature_info") or {}
-    report.signer = {k: signature.get(k) for k in ("issuer", "common_name", "alg", "time")} if signature else None
+    report.signer = (
+        {k: signature.get(k) for k in ("issuer", "common_name", "alg", "time", "cert_serial_number")}
+        if signature
+        else None
+    )
     report.title = manifest.get("title")
     generators = manifest.get("claim_generator_info") or []
     report.claim_generator = manifest.get("claim_generator") or (

@@ -14,7 +14,7 @@ from typing import Any
 from artproof.core.canonical import parse_json
 from artproof.errors import ArtproofError, ImageError
 from artproof.interop.a1111 import is_fooocus, parse_a1111, parse_fooocus
-from artproof.interop.c2pa import C2paReport, read_credentials
+from artproof.interop.c2pa import C2paReport, CredentialJudge, read_credentials
 from artproof.interop.camera import parse_camera, xmp_digital_source_type
 from artproof.interop.comfyui import parse_comfyui
 from artproof.interop.invokeai import parse_dream, parse_invokeai, parse_sd_metadata
@@ -92,7 +92,7 @@ def _from_text(reading: Reading, text: dict[str, str], where: str) -> None:
 MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 
 
-def read_file(data: bytes, name: str, trust_pem: str | None = None) -> Reading:
+def read_file(data: bytes, name: str, trust_pem: str | None = None, judge: CredentialJudge | None = None) -> Reading:
     """Read ``data`` (the bytes of file ``name``); raises :class:`ImageError` only if it is no image at all.
 
     Content Credentials are read and validated offline against ``trust_pem`` (none: no trust list).
@@ -149,6 +149,8 @@ def read_file(data: bytes, name: str, trust_pem: str | None = None) -> Reading:
     reading.digital_source_type = xmp_digital_source_type(meta.xmp)
     if meta.format in MIME:
         reading.c2pa = read_credentials(data, MIME[meta.format], trust_pem)
+        if judge is not None:
+            judge(reading.c2pa)
         if reading.c2pa.note and reading.c2pa.present:
             reading.warnings.append(f"{name}: Content Credentials: {reading.c2pa.note}")
     credentials = reading.c2pa if reading.c2pa is not None and reading.c2pa.validation_state else None

@@ -37,7 +37,13 @@ __all__ = [
 ]
 
 EntryType = Literal[
-    "work.registered", "edition.issued", "ownership.transferred", "edition.revoked", "work.withdrawn", "key.rotated"
+    "work.registered",
+    "work.sealed",
+    "edition.issued",
+    "ownership.transferred",
+    "edition.revoked",
+    "work.withdrawn",
+    "key.rotated",
 ]
 ENTRY_TYPES: tuple[str, ...] = get_args(EntryType)
 ENTRY_PURPOSE = "artproof.ledger.entry"

@@ -224,6 +224,17 @@ class Ledger:
         with self.engine.connect() as c:
             return c.execute(query).scalar()
 
+    def first_checkpoint_covering(self, index: int) -> tuple[int, str, str] | None:
+        """(size, note, created_at) of the first checkpoint whose tree holds entry ``index``."""
+        with self.engine.connect() as c:
+            row = c.execute(
+                select(ledger_checkpoints.c.size, ledger_checkpoints.c.note, ledger_checkpoints.c.created_at)
+                .where(ledger_checkpoints.c.size > index)
+                .order_by(ledger_checkpoints.c.size)
+                .limit(1)
+            ).first()
+        return None if row is None else (int(row.size), row.note, row.created_at)
+
     def checkpoints(self) -> list[tuple[int, str]]:
         with self.engine.connect() as c:
             rows = c.execute(

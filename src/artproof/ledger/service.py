@@ -59,9 +59,19 @@ from artproof.ledger.tiles import TileReader, export_tiles
 from artproof.store.tables import ledger_keys, witness_state
 from artproof.studio import Studio
 
-__all__ = ["LedgerService", "Registration", "verify_offline"]
+__all__ = ["LedgerService", "Registration", "SealRecord", "verify_offline"]
 
 MAX_ENTRY_BYTES = 65_535  # an entry bundle's uint16 length prefix
+
+
+@dataclass(frozen=True, slots=True)
+class SealRecord:
+    """A ``work.sealed`` entry, checked: the claim it names existed by ``logged_at``."""
+
+    index: int
+    subject: dict[str, Any]
+    logged_at: datetime  # when the first checkpoint holding the entry was signed
+    checkpoint_size: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +249,45 @@ class LedgerService:
         size = Checkpoint.parse_body(parse_note(note).body).size
         return Registration(index=index, entry_id=item.entry_id, work_id=work.work_id, tree_size=size, checkpoint=note)
 
+    def record_seal(self, work_id: str, seal: dict[str, Any], passphrase: str | None) -> int:
+        """Append ``work.sealed``: this identity signed the C2PA claim ``seal["claim_digest"]``.
+
+        The entry is the offline stand-in for a timestamp authority: the checkpoint that first
+        includes it proves the claim existed by then, so a certificate that has expired since can
+        be judged at that time (see :mod:`artproof.expiry`). Its ledger subject is the claim digest,
+        which is what a reader of the file can compute.
+        """
+        signer = self.signer(passphrase)
+        _, key = self.identities.unlock(passphrase)
+        subject = {"work_id": work_id, **seal}
+        entry = make_entry("work.sealed", subject, key, self.clock().isoformat())
+        data = entry_bytes(entry)
+        item = AppendItem(data=data, entry_id=entry_id(data), kind="work.sealed", subject=str(seal["claim_digest"]))
+        [index] = self.append([item], signer)
+        return index
+
+    def seal_record(self, claim_digest: str) -> SealRecord | None:
+        """The checked ``work.sealed`` entry for a claim, if this ledger holds one.
+
+        The entry's signature and its inclusion in the first checkpoint after it are verified;
+        a record that fails either check raises :class:`IntegrityError` rather than vouching.
+        """
+        for stored in self.ledger.by_subject(claim_digest):
+            if stored.kind != "work.sealed":
+                continue
+            covering = self.ledger.first_checkpoint_covering(stored.index)
+            if covering is None:
+                return None
+            size, _note, created_at = covering
+            _checkpoint, entry = check_bundle(self.bundle(stored, size), self.verifier())
+            return SealRecord(
+                index=stored.index,
+                subject=entry.payload["subject"],
+                logged_at=datetime.fromisoformat(created_at),
+                checkpoint_size=size,
+            )
+        return None
+
     def append(self, items: list[AppendItem], signer: LogSigner) -> list[int]:
         for item in items:
             if len(item.data) > MAX_ENTRY_BYTES:
@@ -276,10 +325,11 @@ class LedgerService:
             "log_key": None if row is None else self.verifier().vkey(),
         }
 
-    def bundle(self, entry: StoredEntry) -> InclusionBundle:
-        note = self.ledger.checkpoint()
+    def bundle(self, entry: StoredEntry, size: int | None = None) -> InclusionBundle:
+        """The inclusion proof of ``entry`` against the checkpoint at ``size`` (default: the latest)."""
+        note = self.ledger.checkpoint(size)
         if note is None:
-            raise NotFound("the ledger has no checkpoint yet")
+            raise NotFound("the ledger has no checkpoint yet" if size is None else f"no checkpoint of size {size}")
         size = Checkpoint.parse_body(parse_note(note).body).size
         return InclusionBundle(
             leaf_index=entry.index,

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Debian packages the test suite drives as a user would: libfaketime (certificate expiry
+# at another date). Installed when missing and we are root; otherwise the tests that need
+# them say so (and fail under CI=true).
+set -uo pipefail
+need=()
+command -v faketime >/dev/null || need+=(faketime)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "installing ${need[*]} (Debian packages)" >&2
+  { apt-get install -y -qq "${need[@]}" || { apt-get update -qq && apt-get install -y -qq "${need[@]}"; }; } >&2 \
+    || echo "could not install ${need[*]}" >&2
+else
+  echo "missing Debian packages: ${need[*]} (apt-get install ${need[*]})" >&2
+fi
+exit 0
