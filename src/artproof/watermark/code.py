@@ -1,0 +1,59 @@
+"""The watermark's payload code: 64 data bits, BCH(t=16) over GF(2^8), whitened.
+
+A codeword is 64 data bits and bchlib's 124 parity bits: 188 bits, of which any
+16 may be wrong. The same code is the detector's main defence against false
+alarms: a random 188-bit word decodes (lies within 16 bits of a codeword) with
+probability 2^64 · V(188, 16) / 2^188 ≈ 2^-48.2 (:func:`false_decode_probability`).
+Bits are XORed with a fixed public sequence so that a payload of zeros does not
+put the same sign on every carrier.
+"""
+
+from __future__ import annotations
+
+import math
+
+import bchlib
+import numpy as np
+from numpy.typing import NDArray
+
+from artproof.core.prng import stable_uniform
+
+__all__ = ["CODE_BITS", "DATA_BITS", "T", "decode", "encode", "false_decode_probability"]
+
+DATA_BITS = 64
+T = 16
+_BCH = bchlib.BCH(T, m=8)
+CODE_BITS = DATA_BITS + int(_BCH.ecc_bits)
+_WHITEN = (stable_uniform("org.artproof.watermark.1/whiten", CODE_BITS) < 0.5).astype(np.uint8)
+
+Bits = NDArray[np.uint8]
+
+
+def encode(payload: int) -> Bits:
+    """The 188 whitened code bits for a 64-bit payload."""
+    if not 0 <= payload < 1 << DATA_BITS:
+        raise ValueError("the watermark payload is 64 bits")
+    data = payload.to_bytes(8, "big")
+    ecc = bytes(_BCH.encode(data))
+    bits = np.unpackbits(np.frombuffer(data + ecc, dtype=np.uint8))[:CODE_BITS]
+    return bits ^ _WHITEN
+
+
+def decode(bits: Bits) -> tuple[int, int] | None:
+    """(payload, corrected errors) or ``None`` when the word is further than T bits from every codeword."""
+    raw = (np.asarray(bits, dtype=np.uint8)[:CODE_BITS] ^ _WHITEN).astype(np.uint8)
+    padded = np.zeros(8 * (8 + int(_BCH.ecc_bytes)), dtype=np.uint8)
+    padded[:CODE_BITS] = raw
+    packed = np.packbits(padded).tobytes()
+    data, ecc = bytearray(packed[:8]), bytearray(packed[8:])
+    errors = int(_BCH.decode(data, ecc))
+    if errors < 0:
+        return None
+    _BCH.correct(data, ecc)
+    return int.from_bytes(bytes(data), "big"), errors
+
+
+def false_decode_probability(hypotheses: int = 1) -> float:
+    """Probability that ``hypotheses`` independent random words decode to some payload (union bound)."""
+    ball = sum(math.comb(CODE_BITS, i) for i in range(T + 1))
+    return min(1.0, hypotheses * ball * 2.0 ** (DATA_BITS - CODE_BITS))

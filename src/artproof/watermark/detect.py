@@ -1,0 +1,243 @@
+"""Detection: find the tile's period and offset, read the 188 code bits, decode or say nothing.
+
+No secret and no registry is needed. The image is scaled to the working size
+and its large-scale content (periods over ~64 px) removed; all PxP tiles are
+summed (the mark adds up, the picture does not); the pilot's phase correlation
+gives the offset a crop introduced; each code bit is the sign of its
+coefficient. A crop also changes the working scale (the short side shrank), so
+when scale 1 does not decode, the period is measured from the autocorrelation
+and the image rescaled to match. The decision rule is the BCH decoder alone: a
+word more than 16 bits from every codeword is no mark; with at most
+``HYPOTHESES`` tries per image the false-alarm probability is below
+:data:`FALSE_ALARM` (computed, see :mod:`artproof.watermark.code`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
+
+from artproof.watermark.code import decode, false_decode_probability
+from artproof.watermark.embed import working_size
+from artproof.watermark.pattern import (
+    WORK_SHORT,
+    P,
+    box_mean,
+    carriers,
+    detector_weights,
+    fold,
+    folded_spectrum,
+    highpass,
+)
+
+__all__ = ["FALSE_ALARM", "HYPOTHESES", "MIN_DETECT_SHORT", "Detection", "detect"]
+
+HYPOTHESES = 16  # (scale, offset) pairs tried at most per image
+FALSE_ALARM = false_decode_probability(HYPOTHESES)
+MIN_DETECT_SHORT = 128  # below this no copy carries enough of the mark to try
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    found: bool
+    payload: int | None = None
+    errors: int | None = None  # bits the code corrected (of at most 16)
+    scale: float | None = None  # working-scale factor that decoded (1.0: not rescaled relative to the original)
+    offset: tuple[float, float] | None = None  # (dy, dx) of the tile grid, in working pixels
+    pilot_z: float | None = None  # strength of the pilot's correlation peak, in standard deviations
+    tries: int = 0
+    informed: bool = False  # decoded from the difference to a registered master
+
+
+def _read(work: NDArray[np.float32]) -> list[tuple[NDArray[np.uint8], tuple[int, int], float]]:
+    """Candidate code words from one working image: (bits, offset, pilot z) for the best pilot peaks."""
+    c = carriers()
+    spectrum = folded_spectrum(work)
+    cross = np.zeros_like(spectrum)
+    values = spectrum[c.pilot_y, c.pilot_x] * np.conj(c.pilot_phase)
+    cross[c.pilot_y, c.pilot_x] = values / np.maximum(np.abs(values), 1e-9)
+    surface = np.fft.irfft2(cross, s=(P, P))
+    flat = surface.ravel()
+    z = (flat - flat.mean()) / max(float(flat.std()), 1e-12)
+    out = []
+    for index in np.argsort(z)[-2:][::-1]:
+        dy, dx = divmod(int(index), P)
+        soft = c.soft_bits(spectrum, (dy, dx))
+        out.append(((soft > 0).astype(np.uint8), (dy, dx), float(z[index])))
+    return out
+
+
+def _scales(work: NDArray[np.float32], count: int = 3) -> list[float]:
+    """The likeliest working-scale factors (period P/c), from a comb over the whole image's power spectrum.
+
+    Every carrier, pilot or data, puts a peak at its frequency (ky, kx)/period;
+    the period that lines the comb of all 740 carriers up with the most
+    (whitened) power is the period of the tiling. Crops only shrink the short
+    side, so c lies in [0.7, 1.02].
+    """
+    c = carriers()
+    height, width = work.shape
+    power = np.abs(np.fft.rfft2(highpass(work) * detector_weights(work))) ** 2
+    power /= box_mean(power.astype(np.float32), 9, mode="wrap") + 1e-9
+    ky = np.concatenate([np.fft.fftfreq(P, d=1.0 / P)[c.data_y], np.fft.fftfreq(P, d=1.0 / P)[c.pilot_y]])
+    kx = np.concatenate([c.data_x, c.pilot_x]).astype(np.float64)
+
+    def score(candidates: NDArray[np.float64]) -> NDArray[np.float64]:
+        rows = np.rint(ky[None, :] * height * candidates[:, None] / P).astype(np.int64) % height
+        cols = np.rint(kx[None, :] * width * candidates[:, None] / P).astype(np.int64)
+        cols = np.clip(cols, 0, power.shape[1] - 1)
+        return np.asarray(power[rows, cols].sum(axis=1), dtype=np.float64)
+
+    coarse = np.arange(0.70, 1.02, 0.002)
+    top = coarse[np.argsort(score(coarse))[-count:][::-1]]
+    out = []
+    for guess in top:
+        fine = guess + np.arange(-0.002, 0.0021, 0.0002)
+        out.append(float(fine[int(np.argmax(score(fine)))]))
+    return out
+
+
+def _working(luma: Image.Image, short: float) -> NDArray[np.float32]:
+    size = working_size(luma.width, luma.height, short)
+    method = Image.Resampling.BOX if short <= min(luma.size) else Image.Resampling.BILINEAR
+    return np.asarray(luma.resize(size, method), dtype=np.float32)
+
+
+def _peak_fraction(surface: NDArray[np.float64], y: int, x: int) -> tuple[float, float]:
+    """Sub-pixel position of a correlation peak by a parabola through it and its neighbours on each axis."""
+
+    def vertex(a: float, b: float, c: float) -> float:
+        curve = a - 2.0 * b + c
+        return 0.0 if curve >= 0 else float(np.clip(0.5 * (a - c) / curve, -0.5, 0.5))
+
+    h, w = surface.shape
+    fy = vertex(surface[(y - 1) % h, x], surface[y, x], surface[(y + 1) % h, x])
+    fx = vertex(surface[y, (x - 1) % w], surface[y, x], surface[y, (x + 1) % w])
+    return fy, fx
+
+
+def _align(received: NDArray[np.float32], master: NDArray[np.float32]) -> tuple[int, int, float, float] | None:
+    """Where ``received`` sits inside ``master`` (same working scale), to a fraction of a pixel."""
+    height, width = master.shape
+    if received.shape[0] > height or received.shape[1] > width:
+        received = received[:height, :width]
+    padded = np.zeros_like(master)
+    padded[: received.shape[0], : received.shape[1]] = received - received.mean()
+    cross = np.fft.rfft2(master - master.mean()) * np.conj(np.fft.rfft2(padded))
+    surface = np.fft.irfft2(cross / np.maximum(np.abs(cross), 1e-9), s=master.shape)
+    ty, tx = (int(v) for v in np.unravel_index(int(np.argmax(surface)), surface.shape))
+    if ty + received.shape[0] > height or tx + received.shape[1] > width:
+        return None  # the best match runs off the master: not a crop of it at this scale
+    return (ty, tx, *_peak_fraction(surface, ty, tx))
+
+
+def _match_height(received: NDArray[np.float32], master: NDArray[np.float32]) -> float:
+    """Height of the phase-correlation peak of ``received`` inside ``master`` (0 when it does not fit)."""
+    if received.shape[0] > master.shape[0] or received.shape[1] > master.shape[1]:
+        return 0.0
+    padded = np.zeros_like(master)
+    padded[: received.shape[0], : received.shape[1]] = received - received.mean()
+    cross = np.fft.rfft2(master - master.mean()) * np.conj(np.fft.rfft2(padded))
+    return float(np.max(np.fft.irfft2(cross / np.maximum(np.abs(cross), 1e-9), s=master.shape)))
+
+
+def _scales_from_master(luma: Image.Image, master_luma: Image.Image) -> list[float]:
+    """Working-scale factors at which the copy best matches the master's picture (coarse to fine, small images)."""
+    coarse_short = WORK_SHORT / 4
+
+    def shrink(image: Image.Image, short: float) -> NDArray[np.float32]:
+        return np.asarray(image.resize(working_size(*image.size, short), Image.Resampling.BOX), dtype=np.float32)
+
+    master = shrink(master_luma, coarse_short)
+
+    def height(c: float, short: float, reference: NDArray[np.float32]) -> float:
+        return _match_height(shrink(luma, short * c), reference)
+
+    grid = np.arange(0.70, 1.021, 0.01)
+    heights = [height(float(c), coarse_short, master) for c in grid]
+    best = [float(grid[i]) for i in np.argsort(heights)[-2:][::-1]]
+    finer = shrink(master_luma, WORK_SHORT / 2)
+    out = []
+    for guess in best:
+        steps = guess + np.arange(-0.01, 0.0101, 0.002)
+        out.append(float(steps[int(np.argmax([height(float(c), WORK_SHORT / 2, finer) for c in steps]))]))
+    return out
+
+
+def _informed(
+    luma: Image.Image, scale: float, master_luma: Image.Image, master: NDArray[np.float32]
+) -> tuple[NDArray[np.uint8], tuple[float, float]] | None:
+    """Code bits from the copy minus the registered master, aligned: the picture itself cancels out.
+
+    The alignment is found at the working scale, then the master's matching region
+    is resampled onto the copy's own pixels (a pure crop lands on whole pixels, so
+    the subtraction is exact there) and the difference brought to the working scale.
+    """
+    work = _working(luma, WORK_SHORT * scale)
+    where = _align(work, master)
+    if where is None:
+        return None
+    ty, tx, fy, fx = where
+    per_master = min(master_luma.size) / WORK_SHORT  # master px per working px
+    per_copy = min(luma.size) / (WORK_SHORT * scale)  # copy px per working px
+    ratio = per_master / per_copy  # master px per copy px
+    y0, x0 = max(0.0, (ty + fy) * per_master), max(0.0, (tx + fx) * per_master)
+    if abs(ratio - 1.0) < 0.003:  # a crop without resizing: whole pixels
+        ratio, y0, x0 = 1.0, float(round(y0)), float(round(x0))
+    width = min(luma.width, int((master_luma.width - x0) / ratio))
+    height = min(luma.height, int((master_luma.height - y0) / ratio))
+    if width < WORK_SHORT // 4 or height < WORK_SHORT // 4:
+        return None
+    box = (x0, y0, x0 + width * ratio, y0 + height * ratio)
+    region = np.asarray(master_luma.convert("F").resize((width, height), Image.Resampling.BILINEAR, box=box))
+    copy = np.asarray(luma.convert("F"), dtype=np.float32)[:height, :width]
+    centred = region - region.mean()
+    level = float(np.sum((copy - copy.mean()) * centred) / max(float(np.sum(centred * centred)), 1e-9))
+    difference = Image.fromarray((copy - level * region).astype(np.float32), mode="F")
+    size = working_size(width, height, WORK_SHORT * scale * min(width, height) / min(luma.size))
+    small = np.asarray(difference.resize(size, Image.Resampling.BOX), dtype=np.float32)
+    weighted = highpass(small) * detector_weights(work[: small.shape[0], : small.shape[1]])
+    offset = (-(y0 / per_master) % P, -(x0 / per_master) % P)
+    return (carriers().soft_bits(np.fft.rfft2(fold(weighted)), offset) > 0).astype(np.uint8), offset
+
+
+def detect(pixels: NDArray[np.uint8], reference: NDArray[np.uint8] | None = None) -> Detection:
+    """Look for a mark in ``pixels`` (HxWx3/4 uint8); never raises for lack of one.
+
+    ``reference`` is the registered master the copy may come from (unmarked): with
+    it, the copy is aligned to the master and the master subtracted, which removes
+    the picture's own interference and makes crops as readable as whole copies.
+    """
+    height, width = pixels.shape[:2]
+    if min(height, width) < MIN_DETECT_SHORT:
+        return Detection(found=False)
+    luma = Image.fromarray(np.ascontiguousarray(pixels[..., :3])).convert("L")
+    master, master_luma = None, None
+    if reference is not None:
+        master_luma = Image.fromarray(np.ascontiguousarray(reference[..., :3])).convert("L")
+        master = _working(master_luma, WORK_SHORT)
+    first = _working(luma, WORK_SHORT)
+    tries, best_z = 0, 0.0
+    candidates: list[float] = [1.0]
+    while candidates and tries < HYPOTHESES:
+        scale = candidates.pop(0)
+        work = first if scale == 1.0 else _working(luma, WORK_SHORT * scale)
+        readings: list[tuple[NDArray[np.uint8], tuple[float, float], float | None]] = []
+        if master is not None and master_luma is not None:
+            informed = _informed(luma, scale, master_luma, master)
+            if informed is not None:
+                readings.append((informed[0], informed[1], None))
+        readings += _read(work)
+        for bits, offset, z in readings:
+            tries += 1
+            best_z = max(best_z, z or 0.0)
+            decoded = decode(bits)
+            if decoded is not None:
+                return Detection(True, decoded[0], decoded[1], scale, offset, z, tries, informed=z is None)
+        if scale == 1.0:
+            guesses = _scales(first) + ([] if master_luma is None else _scales_from_master(luma, master_luma))
+            candidates = list(dict.fromkeys(round(s, 4) for s in guesses if abs(s - 1.0) > 0.001))
+    return Detection(found=False, pilot_z=best_z, tries=tries)

@@ -1,0 +1,115 @@
+"""The edition watermark: payload code, invisibility, and what it survives (small, made-here images)."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+from PIL import Image, ImageFilter
+
+from artproof.errors import InvalidInput
+from artproof.watermark import FALSE_ALARM, MIN_SHORT_SIDE, detect, embed
+from artproof.watermark.code import CODE_BITS, T, decode, encode, false_decode_probability
+
+PAYLOAD = 0x0123_4567_89AB_CDEF
+
+
+def picture(width: int = 720, height: int = 540, seed: int = 1) -> NDArray[np.uint8]:
+    """A procedural picture with smooth areas, edges and texture."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:height, 0:width].astype(np.float64)
+    base = 120 + 60 * np.sin(x / 57.0 + seed) * np.cos(y / 43.0) + 30 * np.sin((x + y) / 13.0)
+    rgb = np.stack([base, base * 0.8 + 40, 255 - base * 0.9], axis=-1)
+    rgb[height // 3 : height // 2, width // 4 : width // 2] = [200, 60, 40]
+    rgb += rng.normal(0, 6, rgb.shape)
+    return np.clip(rgb, 0, 255).astype(np.uint8)
+
+
+def jpeg(pixels: NDArray[np.uint8], quality: int) -> NDArray[np.uint8]:
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="JPEG", quality=quality)
+    return np.asarray(Image.open(buffer).convert("RGB"))
+
+
+def psnr(a: NDArray[np.uint8], b: NDArray[np.uint8]) -> float:
+    mse = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
+    return 10 * np.log10(255.0**2 / mse)
+
+
+def test_code_corrects_up_to_t_errors_and_refuses_more() -> None:
+    bits = encode(PAYLOAD)
+    assert len(bits) == CODE_BITS and T == 16
+    rng = np.random.default_rng(0)
+    damaged = bits.copy()
+    damaged[rng.choice(CODE_BITS, T, replace=False)] ^= 1
+    assert decode(damaged) == (PAYLOAD, T)
+    worse = bits.copy()
+    worse[rng.choice(CODE_BITS, 40, replace=False)] ^= 1
+    assert decode(worse) is None or decode(worse)[0] != PAYLOAD  # type: ignore[index]
+
+
+def test_false_alarm_bound_is_computed_from_the_code() -> None:
+    assert false_decode_probability(1) < 2.0**-48
+    assert FALSE_ALARM <= 1e-9
+    rng = np.random.default_rng(7)
+    hits = sum(decode((rng.random(CODE_BITS) < 0.5).astype(np.uint8)) is not None for _ in range(5000))
+    assert hits == 0
+
+
+@pytest.fixture(scope="module")
+def marked() -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
+    original = picture()
+    return original, embed(original, PAYLOAD)
+
+
+def test_mark_is_invisible_by_psnr_and_read_back_exactly(marked: tuple[NDArray[np.uint8], NDArray[np.uint8]]) -> None:
+    original, copy = marked
+    assert psnr(original, copy) >= 42.0
+    found = detect(copy)
+    assert found.found and found.payload == PAYLOAD
+
+
+def test_unmarked_picture_has_no_mark(marked: tuple[NDArray[np.uint8], NDArray[np.uint8]]) -> None:
+    original, _ = marked
+    assert not detect(original).found
+    assert not detect(picture(seed=5)).found
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        pytest.param(lambda p: jpeg(p, 50), id="jpeg50"),
+        pytest.param(lambda p: np.asarray(Image.fromarray(p).resize((360, 270), Image.Resampling.BICUBIC)), id="half"),
+        pytest.param(lambda p: np.asarray(Image.fromarray(p).filter(ImageFilter.GaussianBlur(1))), id="blur1"),
+        pytest.param(lambda p: np.clip(p.astype(np.float64) * 1.2, 0, 255).astype(np.uint8), id="contrast+20%"),
+    ],
+)
+def test_blind_detection_survives(marked: tuple[NDArray[np.uint8], NDArray[np.uint8]], attack) -> None:  # type: ignore[no-untyped-def]
+    found = detect(attack(marked[1]))
+    assert found.found and found.payload == PAYLOAD
+
+
+@pytest.mark.parametrize("side", ["left", "top", "centre"])
+def test_crops_are_read_with_the_registered_master(
+    marked: tuple[NDArray[np.uint8], NDArray[np.uint8]], side: str
+) -> None:
+    original, copy = marked
+    h, w = copy.shape[:2]
+    if side == "left":
+        cropped = copy[:, : int(w * 0.8)]
+    elif side == "top":
+        cropped = copy[: int(h * 0.8)]
+    else:
+        s = 0.8**0.5
+        y, x = int(h * (1 - s) / 2), int(w * (1 - s) / 2)
+        cropped = copy[y : y + int(h * s), x : x + int(w * s)]
+    found = detect(jpeg(cropped, 50), reference=original)
+    assert found.found and found.payload == PAYLOAD
+
+
+def test_too_small_an_image_is_refused_naming_the_minimum() -> None:
+    with pytest.raises(InvalidInput) as info:
+        embed(picture(600, 400), PAYLOAD)
+    assert str(MIN_SHORT_SIDE) in info.value.diagnostics()
