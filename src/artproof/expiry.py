@@ -108,10 +108,12 @@ class LedgerTimeJudge:
         self.anchors_pem = anchors_pem
 
     def __call__(self, report: C2paReport) -> None:
-        if EXPIRED not in report.failures or report.claim_digest is None:
+        recipe = report.assertions.get("org.artproof.recipe")
+        work_id = recipe.get("work_id") if isinstance(recipe, dict) else None
+        if EXPIRED not in report.failures or report.claim_digest is None or not isinstance(work_id, str):
             return
         try:
-            record = self.ledger.seal_record(report.claim_digest)
+            record = self.ledger.seal_record(work_id, report.claim_digest)
         except ArtproofError as exc:
             report.failures.append(UNVERIFIABLE)
             report.explanations[UNVERIFIABLE] = f"this ledger's record of the claim does not check: {exc.what}"

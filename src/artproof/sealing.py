@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from artproof.ledger.service import LedgerService
 from artproof.store.files import atomic_write
 from artproof.studio import Studio
 
-__all__ = ["FORMATS", "SealResult", "SealService"]
+__all__ = ["FORMATS", "SealResult", "SealService", "Signed", "Signer", "encode_with_xmp", "seal_facts"]
 
 FORMATS = {
     "png": ("PNG", "image/png"),
@@ -52,7 +53,7 @@ class SealResult:
     disclosure: str
 
 
-def _encode(image: Image.Image, fmt: str, xmp: str) -> bytes:
+def encode_with_xmp(image: Image.Image, fmt: str, xmp: str) -> bytes:
     buffer = io.BytesIO()
     if fmt == "PNG":
         info = PngImagePlugin.PngInfo()
@@ -78,6 +79,24 @@ def certificate_facts(chain_pem: str) -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """The signing certificate chain, its ES256 function, and what a seal entry records of it."""
+
+    chain: str
+    sign: Callable[[bytes], bytes]
+    facts: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    data: bytes
+    media_type: str
+    validation_state: str | None
+    claim_digest: str | None
+    openings: dict[str, Any]
+
+
 class SealService:
     def __init__(
         self,
@@ -92,6 +111,50 @@ class SealService:
         self.credentials = credentials
         self.ledger = ledger
         self.home = home
+
+    def signer(self, passphrase: str | None) -> Signer:
+        if passphrase is None:
+            raise InvalidInput("a passphrase is needed to sign", hint="set ARTPROOF_PASSPHRASE")
+        chain, sign, _certificate = self.credentials.signer(passphrase)
+        return Signer(chain=chain, sign=sign, facts=certificate_facts(chain))
+
+    def sign(
+        self,
+        ref: str,
+        pixels: bytes,
+        media_type: str,
+        signer: Signer,
+        *,
+        disclosure: Disclosure = "full",
+        training_mining: TrainingMining = "notAllowed",
+        thumbnail: bool = True,
+        edition: dict[str, Any] | None = None,
+    ) -> Signed:
+        """Content Credentials for ``pixels`` (an encoded file of the work, XMP included), read back."""
+        record = self.studio.resolve(ref)
+        manifest = self.studio.manifest(record.work_id)
+        ingredients = self._ingredients(manifest)
+        definition, openings = build_definition(
+            manifest,
+            record.manifest,
+            media_type=media_type,
+            disclosure=disclosure,
+            training_mining=training_mining,
+            parent_label=PARENT_LABEL if ingredients else None,
+            edition=edition,
+        )
+        sealed = sign_credentials(
+            pixels,
+            media_type,
+            definition,
+            certificate_chain_pem=signer.chain,
+            sign=signer.sign,
+            ingredients=ingredients,
+            thumbnail=thumbnail,
+            tsa_url=self.tsa_url,
+        )
+        check = read_credentials(sealed, media_type, self.credentials.anchors_pem(), claim_digest=True)
+        return Signed(sealed, media_type, check.validation_state, check.claim_digest, openings)
 
     def seal(
         self,
@@ -110,59 +173,36 @@ class SealService:
         if key not in FORMATS:
             raise InvalidInput("cannot seal to this format", value=key, hint="use .png, .jpg or .webp")
         pil_format, media_type = FORMATS[key]
-        if passphrase is None:
-            raise InvalidInput("a passphrase is needed to sign", hint="set ARTPROOF_PASSPHRASE")
-        chain, sign, _certificate = self.credentials.signer(passphrase)
+        signer = self.signer(passphrase)
         xmp = xmp_packet(manifest, disclosure=disclosure, training_mining=training_mining)
         if pil_format == "PNG" and manifest.assets[manifest.master].media_type == "image/png":
             pixels = with_itxt(self.studio.blobs.get(manifest.master), "XML:com.adobe.xmp", xmp)  # no re-encoding
         else:
-            pixels = _encode(self.studio.load_image(manifest.master), pil_format, xmp)
-        ingredients = self._ingredients(manifest)
-        definition, openings = build_definition(
-            manifest,
-            record.manifest,
-            media_type=media_type,
-            disclosure=disclosure,
-            training_mining=training_mining,
-            parent_label=PARENT_LABEL if ingredients else None,
-        )
-        sealed = sign_credentials(
+            pixels = encode_with_xmp(self.studio.load_image(manifest.master), pil_format, xmp)
+        signed = self.sign(
+            record.work_id,
             pixels,
             media_type,
-            definition,
-            certificate_chain_pem=chain,
-            sign=sign,
-            ingredients=ingredients,
+            signer,
+            disclosure=disclosure,
+            training_mining=training_mining,
             thumbnail=thumbnail,
-            tsa_url=self.tsa_url,
         )
-        atomic_write(output, sealed)
-        if openings:
+        atomic_write(output, signed.data)
+        if signed.openings:
             atomic_write(
                 self.home / "disclosures" / f"{manifest.work_id}-r{manifest.revision}.json",
-                json.dumps(openings, indent=2).encode(),
+                json.dumps(signed.openings, indent=2).encode(),
             )
-        check = read_credentials(sealed, media_type, self.credentials.anchors_pem(), claim_digest=True)
         index = self._register(record.work_id, passphrase)
-        if check.claim_digest is not None:
-            self.ledger.record_seal(
-                manifest.work_id,
-                {
-                    "revision": manifest.revision,
-                    "claim_digest": check.claim_digest,
-                    "file_sha256": content_id(sealed),
-                    "media_type": media_type,
-                    "certificate": certificate_facts(chain),
-                },
-                passphrase,
-            )
+        if signed.claim_digest is not None:
+            self.ledger.record_seal(manifest.work_id, seal_facts(manifest.revision, signed, signer), passphrase)
         return SealResult(
             file=str(output),
             work_id=manifest.work_id,
             format=media_type,
-            sha256=content_id(sealed),
-            validation_state=check.validation_state,
+            sha256=content_id(signed.data),
+            validation_state=signed.validation_state,
             ledger_index=index,
             disclosure=disclosure,
         )
@@ -178,7 +218,18 @@ class SealService:
                 out.append((ingredient, info.media_type, data))
         return out[:1]
 
-    def _register(self, work_id: str, passphrase: str) -> int:
+    def _register(self, work_id: str, passphrase: str | None) -> int:
         """The ledger index of this revision's registration, appending it if it is new."""
         existing = self.ledger.registration(work_id)
         return existing.index if existing is not None else self.ledger.register_work(work_id, passphrase).index
+
+
+def seal_facts(revision: int, signed: Signed, signer: Signer) -> dict[str, Any]:
+    """The subject of a ``work.sealed`` entry (less the work id)."""
+    return {
+        "revision": revision,
+        "claim_digest": signed.claim_digest,
+        "file_sha256": content_id(signed.data),
+        "media_type": signed.media_type,
+        "certificate": signer.facts,
+    }

@@ -9,6 +9,7 @@ classification and the step's parameters (as disclosure allows).
 
 from __future__ import annotations
 
+import base64
 from typing import Any, Literal
 from xml.sax.saxutils import escape, quoteattr
 
@@ -44,11 +45,15 @@ def build_definition(
     disclosure: Disclosure,
     training_mining: TrainingMining,
     parent_label: str | None = None,
+    edition: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The manifest definition for c2pa's Builder, and the openings of redacted fields (kept by the artist).
 
     ``parent_label`` names the parent ingredient (an imported file's own credentials) that the
-    ``c2pa.opened`` action must point to.
+    ``c2pa.opened`` action must point to. ``edition`` (``edition_id``, ``number``, ``count``,
+    ``artist_proof``, ``algorithm``, ``payload`` as 8 bytes hex) makes this an edition's file:
+    a ``c2pa.watermarked`` action, a ``c2pa.soft-binding`` assertion naming the mark, and the
+    edition in the recipe.
     """
     classification = manifest.classification
     source_uri = classification.digital_source_type_uri
@@ -78,6 +83,14 @@ def build_definition(
         if step_source or source_uri:
             action["digitalSourceType"] = SOURCE_TYPE_BASE + step_source if step_source else source_uri
         actions.append(action)
+    if edition is not None:
+        actions.append(
+            {
+                "action": "c2pa.watermarked",
+                "softwareAgent": _AGENT,
+                "parameters": {"org.artproof.edition": edition["edition_id"], "alg": edition["algorithm"]},
+            }
+        )
     use: dict[str, str] = {"use": training_mining}
     if training_mining == "constrained":
         use["constraint_info"] = "ask the artist: see the work's licence"
@@ -95,7 +108,7 @@ def build_definition(
             for a in actions
         ]
         recipe["signature"] = signed.signature.model_dump()
-    definition = {
+    definition: dict[str, Any] = {
         "claim_generator_info": [_AGENT],
         "title": manifest.title,
         "format": media_type,
@@ -125,6 +138,18 @@ def build_definition(
             {"label": "org.artproof.recipe", "data": recipe},
         ],
     }
+    if edition is not None:
+        recipe["edition"] = {k: edition[k] for k in ("edition_id", "number", "count", "artist_proof")}
+        definition["assertions"].append(
+            {
+                "label": "c2pa.soft-binding",
+                "data": {
+                    "alg": edition["algorithm"],
+                    "blocks": [{"scope": {}, "value": base64.b64encode(bytes.fromhex(edition["payload"])).decode()}],
+                    "pad": [],
+                },
+            }
+        )
     return definition, openings
 
 

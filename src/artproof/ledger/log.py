@@ -265,8 +265,17 @@ class Ledger:
 
     # writing ------------------------------------------------------------
 
-    def append(self, items: Sequence[AppendItem], signer: LogSigner) -> list[int]:
-        """Append ``items`` in one transaction and sign the new checkpoint; returns their indices."""
+    def append(
+        self,
+        items: Sequence[AppendItem],
+        signer: LogSigner,
+        also: Callable[[Connection, list[int]], None] | None = None,
+    ) -> list[int]:
+        """Append ``items`` in one transaction and sign the new checkpoint; returns their indices.
+
+        ``also`` runs inside the same transaction with the new indices: records that
+        must exist exactly when their entries do (an edition and its ``edition.issued``).
+        """
         if not items:
             return []
         ids = [item.entry_id for item in items]
@@ -315,6 +324,8 @@ class Ledger:
                     insert(ledger_checkpoints).values(size=new_size, note=note, created_at=self.clock().isoformat())
                 )
                 c.execute(update(ledger_state).where(ledger_state.c.id == 1).values(size=new_size, root=new_root))
+                if also is not None:
+                    also(c, list(range(size, new_size)))
         except SqlIntegrityError:
             if duplicate:
                 raise self._duplicate(ids) from None

@@ -16,7 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 
 from artproof.core.canonical import canonical_json
@@ -254,32 +255,36 @@ class LedgerService:
 
         The entry is the offline stand-in for a timestamp authority: the checkpoint that first
         includes it proves the claim existed by then, so a certificate that has expired since can
-        be judged at that time (see :mod:`artproof.expiry`). Its ledger subject is the claim digest,
-        which is what a reader of the file can compute.
+        be judged at that time (see :mod:`artproof.expiry`).
         """
         signer = self.signer(passphrase)
         _, key = self.identities.unlock(passphrase)
-        subject = {"work_id": work_id, **seal}
-        entry = make_entry("work.sealed", subject, key, self.clock().isoformat())
-        data = entry_bytes(entry)
-        item = AppendItem(data=data, entry_id=entry_id(data), kind="work.sealed", subject=str(seal["claim_digest"]))
-        [index] = self.append([item], signer)
+        [index] = self.append([self.seal_item(work_id, seal, key)], signer)
         return index
 
-    def seal_record(self, claim_digest: str) -> SealRecord | None:
-        """The checked ``work.sealed`` entry for a claim, if this ledger holds one.
+    def seal_item(self, work_id: str, seal: dict[str, Any], key: Ed25519PrivateKey) -> AppendItem:
+        """The ``work.sealed`` entry for a claim (subject: the work, whose id the file's recipe names)."""
+        entry = make_entry("work.sealed", {"work_id": work_id, **seal}, key, self.clock().isoformat())
+        data = entry_bytes(entry)
+        return AppendItem(data=data, entry_id=entry_id(data), kind="work.sealed", subject=work_id)
+
+    def seal_record(self, work_id: str, claim_digest: str) -> SealRecord | None:
+        """The checked ``work.sealed`` entry for a claim of this work, if this ledger holds one.
 
         The entry's signature and its inclusion in the first checkpoint after it are verified;
         a record that fails either check raises :class:`IntegrityError` rather than vouching.
         """
-        for stored in self.ledger.by_subject(claim_digest):
+        for stored in self.ledger.by_subject(work_id):
             if stored.kind != "work.sealed":
+                continue
+            entry = parse_entry(stored.data)
+            if entry.payload["subject"].get("claim_digest") != claim_digest:
                 continue
             covering = self.ledger.first_checkpoint_covering(stored.index)
             if covering is None:
                 return None
             size, _note, created_at = covering
-            _checkpoint, entry = check_bundle(self.bundle(stored, size), self.verifier())
+            check_bundle(self.bundle(stored, size), self.verifier())
             return SealRecord(
                 index=stored.index,
                 subject=entry.payload["subject"],
@@ -288,11 +293,25 @@ class LedgerService:
             )
         return None
 
-    def append(self, items: list[AppendItem], signer: LogSigner) -> list[int]:
+    def sealed(self, work_id: str, revision: int) -> bool:
+        """Whether this revision of the work has been sealed (a ``work.sealed`` entry names it)."""
+        return any(
+            stored.kind == "work.sealed"
+            and parse_entry(stored.data).payload["subject"].get("revision") == revision
+            and "edition_id" not in parse_entry(stored.data).payload["subject"]
+            for stored in self.ledger.by_subject(work_id)
+        )
+
+    def append(
+        self,
+        items: list[AppendItem],
+        signer: LogSigner,
+        also: Callable[[Connection, list[int]], None] | None = None,
+    ) -> list[int]:
         for item in items:
             if len(item.data) > MAX_ENTRY_BYTES:
                 raise InvalidInput("a ledger entry is larger than 64 KiB", value=len(item.data))
-        return self.ledger.append(items, signer)
+        return self.ledger.append(items, signer, also)
 
     # reading --------------------------------------------------------------
 

@@ -14,10 +14,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 __all__ = [
     "assets",
+    "editions",
     "identities",
     "ledger_checkpoints",
     "ledger_cosignatures",
@@ -28,6 +30,7 @@ __all__ = [
     "ledger_state",
     "metadata",
     "steps",
+    "transfers",
     "witness_state",
     "works",
 ]
@@ -144,4 +147,41 @@ witness_state = Table(
     Column("size", BigInteger, nullable=False),
     Column("root", LargeBinary(32), nullable=False),
     Column("note", Text, nullable=False),
+)
+
+
+# Editions ------------------------------------------------------------------
+
+editions = Table(
+    "editions",
+    metadata,
+    Column("edition_id", String(20), primary_key=True),
+    Column("work_id", String(32), ForeignKey("works.work_id"), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("number", Integer, nullable=False),  # k of N, or the artist's proof's k
+    Column("count", Integer, nullable=False),
+    Column("artist_proof", Boolean, nullable=False),
+    Column("file_blob", String(80), nullable=False),  # the issued file, sealed
+    Column("base_blob", String(80), nullable=False),  # its picture before the watermark (for aligned reading)
+    Column("phash", String(16), nullable=False),
+    Column("seed", BigInteger, nullable=True),  # the unique render's seed
+    Column("licence", String(40), nullable=False),
+    Column("certificate", Text, nullable=False),  # SignedDocument JSON (artproof.coa/1)
+    Column("ledger_index", BigInteger, nullable=False),
+    Column("issued_at", String(40), nullable=False),
+    Column("owner", Text, nullable=False),  # Party JSON: personal data, kept off the ledger
+    Column("revoked_at", String(40), nullable=True),
+    Column("revoked_reason", Text, nullable=True),
+    UniqueConstraint("work_id", "artist_proof", "number", name="uq_editions_number"),
+    Index("ix_editions_work", "work_id"),
+)
+
+transfers = Table(
+    "transfers",
+    metadata,
+    Column("edition_id", String(20), ForeignKey("editions.edition_id"), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("document", Text, nullable=False),  # SignedDocument JSON (artproof.transfer/1)
+    Column("ledger_index", BigInteger, nullable=False),
+    Column("at", String(40), nullable=False),
 )
