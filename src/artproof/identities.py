@@ -23,7 +23,7 @@ from artproof.core.keys import (
 from artproof.errors import ConfigError, InvalidInput, NotFound
 from artproof.store.repository import IdentityRecord, IdentityRepository
 
-__all__ = ["IdentityService"]
+__all__ = ["IdentityService", "read_public_key_file"]
 
 
 class IdentityService:
@@ -84,18 +84,7 @@ class IdentityService:
 
     def add(self, name: str, key_file: Path) -> IdentityRecord:
         """Import someone else's exported public key under ``name``."""
-        try:
-            data = key_file.read_bytes()
-        except OSError as exc:
-            raise NotFound("cannot read the public key file", value=str(key_file), hint="check the path") from exc
-        try:
-            public = PublicIdentity.model_validate(parse_json(data, what="public key file"))
-        except ValidationError as exc:
-            raise InvalidInput(
-                "not an artproof public key file",
-                value=str(key_file),
-                hint="ask for the file made by 'artproof identity export-public'",
-            ) from exc
+        public = read_public_key_file(key_file)
         record = IdentityRecord(
             key_id=public.key_id,
             name=name.strip() or public.name,
@@ -108,3 +97,19 @@ class IdentityService:
 
     def list(self) -> list[IdentityRecord]:
         return self.repo.list_identities()
+
+
+def read_public_key_file(key_file: Path) -> PublicIdentity:
+    """A public key exported by ``artproof identity export-public`` (checked: its key id matches its key)."""
+    try:
+        data = key_file.read_bytes()
+    except OSError as exc:
+        raise NotFound("cannot read the public key file", value=str(key_file), hint="check the path") from exc
+    try:
+        return PublicIdentity.model_validate(parse_json(data, what="public key file"))
+    except ValidationError as exc:
+        raise InvalidInput(
+            "not an artproof public key file",
+            value=str(key_file),
+            hint="ask for the file made by 'artproof identity export-public'",
+        ) from exc

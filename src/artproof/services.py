@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from artproof.credentials import CredentialService
+from artproof.editions.service import EditionService
+from artproof.editions.store import EditionStore
 from artproof.errors import StorageError
 from artproof.expiry import LedgerTimeJudge
 from artproof.identities import IdentityService
@@ -38,6 +40,7 @@ class Services:
     credentials: CredentialService
     sealing: SealService
     ledger_time: LedgerTimeJudge
+    editions: EditionService
 
 
 def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
@@ -62,4 +65,5 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         credentials=credentials,
         sealing=sealing,
         ledger_time=LedgerTimeJudge(ledger, credentials.anchors_pem),
+        editions=EditionService(studio, sealing, ledger, identities, EditionStore(engine), clock),
     )

@@ -18,6 +18,7 @@ import typer
 
 from artproof import __version__
 from artproof.cli.common import JSON, passphrase, progress_bar, services
+from artproof.cli.editions import certificate_app, edition_app, transfer
 from artproof.cli.interop import import_files, inspect, seal, trust_app
 from artproof.cli.ledger import ledger_app, register
 from artproof.cli.render import (
@@ -52,6 +53,9 @@ app.command("import")(import_files)
 app.command("seal")(seal)
 app.command("inspect")(inspect)
 app.add_typer(trust_app, name="trust")
+app.add_typer(edition_app, name="edition")
+app.add_typer(certificate_app, name="certificate")
+app.command("transfer")(transfer)
 
 
 def _show(manifest: Any, as_json: bool) -> None:

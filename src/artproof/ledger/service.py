@@ -44,6 +44,7 @@ from artproof.ledger.checkpoint import (
     verify_cosignature,
 )
 from artproof.ledger.entries import (
+    EntryType,
     Opening,
     commit,
     commitment_at,
@@ -60,7 +61,7 @@ from artproof.ledger.tiles import TileReader, export_tiles
 from artproof.store.tables import ledger_keys, witness_state
 from artproof.studio import Studio
 
-__all__ = ["LedgerService", "Registration", "SealRecord", "verify_offline"]
+__all__ = ["LedgerService", "Registration", "SealRecord", "signed_item", "verify_offline"]
 
 MAX_ENTRY_BYTES = 65_535  # an entry bundle's uint16 length prefix
 
@@ -82,6 +83,26 @@ class Registration:
     work_id: str
     tree_size: int
     checkpoint: str
+
+
+def signed_item(
+    kind: EntryType,
+    subject: dict[str, Any],
+    key: Ed25519PrivateKey,
+    at: str,
+    *,
+    lookup: str | None,
+    openings: dict[str, Opening] | None = None,
+) -> AppendItem:
+    """A signed entry ready to append, with the store-only openings of its commitments."""
+    data = entry_bytes(make_entry(kind, subject, key, at))
+    return AppendItem(
+        data=data,
+        entry_id=entry_id(data),
+        kind=kind,
+        subject=lookup,
+        openings={name: opening.model_dump_json() for name, opening in (openings or {}).items()},
+    )
 
 
 def fetcher(source: str) -> Callable[[str], bytes]:
@@ -235,14 +256,13 @@ class LedgerService:
             },
             "artist": {"key_id": me.key_id, "public_key": me.public_key, "name": name_commitment.model_dump()},
         }
-        entry = make_entry("work.registered", subject, key, self.clock().isoformat())
-        data = entry_bytes(entry)
-        item = AppendItem(
-            data=data,
-            entry_id=entry_id(data),
-            kind="work.registered",
-            subject=work.work_id,
-            openings={"artist.name": name_opening.model_dump_json()},
+        item = signed_item(
+            "work.registered",
+            subject,
+            key,
+            self.clock().isoformat(),
+            lookup=work.work_id,
+            openings={"artist.name": name_opening},
         )
         [index] = self.append([item], signer)
         note = self.ledger.checkpoint()
@@ -264,9 +284,7 @@ class LedgerService:
 
     def seal_item(self, work_id: str, seal: dict[str, Any], key: Ed25519PrivateKey) -> AppendItem:
         """The ``work.sealed`` entry for a claim (subject: the work, whose id the file's recipe names)."""
-        entry = make_entry("work.sealed", {"work_id": work_id, **seal}, key, self.clock().isoformat())
-        data = entry_bytes(entry)
-        return AppendItem(data=data, entry_id=entry_id(data), kind="work.sealed", subject=work_id)
+        return signed_item("work.sealed", {"work_id": work_id, **seal}, key, self.clock().isoformat(), lookup=work_id)
 
     def seal_record(self, work_id: str, claim_digest: str) -> SealRecord | None:
         """The checked ``work.sealed`` entry for a claim of this work, if this ledger holds one.

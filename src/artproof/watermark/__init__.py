@@ -7,8 +7,8 @@ must agree before anything is called authentic.
 
 from artproof.watermark.code import DATA_BITS
 from artproof.watermark.detect import FALSE_ALARM, Detection, detect
-from artproof.watermark.embed import MIN_SHORT_SIDE, embed
+from artproof.watermark.embed import MIN_SHORT_SIDE, check_size, embed
 
-__all__ = ["ALGORITHM", "DATA_BITS", "FALSE_ALARM", "MIN_SHORT_SIDE", "Detection", "detect", "embed"]
+__all__ = ["ALGORITHM", "DATA_BITS", "FALSE_ALARM", "MIN_SHORT_SIDE", "Detection", "check_size", "detect", "embed"]
 
 ALGORITHM = "org.artproof.watermark.1"

@@ -113,6 +113,9 @@ def embed(pixels: NDArray[np.uint8], payload: int, strength: float = STRENGTH) -
     pattern *= weight / max(float(np.sqrt(np.mean(pattern * pattern))), 1e-9)
     pattern *= min(1.0, strength / max(float(np.sqrt(np.mean(pattern * pattern))), 1e-9))
     delta = np.asarray(Image.fromarray(pattern, mode="F").resize((width, height), Image.Resampling.BILINEAR))
+    step = np.rint(delta).astype(np.int16)[..., None]
     out = pixels.copy()
-    out[..., :3] = np.clip(rgb + np.rint(delta)[..., None], 0, 255).astype(np.uint8)
+    shifted = rgb.astype(np.int16)
+    shifted += step
+    out[..., :3] = np.clip(shifted, 0, 255)
     return out

@@ -36,9 +36,9 @@ __all__ = [
     "highpass",
 ]
 
-P = 64
+P = 96
 WORK_SHORT = 512
-R_LOW, R_HIGH = 4.0, 12.0
+R_LOW, R_HIGH = 4.5, 13.5
 LABEL = "org.artproof.watermark.1"
 
 

@@ -1,0 +1,187 @@
+"""``artproof edition``, ``certificate`` and ``transfer``: limited editions and who owns them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from artproof.cli.common import JSON, passphrase, progress_bar, services
+from artproof.cli.render import out, print_json
+from artproof.core.canonical import canonical_json
+from artproof.editions.licences import LICENCES
+from artproof.editions.parties import parse_party
+from artproof.editions.store import EditionRecord
+from artproof.errors import InvalidInput
+from artproof.identities import read_public_key_file
+from artproof.store.files import atomic_write
+
+__all__ = ["certificate_app", "edition_app", "transfer"]
+
+edition_app = typer.Typer(no_args_is_help=True, help="Limited editions: issue, list, show, identify, revoke.")
+certificate_app = typer.Typer(no_args_is_help=True, help="Certificates of authenticity.")
+
+
+def _edition_json(record: EditionRecord) -> dict[str, Any]:
+    return {
+        "edition_id": record.edition_id,
+        "work_id": record.work_id,
+        "number": record.number,
+        "count": record.count,
+        "artist_proof": record.artist_proof,
+        "label": record.label,
+        "licence": record.licence,
+        "owner": record.owner.label(),
+        "status": "revoked" if record.revoked_at else "issued",
+        "ledger_index": record.ledger_index,
+    }
+
+
+@edition_app.command("issue")
+def issue(
+    work: str,
+    count: int = typer.Option(..., "--count", help="numbered editions, 1 to 1000"),
+    proofs: int = typer.Option(0, "--proofs", help="artist's proofs besides the numbered editions"),
+    licence: str = typer.Option("display-only", "--licence", help=", ".join(LICENCES)),
+    unique_renders: bool = typer.Option(
+        False, "--unique-renders", help="render each edition with its own seed H(work id, number)"
+    ),
+    owner: str | None = typer.Option(None, "--owner", help='first owner, "Name <email>" (default: you)'),
+    output: Path = typer.Option(..., "-o", "--output", help="folder for the files and their certificates"),
+    as_json: bool = JSON,
+) -> None:
+    """Issue numbered editions of a sealed work: watermarked, sealed files with signed certificates."""
+    svc = services()
+    secret = passphrase()
+    with progress_bar(f"issuing {count + proofs} files") as tick:
+        result = svc.editions.issue(
+            work,
+            output,
+            count=count,
+            proofs=proofs,
+            licence_id=licence,
+            unique_renders=unique_renders,
+            owner=parse_party(owner) if owner else None,
+            passphrase=secret,
+            progress=lambda done, total: tick(done / total),
+        )
+    if as_json:
+        print_json(
+            {
+                "work_id": result.work_id,
+                "folder": result.folder,
+                "editions": [_edition_json(r) for r in result.editions],
+                "files": result.files,
+            }
+        )
+        return
+    out.print(f"issued {len(result.editions)} files of {result.work_id} into {result.folder}")
+    for record in result.editions:
+        out.print(f"  {record.label:>10}  {record.edition_id}  ledger entry {record.ledger_index}")
+
+
+@edition_app.command("list")
+def list_editions(work: str, as_json: bool = JSON) -> None:
+    """The editions issued of a work."""
+    records = services().editions.list(work)
+    if as_json:
+        print_json([_edition_json(r) for r in records])
+        return
+    if not records:
+        out.print("no editions issued of this work")
+    for record in records:
+        status = f"revoked ({record.revoked_reason})" if record.revoked_at else record.owner.label()
+        out.print(f"{record.label:>10}  {record.edition_id}  {record.licence:<20}  {status}")
+
+
+@edition_app.command("show")
+def show(edition: str, as_json: bool = JSON) -> None:
+    """One edition: its certificate, owner, transfers and status."""
+    doc = services().editions.show(edition)
+    if as_json:
+        print_json(doc)
+        return
+    out.print(f"[bold]{doc['title']}[/bold] by {doc['artist']}, edition {doc['label']}  ({doc['edition_id']})")
+    out.print(f"status: {doc['status']}" + (f", {doc['revoked']['reason']}" if doc["revoked"] else ""))
+    out.print(f"licence: {doc['licence']['title']} ({doc['licence']['id']} {doc['licence']['version']})")
+    out.print(f"owner: {doc['owner']['name']}; ownership record: {doc['chain']}")
+    for t in doc["transfers"]:
+        price = f" for {t['price']} {t['currency']}" if t["price"] else ""
+        out.print(f"  {t['seq']}. {t['date']}: {t['from']} -> {t['to']}{price}")
+
+
+@edition_app.command("identify")
+def identify(file: Path, as_json: bool = JSON) -> None:
+    """Read an image's watermark and look the edition up in this registry."""
+    try:
+        data = file.read_bytes()
+    except OSError:
+        raise InvalidInput("cannot read the file", value=str(file)) from None
+    doc = services().editions.identify(data, file.name)
+    if as_json:
+        print_json(doc)
+        return
+    if not doc["found"]:
+        out.print("no artproof watermark found (this does not mean the image is not an edition: see 'verify')")
+    elif not doc.get("registered"):
+        out.print(f"watermark {doc['edition_id']}: not an edition of this registry")
+    else:
+        label = f"AP {doc['number']}" if doc["artist_proof"] else f"{doc['number']} of {doc['count']}"
+        revoked = " (REVOKED)" if doc["revoked"] else ""
+        out.print(f"edition {label} of work {doc['work_id']}: {doc['edition_id']}{revoked}")
+
+
+@edition_app.command("revoke")
+def revoke(
+    edition: str, reason: str = typer.Option(..., "--reason", help="why, e.g. destroyed"), as_json: bool = JSON
+) -> None:
+    """Revoke an edition you issued (it stays in the ledger, marked revoked)."""
+    doc = services().editions.revoke(edition, reason, passphrase=passphrase())
+    if as_json:
+        print_json(doc)
+    else:
+        out.print(f"revoked {doc['edition_id']}: {doc['reason']} (ledger entry {doc['ledger_index']})")
+
+
+@certificate_app.command("export")
+def export_certificate(
+    edition: str,
+    output: Path = typer.Option(..., "-o", "--output", help="file to write (.coa.json)"),
+    as_json: bool = JSON,
+) -> None:
+    """Write an edition's certificate of authenticity with its current ledger inclusion proof."""
+    svc = services()
+    data = svc.editions.certificate_file(edition)
+    atomic_write(output, data)
+    if as_json:
+        print_json({"file": str(output), "edition_id": svc.editions.get(edition).edition_id, "bytes": len(data)})
+    else:
+        out.print(f"wrote {output}")
+
+
+def transfer(
+    edition: str,
+    to: str = typer.Option(..., "--to", help='the new owner, "Name <email>"'),
+    key: Path | None = typer.Option(None, "--key", help="the new owner's public key file (identity export-public)"),
+    price: str | None = typer.Option(None, "--price", help="sale price, e.g. 1200"),
+    currency: str | None = typer.Option(None, "--currency", help="ISO 4217 code, e.g. EUR"),
+    date: str | None = typer.Option(None, "--date", help="date of sale, YYYY-MM-DD (default: today)"),
+    receipt: Path | None = typer.Option(None, "--receipt", help="also write the signed transfer (the receipt) here"),
+    as_json: bool = JSON,
+) -> None:
+    """Transfer an edition you own: a signed transfer and sales receipt, entered in the ledger."""
+    party = parse_party(to, read_public_key_file(key) if key else None)
+    doc = services().editions.transfer(
+        edition, party, price=price, currency=currency, date=date, passphrase=passphrase()
+    )
+    if receipt is not None:
+        atomic_write(receipt, canonical_json(doc["receipt"]))
+    if as_json:
+        print_json(doc)
+    else:
+        price_text = f" for {doc['price']} {doc['currency']}" if doc["price"] else ""
+        out.print(
+            f"transferred {doc['edition_id']} from {doc['from']} to {doc['to']}{price_text} "
+            f"(transfer {doc['seq']}, ledger entry {doc['ledger_index']})"
+        )

@@ -1,0 +1,1 @@
+"""Limited editions: ids, licences, certificates of authenticity, transfers (see :mod:`.service`)."""

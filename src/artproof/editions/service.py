@@ -1,0 +1,558 @@
+"""Limited editions: issuance, certificates, identification, ownership transfers and revocation.
+
+Issuing N editions (plus K artist's proofs) from a sealed work makes, for each,
+its own file (the picture, watermarked with the edition's id, then sealed with
+Content Credentials naming the edition), a certificate of authenticity signed
+by the artist, and two ledger entries (``work.sealed`` for its claim,
+``edition.issued`` for the certificate). All of them are recorded in one
+transaction with their ledger entries, so an interrupted issuance leaves all
+editions or none; the files reach the output folder only after that commit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+from sqlalchemy import Connection
+
+from artproof.core.canonical import canonical_json
+from artproof.core.hashing import content_id
+from artproof.core.images import decode_image, encode_png
+from artproof.core.signing import SignedDocument, sign_document, verify_document
+from artproof.editions.certificate import COA_FORMAT, COA_PURPOSE, certificate_hash, verify_certificate
+from artproof.editions.ids import edition_id, new_payload, parse_edition_id
+from artproof.editions.licences import licence
+from artproof.editions.parties import Party
+from artproof.editions.renders import check_renderable, render_seed, render_unique
+from artproof.editions.store import EditionRecord, EditionStore
+from artproof.errors import ArtproofError, IntegrityError, InvalidInput, NotFound
+from artproof.fingerprint import hamming, perceptual_hash
+from artproof.identities import IdentityService
+from artproof.interop.c2pa_manifest import xmp_packet
+from artproof.interop.pngchunks import with_itxt
+from artproof.ledger.entries import commit
+from artproof.ledger.log import AppendItem
+from artproof.ledger.service import LedgerService, signed_item
+from artproof.sealing import SealService, seal_facts
+from artproof.store.blobs import storage_error
+from artproof.studio import Studio
+from artproof.watermark import ALGORITHM, check_size, detect, embed
+
+__all__ = ["MAX_EDITIONS", "MAX_PROOFS", "EditionService", "IssueResult", "slug"]
+
+MAX_EDITIONS = 1000
+MAX_PROOFS = 100
+TRANSFER_FORMAT = "artproof.transfer/1"
+TRANSFER_PURPOSE = "artproof.transfer"
+CANDIDATE_DISTANCE = 24  # pHash bits within which a registered picture is tried as the reference
+
+
+def slug(title: str, fallback: str) -> str:
+    text = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40].strip("-")
+    return text or fallback
+
+
+@dataclass(frozen=True, slots=True)
+class IssueResult:
+    work_id: str
+    editions: list[EditionRecord]
+    files: list[str]
+    folder: str
+
+
+@dataclass(slots=True)
+class _Planned:
+    number: int
+    artist_proof: bool
+    edition_id: str
+    payload: int
+    base: Image.Image
+    seed: int | None
+    name: str
+    sealed: bytes = b""
+    claim_digest: str | None = None
+    certificate: SignedDocument | None = None
+
+
+class EditionService:
+    def __init__(
+        self,
+        studio: Studio,
+        sealing: SealService,
+        ledger: LedgerService,
+        identities: IdentityService,
+        store: EditionStore,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.studio = studio
+        self.sealing = sealing
+        self.ledger = ledger
+        self.identities = identities
+        self.store = store
+        self.clock = clock
+
+    # issuing ---------------------------------------------------------------
+
+    def issue(
+        self,
+        ref: str,
+        output: Path,
+        *,
+        count: int,
+        proofs: int = 0,
+        licence_id: str = "display-only",
+        unique_renders: bool = False,
+        owner: Party | None = None,
+        passphrase: str | None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> IssueResult:
+        """Issue ``count`` numbered editions and ``proofs`` artist's proofs of the work into ``output``."""
+        if not 1 <= count <= MAX_EDITIONS:
+            raise InvalidInput("the edition size is out of range", value=count, hint=f"1 to {MAX_EDITIONS}")
+        if not 0 <= proofs <= MAX_PROOFS:
+            raise InvalidInput("the number of artist's proofs is out of range", value=proofs, hint=f"0 to {MAX_PROOFS}")
+        terms = licence(licence_id)
+        record = self.studio.resolve(ref)
+        manifest = self.studio.manifest(record.work_id)
+        if not self.ledger.sealed(record.work_id, manifest.revision):
+            raise InvalidInput(
+                "this work is not sealed: editions are issued from a sealed work",
+                value=record.work_id,
+                hint=f"seal it first: artproof seal {record.work_id} -o master.png",
+            )
+        existing = self.store.by_work(record.work_id)
+        if existing:
+            raise InvalidInput(
+                f"editions of this work were already issued ({len(existing)} files)",
+                value=record.work_id,
+                hint=f"see them: artproof edition list {record.work_id}",
+            )
+        master = self.studio.load_image(manifest.master)
+        check_size(*master.size)
+        if unique_renders:
+            check_renderable(manifest)
+        me, key = self.identities.unlock(passphrase)
+        signer = self.sealing.signer(passphrase)
+        log_signer = self.ledger.signer(passphrase)
+        first_owner = owner or Party(name=me.name, key_id=me.key_id, public_key=me.public_key)
+        base_name = slug(manifest.title, record.work_id)
+        plan = [
+            self._plan(n, True, base_name, manifest, master, unique_renders, record.work_id)
+            for n in range(1, proofs + 1)
+        ] + [
+            self._plan(n, False, base_name, manifest, master, unique_renders, record.work_id, count)
+            for n in range(1, count + 1)
+        ]
+        output.mkdir(parents=True, exist_ok=True)
+        clashes = [
+            p.name for p in plan if (output / f"{p.name}.png").exists() or (output / f"{p.name}.coa.json").exists()
+        ]
+        if clashes:
+            raise InvalidInput(
+                "the output folder already holds files of these names", value=clashes[0], hint="use an empty folder"
+            )
+        now = self.clock().isoformat()
+        xmp = xmp_packet(manifest, disclosure="full", training_mining="notAllowed")
+        items: list[AppendItem] = []
+        records: list[EditionRecord] = []
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.issuing-", dir=output.parent))
+        try:
+            for done, planned in enumerate(plan):
+                pixels = embed(np.asarray(planned.base), planned.payload)
+                marked = Image.fromarray(pixels, mode=planned.base.mode)
+                png = with_itxt(encode_png(marked), "XML:com.adobe.xmp", xmp)
+                signed = self.sealing.sign(
+                    record.work_id,
+                    png,
+                    "image/png",
+                    signer,
+                    edition={
+                        "edition_id": planned.edition_id,
+                        "number": planned.number,
+                        "count": count,
+                        "artist_proof": planned.artist_proof,
+                        "algorithm": ALGORITHM,
+                        "payload": planned.payload.to_bytes(8, "big").hex(),
+                    },
+                )
+                file_sha256, phash = content_id(signed.data), perceptual_hash(marked)
+                body: dict[str, Any] = {
+                    "format": COA_FORMAT,
+                    "edition_id": planned.edition_id,
+                    "work": {"work_id": record.work_id, "title": manifest.title, "revision": manifest.revision},
+                    "artist": {"name": me.name, "key_id": me.key_id, "public_key": me.public_key},
+                    "edition": {
+                        "number": planned.number,
+                        "count": count,
+                        "artist_proof": planned.artist_proof,
+                        "proofs": proofs,
+                    },
+                    "file": {
+                        "sha256": file_sha256,
+                        "media_type": "image/png",
+                        "width": marked.width,
+                        "height": marked.height,
+                        "phash": phash,
+                    },
+                    "watermark": {"algorithm": ALGORITHM, "id": planned.edition_id},
+                    "classification": manifest.classification.model_dump(mode="json"),
+                    "physical_steps": [
+                        {"op": s.op, "params": s.params} for s in manifest.steps if s.agency == "physical"
+                    ],
+                    "unique_render": None if planned.seed is None else {"seed": planned.seed},
+                    "licence": terms.reference(),
+                    "issued_at": now,
+                    "first_owner": first_owner.model_dump(mode="json", include={"name", "key_id"}),
+                }
+                planned.sealed, planned.claim_digest = signed.data, signed.claim_digest
+                planned.certificate = sign_document(COA_PURPOSE, body, key)
+                if signed.claim_digest is not None:
+                    facts = seal_facts(manifest.revision, signed, signer) | {"edition_id": planned.edition_id}
+                    items.append(self.ledger.seal_item(record.work_id, facts, key))
+                owner_commitment, owner_opening = commit(first_owner.model_dump(mode="json"))
+                issued = signed_item(
+                    "edition.issued",
+                    {
+                        "edition_id": planned.edition_id,
+                        "work_id": record.work_id,
+                        "revision": manifest.revision,
+                        "number": planned.number,
+                        "count": count,
+                        "artist_proof": planned.artist_proof,
+                        "certificate_sha256": certificate_hash(planned.certificate),
+                        "file_sha256": file_sha256,
+                        "phash": phash,
+                        "watermark": body["watermark"],
+                        "licence": terms.reference(),
+                        "owner": owner_commitment.model_dump(),
+                    },
+                    key,
+                    now,
+                    lookup=planned.edition_id,
+                    openings={"owner": owner_opening},
+                )
+                items.append(issued)
+                base_blob = self.studio.blobs.put(encode_png(planned.base))
+                file_blob = self.studio.blobs.put(signed.data)
+                records.append(
+                    EditionRecord(
+                        edition_id=planned.edition_id,
+                        work_id=record.work_id,
+                        revision=manifest.revision,
+                        number=planned.number,
+                        count=count,
+                        artist_proof=planned.artist_proof,
+                        file_blob=file_blob,
+                        base_blob=base_blob,
+                        phash=phash,
+                        seed=planned.seed,
+                        licence=terms.id,
+                        certificate=planned.certificate,
+                        ledger_index=-1,
+                        issued_at=now,
+                        owner=first_owner,
+                    )
+                )
+                _write(staging / f"{planned.name}.png", signed.data)
+                if progress is not None:
+                    progress(done + 1, len(plan))
+
+            def record_editions(c: Connection, indices: list[int]) -> None:
+                issued_at = {
+                    items[i].subject: index for i, index in enumerate(indices) if items[i].kind == "edition.issued"
+                }
+                final = [_with_index(r, issued_at[r.edition_id]) for r in records]
+                EditionStore.insert(c, final)
+                records[:] = final
+
+            self.ledger.append(items, log_signer, also=record_editions)
+            for planned, stored in zip(plan, records, strict=True):
+                _write(staging / f"{planned.name}.coa.json", self._certificate_file(stored))
+            written = []
+            for planned in plan:
+                for suffix in (".png", ".coa.json"):
+                    target = output / f"{planned.name}{suffix}"
+                    os.replace(staging / f"{planned.name}{suffix}", target)
+                    written.append(str(target))
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return IssueResult(work_id=record.work_id, editions=records, files=written, folder=str(output))
+
+    def _plan(
+        self,
+        number: int,
+        artist_proof: bool,
+        base_name: str,
+        manifest: Any,
+        master: Image.Image,
+        unique: bool,
+        work_id: str,
+        count: int = 0,
+    ) -> _Planned:
+        payload = new_payload()
+        seed = render_seed(work_id, number, artist_proof) if unique else None
+        base = render_unique(manifest, seed) if seed is not None else master
+        name = f"{base_name}-AP{number}" if artist_proof else f"{base_name}-{number}of{count}"
+        return _Planned(number, artist_proof, edition_id(payload), payload, base, seed, name)
+
+    # reading -----------------------------------------------------------------
+
+    def get(self, ref: str) -> EditionRecord:
+        wanted = edition_id(parse_edition_id(ref))
+        found = self.store.get(wanted)
+        if found is None:
+            raise NotFound("no such edition in this registry", value=wanted, hint="see: artproof edition list WORK")
+        return found
+
+    def list(self, ref: str) -> list[EditionRecord]:
+        return self.store.by_work(self.studio.resolve(ref).work_id)
+
+    def show(self, ref: str) -> dict[str, Any]:
+        record = self.get(ref)
+        body = verify_certificate(record.certificate)
+        chain = self.chain(record)
+        return {
+            "edition_id": record.edition_id,
+            "work_id": record.work_id,
+            "title": body["work"]["title"],
+            "artist": body["artist"]["name"],
+            "number": record.number,
+            "count": record.count,
+            "artist_proof": record.artist_proof,
+            "label": record.label,
+            "licence": body["licence"],
+            "issued_at": record.issued_at,
+            "owner": record.owner.model_dump(mode="json"),
+            "status": "revoked" if record.revoked_at else "issued",
+            "revoked": {"at": record.revoked_at, "reason": record.revoked_reason} if record.revoked_at else None,
+            "file_sha256": body["file"]["sha256"],
+            "phash": record.phash,
+            "seed": record.seed,
+            "ledger_index": record.ledger_index,
+            "transfers": chain["transfers"],
+            "chain": chain["status"],
+        }
+
+    def certificate_file(self, ref: str) -> bytes:
+        return self._certificate_file(self.get(ref))
+
+    def _certificate_file(self, record: EditionRecord) -> bytes:
+        entry = self.ledger.ledger.entry(record.ledger_index)
+        document = {
+            "certificate": record.certificate.model_dump(mode="json"),
+            "ledger": {
+                "index": record.ledger_index,
+                "entry_id": entry.entry_id,
+                "proof": self.ledger.bundle(entry).to_json(),
+            },
+        }
+        return canonical_json(document)
+
+    def identify(self, data: bytes, name: str) -> dict[str, Any]:
+        """Read the watermark (blind, then aligned with registered pictures that look alike) and look it up."""
+        image = decode_image(data, name=name)
+        pixels = np.asarray(image.convert("RGB"))
+        found = detect(pixels)
+        if not found.found:
+            code = perceptual_hash(image)
+            seen: set[str] = set()
+            candidates = sorted(self.store.all(), key=lambda r: hamming(r.phash, code))
+            for candidate in candidates:
+                if hamming(candidate.phash, code) > CANDIDATE_DISTANCE or len(seen) >= 5:
+                    break
+                if candidate.base_blob in seen:
+                    continue
+                seen.add(candidate.base_blob)
+                reference = np.asarray(decode_image(self.studio.blobs.get(candidate.base_blob)).convert("RGB"))
+                found = detect(pixels, reference=reference)
+                if found.found:
+                    break
+        result: dict[str, Any] = {"found": found.found, "file": name}
+        if not found.found or found.payload is None:
+            return result | {"edition_id": None, "work_id": None, "number": None, "count": None, "artist_proof": None}
+        eid = edition_id(found.payload)
+        record = self.store.get(eid)
+        result |= {
+            "edition_id": eid,
+            "registered": record is not None,
+            "work_id": record.work_id if record else None,
+            "number": record.number if record else None,
+            "count": record.count if record else None,
+            "artist_proof": record.artist_proof if record else None,
+            "revoked": bool(record and record.revoked_at),
+            "detection": {"corrected_bits": found.errors, "aligned_with_master": found.informed, "scale": found.scale},
+        }
+        return result
+
+    # ownership -----------------------------------------------------------------
+
+    def chain(self, record: EditionRecord) -> dict[str, Any]:
+        """The transfer chain from the first owner, each link checked: signer, order, and what it follows."""
+        body = verify_certificate(record.certificate)
+        owner_key = body["first_owner"].get("key_id")
+        artist_key = body["artist"]["key_id"]
+        previous = certificate_hash(record.certificate)
+        out: list[dict[str, Any]] = []
+        status = "valid"
+        for seq, document in enumerate(self.store.transfers(record.edition_id), start=1):
+            payload = document.payload
+            try:
+                verify_document(document, purpose=TRANSFER_PURPOSE)
+                expected = owner_key or artist_key  # an owner without a key: the registry's artist signs for them
+                if document.signature.key_id != expected:
+                    raise IntegrityError(f"transfer {seq} is signed by {document.signature.key_id}, not {expected}")
+                if payload.get("seq") != seq or payload.get("previous") != previous:
+                    raise IntegrityError(f"transfer {seq} does not follow the record before it")
+            except ArtproofError as exc:
+                status = f"broken at transfer {seq}: {exc.what}"
+                break
+            out.append(
+                {
+                    "seq": seq,
+                    "from": payload["from"]["name"],
+                    "to": payload["to"]["name"],
+                    "date": payload["date"],
+                    "price": payload.get("price"),
+                    "currency": payload.get("currency"),
+                    "custodial": payload.get("custodial", False),
+                }
+            )
+            owner_key = payload["to"].get("key_id")
+            previous = content_id(canonical_json(document.model_dump(mode="json")))
+        return {"status": status, "transfers": out, "previous": previous, "owner_key": owner_key}
+
+    def transfer(
+        self,
+        ref: str,
+        to: Party,
+        *,
+        price: str | None = None,
+        currency: str | None = None,
+        date: str | None = None,
+        passphrase: str | None,
+    ) -> dict[str, Any]:
+        """Sign over the edition to ``to``: a signed transfer (the sales receipt) and ``ownership.transferred``."""
+        record = self.get(ref)
+        if record.revoked_at:
+            raise InvalidInput("this edition is revoked and cannot change hands", value=record.edition_id)
+        if (price is None) != (currency is None):
+            raise InvalidInput("give the price and its currency together", hint="--price 1200 --currency EUR")
+        if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
+            raise InvalidInput("the currency is an ISO 4217 code", value=currency, hint="e.g. EUR, USD, GBP")
+        if price is not None and not re.fullmatch(r"\d+(\.\d{1,2})?", price):
+            raise InvalidInput("the price is a plain amount", value=price, hint="e.g. 1200 or 1200.50")
+        me, key = self.identities.unlock(passphrase)
+        chain = self.chain(record)
+        if chain["status"] != "valid":
+            raise IntegrityError(f"the ownership record is {chain['status']}", hint="nothing was transferred")
+        body = verify_certificate(record.certificate)
+        custodial = chain["owner_key"] is None
+        signer_key = chain["owner_key"] or body["artist"]["key_id"]
+        if me.key_id != signer_key:
+            raise InvalidInput(
+                "you do not own this edition",
+                value=record.edition_id,
+                hint=f"its owner is {record.owner.label()}; only they can transfer it",
+            )
+        seq = len(chain["transfers"]) + 1
+        when = date or self.clock().date().isoformat()
+        payload = {
+            "format": TRANSFER_FORMAT,
+            "edition_id": record.edition_id,
+            "work_id": record.work_id,
+            "seq": seq,
+            "previous": chain["previous"],
+            "from": record.owner.model_dump(mode="json"),
+            "to": to.model_dump(mode="json"),
+            "price": price,
+            "currency": currency,
+            "date": when,
+            "custodial": custodial,
+        }
+        document = sign_document(TRANSFER_PURPOSE, payload, key)
+        to_commitment, to_opening = commit(to.model_dump(mode="json"))
+        price_commitment, price_opening = commit({"price": price, "currency": currency})
+        item = signed_item(
+            "ownership.transferred",
+            {
+                "edition_id": record.edition_id,
+                "seq": seq,
+                "transfer_sha256": content_id(canonical_json(document.model_dump(mode="json"))),
+                "from_key_id": record.owner.key_id,
+                "to_key_id": to.key_id,
+                "to": to_commitment.model_dump(),
+                "price": price_commitment.model_dump(),
+                "custodial": custodial,
+            },
+            key,
+            self.clock().isoformat(),
+            lookup=record.edition_id,
+            openings={"to": to_opening, "price": price_opening},
+        )
+
+        def record_transfer(c: Connection, indices: list[int]) -> None:
+            EditionStore.add_transfer(c, record.edition_id, seq, document, indices[0], self.clock().isoformat())
+            EditionStore.set_owner(c, record.edition_id, to)
+
+        [index] = self.ledger.append([item], self.ledger.signer(passphrase), also=record_transfer)
+        return {
+            "edition_id": record.edition_id,
+            "seq": seq,
+            "from": record.owner.label(),
+            "to": to.label(),
+            "price": price,
+            "currency": currency,
+            "date": when,
+            "custodial": custodial,
+            "ledger_index": index,
+            "receipt": document.model_dump(mode="json"),
+        }
+
+    def revoke(self, ref: str, reason: str, *, passphrase: str | None) -> dict[str, Any]:
+        """The artist withdraws an edition (destroyed, lost, issued in error); it stays in the log as revoked."""
+        record = self.get(ref)
+        reason = reason.strip()
+        if not reason:
+            raise InvalidInput("say why the edition is revoked", hint='--reason "destroyed"')
+        if record.revoked_at:
+            raise InvalidInput("this edition is already revoked", value=record.edition_id)
+        me, key = self.identities.unlock(passphrase)
+        if me.key_id != record.certificate.signature.key_id:
+            raise InvalidInput("only the artist who issued the edition can revoke it", value=record.edition_id)
+        now = self.clock().isoformat()
+        item = signed_item(
+            "edition.revoked", {"edition_id": record.edition_id, "reason": reason}, key, now, lookup=record.edition_id
+        )
+
+        def record_revocation(c: Connection, _indices: list[int]) -> None:
+            EditionStore.revoke(c, record.edition_id, now, reason)
+
+        [index] = self.ledger.append([item], self.ledger.signer(passphrase), also=record_revocation)
+        return {"edition_id": record.edition_id, "revoked_at": now, "reason": reason, "ledger_index": index}
+
+
+def _with_index(record: EditionRecord, index: int) -> EditionRecord:
+    return replace(record, ledger_index=index)
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        with open(path, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise storage_error(exc, path) from exc
