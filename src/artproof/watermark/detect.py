@@ -2,14 +2,22 @@
 
 No secret and no registry is needed. The image is scaled to the working size
 and its large-scale content (periods over ~64 px) removed; all PxP tiles are
-summed (the mark adds up, the picture does not); the pilot's phase correlation
-gives the offset a crop introduced; each code bit is the sign of its
-coefficient. A crop also changes the working scale (the short side shrank), so
-when scale 1 does not decode, the period is measured from the autocorrelation
-and the image rescaled to match. The decision rule is the BCH decoder alone: a
-word more than 16 bits from every codeword is no mark; with at most
-``HYPOTHESES`` tries per image the false-alarm probability is below
-:data:`FALSE_ALARM` (computed, see :mod:`artproof.watermark.code`).
+summed, each pixel weighted down by its local activity (the mark adds up, the
+picture does not); the pilot's phase correlation gives the offset a crop
+introduced; each code bit is the sign of its coefficient. A crop also changes
+the working scale (the short side shrank), so when scale 1 does not decode,
+the period is found by lining a comb of all carrier frequencies up with the
+image's power spectrum, and the image rescaled to match.
+
+With the registered master (``reference``), the copy is aligned to it and the
+master subtracted before reading: the picture's own interference is gone, and
+crops of busy pictures read as well as whole copies.
+
+The decision rule is the BCH decoder: a word more than 16 bits from every
+codeword is no mark. Chase-II decoding also tries the 31 flips of the 5 least
+reliable bits. With at most ``HYPOTHESES`` (scale, offset) tries per image, each
+with its 32 words, the false-alarm probability per image is at most
+:data:`FALSE_ALARM` (union bound, computed in :mod:`artproof.watermark.code`).
 """
 
 from __future__ import annotations
@@ -36,7 +44,8 @@ from artproof.watermark.pattern import (
 __all__ = ["FALSE_ALARM", "HYPOTHESES", "MIN_DETECT_SHORT", "Detection", "detect"]
 
 HYPOTHESES = 16  # (scale, offset) pairs tried at most per image
-FALSE_ALARM = false_decode_probability(HYPOTHESES)
+CHASE_BITS = 5  # the least reliable bits whose flips are also tried (Chase-II decoding)
+FALSE_ALARM = false_decode_probability(HYPOTHESES * 2**CHASE_BITS)
 MIN_DETECT_SHORT = 128  # below this no copy carries enough of the mark to try
 
 
@@ -52,7 +61,25 @@ class Detection:
     informed: bool = False  # decoded from the difference to a registered master
 
 
-def _read(work: NDArray[np.float32]) -> list[tuple[NDArray[np.uint8], tuple[int, int], float]]:
+def _decode_soft(soft: NDArray[np.float64]) -> tuple[int, int] | None:
+    """Hard decision, then Chase-II: the same with each pattern of flips of the least reliable bits.
+
+    Every pattern is one more word that could decode by chance: the false-alarm bound counts them all.
+    """
+    bits = (soft > 0).astype(np.uint8)
+    weakest = np.argsort(np.abs(soft))[:CHASE_BITS]
+    for pattern in range(2**CHASE_BITS):
+        trial = bits.copy()
+        for j, position in enumerate(weakest):
+            if pattern >> j & 1:
+                trial[position] ^= 1
+        decoded = decode(trial)
+        if decoded is not None:
+            return decoded[0], decoded[1] + pattern.bit_count()
+    return None
+
+
+def _read(work: NDArray[np.float32]) -> list[tuple[NDArray[np.float64], tuple[int, int], float]]:
     """Candidate code words from one working image: (bits, offset, pilot z) for the best pilot peaks."""
     c = carriers()
     spectrum = folded_spectrum(work)
@@ -66,7 +93,7 @@ def _read(work: NDArray[np.float32]) -> list[tuple[NDArray[np.uint8], tuple[int,
     for index in np.argsort(z)[-2:][::-1]:
         dy, dx = divmod(int(index), P)
         soft = c.soft_bits(spectrum, (dy, dx))
-        out.append(((soft > 0).astype(np.uint8), (dy, dx), float(z[index])))
+        out.append((soft, (dy, dx), float(z[index])))
     return out
 
 
@@ -169,8 +196,8 @@ def _scales_from_master(luma: Image.Image, master_luma: Image.Image) -> list[flo
 
 def _informed(
     luma: Image.Image, scale: float, master_luma: Image.Image, master: NDArray[np.float32]
-) -> tuple[NDArray[np.uint8], tuple[float, float]] | None:
-    """Code bits from the copy minus the registered master, aligned: the picture itself cancels out.
+) -> tuple[NDArray[np.float64], tuple[float, float]] | None:
+    """Code bits (soft) from the copy minus the registered master, aligned: the picture itself cancels out.
 
     The alignment is found at the working scale, then the master's matching region
     is resampled onto the copy's own pixels (a pure crop lands on whole pixels, so
@@ -201,7 +228,7 @@ def _informed(
     small = np.asarray(difference.resize(size, Image.Resampling.BOX), dtype=np.float32)
     weighted = highpass(small) * detector_weights(work[: small.shape[0], : small.shape[1]])
     offset = (-(y0 / per_master) % P, -(x0 / per_master) % P)
-    return (carriers().soft_bits(np.fft.rfft2(fold(weighted)), offset) > 0).astype(np.uint8), offset
+    return carriers().soft_bits(np.fft.rfft2(fold(weighted)), offset), offset
 
 
 def detect(pixels: NDArray[np.uint8], reference: NDArray[np.uint8] | None = None) -> Detection:
@@ -225,16 +252,16 @@ def detect(pixels: NDArray[np.uint8], reference: NDArray[np.uint8] | None = None
     while candidates and tries < HYPOTHESES:
         scale = candidates.pop(0)
         work = first if scale == 1.0 else _working(luma, WORK_SHORT * scale)
-        readings: list[tuple[NDArray[np.uint8], tuple[float, float], float | None]] = []
+        readings: list[tuple[NDArray[np.float64], tuple[float, float], float | None]] = []
         if master is not None and master_luma is not None:
             informed = _informed(luma, scale, master_luma, master)
             if informed is not None:
                 readings.append((informed[0], informed[1], None))
         readings += _read(work)
-        for bits, offset, z in readings:
+        for soft, offset, z in readings:
             tries += 1
             best_z = max(best_z, z or 0.0)
-            decoded = decode(bits)
+            decoded = _decode_soft(soft)
             if decoded is not None:
                 return Detection(True, decoded[0], decoded[1], scale, offset, z, tries, informed=z is None)
         if scale == 1.0:

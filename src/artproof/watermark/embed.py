@@ -3,11 +3,11 @@
 The pattern is built at the working size (short side 512 px), its coefficients
 chosen knowing the picture (informed embedding: each bit's carrier gets what it
 needs to beat the picture's own projection on it), scaled to a texture mask
-(about one level on flat areas, up to three in busy ones, never more than
-STRENGTH levels RMS overall),
-resized to the image with bilinear interpolation (the pattern is band-limited,
-so this is exact to within a fraction of a level), and added equally to R, G
-and B: a change of luminance only, no colour shift.
+(0.8 of a level on flat areas, where the eye would see more, up to three in busy
+ones, never more than STRENGTH levels RMS overall), resized to the image with
+bilinear interpolation (the pattern is band-limited, so this is exact to within
+a fraction of a level), and added equally to R, G and B: a change of luminance
+only, no colour shift.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ MIN_SHORT_SIDE = 512
 PILOT_BINS = len(carriers().pilot_y)
 UNIT_BINS = CODE_BITS + PILOT_BINS
 STRENGTH = 1.9  # the most RMS change in levels: PSNR ≥ 42.5 dB
-FLAT, BUSY = 1.0, 3.0  # local RMS amplitude on flat areas and the most in busy ones
+FLAT, BUSY = 0.8, 3.0  # local RMS amplitude on flat areas and the most in busy ones
 
 
 def working_size(width: int, height: int, short: float = WORK_SHORT) -> tuple[int, int]:
@@ -48,11 +48,11 @@ def _mask(luma: NDArray[np.float32]) -> NDArray[np.float32]:
     """Local amplitude in levels: FLAT on flat areas (below what the eye sees there), more where it is busy.
 
     Contrast masking: a change hides in texture in proportion to the local contrast
-    (7x7 standard deviation), up to BUSY levels.
+    (0.3 x the 7x7 standard deviation), up to BUSY levels.
     """
     mean = box_mean(luma, 7)
     local = np.sqrt(np.maximum(box_mean(luma * luma, 7) - mean * mean, 0.0))
-    return np.asarray(np.clip(FLAT + 0.15 * local, FLAT, BUSY), dtype=np.float32)
+    return np.asarray(np.clip(FLAT + 0.3 * local, FLAT, BUSY), dtype=np.float32)
 
 
 def _tiled(tile: NDArray[np.float32], size: tuple[int, int]) -> NDArray[np.float32]:
@@ -72,7 +72,7 @@ def _amplitudes(
     a fixed share of the energy. Returns (signed data amplitudes, pilot amplitude).
     """
     helped = signs * host
-    pilot_share = 0.3
+    pilot_share = 0.15
 
     def plan(margin: float) -> tuple[NDArray[np.float64], float, float]:
         amp = np.clip((margin - helped) / gain, 1.0 * margin / gain, 5.0 * margin / gain)

@@ -1,10 +1,10 @@
 """The watermark's carriers: Fourier coefficients of a periodic tile, fixed and public.
 
-The mark lives in the 2-D DFT of a PxP tile (P = 64) laid over the image after
+The mark lives in the 2-D DFT of a PxP tile (P = 96) laid over the image after
 it is scaled to a working size whose short side is 512 px. Code bits share the
 coefficients of a mid-frequency annulus two by two (the real and the imaginary
-axis of a coefficient with a public random phase: radius 4-12 cycles per tile,
-periods of 5.3-16 working pixels, below what JPEG, blur and halving remove,
+axis of a coefficient with a public random phase: radius 4.5-13.5 cycles per
+tile, periods of 7-21 working pixels, below what JPEG, blur and halving remove,
 above the picture's own strongest content); the other coefficients of the
 annulus carry a known pilot. The carriers are exactly orthogonal. Tiling makes the mark periodic: a
 crop shifts every coefficient's phase by the same translation (found from the
