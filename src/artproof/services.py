@@ -15,6 +15,7 @@ from artproof.editions.service import EditionService
 from artproof.editions.store import EditionStore
 from artproof.errors import StorageError
 from artproof.expiry import LedgerTimeJudge
+from artproof.fingerprint.registry import FingerprintRegistry
 from artproof.identities import IdentityService
 from artproof.ledger.service import LedgerService
 from artproof.sealing import SealService
@@ -23,6 +24,7 @@ from artproof.store.blobs import BlobStore, storage_error
 from artproof.store.database import open_engine
 from artproof.store.repository import SqlStore
 from artproof.studio import Studio
+from artproof.verify.service import VerifyService
 
 __all__ = ["Services", "build_services", "utc_now"]
 
@@ -41,6 +43,8 @@ class Services:
     sealing: SealService
     ledger_time: LedgerTimeJudge
     editions: EditionService
+    fingerprints: FingerprintRegistry
+    verifier: VerifyService
 
 
 def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
@@ -54,9 +58,12 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
     store = SqlStore(engine)
     identities = IdentityService(store, clock)
     studio = Studio(store, BlobStore(settings.blob_dir), identities, clock)
-    ledger = LedgerService(engine, identities, studio, clock, origin=settings.log_origin)
+    fingerprints = FingerprintRegistry(engine, studio.blobs)
+    ledger = LedgerService(engine, identities, studio, clock, fingerprints, origin=settings.log_origin)
     credentials = CredentialService(settings.home, identities, clock)
     sealing = SealService(studio, credentials, ledger, settings.home, tsa_url=settings.tsa_url)
+    editions = EditionService(studio, sealing, ledger, identities, EditionStore(engine), fingerprints, clock)
+    ledger_time = LedgerTimeJudge(ledger, credentials.anchors_pem)
     return Services(
         settings=settings,
         identities=identities,
@@ -64,6 +71,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         ledger=ledger,
         credentials=credentials,
         sealing=sealing,
-        ledger_time=LedgerTimeJudge(ledger, credentials.anchors_pem),
-        editions=EditionService(studio, sealing, ledger, identities, EditionStore(engine), clock),
+        ledger_time=ledger_time,
+        editions=editions,
+        fingerprints=fingerprints,
+        verifier=VerifyService(studio, ledger, editions, fingerprints, credentials.anchors_pem, ledger_time),
     )

@@ -30,6 +30,7 @@ from artproof.cli.render import (
     work_panel,
     works_table,
 )
+from artproof.cli.verify import verify
 from artproof.core.canonical import canonical_json
 from artproof.errors import ArtproofError, InvalidInput
 from artproof.ops import all_operations
@@ -56,6 +57,7 @@ app.add_typer(trust_app, name="trust")
 app.add_typer(edition_app, name="edition")
 app.add_typer(certificate_app, name="certificate")
 app.command("transfer")(transfer)
+app.command("verify")(verify)
 
 
 def _show(manifest: Any, as_json: bool) -> None:

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from artproof.cli.common import JSON, passphrase, progress_bar, services
 from artproof.cli.render import err, out, print_json
+from artproof.core.images import decode_image
 from artproof.errors import ArtproofError, InvalidInput
 from artproof.inspection import inspect_bytes
 from artproof.interop.c2pa_manifest import Disclosure, TrainingMining
@@ -58,13 +59,14 @@ def import_files(
                     raise
                 results.append({"file": str(path), "work_id": None, "error": exc.diagnostics()})
             else:
+                prior = svc.verifier.prior_registrations(decode_image(data, name=path.name), manifest.work_id)
                 results.append(
                     {
                         "file": str(path),
                         "work_id": manifest.work_id,
                         "source_tool": reading.source_tool,
                         "generations": [g.model_dump(mode="json") for g in reading.generations],
-                        "warnings": reading.warnings,
+                        "warnings": reading.warnings + prior,
                         "classification": manifest.classification.digital_source_type,
                     }
                 )

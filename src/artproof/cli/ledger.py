@@ -23,6 +23,9 @@ def register(work: str, as_json: bool = JSON) -> None:
     """Append a work.registered entry for the work's current signed record."""
     svc = services()
     result = svc.ledger.register_work(work, passphrase())
+    warnings = [svc.verifier.describe(m) for m in result.matches]
+    for warning in warnings:
+        err.print(f"[yellow]warning:[/yellow] {warning}", soft_wrap=True)
     if as_json:
         print_json(
             {
@@ -31,6 +34,7 @@ def register(work: str, as_json: bool = JSON) -> None:
                 "entry_id": result.entry_id,
                 "tree_size": result.tree_size,
                 "checkpoint": result.checkpoint,
+                "warnings": warnings,
             }
         )
     else:

@@ -37,7 +37,8 @@ from artproof.editions.parties import Party
 from artproof.editions.renders import check_renderable, render_seed, render_unique
 from artproof.editions.store import EditionRecord, EditionStore
 from artproof.errors import ArtproofError, IntegrityError, InvalidInput, NotFound
-from artproof.fingerprint import hamming, perceptual_hash
+from artproof.fingerprint import perceptual_hash
+from artproof.fingerprint.registry import FingerprintRegistry
 from artproof.identities import IdentityService
 from artproof.interop.c2pa_manifest import xmp_packet
 from artproof.interop.pngchunks import with_itxt
@@ -47,7 +48,7 @@ from artproof.ledger.service import LedgerService, signed_item
 from artproof.sealing import SealService, seal_facts
 from artproof.store.blobs import storage_error
 from artproof.studio import Studio
-from artproof.watermark import ALGORITHM, check_size, detect, embed
+from artproof.watermark import ALGORITHM, Detection, check_size, detect, embed
 
 __all__ = ["MAX_EDITIONS", "MAX_PROOFS", "EditionService", "IssueResult", "slug"]
 
@@ -55,7 +56,6 @@ MAX_EDITIONS = 1000
 MAX_PROOFS = 100
 TRANSFER_FORMAT = "artproof.transfer/1"
 TRANSFER_PURPOSE = "artproof.transfer"
-CANDIDATE_DISTANCE = 24  # pHash bits within which a registered picture is tried as the reference
 
 
 def slug(title: str, fallback: str) -> str:
@@ -93,8 +93,10 @@ class EditionService:
         ledger: LedgerService,
         identities: IdentityService,
         store: EditionStore,
+        fingerprints: FingerprintRegistry,
         clock: Callable[[], datetime],
     ) -> None:
+        self.fingerprints = fingerprints
         self.studio = studio
         self.sealing = sealing
         self.ledger = ledger
@@ -166,6 +168,7 @@ class EditionService:
         xmp = xmp_packet(manifest, disclosure="full", training_mining="notAllowed")
         items: list[AppendItem] = []
         records: list[EditionRecord] = []
+        prints: list[dict[str, object]] = []
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.issuing-", dir=output.parent))
         try:
             for done, planned in enumerate(plan):
@@ -245,6 +248,11 @@ class EditionService:
                 items.append(issued)
                 base_blob = self.studio.blobs.put(encode_png(planned.base))
                 file_blob = self.studio.blobs.put(signed.data)
+                prints.append(
+                    FingerprintRegistry.row(
+                        "edition", planned.edition_id, record.work_id, me.key_id, marked, file_blob, self.clock()
+                    )
+                )
                 records.append(
                     EditionRecord(
                         edition_id=planned.edition_id,
@@ -274,6 +282,7 @@ class EditionService:
                 }
                 final = [_with_index(r, issued_at[r.edition_id]) for r in records]
                 EditionStore.insert(c, final)
+                FingerprintRegistry.insert(c, prints)
                 records[:] = final
 
             self.ledger.append(items, log_signer, also=record_editions)
@@ -359,32 +368,45 @@ class EditionService:
         }
         return canonical_json(document)
 
-    def identify(self, data: bytes, name: str) -> dict[str, Any]:
-        """Read the watermark (blind, then aligned with registered pictures that look alike) and look it up."""
-        image = decode_image(data, name=name)
+    def read_mark(self, image: Image.Image) -> tuple[Detection, EditionRecord | None]:
+        """The watermark: blind first; then aligned with the registered pictures this image looks like.
+
+        The aligned reading (the registered picture subtracted) reads crops and busy pictures the
+        blind one cannot; its candidates come from the fingerprint registry.
+        """
         pixels = np.asarray(image.convert("RGB"))
         found = detect(pixels)
         if not found.found:
-            code = perceptual_hash(image)
-            seen: set[str] = set()
-            candidates = sorted(self.store.all(), key=lambda r: hamming(r.phash, code))
-            for candidate in candidates:
-                if hamming(candidate.phash, code) > CANDIDATE_DISTANCE or len(seen) >= 5:
-                    break
-                if candidate.base_blob in seen:
+            tried: set[str] = set()
+            for match in self.fingerprints.search(image, confirm=False):
+                reference = self._reference(match.entry.kind, match.entry.ref)
+                if reference is None or reference in tried:
                     continue
-                seen.add(candidate.base_blob)
-                reference = np.asarray(decode_image(self.studio.blobs.get(candidate.base_blob)).convert("RGB"))
-                found = detect(pixels, reference=reference)
+                tried.add(reference)
+                found = detect(
+                    pixels, reference=np.asarray(decode_image(self.studio.blobs.get(reference)).convert("RGB"))
+                )
                 if found.found:
                     break
+        if not found.found or found.payload is None:
+            return found, None
+        return found, self.store.get(edition_id(found.payload))
+
+    def _reference(self, kind: str, ref: str) -> str | None:
+        """The blob of the unmarked picture behind a registered work or edition."""
+        if kind == "edition":
+            record = self.store.get(ref)
+            return None if record is None else record.base_blob
+        return self.studio.resolve(ref).master
+
+    def identify(self, data: bytes, name: str) -> dict[str, Any]:
+        """Read the watermark and look the edition up."""
+        found, record = self.read_mark(decode_image(data, name=name))
         result: dict[str, Any] = {"found": found.found, "file": name}
         if not found.found or found.payload is None:
             return result | {"edition_id": None, "work_id": None, "number": None, "count": None, "artist_proof": None}
-        eid = edition_id(found.payload)
-        record = self.store.get(eid)
         result |= {
-            "edition_id": eid,
+            "edition_id": edition_id(found.payload),
             "registered": record is not None,
             "work_id": record.work_id if record else None,
             "number": record.number if record else None,

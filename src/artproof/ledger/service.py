@@ -11,7 +11,7 @@ from __future__ import annotations
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from artproof.core.keys import (
     public_key_bytes,
 )
 from artproof.errors import IntegrityError, InvalidInput, NotFound
+from artproof.fingerprint.registry import FingerprintRegistry, Match
 from artproof.identities import IdentityService
 from artproof.ledger.checkpoint import (
     Checkpoint,
@@ -83,6 +84,7 @@ class Registration:
     work_id: str
     tree_size: int
     checkpoint: str
+    matches: list[Match] = field(default_factory=list)  # registered pictures this one copies (confirmed)
 
 
 def signed_item(
@@ -164,9 +166,11 @@ class LedgerService:
         identities: IdentityService,
         studio: Studio,
         clock: Callable[[], datetime],
+        fingerprints: FingerprintRegistry,
         origin: str | None = None,
     ) -> None:
         self.engine = engine
+        self.fingerprints = fingerprints
         self.ledger = Ledger(engine, clock)
         self.identities = identities
         self.studio = studio
@@ -264,11 +268,18 @@ class LedgerService:
             lookup=work.work_id,
             openings={"artist.name": name_opening},
         )
-        [index] = self.append([item], signer)
+        master = self.studio.load_image(manifest.master)
+        matches = [m for m in self.fingerprints.search(master) if m.confirmed and m.entry.work_id != work.work_id]
+        row = FingerprintRegistry.row(
+            "work", work.work_id, work.work_id, me.key_id, master, manifest.master, self.clock()
+        )
+        [index] = self.append([item], signer, also=lambda c, _indices: FingerprintRegistry.insert(c, [row]))
         note = self.ledger.checkpoint()
         assert note is not None
         size = Checkpoint.parse_body(parse_note(note).body).size
-        return Registration(index=index, entry_id=item.entry_id, work_id=work.work_id, tree_size=size, checkpoint=note)
+        return Registration(
+            index=index, entry_id=item.entry_id, work_id=work.work_id, tree_size=size, checkpoint=note, matches=matches
+        )
 
     def record_seal(self, work_id: str, seal: dict[str, Any], passphrase: str | None) -> int:
         """Append ``work.sealed``: this identity signed the C2PA claim ``seal["claim_digest"]``.

@@ -20,6 +20,7 @@ from sqlalchemy import (
 __all__ = [
     "assets",
     "editions",
+    "fingerprints",
     "identities",
     "ledger_checkpoints",
     "ledger_cosignatures",
@@ -184,4 +185,24 @@ transfers = Table(
     Column("document", Text, nullable=False),  # SignedDocument JSON (artproof.transfer/1)
     Column("ledger_index", BigInteger, nullable=False),
     Column("at", String(40), nullable=False),
+)
+
+
+# The fingerprint registry ---------------------------------------------------
+
+fingerprints = Table(
+    "fingerprints",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(10), nullable=False),  # work | edition
+    Column("ref", String(32), nullable=False),  # the work id or edition id
+    Column("work_id", String(32), nullable=False),
+    Column("artist_key_id", String(32), nullable=False),
+    Column("phash", String(16), nullable=False),
+    Column("dhash", String(16), nullable=False),
+    Column("colorhash", String(16), nullable=False),
+    Column("crops", Text, nullable=False),  # JSON: the five crop pHashes
+    Column("image_blob", String(80), nullable=False),  # the picture, for the aligned second stage
+    Column("registered_at", String(40), nullable=False),
+    Index("ix_fingerprints_ref", "ref"),
 )

@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from artproof.core.registration import align, best_scales, luma_at
 from artproof.watermark.code import decode, false_decode_probability
 from artproof.watermark.embed import working_size
 from artproof.watermark.pattern import (
@@ -128,70 +129,7 @@ def _scales(work: NDArray[np.float32], count: int = 3) -> list[float]:
 
 
 def _working(luma: Image.Image, short: float) -> NDArray[np.float32]:
-    size = working_size(luma.width, luma.height, short)
-    method = Image.Resampling.BOX if short <= min(luma.size) else Image.Resampling.BILINEAR
-    return np.asarray(luma.resize(size, method), dtype=np.float32)
-
-
-def _peak_fraction(surface: NDArray[np.float64], y: int, x: int) -> tuple[float, float]:
-    """Sub-pixel position of a correlation peak by a parabola through it and its neighbours on each axis."""
-
-    def vertex(a: float, b: float, c: float) -> float:
-        curve = a - 2.0 * b + c
-        return 0.0 if curve >= 0 else float(np.clip(0.5 * (a - c) / curve, -0.5, 0.5))
-
-    h, w = surface.shape
-    fy = vertex(surface[(y - 1) % h, x], surface[y, x], surface[(y + 1) % h, x])
-    fx = vertex(surface[y, (x - 1) % w], surface[y, x], surface[y, (x + 1) % w])
-    return fy, fx
-
-
-def _align(received: NDArray[np.float32], master: NDArray[np.float32]) -> tuple[int, int, float, float] | None:
-    """Where ``received`` sits inside ``master`` (same working scale), to a fraction of a pixel."""
-    height, width = master.shape
-    if received.shape[0] > height or received.shape[1] > width:
-        received = received[:height, :width]
-    padded = np.zeros_like(master)
-    padded[: received.shape[0], : received.shape[1]] = received - received.mean()
-    cross = np.fft.rfft2(master - master.mean()) * np.conj(np.fft.rfft2(padded))
-    surface = np.fft.irfft2(cross / np.maximum(np.abs(cross), 1e-9), s=master.shape)
-    ty, tx = (int(v) for v in np.unravel_index(int(np.argmax(surface)), surface.shape))
-    if ty + received.shape[0] > height or tx + received.shape[1] > width:
-        return None  # the best match runs off the master: not a crop of it at this scale
-    return (ty, tx, *_peak_fraction(surface, ty, tx))
-
-
-def _match_height(received: NDArray[np.float32], master: NDArray[np.float32]) -> float:
-    """Height of the phase-correlation peak of ``received`` inside ``master`` (0 when it does not fit)."""
-    if received.shape[0] > master.shape[0] or received.shape[1] > master.shape[1]:
-        return 0.0
-    padded = np.zeros_like(master)
-    padded[: received.shape[0], : received.shape[1]] = received - received.mean()
-    cross = np.fft.rfft2(master - master.mean()) * np.conj(np.fft.rfft2(padded))
-    return float(np.max(np.fft.irfft2(cross / np.maximum(np.abs(cross), 1e-9), s=master.shape)))
-
-
-def _scales_from_master(luma: Image.Image, master_luma: Image.Image) -> list[float]:
-    """Working-scale factors at which the copy best matches the master's picture (coarse to fine, small images)."""
-    coarse_short = WORK_SHORT / 4
-
-    def shrink(image: Image.Image, short: float) -> NDArray[np.float32]:
-        return np.asarray(image.resize(working_size(*image.size, short), Image.Resampling.BOX), dtype=np.float32)
-
-    master = shrink(master_luma, coarse_short)
-
-    def height(c: float, short: float, reference: NDArray[np.float32]) -> float:
-        return _match_height(shrink(luma, short * c), reference)
-
-    grid = np.arange(0.70, 1.021, 0.01)
-    heights = [height(float(c), coarse_short, master) for c in grid]
-    best = [float(grid[i]) for i in np.argsort(heights)[-2:][::-1]]
-    finer = shrink(master_luma, WORK_SHORT / 2)
-    out = []
-    for guess in best:
-        steps = guess + np.arange(-0.01, 0.0101, 0.002)
-        out.append(float(steps[int(np.argmax([height(float(c), WORK_SHORT / 2, finer) for c in steps]))]))
-    return out
+    return luma_at(luma, short)
 
 
 def _informed(
@@ -204,7 +142,7 @@ def _informed(
     the subtraction is exact there) and the difference brought to the working scale.
     """
     work = _working(luma, WORK_SHORT * scale)
-    where = _align(work, master)
+    where = align(work, master)
     if where is None:
         return None
     ty, tx, fy, fx = where
@@ -265,6 +203,6 @@ def detect(pixels: NDArray[np.uint8], reference: NDArray[np.uint8] | None = None
             if decoded is not None:
                 return Detection(True, decoded[0], decoded[1], scale, offset, z, tries, informed=z is None)
         if scale == 1.0:
-            guesses = _scales(first) + ([] if master_luma is None else _scales_from_master(luma, master_luma))
+            guesses = _scales(first) + ([] if master_luma is None else best_scales(luma, master_luma, WORK_SHORT))
             candidates = list(dict.fromkeys(round(s, 4) for s in guesses if abs(s - 1.0) > 0.001))
     return Detection(found=False, pilot_z=best_z, tries=tries)

@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from artproof.core.registration import working_size as registration_size
 from artproof.errors import InvalidInput
 from artproof.watermark.code import CODE_BITS, encode
 from artproof.watermark.pattern import WORK_SHORT, P, box_mean, carriers, detector_weights, folded_spectrum
@@ -32,8 +33,7 @@ FLAT, BUSY = 0.8, 3.0  # local RMS amplitude on flat areas and the most in busy 
 
 
 def working_size(width: int, height: int, short: float = WORK_SHORT) -> tuple[int, int]:
-    scale = short / min(width, height)
-    return max(1, round(width * scale)), max(1, round(height * scale))
+    return registration_size(width, height, short)
 
 
 def check_size(width: int, height: int) -> None:

@@ -1,0 +1,140 @@
+"""``artproof verify``: one clear verdict for a file, or a table for a folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from artproof.cli.common import JSON, progress_bar, services
+from artproof.cli.render import err, out, print_json
+from artproof.errors import ArtproofError, InvalidInput
+from artproof.verify.service import EXIT_CODES
+
+__all__ = ["verify"]
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".gif", ".bmp"}
+STYLE = {
+    "authentic_edition": "bold green",
+    "registered_work": "green",
+    "external_credentials": "cyan",
+    "unverified": "yellow",
+    "revoked": "bold red",
+    "tampered": "bold red",
+    "unreadable": "red",
+}
+
+
+def _files(path: Path, recursive: bool) -> list[Path]:
+    pattern = path.rglob("*") if recursive else path.glob("*")
+    return sorted(p for p in pattern if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+
+
+def _one(svc: Any, path: Path, certificate: bytes | None) -> tuple[dict[str, Any], int]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return {"file": str(path), "verdict": "unreadable", "error": f"cannot read: {exc.strerror}"}, 2
+    try:
+        doc = svc.verifier.verify(data, path.name, certificate)
+    except ArtproofError as exc:
+        if exc.exit_code != 2:
+            raise
+        return {"file": str(path), "verdict": "unreadable", "error": exc.diagnostics()}, 2
+    doc["file"] = str(path)
+    return doc, EXIT_CODES[doc["verdict"]]
+
+
+def _brief(doc: dict[str, Any]) -> str:
+    """A few words for the folder table (the headline is for one file)."""
+    verdict = doc["verdict"]
+    if verdict == "authentic_edition":
+        return f"by {doc['artist']}, owned by {doc['owner']}"
+    if verdict == "registered_work":
+        return f"a copy of registered work {doc['work_id']}, not an edition"
+    c2pa, ledger = doc["channels"]["c2pa"], doc["channels"]["ledger"]
+    if verdict == "external_credentials":
+        return str(c2pa["summary"])
+    if verdict == "revoked":
+        return str(ledger["summary"])
+    return str(c2pa["summary"]) if c2pa["status"] != "absent" else "no evidence"
+
+
+def _show(doc: dict[str, Any]) -> None:
+    style = STYLE.get(doc["verdict"], "")
+    out.print(f"[{style}]{doc['verdict'].replace('_', ' ').upper()}[/{style}]  {doc['file']}")
+    if doc["verdict"] == "unreadable":
+        out.print(f"  {doc['error']}")
+        return
+    out.print(f"  {doc['headline']}", soft_wrap=True)
+    for name, channel in doc["channels"].items():
+        out.print(f"  {name:<12} {channel['status']:<10} {channel['summary']}", soft_wrap=True)
+
+
+def verify(
+    path: Path = typer.Argument(..., help="an image file, or a folder of them"),
+    recursive: bool = typer.Option(False, "--recursive", "-r", help="a folder: include its sub-folders"),
+    certificate: Path | None = typer.Option(
+        None, "--certificate", help="a .coa.json presented with the file: checked against it"
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """Is this what it claims to be? Credentials, watermark, fingerprint, certificate and ledger: one verdict."""
+    svc = services()
+    coa = None
+    if certificate is not None:
+        try:
+            coa = certificate.read_bytes()
+        except OSError:
+            raise InvalidInput("cannot read the certificate file", value=str(certificate)) from None
+    if not path.is_dir():
+        if not path.exists():
+            raise InvalidInput("no such file", value=str(path), hint="give an image file or a folder")
+        doc, code = _one(svc, path, coa)
+        if as_json:
+            print_json(doc)
+        else:
+            _show(doc)
+        raise typer.Exit(code)
+    files = _files(path, recursive)
+    if not files:
+        raise InvalidInput("no image files in this folder", value=str(path), hint="use --recursive for sub-folders")
+    results: list[dict[str, Any]] = []
+    worst = 0
+    with progress_bar(f"verifying {len(files)} file(s)") as tick:
+        for n, file in enumerate(files, start=1):
+            doc, code = _one(svc, file, coa)
+            results.append(doc)
+            worst = max(worst, code)
+            tick(n / len(files))
+    if as_json:
+        print_json(results)
+    else:
+        counts: dict[str, int] = {}
+        for doc in results:
+            counts[doc["verdict"]] = counts.get(doc["verdict"], 0) + 1
+        table = Table(
+            title=", ".join(f"{v} {k.replace('_', ' ')}" for k, v in sorted(counts.items())), title_justify="left"
+        )
+        for column in ("file", "verdict", "edition", "work", "why"):
+            table.add_column(column, overflow="fold")
+        for doc in results:
+            edition = doc.get("edition")
+            label = "-"
+            if edition:
+                label = (
+                    f"AP {edition['number']}" if edition["artist_proof"] else f"{edition['number']}/{edition['count']}"
+                )
+            style = STYLE.get(doc["verdict"], "")
+            why = doc.get("error") or "; ".join(doc.get("reasons") or []) or _brief(doc)
+            table.add_row(
+                str(Path(doc["file"]).relative_to(path)), f"[{style}]{doc['verdict']}[/{style}]", label,
+                doc.get("work_id") or "-", why,
+            )  # fmt: skip
+        out.print(table)
+    for doc in results:
+        if doc["verdict"] == "unreadable":
+            err.print(f"[red]unreadable:[/red] {doc['file']}: {doc['error']}", soft_wrap=True)
+    raise typer.Exit(worst)

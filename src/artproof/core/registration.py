@@ -1,0 +1,134 @@
+"""Image registration: where a copy (possibly cropped and rescaled) sits inside a reference picture.
+
+Pictures are compared as luminance at a "working size" fixed by the short side,
+so a rescaled copy and its original line up; a crop shrinks the short side, so
+the copy's working scale relative to the original (``c`` <= 1) is searched.
+Phase correlation (whitened cross-power spectrum) finds the translation, to a
+fraction of a pixel. Used by the watermark's aligned reading and by the
+fingerprint registry's second stage.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
+
+__all__ = ["align", "best_scales", "luma_at", "match_height", "similarity", "working_size"]
+
+
+def working_size(width: int, height: int, short: float) -> tuple[int, int]:
+    scale = short / min(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def luma_at(luma: Image.Image, short: float) -> NDArray[np.float32]:
+    """``luma`` (mode L) resized so that its short side is ``short`` px, as float32."""
+    size = working_size(luma.width, luma.height, short)
+    method = Image.Resampling.BOX if short <= min(luma.size) else Image.Resampling.BILINEAR
+    return np.asarray(luma.resize(size, method), dtype=np.float32)
+
+
+def _taper(shape: tuple[int, int], share: float = 0.08) -> NDArray[np.float32]:
+    """A Tukey window: 1 inside, falling to 0 over ``share`` of each side (edges stop looking like features)."""
+
+    def ramp(n: int) -> NDArray[np.float64]:
+        edge = max(1, int(n * share))
+        w = np.ones(n)
+        rise = 0.5 - 0.5 * np.cos(np.pi * (np.arange(edge) + 0.5) / edge)
+        w[:edge], w[n - edge :] = rise, rise[::-1]
+        return w
+
+    return np.outer(ramp(shape[0]), ramp(shape[1])).astype(np.float32)
+
+
+def _surface(copy: NDArray[np.float32], reference: NDArray[np.float32]) -> NDArray[np.float64] | None:
+    """Phase correlation of ``copy`` placed at every offset inside ``reference``.
+
+    Both are tapered at their edges and zero-padded to the sum of their sizes, so
+    neither their borders nor the circular wrap of the FFT can pass for content.
+    Element (y, x) is the match with the copy's top-left corner at (y, x).
+    """
+    if copy.shape[0] > reference.shape[0] or copy.shape[1] > reference.shape[1]:
+        return None
+    shape = (reference.shape[0] + copy.shape[0], reference.shape[1] + copy.shape[1])
+    a = np.zeros(shape, dtype=np.float32)
+    b = np.zeros(shape, dtype=np.float32)
+    a[: reference.shape[0], : reference.shape[1]] = (reference - reference.mean()) * _taper(reference.shape)
+    b[: copy.shape[0], : copy.shape[1]] = (copy - copy.mean()) * _taper(copy.shape)
+    cross = np.fft.rfft2(a) * np.conj(np.fft.rfft2(b))
+    surface = np.fft.irfft2(cross / np.maximum(np.abs(cross), 1e-9) ** 0.8, s=shape)
+    return np.asarray(surface[: reference.shape[0] - copy.shape[0] + 1, : reference.shape[1] - copy.shape[1] + 1])
+
+
+def _peak_fraction(surface: NDArray[np.float64], y: int, x: int) -> tuple[float, float]:
+    """Sub-pixel position of a correlation peak by a parabola through it and its neighbours on each axis."""
+
+    def vertex(a: float, b: float, c: float) -> float:
+        curve = a - 2.0 * b + c
+        return 0.0 if curve >= 0 else float(np.clip(0.5 * (a - c) / curve, -0.5, 0.5))
+
+    h, w = surface.shape
+    fy = vertex(surface[y - 1, x], surface[y, x], surface[y + 1, x]) if 0 < y < h - 1 else 0.0
+    fx = vertex(surface[y, x - 1], surface[y, x], surface[y, x + 1]) if 0 < x < w - 1 else 0.0
+    return fy, fx
+
+
+def match_height(copy: NDArray[np.float32], reference: NDArray[np.float32]) -> float:
+    """Height of the phase-correlation peak of ``copy`` inside ``reference`` (0 when it does not fit)."""
+    surface = _surface(copy, reference)
+    return 0.0 if surface is None else float(np.max(surface))
+
+
+def align(copy: NDArray[np.float32], reference: NDArray[np.float32]) -> tuple[int, int, float, float] | None:
+    """(row, column, fraction of a row, fraction of a column) of ``copy`` inside ``reference``, same scale."""
+    height, width = reference.shape
+    copy = copy[:height, :width]
+    surface = _surface(copy, reference)
+    if surface is None:
+        return None
+    ty, tx = (int(v) for v in np.unravel_index(int(np.argmax(surface)), surface.shape))
+    return (ty, tx, *_peak_fraction(surface, ty, tx))
+
+
+def best_scales(copy: Image.Image, reference: Image.Image, short: float, count: int = 2) -> list[float]:
+    """Scale factors c (copy at ``short * c`` against the reference at ``short``) that match best.
+
+    Coarse to fine: a 0.01 grid over [0.70, 1.02] at a quarter of ``short``, then
+    0.002 steps around the best at half of it.
+    """
+    coarse = luma_at(reference, short / 4)
+    grid = np.arange(0.70, 1.021, 0.01)
+    heights = [match_height(luma_at(copy, short / 4 * float(c)), coarse) for c in grid]
+    finer = luma_at(reference, short / 2)
+    out = []
+    for guess in [float(grid[i]) for i in np.argsort(heights)[-count:][::-1]]:
+        steps = guess + np.arange(-0.01, 0.0101, 0.002)
+        out.append(
+            float(steps[int(np.argmax([match_height(luma_at(copy, short / 2 * float(c)), finer) for c in steps]))])
+        )
+    return out
+
+
+def similarity(copy: Image.Image, reference: Image.Image, short: float = 128.0) -> float:
+    """Normalised correlation (-1..1) of ``copy`` with the region of ``reference`` it best aligns to.
+
+    1.0 is the same picture (re-encoded, rescaled or cropped copies stay above 0.9);
+    a different picture, even of the same style, stays well below.
+    """
+    copy_l, reference_l = copy.convert("L"), reference.convert("L")
+    best = -1.0
+    base = luma_at(reference_l, short)
+    for scale in {1.0, *best_scales(copy_l, reference_l, short, count=1)}:
+        small = luma_at(copy_l, short * scale)
+        where = align(small, base)
+        if where is None:
+            continue
+        ty, tx, _fy, _fx = where
+        h, w = min(small.shape[0], base.shape[0] - ty), min(small.shape[1], base.shape[1] - tx)
+        a = small[:h, :w] - small[:h, :w].mean()
+        b = base[ty : ty + h, tx : tx + w] - base[ty : ty + h, tx : tx + w].mean()
+        denominator = float(np.sqrt(np.sum(a * a) * np.sum(b * b)))
+        if denominator > 0:
+            best = max(best, float(np.sum(a * b)) / denominator)
+    return best

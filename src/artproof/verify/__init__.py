@@ -1,0 +1,1 @@
+"""The verifier: four channels in, one verdict out (see :mod:`.service`)."""

@@ -1,0 +1,373 @@
+"""Verify any file: four independent channels, one verdict.
+
+1. Content Credentials: the C2PA state and codes (expiry judged at the ledger's
+   time), the signer, and whether the claim is one this registry sealed.
+2. Watermark: the edition id, read blind or aligned with a registered picture.
+3. Fingerprint: the registered works and editions this image is a copy of.
+4. Certificate and ledger: the edition's signed certificate, its inclusion
+   proof against the signed checkpoint, the transfer chain, any revocation.
+
+The verdict never averages channels: any channel that contradicts another
+makes the file ``tampered`` and the reason says which; ``authentic_edition``
+needs the mark, the fingerprint of that very edition and a clean ledger
+record to agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from PIL import Image
+
+from artproof.core.images import decode_image
+from artproof.editions.certificate import certificate_hash, load_certificate_file, verify_certificate
+from artproof.editions.ids import edition_id
+from artproof.editions.service import EditionService
+from artproof.editions.store import EditionRecord
+from artproof.errors import ArtproofError, NotFound
+from artproof.fingerprint import perceptual_hash
+from artproof.fingerprint.hashes import hamming
+from artproof.fingerprint.registry import FingerprintRegistry, Match
+from artproof.interop.c2pa import C2paReport, CredentialJudge, read_credentials
+from artproof.interop.metadata import read_metadata
+from artproof.interop.readers import MIME
+from artproof.ledger.proofs import check_bundle
+from artproof.ledger.service import LedgerService
+from artproof.studio import Studio
+
+__all__ = ["EXIT_CODES", "Verdict", "VerifyService"]
+
+Verdict = Literal["authentic_edition", "registered_work", "external_credentials", "tampered", "revoked", "unverified"]
+EXIT_CODES: dict[str, int] = {
+    "authentic_edition": 0,
+    "registered_work": 0,
+    "external_credentials": 0,
+    "unverified": 3,
+    "tampered": 4,
+    "revoked": 4,
+}
+SEVERITY = ["authentic_edition", "registered_work", "external_credentials", "unverified", "revoked", "tampered"]
+
+
+@dataclass
+class Channel:
+    status: str
+    summary: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": self.status, "summary": self.summary, **self.details}
+
+
+class VerifyService:
+    def __init__(
+        self,
+        studio: Studio,
+        ledger: LedgerService,
+        editions: EditionService,
+        fingerprints: FingerprintRegistry,
+        anchors_pem: Any,
+        judge: CredentialJudge,
+    ) -> None:
+        self.studio = studio
+        self.ledger = ledger
+        self.editions = editions
+        self.fingerprints = fingerprints
+        self.anchors_pem = anchors_pem
+        self.judge = judge
+
+    # channels ------------------------------------------------------------------
+
+    def _c2pa(self, data: bytes, name: str) -> tuple[Channel, C2paReport | None]:
+        meta = read_metadata(data, name=name)
+        if meta.format not in MIME:
+            return Channel("absent", "no Content Credentials (this format cannot carry them)"), None
+        report = read_credentials(data, MIME[meta.format], self.anchors_pem(), claim_digest=True)
+        self.judge(report)
+        details: dict[str, Any] = {
+            "validation_state": report.validation_state,
+            "failures": report.failures,
+            "informational": report.informational,
+            "explanations": report.explanations,
+            "signer": report.signer,
+            "claim_generator": report.claim_generator,
+            "digital_source_type": report.digital_source_type,
+            "actions": [a.get("action") for a in report.actions],
+        }
+        if not report.present:
+            return Channel("absent", "no Content Credentials"), report
+        if report.validation_state is None:
+            status = "remote" if report.remote_url else "unreadable"
+            return Channel(status, report.note or "the manifest cannot be read", details), report
+        recipe = report.assertions.get("org.artproof.recipe")
+        ours = False
+        if isinstance(recipe, dict) and isinstance(recipe.get("work_id"), str) and report.claim_digest:
+            try:
+                ours = self.ledger.seal_record(recipe["work_id"], report.claim_digest) is not None
+            except ArtproofError:
+                ours = False
+            details["work_id"] = recipe["work_id"]
+            details["edition"] = recipe.get("edition")
+        details["sealed_here"] = ours
+        signer = (report.signer or {}).get("common_name") or "an unknown signer"
+        if report.validation_state == "Invalid":
+            words = "; ".join(report.explanations.get(code, code) for code in report.failures)
+            return Channel("invalid", f"Content Credentials are broken: {words}", details), report
+        trusted = "on a trust list" if report.validation_state == "Trusted" else "not on a trust list"
+        return Channel("valid", f"valid Content Credentials signed by {signer} ({trusted})", details), report
+
+    def _watermark(self, image: Image.Image) -> tuple[Channel, EditionRecord | None]:
+        found, record = self.editions.read_mark(image)
+        if not found.found or found.payload is None:
+            return Channel("absent", "no artproof watermark read"), None
+        eid = edition_id(found.payload)
+        details = {
+            "edition_id": eid,
+            "registered": record is not None,
+            "corrected_bits": found.errors,
+            "aligned_with_master": found.informed,
+        }
+        if record is None:
+            return Channel(
+                "unknown", f"a watermark names edition {eid}, which this registry never issued", details
+            ), None
+        return Channel("found", f"watermark of edition {record.label} ({eid})", details), record
+
+    def _fingerprint(self, image: Image.Image, named: str | None) -> tuple[Channel, list[Match]]:
+        """Confirmed matches, the edition the watermark names first (identical editions match equally)."""
+        matches = self.fingerprints.search(image, limit=8)
+        confirmed = sorted((m for m in matches if m.confirmed), key=lambda m: m.entry.ref != named)
+        if not confirmed:
+            closest = matches[0] if matches else None
+            details = {} if closest is None else {"closest": _match_json(closest)}
+            return Channel("none", "matches no registered work or edition", details), []
+        best = confirmed[0]
+        return (
+            Channel(
+                "match",
+                f"matches registered {best.entry.kind} {best.entry.ref} ({best.distance} pHash bits, "
+                f"aligned similarity {best.similarity:.2f})",
+                {"matches": [_match_json(m) for m in confirmed]},
+            ),
+            confirmed,
+        )
+
+    def _ledger(self, record: EditionRecord) -> Channel:
+        body = verify_certificate(record.certificate)
+        entry = self.ledger.ledger.entry(record.ledger_index)
+        _checkpoint, logged = check_bundle(self.ledger.bundle(entry), self.ledger.verifier())
+        if logged.payload["subject"].get("certificate_sha256") != certificate_hash(record.certificate):
+            return Channel(
+                "broken", "the ledger entry names a different certificate", {"ledger_index": record.ledger_index}
+            )
+        chain = self.editions.chain(record)
+        details = {
+            "certificate": "signature valid",
+            "ledger_index": record.ledger_index,
+            "inclusion": "proof checks against the signed checkpoint",
+            "chain": chain["status"],
+            "transfers": len(chain["transfers"]),
+            "owner": record.owner.name,
+            "artist": body["artist"]["name"],
+        }
+        if record.revoked_at:
+            details["revoked"] = {"at": record.revoked_at, "reason": record.revoked_reason}
+            return Channel("revoked", f"revoked by the artist: {record.revoked_reason}", details)
+        if chain["status"] != "valid":
+            return Channel("broken", f"the ownership record is {chain['status']}", details)
+        return Channel(
+            "valid", "certificate signed by the artist, entered in the ledger, ownership chain intact", details
+        )
+
+    # registration warnings -----------------------------------------------------
+
+    def describe(self, match: Match) -> str:
+        """'matches work W "title" by ARTIST, registered on DATE' for a registration warning."""
+        try:
+            manifest = self.studio.manifest(match.entry.work_id)
+            who = f'"{manifest.title}" by {manifest.artist["name"]}'
+        except ArtproofError:
+            who = f"(artist key {match.entry.artist_key_id})"
+        return (
+            f"this image matches {match.entry.kind} {match.entry.ref} {who}, registered on "
+            f"{match.entry.registered_at[:10]} ({match.distance} pHash bits, aligned similarity {match.similarity:.2f})"
+        )
+
+    def prior_registrations(self, image: Image.Image, exclude_work: str | None = None) -> list[str]:
+        """Warnings for every registered work or edition (of another work) this image is a copy of."""
+        return [
+            self.describe(m) for m in self.fingerprints.search(image) if m.confirmed and m.entry.work_id != exclude_work
+        ]
+
+    # the verdict -----------------------------------------------------------------
+
+    def verify(self, data: bytes, name: str, certificate: bytes | None = None) -> dict[str, Any]:
+        """The verdict for one file (raises :class:`ImageError` when it is no image at all)."""
+        image = decode_image(data, name=name)
+        c2pa, _report = self._c2pa(data, name)
+        watermark, marked = self._watermark(image)
+        fingerprint, matches = self._fingerprint(image, marked.edition_id if marked else None)
+        reasons: list[str] = []
+        record: EditionRecord | None = marked
+        claimed = (c2pa.details.get("edition") or {}).get("edition_id") if c2pa.status == "valid" else None
+        if record is None and claimed and c2pa.details.get("sealed_here"):
+            record = self.editions.store.get(claimed)  # intact credentials of ours naming an edition
+        ledger = Channel("none", "no edition certificate involved")
+        verdict: Verdict
+        if c2pa.status == "invalid":
+            reasons.append(c2pa.summary)
+        if claimed and marked is not None and claimed != marked.edition_id:
+            reasons.append(f"the watermark says edition {marked.edition_id}, the credentials say {claimed}")
+        if certificate is not None:
+            reasons += self._certificate_mismatch(certificate, image, data, record)
+        if record is not None:
+            ledger = self._ledger(record)
+            own = self.fingerprints.distance_to(image, record.edition_id)
+            if own is None or not own.confirmed:
+                reasons.append(
+                    f"the watermark names edition {record.edition_id} but the picture is not that edition's "
+                    f"(aligned similarity {own.similarity if own else 0:.2f}): a mark copied into another image"
+                )
+            if ledger.status == "broken":
+                reasons.append(ledger.summary)
+        if reasons:
+            verdict = "tampered"
+        elif record is not None and ledger.status == "revoked":
+            verdict = "revoked"
+        elif record is not None:
+            verdict = "authentic_edition"
+        elif matches or (c2pa.status == "valid" and c2pa.details.get("sealed_here")):
+            verdict = "registered_work"
+        elif c2pa.status == "valid":
+            verdict = "external_credentials"
+        else:
+            verdict = "unverified"
+        return self._report(name, verdict, reasons, c2pa, watermark, fingerprint, ledger, record, matches)
+
+    def _certificate_mismatch(
+        self, certificate: bytes, image: Image.Image, data: bytes, record: EditionRecord | None
+    ) -> list[str]:
+        """A certificate presented with the file must be for this picture (and this edition, if one was read)."""
+        document, _ledger = load_certificate_file(certificate)
+        body = verify_certificate(document)
+        reasons = []
+        if record is not None and body["edition_id"] != record.edition_id:
+            reasons.append(f"the certificate is for edition {body['edition_id']}, the file is {record.edition_id}")
+        distance = hamming(perceptual_hash(image), body["file"]["phash"])
+        stored = self.fingerprints.distance_to(image, body["edition_id"])
+        if (stored is None and distance > 10) or (stored is not None and not stored.confirmed):
+            reasons.append("the certificate belongs to another picture: it was moved to this file")
+        return reasons
+
+    def _report(
+        self,
+        name: str,
+        verdict: Verdict,
+        reasons: list[str],
+        c2pa: Channel,
+        watermark: Channel,
+        fingerprint: Channel,
+        ledger: Channel,
+        record: EditionRecord | None,
+        matches: list[Match],
+    ) -> dict[str, Any]:
+        work_id = record.work_id if record else (matches[0].entry.work_id if matches else c2pa.details.get("work_id"))
+        classification = None
+        artist = None
+        title = None
+        if work_id:
+            try:
+                manifest = self.studio.manifest(work_id)
+                classification = {
+                    "category": manifest.classification.category,
+                    "digital_source_type": manifest.classification.digital_source_type,
+                    "explanation": manifest.classification.explanation,
+                }
+                artist, title = manifest.artist["name"], manifest.title
+            except (NotFound, ArtproofError):
+                pass
+        edition = (
+            {
+                "number": record.number,
+                "count": record.count,
+                "artist_proof": record.artist_proof,
+                "edition_id": record.edition_id,
+            }
+            if record
+            else None
+        )
+        owner = record.owner.name if record else None
+        since = None
+        if record is not None:
+            transfers = self.editions.chain(record)["transfers"]
+            since = transfers[-1]["date"] if transfers else record.issued_at[:10]
+        headline = _headline(verdict, reasons, record, title, artist, owner, since, classification, c2pa, matches)
+        return {
+            "file": name,
+            "verdict": verdict,
+            "headline": headline,
+            "reasons": reasons,
+            "work_id": work_id if verdict in ("authentic_edition", "registered_work", "revoked", "tampered") else None,
+            "title": title,
+            "artist": artist,
+            "edition": edition,
+            "owner": owner,
+            "owner_since": since,
+            "classification": classification,
+            "channels": {
+                "c2pa": c2pa.to_json(),
+                "watermark": watermark.to_json(),
+                "fingerprint": fingerprint.to_json(),
+                "ledger": ledger.to_json(),
+            },
+        }
+
+
+def _match_json(match: Match) -> dict[str, Any]:
+    return {
+        "kind": match.entry.kind,
+        "ref": match.entry.ref,
+        "work_id": match.entry.work_id,
+        "variant": match.variant,
+        "distance": match.distance,
+        "similarity": round(match.similarity, 3),
+        "registered_at": match.entry.registered_at,
+    }
+
+
+def _headline(
+    verdict: str,
+    reasons: list[str],
+    record: EditionRecord | None,
+    title: str | None,
+    artist: str | None,
+    owner: str | None,
+    since: str | None,
+    classification: dict[str, Any] | None,
+    c2pa: Channel,
+    matches: list[Match],
+) -> str:
+    made = f" {classification['explanation']}" if classification else ""
+    if verdict == "authentic_edition" and record is not None:
+        number = (
+            f"artist's proof {record.number}" if record.artist_proof else f"edition {record.number} of {record.count}"
+        )
+        return f'Authentic: {number} of "{title}" by {artist}, owned by {owner} since {since}.{made}'
+    if verdict == "revoked" and record is not None:
+        return f'Revoked: edition {record.label} of "{title}" was withdrawn by the artist ({record.revoked_reason}).'
+    if verdict == "tampered":
+        return "Tampered: " + "; ".join(reasons) + "."
+    if verdict == "registered_work":
+        if matches:
+            m = matches[0]
+            return (
+                f'A copy or derivative of registered {m.entry.kind} {m.entry.ref} ("{title}" by {artist}), '
+                f"not an issued edition ({m.distance} pHash bits from it)."
+            )
+        return f'Registered work "{title}" by {artist}, with intact Content Credentials; not an issued edition.'
+    if verdict == "external_credentials":
+        source = c2pa.details.get("digital_source_type") or "unknown"
+        return f"Not registered here; {c2pa.summary}, saying source type {source}."
+    note = c2pa.summary if c2pa.status in ("remote", "unreadable") else "no credentials, mark or registered match"
+    return f"Unverified: {note}. This does not mean it is fake."

@@ -1,0 +1,195 @@
+"""artproof verify: the verdicts for outside files, for editions and their copies, and for forgeries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from artproof.ops import OpContext, get_operation
+from tests.integration.cli import run
+
+EXIT = {
+    "authentic_edition": 0,
+    "registered_work": 0,
+    "external_credentials": 0,
+    "unverified": 3,
+    "tampered": 4,
+    "revoked": 4,
+}
+
+
+def verify(home: Path, path: Path, *extra: str) -> dict[str, Any]:
+    result = run(home, "verify", str(path), "--json", *extra)
+    doc = result.json()
+    assert result.code == EXIT[doc["verdict"]], (result.code, doc["verdict"], result.stderr)
+    return dict(doc)
+
+
+def test_outside_files_get_the_verdict_their_credentials_imply(external: Path, tmp_path: Path) -> None:
+    home, folder = tmp_path / "home", external / "c2pa" / "c2pa-rs"
+    expected = {
+        "C.jpg": "external_credentials",
+        "CA.jpg": "external_credentials",
+        "XCA.jpg": "tampered",
+        "E-sig-CA.jpg": "tampered",
+        "cloud.jpg": "unverified",
+        "no_manifest.jpg": "unverified",
+        "libpng-test.png": "unverified",
+    }
+    for name, verdict in expected.items():
+        doc = verify(home, folder / name)
+        assert doc["verdict"] == verdict, (name, doc["headline"])
+    xca = verify(home, folder / "XCA.jpg")
+    assert "pixels were changed after signing" in xca["headline"]
+    cloud = verify(home, folder / "cloud.jpg")
+    assert cloud["channels"]["c2pa"]["status"] == "remote" and "not fetched" in cloud["headline"]
+    assert "does not mean it is fake" in verify(home, folder / "no_manifest.jpg")["headline"]
+    c = verify(home, folder / "C.jpg")
+    assert "not on a trust list" in c["channels"]["c2pa"]["summary"]
+    run(home, "trust", "add", str(external / "c2pa" / "trust" / "test_cert_root_bundle.pem"))
+    assert "(on a trust list)" in verify(home, folder / "C.jpg")["channels"]["c2pa"]["summary"]
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("verify")
+    home = root / "home"
+    run(home, "init", "--name", "Ada Lovelace")
+    work = run(home, "create", "--prompt", "harbour lights", "--seed", "11", "--size", "768x576", "--json").json()
+    work_id = work["work_id"]
+    assert run(home, "seal", work_id, "-o", str(root / "master.png")).code == 0
+    issued = run(home, "edition", "issue", work_id, "--count", "3", "-o", str(root / "ed"), "--json")
+    assert issued.code == 0, issued.stderr
+    return {"home": home, "root": root, "work": work_id, "editions": issued.json()["editions"]}
+
+
+def _edition(registry: dict[str, Any], number: int) -> tuple[Path, str]:
+    record = next(e for e in registry["editions"] if e["number"] == number and not e["artist_proof"])
+    return registry["root"] / "ed" / f"harbour-lights-{number}of3.png", record["edition_id"]
+
+
+def _save(pixels: Image.Image, path: Path, **options: Any) -> Path:
+    pixels.save(path, **options)
+    return path
+
+
+def test_an_edition_and_its_copies_are_authentic_with_the_right_number(registry: dict[str, Any]) -> None:
+    home, root = registry["home"], registry["root"]
+    path, edition_id = _edition(registry, 2)
+    doc = verify(home, path)
+    assert doc["verdict"] == "authentic_edition"
+    assert doc["edition"] == {"number": 2, "count": 3, "artist_proof": False, "edition_id": edition_id}
+    assert doc["owner"] == "Ada Lovelace" and doc["classification"]["category"]
+    assert {k: v["status"] for k, v in doc["channels"].items()} == {
+        "c2pa": "valid", "watermark": "found", "fingerprint": "match", "ledger": "valid",
+    }  # fmt: skip
+    image = Image.open(path).convert("RGB")
+    w, h = image.size
+    copies = {
+        "stripped": _save(image, root / "stripped.png"),
+        "jpeg50": _save(image, root / "q50.jpg", quality=50),
+        "half": _save(image.resize((w // 2, h // 2)), root / "half.png"),
+        "crop80": _save(image.crop((0, 0, int(w * 0.8), h)), root / "crop.png"),
+        "crop80+jpeg50": _save(image.crop((0, int(h * 0.2), w, h)), root / "crop-q50.jpg", quality=50),
+        "half+jpeg50": _save(image.resize((w // 2, h // 2)), root / "half-q50.jpg", quality=50),
+    }
+    for name, copy in copies.items():
+        doc = verify(home, copy)
+        assert doc["verdict"] == "authentic_edition", (name, doc["headline"])
+        assert doc["edition"]["number"] == 2, name
+        assert doc["channels"]["c2pa"]["status"] == "absent", name
+        assert doc["channels"]["watermark"]["status"] == "found", name
+        assert doc["channels"]["fingerprint"]["status"] == "match", name
+
+
+def test_the_sealed_master_is_a_registered_work_not_an_edition(registry: dict[str, Any]) -> None:
+    doc = verify(registry["home"], registry["root"] / "master.png")
+    assert doc["verdict"] == "registered_work" and doc["work_id"] == registry["work"]
+    assert doc["edition"] is None
+
+
+def test_forgeries_get_the_right_non_authentic_verdict(registry: dict[str, Any]) -> None:
+    home, root = registry["home"], registry["root"]
+    cppn = get_operation("generate.cppn", "1.0.0")
+    params = cppn.parse_params({"prompt": "harbour lights", "seed": 12, "width": 768, "height": 576})
+    sibling = cppn.run(params, [], OpContext()).image.convert("RGB")  # same series, another seed: never issued
+    other = _save(sibling, root / "sibling.png")
+    assert verify(home, other)["verdict"] == "unverified"
+
+    # the watermark of edition 2 lifted from its file and added to the sibling picture
+    edition_path, edition_id = _edition(registry, 2)
+    marked = np.asarray(Image.open(edition_path).convert("RGB"), dtype=np.int16)
+    plain = np.asarray(Image.open(root / "master.png").convert("RGB"), dtype=np.int16)
+    forged = np.clip(np.asarray(sibling, dtype=np.int16) + (marked - plain), 0, 255).astype(np.uint8)
+    doc = verify(home, _save(Image.fromarray(forged), root / "forged.png"))
+    assert doc["verdict"] == "tampered" and doc["channels"]["watermark"]["edition_id"] == edition_id
+    assert "copied into another image" in doc["headline"]
+
+    # a genuine certificate presented with another picture
+    certificate = root / "ed" / "harbour-lights-1of3.coa.json"
+    doc = verify(home, other, "--certificate", str(certificate))
+    assert doc["verdict"] == "tampered" and "moved to this file" in doc["headline"]
+    doc = verify(home, _edition(registry, 1)[0], "--certificate", str(certificate))
+    assert doc["verdict"] == "authentic_edition"
+
+    # Content Credentials of edition 1 carried over onto edition 3's pixels (a certificate moved to another file)
+    one, three = (_edition(registry, n)[0].read_bytes() for n in (1, 3))
+    swapped = root / "swapped.png"
+    swapped.write_bytes(_transplant(one, three))
+    assert verify(home, swapped)["verdict"] == "tampered"
+
+
+def _transplant(donor: bytes, pixels: bytes) -> bytes:
+    """``pixels``'s PNG chunks with the donor's C2PA (caBX) chunk put in place of its own."""
+    import struct
+
+    def chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+        out, pos = [], 8
+        while pos < len(data):
+            (length,) = struct.unpack(">I", data[pos : pos + 4])
+            out.append((data[pos + 4 : pos + 8], data[pos : pos + 12 + length]))
+            pos += 12 + length
+        return out
+
+    manifest = next(raw for kind, raw in chunks(donor) if kind == b"caBX")
+    body = [manifest if kind == b"caBX" else raw for kind, raw in chunks(pixels)]
+    return pixels[:8] + b"".join(body)
+
+
+def test_revoked_edition_and_a_folder_exit_with_the_worst(registry: dict[str, Any], tmp_path: Path) -> None:
+    home, root = registry["home"], registry["root"]
+    path, edition_id = _edition(registry, 3)
+    folder = tmp_path / "downloads"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "three.png").write_bytes(path.read_bytes())
+    (folder / "master.png").write_bytes((root / "master.png").read_bytes())
+    (folder / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    flat = run(home, "verify", str(folder), "--json")
+    assert flat.code == 2 and len(flat.json()) == 2  # not recursive: master and the unreadable file
+    assert run(home, "edition", "revoke", edition_id, "--reason", "destroyed").code == 0
+    doc = verify(home, path)
+    assert doc["verdict"] == "revoked" and "destroyed" in doc["headline"]
+    everything = run(home, "verify", str(folder), "--recursive", "--json")
+    verdicts = {Path(d["file"]).name: d["verdict"] for d in everything.json()}
+    assert verdicts == {"three.png": "revoked", "master.png": "registered_work", "broken.jpg": "unreadable"}
+    assert everything.code == 4
+    table = run(home, "verify", str(folder), "--recursive")
+    assert table.code == 4 and "revoked" in table.stdout and "unreadable" in table.stderr
+    json.loads(everything.stdout)  # exactly one JSON document
+
+
+def test_registering_or_importing_a_copy_warns_naming_the_work(registry: dict[str, Any], tmp_path: Path) -> None:
+    home, root = registry["home"], registry["root"]
+    copy = _save(Image.open(root / "master.png").convert("RGB"), tmp_path / "copy.jpg", quality=80)
+    imported = run(home, "import", str(copy), "--json")
+    assert imported.code == 0, imported.stderr
+    warnings = imported.json()[0]["warnings"]
+    assert any(registry["work"] in w and "Ada Lovelace" in w for w in warnings), warnings
+    new_work = imported.json()[0]["work_id"]
+    registered = run(home, "register", new_work, "--json")
+    assert registered.code == 0 and any(registry["work"] in w for w in registered.json()["warnings"])
