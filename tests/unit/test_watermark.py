@@ -58,6 +58,28 @@ def test_false_alarm_bound_is_computed_from_the_code() -> None:
     assert hits == 0
 
 
+@pytest.mark.parametrize(
+    "word",
+    [  # random words that bchlib "corrects" with errors placed outside the shortened code (55 and 63 bits away)
+        "b55f1c0442ec9fc037c2601b9caf9efcf6793046fbf969b0",
+        "851cb9b5999b6586a44134b39b5f6388227f49e4ba74dbe0",
+    ],
+)
+def test_a_word_far_from_every_codeword_is_refused(word: str) -> None:
+    bits = np.unpackbits(np.frombuffer(bytes.fromhex(word), dtype=np.uint8))[:CODE_BITS]
+    assert decode(bits) is None
+
+
+def test_every_accepted_word_is_within_t_of_its_codeword() -> None:
+    rng = np.random.default_rng(11)
+    for _ in range(200):
+        damaged = encode(int(rng.integers(0, 2**63))).copy()
+        damaged[rng.choice(CODE_BITS, int(rng.integers(0, 40)), replace=False)] ^= 1
+        decoded = decode(damaged)
+        if decoded is not None:
+            assert decoded[1] <= T and int(np.sum(encode(decoded[0]) != damaged)) == decoded[1]
+
+
 @pytest.fixture(scope="module")
 def marked() -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
     original = picture()

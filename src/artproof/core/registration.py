@@ -14,6 +14,8 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+LIKELY_SCALES = (1.0, 0.8**0.5, 0.8)
+
 __all__ = ["align", "best_scales", "luma_at", "match_height", "similarity", "working_size"]
 
 
@@ -110,25 +112,38 @@ def best_scales(copy: Image.Image, reference: Image.Image, short: float, count: 
     return out
 
 
-def similarity(copy: Image.Image, reference: Image.Image, short: float = 128.0) -> float:
-    """Normalised correlation (-1..1) of ``copy`` with the region of ``reference`` it best aligns to.
+def _aligned_correlation(copy: NDArray[np.float32], base: NDArray[np.float32]) -> float:
+    where = align(copy, base)
+    if where is None:
+        return -1.0
+    ty, tx, _fy, _fx = where
+    h, w = min(copy.shape[0], base.shape[0] - ty), min(copy.shape[1], base.shape[1] - tx)
+    a = copy[:h, :w] - copy[:h, :w].mean()
+    b = base[ty : ty + h, tx : tx + w] - base[ty : ty + h, tx : tx + w].mean()
+    denominator = float(np.sqrt(np.sum(a * a) * np.sum(b * b)))
+    return float(np.sum(a * b)) / denominator if denominator > 0 else -1.0
+
+
+def similarity(
+    copy: Image.Image, reference: Image.Image, short: float = 128.0, enough: float = 0.95
+) -> tuple[float, float]:
+    """(correlation, scale): how well ``copy`` matches the region of ``reference`` it best aligns to.
+
+    The correlation is normalised (-1..1); the scale is the copy's working-scale factor
+    relative to the reference (1.0 for a whole copy, below 1 for a crop).
 
     1.0 is the same picture (re-encoded, rescaled or cropped copies stay above 0.9);
-    a different picture, even of the same style, stays well below.
+    a different picture, even of the same style, stays well below. The copy is tried at
+    its own scale first (a whole copy, re-encoded or resized); only when that gives less
+    than ``enough`` is the scale searched (a crop).
     """
     copy_l, reference_l = copy.convert("L"), reference.convert("L")
-    best = -1.0
     base = luma_at(reference_l, short)
-    for scale in {1.0, *best_scales(copy_l, reference_l, short, count=1)}:
-        small = luma_at(copy_l, short * scale)
-        where = align(small, base)
-        if where is None:
-            continue
-        ty, tx, _fy, _fx = where
-        h, w = min(small.shape[0], base.shape[0] - ty), min(small.shape[1], base.shape[1] - tx)
-        a = small[:h, :w] - small[:h, :w].mean()
-        b = base[ty : ty + h, tx : tx + w] - base[ty : ty + h, tx : tx + w].mean()
-        denominator = float(np.sqrt(np.sum(a * a) * np.sum(b * b)))
-        if denominator > 0:
-            best = max(best, float(np.sum(a * b)) / denominator)
+    best = (-1.0, 1.0)
+    for scale in LIKELY_SCALES:  # whole copies, then the scales of 80% crops from the short side or the centre
+        best = max(best, (_aligned_correlation(luma_at(copy_l, short * scale), base), scale))
+        if best[0] >= enough:
+            return best
+    for scale in best_scales(copy_l, reference_l, 2 * short, count=1):
+        best = max(best, (_aligned_correlation(luma_at(copy_l, short * scale), base), scale))
     return best

@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -38,7 +38,7 @@ from artproof.editions.renders import check_renderable, render_seed, render_uniq
 from artproof.editions.store import EditionRecord, EditionStore
 from artproof.errors import ArtproofError, IntegrityError, InvalidInput, NotFound
 from artproof.fingerprint import perceptual_hash
-from artproof.fingerprint.registry import FingerprintRegistry
+from artproof.fingerprint.registry import FingerprintRegistry, Match
 from artproof.identities import IdentityService
 from artproof.interop.c2pa_manifest import xmp_packet
 from artproof.interop.pngchunks import with_itxt
@@ -54,6 +54,7 @@ __all__ = ["MAX_EDITIONS", "MAX_PROOFS", "EditionService", "IssueResult", "slug"
 
 MAX_EDITIONS = 1000
 MAX_PROOFS = 100
+READING_SHORT = 1024
 TRANSFER_FORMAT = "artproof.transfer/1"
 TRANSFER_PURPOSE = "artproof.transfer"
 
@@ -247,6 +248,7 @@ class EditionService:
                 )
                 items.append(issued)
                 base_blob = self.studio.blobs.put(encode_png(planned.base))
+                reference_blob = self.studio.blobs.put(encode_png(reading_reference(planned.base)))
                 file_blob = self.studio.blobs.put(signed.data)
                 prints.append(
                     FingerprintRegistry.row(
@@ -263,6 +265,7 @@ class EditionService:
                         artist_proof=planned.artist_proof,
                         file_blob=file_blob,
                         base_blob=base_blob,
+                        reference_blob=reference_blob,
                         phash=phash,
                         seed=planned.seed,
                         licence=terms.id,
@@ -368,36 +371,33 @@ class EditionService:
         }
         return canonical_json(document)
 
-    def read_mark(self, image: Image.Image) -> tuple[Detection, EditionRecord | None]:
-        """The watermark: blind first; then aligned with the registered pictures this image looks like.
+    def read_mark(
+        self, image: Image.Image, matches: Sequence[Match] | None = None
+    ) -> tuple[Detection, EditionRecord | None]:
+        """The watermark: blind first; then aligned with the registered pictures this image is a copy of.
 
         The aligned reading (the registered picture subtracted) reads crops and busy pictures the
-        blind one cannot; its candidates come from the fingerprint registry.
+        blind one cannot; its candidates are the fingerprint registry's confirmed matches (given, or
+        searched here), and the alignment they found gives its scale.
         """
         pixels = np.asarray(image.convert("RGB"))
         found = detect(pixels)
-        if not found.found:
-            tried: set[str] = set()
-            for match in self.fingerprints.search(image, confirm=False):
-                reference = self._reference(match.entry.kind, match.entry.ref)
-                if reference is None or reference in tried:
-                    continue
-                tried.add(reference)
-                found = detect(
-                    pixels, reference=np.asarray(decode_image(self.studio.blobs.get(reference)).convert("RGB"))
-                )
-                if found.found:
-                    break
-        if not found.found or found.payload is None:
-            return found, None
-        return found, self.store.get(edition_id(found.payload))
+        if found.found:
+            return found, self._edition_of(found)
+        tried: set[str] = set()
+        for match in matches if matches is not None else self.fingerprints.search(image):
+            record = self.store.get(match.entry.ref) if match.confirmed and match.entry.kind == "edition" else None
+            if record is None or record.reference_blob in tried:
+                continue
+            tried.add(record.reference_blob)
+            reference = np.asarray(decode_image(self.studio.blobs.get(record.reference_blob)).convert("L"))
+            found = detect(pixels, reference=reference, scale=match.scale)
+            if found.found:
+                return found, self._edition_of(found)
+        return found, None
 
-    def _reference(self, kind: str, ref: str) -> str | None:
-        """The blob of the unmarked picture behind a registered work or edition."""
-        if kind == "edition":
-            record = self.store.get(ref)
-            return None if record is None else record.base_blob
-        return self.studio.resolve(ref).master
+    def _edition_of(self, found: Detection) -> EditionRecord | None:
+        return None if found.payload is None else self.store.get(edition_id(found.payload))
 
     def identify(self, data: bytes, name: str) -> dict[str, Any]:
         """Read the watermark and look the edition up."""
@@ -562,6 +562,19 @@ class EditionService:
 
         [index] = self.ledger.append([item], self.ledger.signer(passphrase), also=record_revocation)
         return {"edition_id": record.edition_id, "revoked_at": now, "reason": reason, "ledger_index": index}
+
+
+def reading_reference(picture: Image.Image) -> Image.Image:
+    """What aligned watermark reading subtracts: the picture's luminance, short side at most 1024 px.
+
+    Reading works at a 512 px scale, so this loses nothing it uses, and it decodes in
+    milliseconds where a 12 MP original takes a second.
+    """
+    luma = picture.convert("L")
+    scale = READING_SHORT / min(luma.size)
+    if scale >= 1:
+        return luma
+    return luma.resize((round(luma.width * scale), round(luma.height * scale)), Image.Resampling.BOX)
 
 
 def _with_index(record: EditionRecord, index: int) -> EditionRecord:

@@ -23,6 +23,7 @@ class EditionRecord:
     artist_proof: bool
     file_blob: str
     base_blob: str
+    reference_blob: str
     phash: str
     seed: int | None
     licence: str
@@ -47,6 +48,7 @@ class EditionRecord:
             "artist_proof": self.artist_proof,
             "file_blob": self.file_blob,
             "base_blob": self.base_blob,
+            "reference_blob": self.reference_blob,
             "phash": self.phash,
             "seed": self.seed,
             "licence": self.licence,
@@ -70,6 +72,7 @@ def _record(row: object) -> EditionRecord:
         artist_proof=bool(m["artist_proof"]),
         file_blob=m["file_blob"],
         base_blob=m["base_blob"],
+        reference_blob=m["reference_blob"],
         phash=m["phash"],
         seed=None if m["seed"] is None else int(m["seed"]),
         licence=m["licence"],

@@ -1,17 +1,18 @@
 """The fingerprint registry: every registered work and issued edition, findable from any copy of it.
 
-Each row keeps three perceptual hashes of the picture (pHash, dHash, colour hash)
-and the pHashes of five standard 80% crops. Search is two stages: the FAISS
-multi-hash index returns every stored pHash (whole or crop) within 11 bits of
-the query's; each candidate is then confirmed by aligning the query with the
-stored picture and measuring their correlation, so a lookalike of the same
-style is not taken for the work. The index is rebuilt in memory from the table
-whenever the table has changed (rows are only ever added), so it is always in
-step with the store.
+Each row keeps three perceptual hashes of the picture (pHash, dHash, colour hash),
+the pHashes of five standard 80% crops, and a small luminance thumbnail. Search
+is two stages: the FAISS multi-hash index returns every stored pHash (whole or
+crop) within 11 bits of the query's; each candidate is then confirmed by
+aligning the query with the stored thumbnail and measuring their correlation,
+so a lookalike of the same style is not taken for the work. The index is
+rebuilt in memory from the table whenever the table has changed (rows are only
+ever added), so it is always in step with the store.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,16 +20,16 @@ from datetime import datetime
 from PIL import Image
 from sqlalchemy import Connection, Engine, func, insert, select
 
-from artproof.core.images import decode_image
 from artproof.core.registration import similarity
 from artproof.fingerprint.hashes import CROPS, Fingerprint, crop_hashes, fingerprint, hamming
 from artproof.fingerprint.index import GUARANTEED_RADIUS, HashIndex, to_codes
 from artproof.store.blobs import BlobStore
 from artproof.store.tables import fingerprints
 
-__all__ = ["CONFIRM", "FingerprintRegistry", "Match", "Registered"]
+__all__ = ["CONFIRM", "FingerprintRegistry", "Match", "Query", "Registered"]
 
 CONFIRM = 0.85  # aligned correlation above which a candidate is the same picture
+THUMB_SHORT = 256
 VARIANTS = ("full", *CROPS)
 
 
@@ -42,6 +43,7 @@ class Registered:
     fingerprint: Fingerprint
     image_blob: str
     registered_at: str
+    thumb: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +52,33 @@ class Match:
     variant: str  # which stored hash matched: full or the crop's side
     distance: int  # pHash bits
     similarity: float  # aligned correlation, the second stage
+    scale: float  # the query's working scale relative to the registered picture (below 1: a crop)
 
     @property
     def confirmed(self) -> bool:
         return self.similarity >= CONFIRM
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """An image to look up, its fingerprint computed once."""
+
+    image: Image.Image
+    fingerprint: Fingerprint
+
+    @classmethod
+    def of(cls, image: Image.Image) -> Query:
+        return cls(image, fingerprint(image))
+
+
+def _thumbnail(image: Image.Image) -> bytes:
+    luma = image.convert("L")
+    scale = THUMB_SHORT / min(luma.size)
+    if scale < 1:
+        luma = luma.resize((round(luma.width * scale), round(luma.height * scale)), Image.Resampling.BOX)
+    buffer = io.BytesIO()
+    luma.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def _registered(row: object) -> Registered:
@@ -67,6 +92,7 @@ def _registered(row: object) -> Registered:
         fingerprint=Fingerprint(m["phash"], m["dhash"], m["colorhash"]),
         image_blob=m["image_blob"],
         registered_at=m["registered_at"],
+        thumb=bytes(m["thumb"]),
     )
 
 
@@ -81,7 +107,7 @@ class FingerprintRegistry:
     def row(
         kind: str, ref: str, work_id: str, artist_key_id: str, image: Image.Image, image_blob: str, at: datetime
     ) -> dict[str, object]:
-        """The table row for a picture (hashes computed here)."""
+        """The table row for a picture (hashes and thumbnail computed here)."""
         fp = fingerprint(image)
         return {
             "kind": kind,
@@ -93,6 +119,7 @@ class FingerprintRegistry:
             "colorhash": fp.colorhash,
             "crops": json.dumps(crop_hashes(image)),
             "image_blob": image_blob,
+            "thumb": _thumbnail(image),
             "registered_at": at.isoformat(),
         }
 
@@ -100,10 +127,6 @@ class FingerprintRegistry:
     def insert(c: Connection, rows: list[dict[str, object]]) -> None:
         if rows:
             c.execute(insert(fingerprints), rows)
-
-    def add(self, row: dict[str, object]) -> None:
-        with self.engine.begin() as c:
-            self.insert(c, [row])
 
     def entries(self, ref: str) -> list[Registered]:
         with self.engine.connect() as c:
@@ -128,11 +151,16 @@ class FingerprintRegistry:
         self._index, self._stamp = index, stamp
         return index
 
-    def search(self, image: Image.Image, *, limit: int = 5, confirm: bool = True) -> list[Match]:
-        """Registered pictures this image is a copy of (re-encoded, rescaled or cropped), best first."""
-        query = fingerprint(image)
+    def confirm(self, query: Query, entry: Registered, variant: str = "full") -> Match:
+        """The second stage for one registered picture: align the query with its thumbnail."""
+        score, scale = similarity(query.image, Image.open(io.BytesIO(entry.thumb)))
+        return Match(entry, variant, hamming(query.fingerprint.phash, entry.fingerprint.phash), score, scale)
+
+    def search(self, image: Image.Image | Query, *, limit: int = 5) -> list[Match]:
+        """Registered pictures this image is a copy of (re-encoded, rescaled or cropped), confirmed first."""
+        query = image if isinstance(image, Query) else Query.of(image)
         best: dict[int, tuple[int, str]] = {}
-        for label, distance in self._current_index().search(query.phash, GUARANTEED_RADIUS):
+        for label, distance in self._current_index().search(query.fingerprint.phash, GUARANTEED_RADIUS):
             row_id, position = divmod(label, len(VARIANTS))
             if row_id not in best or distance < best[row_id][0]:
                 best[row_id] = (distance, VARIANTS[position])
@@ -142,19 +170,12 @@ class FingerprintRegistry:
         with self.engine.connect() as c:
             rows = c.execute(select(fingerprints).where(fingerprints.c.id.in_([r for r, _ in ranked]))).all()
         entries = {int(r.id): _registered(r) for r in rows}
+        seen: dict[bytes, tuple[float, float]] = {}  # identical pictures (editions of one work) are aligned once
         matches = []
         for row_id, (distance, variant) in ranked:
             entry = entries[row_id]
-            score = similarity(image, decode_image(self.blobs.get(entry.image_blob))) if confirm else 1.0
-            matches.append(Match(entry, variant, distance, score))
+            if entry.thumb not in seen:
+                seen[entry.thumb] = similarity(query.image, Image.open(io.BytesIO(entry.thumb)))
+            score, scale = seen[entry.thumb]
+            matches.append(Match(entry, variant, distance, score, scale))
         return sorted(matches, key=lambda m: (not m.confirmed, m.distance))
-
-    def distance_to(self, image: Image.Image, ref: str) -> Match | None:
-        """How far this image is from the picture registered under ``ref`` (an edition or work), if any."""
-        entries = self.entries(ref)
-        if not entries:
-            return None
-        entry = entries[0]
-        query = fingerprint(image)
-        score = similarity(image, decode_image(self.blobs.get(entry.image_blob)))
-        return Match(entry, "full", hamming(query.phash, entry.fingerprint.phash), score)

@@ -163,7 +163,8 @@ editions = Table(
     Column("count", Integer, nullable=False),
     Column("artist_proof", Boolean, nullable=False),
     Column("file_blob", String(80), nullable=False),  # the issued file, sealed
-    Column("base_blob", String(80), nullable=False),  # its picture before the watermark (for aligned reading)
+    Column("base_blob", String(80), nullable=False),  # its picture before the watermark
+    Column("reference_blob", String(80), nullable=False),  # that picture's luminance, short side <= 1024 (reading)
     Column("phash", String(16), nullable=False),
     Column("seed", BigInteger, nullable=True),  # the unique render's seed
     Column("licence", String(40), nullable=False),
@@ -202,7 +203,8 @@ fingerprints = Table(
     Column("dhash", String(16), nullable=False),
     Column("colorhash", String(16), nullable=False),
     Column("crops", Text, nullable=False),  # JSON: the five crop pHashes
-    Column("image_blob", String(80), nullable=False),  # the picture, for the aligned second stage
+    Column("image_blob", String(80), nullable=False),  # the picture itself
+    Column("thumb", LargeBinary, nullable=False),  # its luminance, short side 256, PNG: the second stage
     Column("registered_at", String(40), nullable=False),
     Index("ix_fingerprints_ref", "ref"),
 )

@@ -26,9 +26,8 @@ from artproof.editions.ids import edition_id
 from artproof.editions.service import EditionService
 from artproof.editions.store import EditionRecord
 from artproof.errors import ArtproofError, NotFound
-from artproof.fingerprint import perceptual_hash
 from artproof.fingerprint.hashes import hamming
-from artproof.fingerprint.registry import FingerprintRegistry, Match
+from artproof.fingerprint.registry import FingerprintRegistry, Match, Query
 from artproof.interop.c2pa import C2paReport, CredentialJudge, read_credentials
 from artproof.interop.metadata import read_metadata
 from artproof.interop.readers import MIME
@@ -47,6 +46,7 @@ EXIT_CODES: dict[str, int] = {
     "tampered": 4,
     "revoked": 4,
 }
+DECODE_SHORT = 1024  # big JPEGs decode at a reduced scale: every channel looks at 512 px or less
 SEVERITY = ["authentic_edition", "registered_work", "external_credentials", "unverified", "revoked", "tampered"]
 
 
@@ -117,8 +117,8 @@ class VerifyService:
         trusted = "on a trust list" if report.validation_state == "Trusted" else "not on a trust list"
         return Channel("valid", f"valid Content Credentials signed by {signer} ({trusted})", details), report
 
-    def _watermark(self, image: Image.Image) -> tuple[Channel, EditionRecord | None]:
-        found, record = self.editions.read_mark(image)
+    def _watermark(self, image: Image.Image, matches: list[Match]) -> tuple[Channel, EditionRecord | None]:
+        found, record = self.editions.read_mark(image, matches)
         if not found.found or found.payload is None:
             return Channel("absent", "no artproof watermark read"), None
         eid = edition_id(found.payload)
@@ -134,9 +134,8 @@ class VerifyService:
             ), None
         return Channel("found", f"watermark of edition {record.label} ({eid})", details), record
 
-    def _fingerprint(self, image: Image.Image, named: str | None) -> tuple[Channel, list[Match]]:
+    def _fingerprint(self, matches: list[Match], named: str | None) -> tuple[Channel, list[Match]]:
         """Confirmed matches, the edition the watermark names first (identical editions match equally)."""
-        matches = self.fingerprints.search(image, limit=8)
         confirmed = sorted((m for m in matches if m.confirmed), key=lambda m: m.entry.ref != named)
         if not confirmed:
             closest = matches[0] if matches else None
@@ -204,10 +203,12 @@ class VerifyService:
 
     def verify(self, data: bytes, name: str, certificate: bytes | None = None) -> dict[str, Any]:
         """The verdict for one file (raises :class:`ImageError` when it is no image at all)."""
-        image = decode_image(data, name=name)
+        image = decode_image(data, name=name, min_short=DECODE_SHORT)
+        query = Query.of(image)
         c2pa, _report = self._c2pa(data, name)
-        watermark, marked = self._watermark(image)
-        fingerprint, matches = self._fingerprint(image, marked.edition_id if marked else None)
+        searched = self.fingerprints.search(query, limit=8)
+        watermark, marked = self._watermark(image, searched)
+        fingerprint, matches = self._fingerprint(searched, marked.edition_id if marked else None)
         reasons: list[str] = []
         record: EditionRecord | None = marked
         claimed = (c2pa.details.get("edition") or {}).get("edition_id") if c2pa.status == "valid" else None
@@ -220,10 +221,10 @@ class VerifyService:
         if claimed and marked is not None and claimed != marked.edition_id:
             reasons.append(f"the watermark says edition {marked.edition_id}, the credentials say {claimed}")
         if certificate is not None:
-            reasons += self._certificate_mismatch(certificate, image, data, record)
+            reasons += self._certificate_mismatch(certificate, query, searched, record)
         if record is not None:
             ledger = self._ledger(record)
-            own = self.fingerprints.distance_to(image, record.edition_id)
+            own = self._own(query, searched, record.edition_id)
             if own is None or not own.confirmed:
                 reasons.append(
                     f"the watermark names edition {record.edition_id} but the picture is not that edition's "
@@ -245,8 +246,16 @@ class VerifyService:
             verdict = "unverified"
         return self._report(name, verdict, reasons, c2pa, watermark, fingerprint, ledger, record, matches)
 
+    def _own(self, query: Query, searched: list[Match], ref: str) -> Match | None:
+        """How this image compares with the picture registered under ``ref`` (found already, or aligned now)."""
+        for match in searched:
+            if match.entry.ref == ref:
+                return match
+        entries = self.fingerprints.entries(ref)
+        return self.fingerprints.confirm(query, entries[0]) if entries else None
+
     def _certificate_mismatch(
-        self, certificate: bytes, image: Image.Image, data: bytes, record: EditionRecord | None
+        self, certificate: bytes, query: Query, searched: list[Match], record: EditionRecord | None
     ) -> list[str]:
         """A certificate presented with the file must be for this picture (and this edition, if one was read)."""
         document, _ledger = load_certificate_file(certificate)
@@ -254,8 +263,8 @@ class VerifyService:
         reasons = []
         if record is not None and body["edition_id"] != record.edition_id:
             reasons.append(f"the certificate is for edition {body['edition_id']}, the file is {record.edition_id}")
-        distance = hamming(perceptual_hash(image), body["file"]["phash"])
-        stored = self.fingerprints.distance_to(image, body["edition_id"])
+        distance = hamming(query.fingerprint.phash, body["file"]["phash"])
+        stored = self._own(query, searched, body["edition_id"])
         if (stored is None and distance > 10) or (stored is not None and not stored.confirmed):
             reasons.append("the certificate belongs to another picture: it was moved to this file")
         return reasons

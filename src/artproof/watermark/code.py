@@ -40,17 +40,23 @@ def encode(payload: int) -> Bits:
 
 
 def decode(bits: Bits) -> tuple[int, int] | None:
-    """(payload, corrected errors) or ``None`` when the word is further than T bits from every codeword."""
+    """(payload, bits that differ from its codeword) or ``None`` when no codeword is within T bits."""
     raw = (np.asarray(bits, dtype=np.uint8)[:CODE_BITS] ^ _WHITEN).astype(np.uint8)
     padded = np.zeros(8 * (8 + int(_BCH.ecc_bytes)), dtype=np.uint8)
     padded[:CODE_BITS] = raw
     packed = np.packbits(padded).tobytes()
     data, ecc = bytearray(packed[:8]), bytearray(packed[8:])
-    errors = int(_BCH.decode(data, ecc))
-    if errors < 0:
+    if int(_BCH.decode(data, ecc)) < 0:
         return None
     _BCH.correct(data, ecc)
-    return int.from_bytes(bytes(data), "big"), errors
+    payload = int.from_bytes(bytes(data), "big")
+    # bchlib decodes the full-length code: it can "correct" errors in the positions this shortened
+    # code leaves out, and report success for a word far from every codeword. The decision rule is
+    # the distance to the re-encoded codeword, which is what the false-alarm bound counts.
+    distance = int(np.sum(encode(payload) != np.asarray(bits, dtype=np.uint8)[:CODE_BITS]))
+    if distance > T:
+        return None
+    return payload, distance
 
 
 def false_decode_probability(hypotheses: int = 1) -> float:

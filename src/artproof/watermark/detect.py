@@ -169,12 +169,17 @@ def _informed(
     return carriers().soft_bits(np.fft.rfft2(fold(weighted)), offset), offset
 
 
-def detect(pixels: NDArray[np.uint8], reference: NDArray[np.uint8] | None = None) -> Detection:
+def detect(
+    pixels: NDArray[np.uint8], reference: NDArray[np.uint8] | None = None, scale: float | None = None
+) -> Detection:
     """Look for a mark in ``pixels`` (HxWx3/4 uint8); never raises for lack of one.
 
-    ``reference`` is the registered master the copy may come from (unmarked): with
-    it, the copy is aligned to the master and the master subtracted, which removes
+    ``reference`` is the registered master the copy may come from (unmarked; RGB, or
+    its luminance at any size from 512 px up): with it, the copy is aligned to the
+    master and the master subtracted, which removes
     the picture's own interference and makes crops as readable as whole copies.
+    ``scale``, when the caller already aligned the two (the fingerprint registry
+    does), is the copy's working scale: only it is tried, no search.
     """
     height, width = pixels.shape[:2]
     if min(height, width) < MIN_DETECT_SHORT:
@@ -182,17 +187,19 @@ def detect(pixels: NDArray[np.uint8], reference: NDArray[np.uint8] | None = None
     luma = Image.fromarray(np.ascontiguousarray(pixels[..., :3])).convert("L")
     master, master_luma = None, None
     if reference is not None:
-        master_luma = Image.fromarray(np.ascontiguousarray(reference[..., :3])).convert("L")
+        plain = reference if reference.ndim == 2 else reference[..., :3]  # luminance already, or RGB
+        master_luma = Image.fromarray(np.ascontiguousarray(plain)).convert("L")
         master = _working(master_luma, WORK_SHORT)
     first = _working(luma, WORK_SHORT)
     tries, best_z = 0, 0.0
-    candidates: list[float] = [1.0]
+    candidates: list[float] = [1.0] if scale is None else list(dict.fromkeys([round(scale, 4), 1.0]))
+    searched = scale is not None
     while candidates and tries < HYPOTHESES:
-        scale = candidates.pop(0)
-        work = first if scale == 1.0 else _working(luma, WORK_SHORT * scale)
+        at = candidates.pop(0)
+        work = first if at == 1.0 else _working(luma, WORK_SHORT * at)
         readings: list[tuple[NDArray[np.float64], tuple[float, float], float | None]] = []
         if master is not None and master_luma is not None:
-            informed = _informed(luma, scale, master_luma, master)
+            informed = _informed(luma, at, master_luma, master)
             if informed is not None:
                 readings.append((informed[0], informed[1], None))
         readings += _read(work)
@@ -201,8 +208,9 @@ def detect(pixels: NDArray[np.uint8], reference: NDArray[np.uint8] | None = None
             best_z = max(best_z, z or 0.0)
             decoded = _decode_soft(soft)
             if decoded is not None:
-                return Detection(True, decoded[0], decoded[1], scale, offset, z, tries, informed=z is None)
-        if scale == 1.0:
+                return Detection(True, decoded[0], decoded[1], at, offset, z, tries, informed=z is None)
+        if not candidates and not searched:
+            searched = True
             guesses = _scales(first) + ([] if master_luma is None else best_scales(luma, master_luma, WORK_SHORT))
             candidates = list(dict.fromkeys(round(s, 4) for s in guesses if abs(s - 1.0) > 0.001))
     return Detection(found=False, pilot_z=best_z, tries=tries)

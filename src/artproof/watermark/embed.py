@@ -28,7 +28,7 @@ __all__ = ["MIN_SHORT_SIDE", "STRENGTH", "embed", "working_size"]
 MIN_SHORT_SIDE = 512
 PILOT_BINS = len(carriers().pilot_y)
 UNIT_BINS = CODE_BITS + PILOT_BINS
-STRENGTH = 1.9  # the most RMS change in levels: PSNR ≥ 42.5 dB
+STRENGTH = 1.7  # the most RMS change in levels: PSNR ≥ 43.5 dB
 FLAT, BUSY = 0.8, 3.0  # local RMS amplitude on flat areas and the most in busy ones
 
 

@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("artist_proof", sa.Boolean, nullable=False),
         sa.Column("file_blob", sa.String(80), nullable=False),
         sa.Column("base_blob", sa.String(80), nullable=False),
+        sa.Column("reference_blob", sa.String(80), nullable=False),
         sa.Column("phash", sa.String(16), nullable=False),
         sa.Column("seed", sa.BigInteger, nullable=True),
         sa.Column("licence", sa.String(40), nullable=False),
