@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from PIL import Image
 
 from artproof import __version__
 from artproof.cli.common import JSON, passphrase, progress_bar, services
@@ -32,6 +33,7 @@ from artproof.cli.render import (
 )
 from artproof.cli.verify import verify
 from artproof.core.canonical import canonical_json
+from artproof.editions.service import slug
 from artproof.errors import ArtproofError, InvalidInput
 from artproof.ops import all_operations
 from artproof.ops.human import candidate_index
@@ -380,7 +382,8 @@ def ops(as_json: bool = JSON) -> None:
 def demo(
     output: Path = typer.Option(Path("demo"), "-o", "--out", help="folder for the demo's images"),
 ) -> None:
-    """Run the tour in a fresh temporary home: identity, generation, variations, choice, crop, replay, ledger."""
+    """Run the tour in a fresh temporary home: identity, generation, variations, choice, crop, replay, ledger,
+    sealing, editions, and verifying a marketplace copy."""
     home = Path(tempfile.mkdtemp(prefix="artproof-demo-"))
     os.environ["ARTPROOF_HOME"] = str(home)
     os.environ["ARTPROOF_PASSPHRASE"] = "demo passphrase"
@@ -424,9 +427,32 @@ def demo(
         f"valid. Anyone can check it offline: "
         f"artproof ledger check {output / 'proof.json'} --log-key {output / 'log.pub'}"
     )
+    sealed = svc.sealing.seal(work_id, output / "sealed.png", passphrase="demo passphrase")
+    out.print(f"7. sealed with Content Credentials ({sealed.validation_state}): {sealed.file}")
+    with progress_bar("issuing 5 editions + 1 artist's proof") as tick:
+        issued = svc.editions.issue(
+            work_id,
+            output / "editions",
+            count=5,
+            proofs=1,
+            licence_id="display-only",
+            passphrase="demo passphrase",
+            progress=lambda done, total: tick(done / total),
+        )
+    out.print(f"8. issued {len(issued.editions)} watermarked, sealed files with certificates into {issued.folder}")
+    third = next(e for e in issued.editions if e.number == 3 and not e.artist_proof)
+    picture = Image.open(output / "editions" / f"{slug(manifest.title, work_id)}-3of5.png").convert("RGB")
+    copy = output / "marketplace-copy.jpg"  # what a marketplace makes of it: cropped, re-encoded, no metadata
+    picture.crop((0, 0, int(picture.width * 0.85), picture.height)).save(copy, quality=70)
+    verdict = svc.verifier.verify(copy.read_bytes(), copy.name)
+    out.print(
+        f"9. a marketplace copy ({copy}: cropped to 85%, JPEG q70, metadata stripped) verifies as "
+        f"[bold]{verdict['verdict']}[/bold]: {verdict['headline']} (edition id {third.edition_id})",
+        soft_wrap=True,
+    )
     out.print(
         f"\nTry it yourself: export ARTPROOF_HOME={home} ARTPROOF_PASSPHRASE='demo passphrase'; "
-        f"artproof work show {work_id}"
+        f"artproof work show {work_id}; artproof verify {copy}"
     )
 
 

@@ -1,10 +1,10 @@
 """The near-duplicate index: FAISS binary multi-hash over 64-bit pHashes.
 
-``IndexBinaryMultiHash(64, 4, 16)`` splits each code into four 16-bit keys;
-with two bit flips per key probed, every stored code within 11 bits of the
-query is found (if 11 or fewer bits differ, one of the four keys differs in at
-most two), at a few milliseconds per query at 10 million codes
-(benchmarks/fingerprint.py).
+``IndexBinaryMultiHash(64, 3, 21)`` hashes each code by three 21-bit keys;
+with up to two bit flips per key probed, every stored code within 8 bits of
+the query is found (if 8 or fewer bits differ, one of the three keys differs in
+at most two), in 2.5 ms per query at 10 million codes where four 16-bit keys
+with two flips took 120 ms (benchmarks/fingerprint.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 __all__ = ["GUARANTEED_RADIUS", "HashIndex", "to_codes"]
 
-GUARANTEED_RADIUS = 11
+GUARANTEED_RADIUS = 8
 
 
 def to_codes(hexes: Sequence[str]) -> NDArray[np.uint8]:
@@ -28,7 +28,7 @@ class HashIndex:
         import faiss  # loaded on first use: the CLI starts faster without it
 
         self._faiss = faiss
-        self.index = faiss.IndexBinaryMultiHash(64, 4, 16)
+        self.index = faiss.IndexBinaryMultiHash(64, 3, 21)
         self.index.nflip = 2
         self.ids: list[int] = []
 
@@ -41,7 +41,7 @@ class HashIndex:
             self.ids.extend(ids)
 
     def search(self, code: str, radius: int = GUARANTEED_RADIUS) -> list[tuple[int, int]]:
-        """(id, distance) of every stored code within ``radius`` bits, nearest first."""
+        """(id, distance) of every stored code within ``radius`` bits (at most 8 is guaranteed), nearest first."""
         if not self.ids:
             return []
         limits, distances, labels = self.index.range_search(to_codes([code]), radius + 1)

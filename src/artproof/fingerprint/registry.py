@@ -3,7 +3,7 @@
 Each row keeps three perceptual hashes of the picture (pHash, dHash, colour hash),
 the pHashes of five standard 80% crops, and a small luminance thumbnail. Search
 is two stages: the FAISS multi-hash index returns every stored pHash (whole or
-crop) within 11 bits of the query's; each candidate is then confirmed by
+crop) within 8 bits of the query's; each candidate is then confirmed by
 aligning the query with the stored thumbnail and measuring their correlation,
 so a lookalike of the same style is not taken for the work. The index is
 rebuilt in memory from the table whenever the table has changed (rows are only

@@ -207,7 +207,12 @@ class VerifyService:
         query = Query.of(image)
         c2pa, _report = self._c2pa(data, name)
         searched = self.fingerprints.search(query, limit=8)
-        watermark, marked = self._watermark(image, searched)
+        if c2pa.status == "valid" and c2pa.details.get("sealed_here") and not c2pa.details.get("edition"):
+            # intact credentials this registry signed for a work, not an edition: these are the very
+            # bytes it sealed, which carry no mark (editions are sealed with theirs)
+            watermark, marked = Channel("none", "not read: intact credentials of an unmarked sealed work"), None
+        else:
+            watermark, marked = self._watermark(image, searched)
         fingerprint, matches = self._fingerprint(searched, marked.edition_id if marked else None)
         reasons: list[str] = []
         record: EditionRecord | None = marked

@@ -30,6 +30,7 @@ PILOT_BINS = len(carriers().pilot_y)
 UNIT_BINS = CODE_BITS + PILOT_BINS
 STRENGTH = 1.7  # the most RMS change in levels: PSNR ≥ 43.5 dB
 FLAT, BUSY = 0.8, 3.0  # local RMS amplitude on flat areas and the most in busy ones
+SLOPE = 0.5  # levels of mark per level of local texture
 
 
 def working_size(width: int, height: int, short: float = WORK_SHORT) -> tuple[int, int]:
@@ -47,12 +48,13 @@ def check_size(width: int, height: int) -> None:
 def _mask(luma: NDArray[np.float32]) -> NDArray[np.float32]:
     """Local amplitude in levels: FLAT on flat areas (below what the eye sees there), more where it is busy.
 
-    Contrast masking: a change hides in texture in proportion to the local contrast
-    (0.3 x the 7x7 standard deviation), up to BUSY levels.
+    Contrast masking: a change hides in texture in proportion to the local texture
+    energy (the RMS, over 7x7, of what a 5x5 local mean leaves), up to BUSY levels. A
+    smooth gradient counts as flat: grain added to it shows.
     """
-    mean = box_mean(luma, 7)
-    local = np.sqrt(np.maximum(box_mean(luma * luma, 7) - mean * mean, 0.0))
-    return np.asarray(np.clip(FLAT + 0.3 * local, FLAT, BUSY), dtype=np.float32)
+    detail = luma - box_mean(luma, 5)  # what is left after the local mean: texture, not smooth gradients
+    local = np.sqrt(box_mean(detail * detail, 7))
+    return np.asarray(np.clip(FLAT + SLOPE * local, FLAT, BUSY), dtype=np.float32)
 
 
 def _tiled(tile: NDArray[np.float32], size: tuple[int, int]) -> NDArray[np.float32]:
