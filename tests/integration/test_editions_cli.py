@@ -15,7 +15,7 @@ import artproof.editions.service as service_module
 from artproof.core.signing import SignedDocument
 from artproof.editions.certificate import certificate_hash, verify_certificate
 from artproof.editions.store import EditionStore
-from artproof.errors import StorageError
+from artproof.errors import IntegrityError, StorageError
 from artproof.fingerprint import hamming, perceptual_hash
 from artproof.store.blobs import storage_error
 from tests.conftest import PASSPHRASE
@@ -229,3 +229,26 @@ def test_interrupt_during_the_commit_leaves_no_edition_and_no_entry(
     assert not any((tmp_path / "e").iterdir())
     done = services.editions.issue(work, tmp_path / "e", count=3, passphrase=PASSPHRASE)  # and it can be run again
     assert len(done.editions) == 3
+
+
+def test_a_transfer_signed_by_the_wrong_key_breaks_the_chain(services: Any, tmp_path: Path) -> None:
+    """A transfer record re-signed by someone else (here a stranger's key) is caught, and blocks the next one."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from sqlalchemy import update
+
+    from artproof.core.signing import sign_document
+    from artproof.editions.parties import Party
+    from artproof.store.tables import transfers
+
+    work = _sealed_work(services, tmp_path)
+    [first, *_] = services.editions.issue(work, tmp_path / "e", count=2, passphrase=PASSPHRASE).editions
+    services.editions.transfer(first.edition_id, Party(name="Custodian"), passphrase=PASSPHRASE)
+    assert services.editions.show(first.edition_id)["chain"] == "valid"
+    [document] = services.editions.store.transfers(first.edition_id)
+    forged = sign_document(document.purpose, document.payload, Ed25519PrivateKey.generate())
+    with services.editions.store.engine.begin() as c:
+        c.execute(update(transfers).values(document=forged.model_dump_json()))
+    shown = services.editions.show(first.edition_id)
+    assert shown["chain"].startswith("broken at transfer 1") and "signed by" in shown["chain"]
+    with pytest.raises(IntegrityError):
+        services.editions.transfer(first.edition_id, Party(name="Buyer"), passphrase=PASSPHRASE)
