@@ -252,3 +252,25 @@ def test_a_transfer_signed_by_the_wrong_key_breaks_the_chain(services: Any, tmp_
     assert shown["chain"].startswith("broken at transfer 1") and "signed by" in shown["chain"]
     with pytest.raises(IntegrityError):
         services.editions.transfer(first.edition_id, Party(name="Buyer"), passphrase=PASSPHRASE)
+
+
+def test_the_buyer_countersigns_a_transfer_with_their_own_key(studio: dict[str, object], tmp_path: Path) -> None:
+    home, root = studio["home"], studio["root"]
+    assert isinstance(home, Path) and isinstance(root, Path)
+    buyer = tmp_path / "buyer"
+    run(buyer, "init", "--name", "Hal Buyer")
+    run(buyer, "identity", "export-public", "-o", str(tmp_path / "hal.pub"))
+    edition = next(e for e in studio["issued"]["editions"] if e["artist_proof"])["edition_id"]  # type: ignore[index]
+    receipt = tmp_path / "receipt.json"
+    sold = run(
+        home, "transfer", edition, "--to", "Hal Buyer", "--key", str(tmp_path / "hal.pub"), "--receipt", str(receipt)
+    )
+    assert sold.code == 0, sold.stderr
+    stranger = run(root / "grace", "edition", "accept", str(receipt), "-o", str(tmp_path / "x.json"), "--json")
+    assert stranger.code == 2 and "not to you" in stranger.json()["message"]
+    accepted = run(buyer, "edition", "accept", str(receipt), "-o", str(tmp_path / "acceptance.json"))
+    assert accepted.code == 0, accepted.stderr
+    recorded = run(home, "edition", "countersign", edition, str(tmp_path / "acceptance.json"), "--json")
+    assert recorded.code == 0, recorded.stdout
+    shown = run(home, "edition", "show", edition, "--json").json()
+    assert shown["chain"] == "valid" and shown["transfers"][-1]["accepted"] is True

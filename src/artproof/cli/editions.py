@@ -160,6 +160,39 @@ def export_certificate(
         out.print(f"wrote {output}")
 
 
+@edition_app.command("accept")
+def accept(
+    receipt: Path,
+    output: Path = typer.Option(..., "-o", "--output", help="the acceptance to send back to the seller"),
+    as_json: bool = JSON,
+) -> None:
+    """Countersign a transfer made to you (in your own installation, with your key)."""
+    try:
+        data = receipt.read_bytes()
+    except OSError:
+        raise InvalidInput("cannot read the receipt", value=str(receipt)) from None
+    acceptance = services().editions.accept(data, passphrase=passphrase())
+    atomic_write(output, canonical_json(acceptance.model_dump(mode="json")))
+    if as_json:
+        print_json({"file": str(output), **acceptance.payload})
+    else:
+        out.print(f"accepted transfer {acceptance.payload['seq']} of {acceptance.payload['edition_id']}: {output}")
+
+
+@edition_app.command("countersign")
+def countersign(edition: str, acceptance: Path, as_json: bool = JSON) -> None:
+    """Record the buyer's acceptance of a transfer (in the registry that made the transfer)."""
+    try:
+        data = acceptance.read_bytes()
+    except OSError:
+        raise InvalidInput("cannot read the acceptance", value=str(acceptance)) from None
+    doc = services().editions.countersign(edition, data)
+    if as_json:
+        print_json(doc)
+    else:
+        out.print(f"transfer {doc['seq']} of {doc['edition_id']} is countersigned by the buyer ({doc['accepted_by']})")
+
+
 def transfer(
     edition: str,
     to: str = typer.Option(..., "--to", help='the new owner, "Name <email>"'),

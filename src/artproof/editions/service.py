@@ -57,6 +57,8 @@ MAX_PROOFS = 100
 READING_SHORT = 1024
 TRANSFER_FORMAT = "artproof.transfer/1"
 TRANSFER_PURPOSE = "artproof.transfer"
+ACCEPTANCE_FORMAT = "artproof.transfer-acceptance/1"
+ACCEPTANCE_PURPOSE = "artproof.transfer.acceptance"
 
 
 def slug(title: str, fallback: str) -> str:
@@ -427,10 +429,12 @@ class EditionService:
         previous = certificate_hash(record.certificate)
         out: list[dict[str, Any]] = []
         status = "valid"
-        for seq, document in enumerate(self.store.transfers(record.edition_id), start=1):
+        for seq, (document, acceptance) in enumerate(self.store.transfers_with_acceptance(record.edition_id), 1):
             payload = document.payload
             try:
                 verify_document(document, purpose=TRANSFER_PURPOSE)
+                if acceptance is not None:
+                    _check_acceptance(acceptance, document)
                 expected = owner_key or artist_key  # an owner without a key: the registry's artist signs for them
                 if document.signature.key_id != expected:
                     raise IntegrityError(f"transfer {seq} is signed by {document.signature.key_id}, not {expected}")
@@ -448,6 +452,7 @@ class EditionService:
                     "price": payload.get("price"),
                     "currency": payload.get("currency"),
                     "custodial": payload.get("custodial", False),
+                    "accepted": acceptance is not None,
                 }
             )
             owner_key = payload["to"].get("key_id")
@@ -541,6 +546,41 @@ class EditionService:
             "receipt": document.model_dump(mode="json"),
         }
 
+    def accept(self, receipt: bytes, *, passphrase: str | None) -> SignedDocument:
+        """The buyer's countersignature of a transfer to them (run in the buyer's own installation)."""
+        document = _load_transfer(receipt)
+        me, key = self.identities.unlock(passphrase)
+        if document.payload["to"].get("key_id") != me.key_id:
+            raise InvalidInput(
+                "this transfer is not to you: it names another key",
+                value=document.payload["to"].get("key_id"),
+                hint="only the buyer whose key the transfer names can accept it",
+            )
+        payload = {
+            "format": ACCEPTANCE_FORMAT,
+            "edition_id": document.payload["edition_id"],
+            "seq": document.payload["seq"],
+            "transfer_sha256": content_id(canonical_json(document.model_dump(mode="json"))),
+        }
+        return sign_document(ACCEPTANCE_PURPOSE, payload, key)
+
+    def countersign(self, ref: str, acceptance_file: bytes) -> dict[str, Any]:
+        """Record the buyer's acceptance of a transfer: the chain then shows it as countersigned."""
+        record = self.get(ref)
+        try:
+            acceptance = SignedDocument.model_validate_json(acceptance_file)
+        except ValueError:
+            raise InvalidInput(
+                "not an artproof transfer acceptance", hint="make one: artproof transfer accept"
+            ) from None
+        pairs = self.store.transfers_with_acceptance(record.edition_id)
+        seq = acceptance.payload.get("seq")
+        if not isinstance(seq, int) or not 1 <= seq <= len(pairs):
+            raise InvalidInput("the acceptance names no transfer of this edition", value=seq)
+        _check_acceptance(acceptance, pairs[seq - 1][0])
+        self.store.accept(record.edition_id, seq, acceptance)
+        return {"edition_id": record.edition_id, "seq": seq, "accepted_by": acceptance.signature.key_id}
+
     def revoke(self, ref: str, reason: str, *, passphrase: str | None) -> dict[str, Any]:
         """The artist withdraws an edition (destroyed, lost, issued in error); it stays in the log as revoked."""
         record = self.get(ref)
@@ -562,6 +602,29 @@ class EditionService:
 
         [index] = self.ledger.append([item], self.ledger.signer(passphrase), also=record_revocation)
         return {"edition_id": record.edition_id, "revoked_at": now, "reason": reason, "ledger_index": index}
+
+
+def _load_transfer(receipt: bytes) -> SignedDocument:
+    try:
+        document = SignedDocument.model_validate_json(receipt)
+    except ValueError:
+        raise InvalidInput(
+            "not an artproof transfer receipt", hint="the seller writes it: transfer --receipt"
+        ) from None
+    verify_document(document, purpose=TRANSFER_PURPOSE)
+    if document.payload.get("format") != TRANSFER_FORMAT:
+        raise InvalidInput("not an artproof transfer receipt", value=str(document.payload.get("format")))
+    return document
+
+
+def _check_acceptance(acceptance: SignedDocument, transfer: SignedDocument) -> None:
+    """The acceptance is signed by the buyer the transfer names, for exactly this transfer."""
+    verify_document(acceptance, purpose=ACCEPTANCE_PURPOSE)
+    expected = transfer.payload["to"].get("key_id")
+    if acceptance.signature.key_id != expected:
+        raise IntegrityError(f"the acceptance is signed by {acceptance.signature.key_id}, not the buyer {expected}")
+    if acceptance.payload.get("transfer_sha256") != content_id(canonical_json(transfer.model_dump(mode="json"))):
+        raise IntegrityError("the acceptance is for another transfer")
 
 
 def reading_reference(picture: Image.Image) -> Image.Image:

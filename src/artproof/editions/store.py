@@ -112,11 +112,30 @@ class EditionStore:
             return [_record(r) for r in c.execute(select(editions)).all()]
 
     def transfers(self, edition_id: str) -> list[SignedDocument]:
+        return [document for document, _ in self.transfers_with_acceptance(edition_id)]
+
+    def transfers_with_acceptance(self, edition_id: str) -> list[tuple[SignedDocument, SignedDocument | None]]:
         with self.engine.connect() as c:
             rows = c.execute(
-                select(transfers.c.document).where(transfers.c.edition_id == edition_id).order_by(transfers.c.seq)
-            ).scalars()
-            return [SignedDocument.model_validate_json(r) for r in rows]
+                select(transfers.c.document, transfers.c.acceptance)
+                .where(transfers.c.edition_id == edition_id)
+                .order_by(transfers.c.seq)
+            ).all()
+        return [
+            (
+                SignedDocument.model_validate_json(r.document),
+                None if r.acceptance is None else SignedDocument.model_validate_json(r.acceptance),
+            )
+            for r in rows
+        ]
+
+    def accept(self, edition_id: str, seq: int, acceptance: SignedDocument) -> None:
+        with self.engine.begin() as c:
+            c.execute(
+                update(transfers)
+                .where(transfers.c.edition_id == edition_id, transfers.c.seq == seq)
+                .values(acceptance=acceptance.model_dump_json())
+            )
 
     @staticmethod
     def add_transfer(c: Connection, edition_id: str, seq: int, document: SignedDocument, index: int, at: str) -> None:

@@ -184,6 +184,7 @@ transfers = Table(
     Column("edition_id", String(20), ForeignKey("editions.edition_id"), primary_key=True),
     Column("seq", Integer, primary_key=True, autoincrement=False),
     Column("document", Text, nullable=False),  # SignedDocument JSON (artproof.transfer/1)
+    Column("acceptance", Text, nullable=True),  # the buyer's countersignature, when they have a key
     Column("ledger_index", BigInteger, nullable=False),
     Column("at", String(40), nullable=False),
 )

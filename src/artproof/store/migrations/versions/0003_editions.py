@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("edition_id", sa.String(20), sa.ForeignKey("editions.edition_id"), primary_key=True),
         sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("document", sa.Text, nullable=False),
+        sa.Column("acceptance", sa.Text, nullable=True),
         sa.Column("ledger_index", sa.BigInteger, nullable=False),
         sa.Column("at", sa.String(40), nullable=False),
     )
