@@ -164,3 +164,18 @@ def test_unknown_operation_version_in_a_record(home: Path) -> None:
     [step] = result.json()["steps"]
     assert step["status"] == "error" and "no version 9.0.0" in step["detail"]
     assert isinstance(WorkManifest.model_validate(json.loads(signed.model_dump_json())["payload"]), WorkManifest)
+
+
+def test_a_database_it_cannot_read_gives_a_message_not_a_traceback(home: Path) -> None:
+    """A database from another version (here: the editions table dropped behind artproof's back)."""
+    with sqlite3.connect(home / "artproof.db") as db:
+        db.execute("DROP TABLE transfers")
+        db.execute("DROP TABLE editions")
+    result = run(home, "edition", "list", "anything-at-all", "--json")
+    assert result.code in (2, 7)  # the work lookup may fail first (2); a database error is 7, never a crash
+    result = run(home, "verify", str(home / "artproof.db"), "--json")
+    assert result.code == 2
+    work = run(home, "create", "--prompt", "p", "--seed", "1", "--size", "64x64", "--json").json()["work_id"]
+    listed = run(home, "edition", "list", work, "--json")
+    assert listed.code == 7 and "Traceback" not in listed.stderr
+    assert "database cannot be read" in listed.json()["message"]

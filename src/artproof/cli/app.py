@@ -16,6 +16,7 @@ from typing import Any
 
 import typer
 from PIL import Image
+from sqlalchemy.exc import SQLAlchemyError
 
 from artproof import __version__
 from artproof.cli.common import JSON, passphrase, progress_bar, services
@@ -34,7 +35,7 @@ from artproof.cli.render import (
 from artproof.cli.verify import verify
 from artproof.core.canonical import canonical_json
 from artproof.editions.service import slug
-from artproof.errors import ArtproofError, InvalidInput
+from artproof.errors import ArtproofError, InvalidInput, StorageError
 from artproof.ops import all_operations
 from artproof.ops.human import candidate_index
 from artproof.studio import parse_size
@@ -467,16 +468,30 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
     """artproof: create AI art with recorded, signed, replayable provenance."""
 
 
+def _report(exc: ArtproofError, args: list[str]) -> int:
+    if "--json" in args:
+        print_json(exc.to_json())
+    err.print(f"[red]error:[/red] {exc.diagnostics()}", markup=True, highlight=False, soft_wrap=True)
+    return exc.exit_code
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; the one place errors become messages and exit codes."""
     args = sys.argv[1:] if argv is None else argv
     try:
         app(args=args, prog_name="artproof", standalone_mode=True)
     except ArtproofError as exc:
-        if "--json" in args:
-            print_json(exc.to_json())
-        err.print(f"[red]error:[/red] {exc.diagnostics()}", markup=True, highlight=False, soft_wrap=True)
-        return exc.exit_code
+        return _report(exc, args)
+    except SQLAlchemyError as exc:  # a database the code cannot read: say so, never a traceback
+        return _report(
+            StorageError(
+                "the database cannot be read or written",
+                value=str(getattr(exc, "orig", exc)).splitlines()[0][:200],
+                hint="check ARTPROOF_HOME / ARTPROOF_DATABASE_URL; a database from another artproof version "
+                "needs that version",
+            ),
+            args,
+        )
     except SystemExit as exc:  # typer's own exits: --help, usage errors (2), typer.Exit(n)
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return 0
