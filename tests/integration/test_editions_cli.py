@@ -176,8 +176,11 @@ def test_unique_renders_differ_and_rerender_from_their_seed(tmp_path: Path) -> N
     assert issued.code == 0, issued.stderr
     first, second = (Image.open(tmp_path / "e" / f"series-{k}of2.png").convert("RGB") for k in (1, 2))
     assert hamming(perceptual_hash(first), perceptual_hash(second)) > 10
-    shown = run(home, "edition", "show", issued.json()["editions"][0]["edition_id"], "--json").json()
+    first_id = issued.json()["editions"][0]["edition_id"]
+    shown = run(home, "edition", "show", first_id, "--json").json()
     assert isinstance(shown["seed"], int)
+    again = run(home, "edition", "rerender", first_id, "-o", str(tmp_path / "again.png"), "--json")
+    assert again.code == 0 and again.json()["identical"] is True and again.json()["seed"] == shown["seed"]
 
 
 def _sealed_work(services: Any, tmp_path: Path) -> str:

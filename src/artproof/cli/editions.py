@@ -10,6 +10,7 @@ import typer
 from artproof.cli.common import JSON, passphrase, progress_bar, services
 from artproof.cli.render import out, print_json
 from artproof.core.canonical import canonical_json
+from artproof.core.images import encode_png
 from artproof.editions.licences import LICENCES
 from artproof.editions.parties import parse_party
 from artproof.editions.store import EditionRecord
@@ -130,6 +131,33 @@ def identify(file: Path, as_json: bool = JSON) -> None:
         label = f"AP {doc['number']}" if doc["artist_proof"] else f"{doc['number']} of {doc['count']}"
         revoked = " (REVOKED)" if doc["revoked"] else ""
         out.print(f"edition {label} of work {doc['work_id']}: {doc['edition_id']}{revoked}")
+
+
+@edition_app.command("rerender")
+def rerender(
+    edition: str,
+    output: Path | None = typer.Option(None, "-o", "--output", help="also write the render (PNG)"),
+    as_json: bool = JSON,
+) -> None:
+    """Draw a unique render again from the recipe and its seed, and compare it with the issued one."""
+    svc = services()
+    record = svc.editions.get(edition)
+    picture, same = svc.editions.rerender(edition)
+    if output is not None:
+        atomic_write(output, encode_png(picture))
+    doc = {
+        "edition_id": record.edition_id,
+        "seed": record.seed,
+        "identical": same,
+        "file": str(output) if output else None,
+    }
+    if as_json:
+        print_json(doc)
+    else:
+        words = "identical, pixel for pixel, to" if same else "DIFFERENT from"
+        out.print(f"edition {record.label} re-rendered with seed {record.seed}: {words} the issued picture")
+    if not same:
+        raise typer.Exit(4)
 
 
 @edition_app.command("revoke")

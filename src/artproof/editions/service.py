@@ -28,7 +28,7 @@ from sqlalchemy import Connection
 
 from artproof.core.canonical import canonical_json
 from artproof.core.hashing import content_id
-from artproof.core.images import decode_image, encode_png
+from artproof.core.images import decode_image, encode_png, pixel_hash
 from artproof.core.signing import SignedDocument, sign_document, verify_document
 from artproof.editions.certificate import COA_FORMAT, COA_PURPOSE, certificate_hash, verify_certificate
 from artproof.editions.ids import edition_id, new_payload, parse_edition_id
@@ -357,6 +357,20 @@ class EditionService:
             "transfers": chain["transfers"],
             "chain": chain["status"],
         }
+
+    def rerender(self, ref: str) -> tuple[Image.Image, bool]:
+        """A unique render drawn again from the work's recipe and the edition's seed; equal to the issued one?"""
+        record = self.get(ref)
+        if record.seed is None:
+            raise InvalidInput(
+                "this edition is not a unique render: it is the work's master, watermarked",
+                value=record.edition_id,
+                hint="unique renders are issued with --unique-renders",
+            )
+        manifest = self.studio.manifest(record.work_id)
+        picture = render_unique(manifest, record.seed)
+        issued = decode_image(self.studio.blobs.get(record.base_blob))
+        return picture, pixel_hash(picture.convert(issued.mode)) == pixel_hash(issued)
 
     def certificate_file(self, ref: str) -> bytes:
         return self._certificate_file(self.get(ref))
