@@ -112,16 +112,30 @@ def best_scales(copy: Image.Image, reference: Image.Image, short: float, count: 
     return out
 
 
-def _aligned_correlation(copy: NDArray[np.float32], base: NDArray[np.float32]) -> float:
-    where = align(copy, base)
+def _ncc(a: NDArray[np.float32], b: NDArray[np.float32]) -> float:
+    a, b = a - a.mean(), b - b.mean()
+    denominator = float(np.sqrt(np.sum(a * a) * np.sum(b * b)))
+    return float(np.sum(a * b)) / denominator if denominator > 0 else 0.0
+
+
+def _aligned_correlation(copy: Image.Image, reference: Image.Image, base: NDArray[np.float32], short: float) -> float:
+    """The lesser of luminance and per-channel correlation where the copy, at ``short``, best aligns.
+
+    Luminance alone lets two different pictures of big flat shapes pass for each other (any bright
+    region over a dark one correlates); the colour channels of a true copy follow each other too.
+    """
+    small = luma_at(copy.convert("L"), short)
+    where = align(small, base)
     if where is None:
         return -1.0
     ty, tx, _fy, _fx = where
-    h, w = min(copy.shape[0], base.shape[0] - ty), min(copy.shape[1], base.shape[1] - tx)
-    a = copy[:h, :w] - copy[:h, :w].mean()
-    b = base[ty : ty + h, tx : tx + w] - base[ty : ty + h, tx : tx + w].mean()
-    denominator = float(np.sqrt(np.sum(a * a) * np.sum(b * b)))
-    return float(np.sum(a * b)) / denominator if denominator > 0 else -1.0
+    h, w = min(small.shape[0], base.shape[0] - ty), min(small.shape[1], base.shape[1] - tx)
+    score = _ncc(small[:h, :w], base[ty : ty + h, tx : tx + w])
+    ours = np.asarray(copy.convert("RGB").resize((small.shape[1], small.shape[0]), Image.Resampling.BOX), np.float32)
+    theirs = np.asarray(reference.convert("RGB"), np.float32)[ty : ty + h, tx : tx + w]
+    for channel in range(3):
+        score = min(score, _ncc(ours[:h, :w, channel], theirs[..., channel]))
+    return score
 
 
 def similarity(
@@ -129,21 +143,22 @@ def similarity(
 ) -> tuple[float, float]:
     """(correlation, scale): how well ``copy`` matches the region of ``reference`` it best aligns to.
 
-    The correlation is normalised (-1..1); the scale is the copy's working-scale factor
-    relative to the reference (1.0 for a whole copy, below 1 for a crop).
-
-    1.0 is the same picture (re-encoded, rescaled or cropped copies stay above 0.9);
-    a different picture, even of the same style, stays well below. The copy is tried at
-    its own scale first (a whole copy, re-encoded or resized); only when that gives less
-    than ``enough`` is the scale searched (a crop).
+    ``reference`` is a small picture whose short side is ``short`` (a registry thumbnail). The
+    correlation is the least of the luminance's and each colour channel's (-1..1): re-encoded,
+    rescaled or cropped copies stay above 0.9, a different picture falls well below even when its
+    shapes line up. The scale is the copy's working-scale factor relative to the reference (1.0 for
+    a whole copy, below 1 for a crop). The copy is tried at its own scale and at those of standard
+    crops first; only when none gives ``enough`` is the scale searched.
     """
-    copy_l, reference_l = copy.convert("L"), reference.convert("L")
+    reference = reference.convert("RGB")
+    reference_l = reference.convert("L")
     base = luma_at(reference_l, short)
+    reference = reference.resize((base.shape[1], base.shape[0]), Image.Resampling.BOX)
     best = (-1.0, 1.0)
     for scale in LIKELY_SCALES:  # whole copies, then the scales of 80% crops from the short side or the centre
-        best = max(best, (_aligned_correlation(luma_at(copy_l, short * scale), base), scale))
+        best = max(best, (_aligned_correlation(copy, reference, base, short * scale), scale))
         if best[0] >= enough:
             return best
-    for scale in best_scales(copy_l, reference_l, 2 * short, count=1):
-        best = max(best, (_aligned_correlation(luma_at(copy_l, short * scale), base), scale))
+    for scale in best_scales(copy.convert("L"), reference_l, 2 * short, count=1):
+        best = max(best, (_aligned_correlation(copy, reference, base, short * scale), scale))
     return best

@@ -4,8 +4,9 @@ Each row keeps three perceptual hashes of the picture (pHash, dHash, colour hash
 the pHashes of five standard 80% crops, and a small luminance thumbnail. Search
 is two stages: the FAISS multi-hash index returns every stored pHash (whole or
 crop) within 8 bits of the query's; each candidate is then confirmed by
-aligning the query with the stored thumbnail and measuring their correlation,
-so a lookalike of the same style is not taken for the work. The index is
+aligning the query with the stored colour thumbnail and measuring the
+correlation of its luminance and of each colour channel, so a lookalike of the
+same layout is not taken for the work. The index is
 rebuilt in memory from the table whenever the table has changed (rows are only
 ever added), so it is always in step with the store.
 """
@@ -29,7 +30,7 @@ from artproof.store.tables import fingerprints
 __all__ = ["CONFIRM", "FingerprintRegistry", "Match", "Query", "Registered"]
 
 CONFIRM = 0.85  # aligned correlation above which a candidate is the same picture
-THUMB_SHORT = 256
+THUMB_SHORT = 128
 VARIANTS = ("full", *CROPS)
 
 
@@ -72,12 +73,12 @@ class Query:
 
 
 def _thumbnail(image: Image.Image) -> bytes:
-    luma = image.convert("L")
-    scale = THUMB_SHORT / min(luma.size)
-    if scale < 1:
-        luma = luma.resize((round(luma.width * scale), round(luma.height * scale)), Image.Resampling.BOX)
+    """The picture at 128 px on its short side, colour, PNG (tens of kB): what the second stage aligns to."""
+    rgb = image.convert("RGB")
+    scale = THUMB_SHORT / min(rgb.size)
+    rgb = rgb.resize((max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale))), Image.Resampling.BOX)
     buffer = io.BytesIO()
-    luma.save(buffer, format="PNG")
+    rgb.save(buffer, format="PNG")
     return buffer.getvalue()
 
 

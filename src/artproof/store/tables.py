@@ -205,7 +205,7 @@ fingerprints = Table(
     Column("colorhash", String(16), nullable=False),
     Column("crops", Text, nullable=False),  # JSON: the five crop pHashes
     Column("image_blob", String(80), nullable=False),  # the picture itself
-    Column("thumb", LargeBinary, nullable=False),  # its luminance, short side 256, PNG: the second stage
+    Column("thumb", LargeBinary, nullable=False),  # the picture at 128 px (short side), PNG: the second stage
     Column("registered_at", String(40), nullable=False),
     Index("ix_fingerprints_ref", "ref"),
 )

@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("colorhash", sa.String(16), nullable=False),
         sa.Column("crops", sa.Text, nullable=False),  # JSON: the five crop pHashes
         sa.Column("image_blob", sa.String(80), nullable=False),  # the picture itself
-        sa.Column("thumb", sa.LargeBinary, nullable=False),  # its luminance, short side 256, PNG: the second stage
+        sa.Column("thumb", sa.LargeBinary, nullable=False),  # the picture at 128 px (short side), PNG: the second stage
         sa.Column("registered_at", sa.String(40), nullable=False),
     )
     op.create_index("ix_fingerprints_ref", "fingerprints", ["ref"])
