@@ -269,7 +269,8 @@ def test_the_buyer_countersigns_a_transfer_with_their_own_key(studio: dict[str, 
         home, "transfer", edition, "--to", "Hal Buyer", "--key", str(tmp_path / "hal.pub"), "--receipt", str(receipt)
     )
     assert sold.code == 0, sold.stderr
-    stranger = run(root / "grace", "edition", "accept", str(receipt), "-o", str(tmp_path / "x.json"), "--json")
+    run(tmp_path / "stranger", "init", "--name", "Not The Buyer")
+    stranger = run(tmp_path / "stranger", "edition", "accept", str(receipt), "-o", str(tmp_path / "x.json"), "--json")
     assert stranger.code == 2 and "not to you" in stranger.json()["message"]
     accepted = run(buyer, "edition", "accept", str(receipt), "-o", str(tmp_path / "acceptance.json"))
     assert accepted.code == 0, accepted.stderr
