@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -17,7 +18,7 @@ from artproof.errors import ConfigError, InvalidInput
 from artproof.services import Services, build_services
 from artproof.settings import Settings
 
-__all__ = ["JSON", "passphrase", "progress_bar", "services"]
+__all__ = ["JSON", "passphrase", "progress_bar", "read_input", "services"]
 
 JSON = typer.Option(False, "--json", help="print exactly one JSON document on stdout")
 
@@ -45,3 +46,11 @@ def progress_bar(label: str) -> Iterator[Any]:
     with Progress(TextColumn(label), BarColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
         task = bar.add_task(label, total=1.0)
         yield lambda fraction: bar.update(task, completed=fraction)
+
+
+def read_input(path: Path, what: str = "the file") -> bytes:
+    """The bytes of a file the user named, or an input error saying which could not be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {what}", value=str(path), hint=exc.strerror or "check the path") from None

@@ -7,14 +7,13 @@ from typing import Any
 
 import typer
 
-from artproof.cli.common import JSON, passphrase, progress_bar, services
+from artproof.cli.common import JSON, passphrase, progress_bar, read_input, services
 from artproof.cli.render import out, print_json
 from artproof.core.canonical import canonical_json
 from artproof.core.images import encode_png
 from artproof.editions.licences import LICENCES
 from artproof.editions.parties import parse_party
 from artproof.editions.store import EditionRecord
-from artproof.errors import InvalidInput
 from artproof.identities import read_public_key_file
 from artproof.store.files import atomic_write
 
@@ -115,10 +114,7 @@ def show(edition: str, as_json: bool = JSON) -> None:
 @edition_app.command("identify")
 def identify(file: Path, as_json: bool = JSON) -> None:
     """Read an image's watermark and look the edition up in this registry."""
-    try:
-        data = file.read_bytes()
-    except OSError:
-        raise InvalidInput("cannot read the file", value=str(file)) from None
+    data = read_input(file, "the file")
     doc = services().editions.identify(data, file.name)
     if as_json:
         print_json(doc)
@@ -195,10 +191,7 @@ def accept(
     as_json: bool = JSON,
 ) -> None:
     """Countersign a transfer made to you (in your own installation, with your key)."""
-    try:
-        data = receipt.read_bytes()
-    except OSError:
-        raise InvalidInput("cannot read the receipt", value=str(receipt)) from None
+    data = read_input(receipt, "the receipt")
     acceptance = services().editions.accept(data, passphrase=passphrase())
     atomic_write(output, canonical_json(acceptance.model_dump(mode="json")))
     if as_json:
@@ -210,10 +203,7 @@ def accept(
 @edition_app.command("countersign")
 def countersign(edition: str, acceptance: Path, as_json: bool = JSON) -> None:
     """Record the buyer's acceptance of a transfer (in the registry that made the transfer)."""
-    try:
-        data = acceptance.read_bytes()
-    except OSError:
-        raise InvalidInput("cannot read the acceptance", value=str(acceptance)) from None
+    data = read_input(acceptance, "the acceptance")
     doc = services().editions.countersign(edition, data)
     if as_json:
         print_json(doc)

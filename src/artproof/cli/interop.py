@@ -8,7 +8,7 @@ from typing import Any, cast
 import typer
 from rich.table import Table
 
-from artproof.cli.common import JSON, passphrase, progress_bar, services
+from artproof.cli.common import JSON, passphrase, progress_bar, read_input, services
 from artproof.cli.render import err, out, print_json
 from artproof.core.images import decode_image
 from artproof.errors import ArtproofError, InvalidInput
@@ -139,10 +139,7 @@ def seal(
 
 def inspect(file: Path, as_json: bool = JSON) -> None:
     """Everything a file says about itself: Content Credentials, AI-tool settings, EXIF, XMP."""
-    try:
-        data = file.read_bytes()
-    except OSError:
-        raise InvalidInput("cannot read the file", value=str(file)) from None
+    data = read_input(file)
     svc = services()
     doc = inspect_bytes(data, file.name, svc.credentials.anchors_pem(), svc.ledger_time)
     if as_json:

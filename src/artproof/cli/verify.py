@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from artproof.cli.common import JSON, progress_bar, services
+from artproof.cli.common import JSON, progress_bar, read_input, services
 from artproof.cli.render import err, out, print_json
 from artproof.errors import ArtproofError, InvalidInput
 from artproof.verify.service import EXIT_CODES
@@ -85,10 +85,7 @@ def verify(
     svc = services()
     coa = None
     if certificate is not None:
-        try:
-            coa = certificate.read_bytes()
-        except OSError:
-            raise InvalidInput("cannot read the certificate file", value=str(certificate)) from None
+        coa = read_input(certificate, "the certificate file")
     if not path.is_dir():
         if not path.exists():
             raise InvalidInput("no such file", value=str(path), hint="give an image file or a folder")
