@@ -47,7 +47,6 @@ EXIT_CODES: dict[str, int] = {
     "revoked": 4,
 }
 DECODE_SHORT = 1024  # big JPEGs decode at a reduced scale: every channel looks at 512 px or less
-SEVERITY = ["authentic_edition", "registered_work", "external_credentials", "unverified", "revoked", "tampered"]
 
 
 @dataclass
