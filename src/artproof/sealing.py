@@ -23,12 +23,14 @@ from cryptography.hazmat.primitives import hashes
 from PIL import Image, PngImagePlugin
 
 from artproof.core.hashing import content_id
+from artproof.core.images import decode_image, encode_png
 from artproof.credentials import CredentialService
 from artproof.errors import InvalidInput
 from artproof.interop.c2pa import read_credentials, sign_credentials
 from artproof.interop.c2pa_manifest import PARENT_LABEL, Disclosure, TrainingMining, build_definition, xmp_packet
 from artproof.interop.pngchunks import with_itxt
 from artproof.ledger.service import LedgerService
+from artproof.provenance.graph import ProcessGraph
 from artproof.store.files import atomic_write
 from artproof.studio import Studio
 
@@ -40,6 +42,8 @@ FORMATS = {
     "jpg": ("JPEG", "image/jpeg"),
     "webp": ("WEBP", "image/webp"),
 }
+
+INGREDIENT_TYPES = {"image/png", "image/jpeg", "image/webp"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,15 +212,23 @@ class SealService:
         )
 
     def _ingredients(self, manifest: Any) -> list[tuple[dict[str, Any], str, bytes]]:
-        """An imported file that carried Content Credentials becomes the parent ingredient, credentials and all."""
-        out = []
-        for step in manifest.steps:
-            if step.op == "import.file" and step.params.get("c2pa"):
-                info = manifest.assets[step.output]
-                data = self.studio.blobs.get(step.output)
-                ingredient = {"title": step.params.get("file"), "relationship": "parentOf", "label": PARENT_LABEL}
-                out.append((ingredient, info.media_type, data))
-        return out[:1]
+        """The imported original, byte for byte, is the parent ingredient of the ``c2pa.opened`` action.
+
+        Every import has one (C2PA requires ``c2pa.opened`` to name its ingredient): a file that
+        carried Content Credentials brings them along as the ingredient's own manifest; a render
+        from A1111, ComfyUI or a camera is an ingredient without credentials. A format c2pa cannot
+        take as an ingredient (GIF, TIFF, ...) is given as the PNG of its decoded pixels.
+        """
+        for step in ProcessGraph(manifest.steps).ancestors(manifest.master):
+            if step.op != "import.file":
+                continue
+            info = manifest.assets[step.output]
+            data, media_type = self.studio.blobs.get(step.output), info.media_type
+            if media_type not in INGREDIENT_TYPES:
+                data, media_type = encode_png(decode_image(data, name=str(step.params.get("file")))), "image/png"
+            ingredient = {"title": step.params.get("file"), "relationship": "parentOf", "label": PARENT_LABEL}
+            return [(ingredient, media_type, data)]
+        return []
 
     def _register(self, work_id: str, passphrase: str | None) -> int:
         """The ledger index of this revision's registration, appending it if it is new."""

@@ -276,3 +276,66 @@ def test_comfyui_graph_in_webp_exif() -> None:
     r = read_file(buffer.getvalue(), "c.webp")
     [g] = r.generations
     assert (r.source_tool, g.seed, g.steps, g.model, g.prompt) == ("ComfyUI", 5, 9, "flux.safetensors", "a harbour")
+
+
+@pytest.mark.parametrize(
+    ("tags", "prefixed"),
+    [
+        ({0x010F: "workflow", 0x0110: "prompt"}, True),  # Make holds the workflow, Model the graph
+        ({0x0110: "prompt", 0x010E: "workflow"}, False),  # no prefixes: recognised by their shape
+        ({0x010E: "prompt"}, False),
+    ],
+)
+def test_comfyui_graph_in_any_exif_text_tag(external: Path, tags: dict[int, str], prefixed: bool) -> None:
+    """Real ComfyUI settings moved into EXIF string tags, as its WebP exports keep them: never a camera."""
+    source = Image.open(external / "comfyui" / "img2img_cropped.png")
+    exif = Image.Exif()
+    for tag, field_name in tags.items():
+        exif[tag] = (f"{field_name}:" if prefixed else "") + source.info[field_name]
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 32), "teal").save(buffer, format="WEBP", exif=exif.tobytes())
+    r = read_file(buffer.getvalue(), "comfy.webp")
+    [g] = r.generations
+    assert (r.source_tool, g.seed, g.steps) == ("ComfyUI", 280823642470253, 20)
+    assert g.denoise == pytest.approx(0.87)
+    assert g.prompt == "photograph of victorian woman with wings, sky clouds, meadow grass"
+    assert g.camera_make is None and g.camera_model is None
+
+
+def test_workflow_alone_in_exif_is_a_warning_not_a_camera(external: Path) -> None:
+    source = Image.open(external / "comfyui" / "img2img_cropped.png")
+    exif = Image.Exif()
+    exif[0x010F] = "workflow:" + source.info["workflow"]
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 32)).save(buffer, format="WEBP", exif=exif.tobytes())
+    r = read_file(buffer.getvalue(), "wf.webp")
+    assert r.generations == []
+    assert any("workflow without its prompt graph" in w for w in r.warnings)
+
+
+def test_mpo_jpeg_is_checked_for_content_credentials(external: Path) -> None:
+    """A camera's multi-picture JPEG (Pillow says MPO) carrying a C2PA manifest is read like any JPEG."""
+    from PIL import MpoImagePlugin  # noqa: F401  (registers the MPO writer)
+
+    frames = [Image.new("RGB", (64, 48), c) for c in ("navy", "gold")]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="MPO", save_all=True, append_images=frames[1:])
+    assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"
+    from artproof.interop.c2pa import read_credentials
+
+    signed = (external / "c2pa" / "c2pa-rs" / "C.jpg").read_bytes()
+    # the C2PA APP11 segments of a signed file, spliced after SOI of the MPO: its data hash no longer matches,
+    # which is the point: the reader must look (and report Invalid), not skip the file as "not a JPEG"
+    segments, pos = [], 2
+    while signed[pos] == 0xFF and signed[pos + 1] not in (0xDA, 0xD9):
+        length = int.from_bytes(signed[pos + 2 : pos + 4], "big")
+        if signed[pos + 1] == 0xEB:
+            segments.append(signed[pos : pos + 2 + length])
+        pos += 2 + length
+    mpo = buffer.getvalue()
+    spliced = mpo[:2] + b"".join(segments) + mpo[2:]
+    r = read_file(spliced, "camera.jpg")
+    assert r.format == "MPO"
+    assert r.c2pa is not None and r.c2pa.present and r.c2pa.validation_state == "Invalid"
+    assert "assertion.dataHash.mismatch" in r.c2pa.failures
+    assert read_credentials(spliced, "image/jpeg").present

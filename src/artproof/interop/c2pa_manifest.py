@@ -5,6 +5,13 @@ is ``c2pa.created`` (a generation) or ``c2pa.opened`` (an import); crops and
 resizes are ``c2pa.cropped`` / ``c2pa.resized``; the rest are ``org.artproof.*``.
 Each carries the software agent, the digital source type of the work's
 classification and the step's parameters (as disclosure allows).
+
+Parameters and the signed manifest travel as canonical JSON *text*: c2pa
+stores a flat array of numbers inside a map as a byte string (a crop box
+``[0, 0, 900, 900]`` reads back as ``"AACEhA=="``, floats come back empty),
+so structured values would not survive the round trip; text does, exactly,
+and the manifest's signature can be checked from the file alone
+(:func:`recipe_manifest`).
 """
 
 from __future__ import annotations
@@ -14,12 +21,23 @@ from typing import Any, Literal
 from xml.sax.saxutils import escape, quoteattr
 
 from artproof import __version__
+from artproof.core.canonical import canonical_json, parse_json
 from artproof.core.signing import SignedDocument
+from artproof.errors import ArtproofError, IntegrityError
 from artproof.ledger.entries import commit
 from artproof.provenance.graph import ProcessGraph
 from artproof.provenance.model import SOURCE_TYPE_BASE, WorkManifest
 
-__all__ = ["PARENT_LABEL", "Disclosure", "TrainingMining", "build_definition", "xmp_packet"]
+__all__ = [
+    "PARENT_LABEL",
+    "Disclosure",
+    "TrainingMining",
+    "action_params",
+    "build_definition",
+    "json_text",
+    "recipe_manifest",
+    "xmp_packet",
+]
 
 PARENT_LABEL = "artproof.parent"
 
@@ -29,6 +47,36 @@ TrainingMining = Literal["allowed", "notAllowed", "constrained"]
 _ACTION = {"import.file": "c2pa.opened", "edit.crop": "c2pa.cropped", "edit.resize": "c2pa.resized"}
 _AGENT = {"name": "artproof", "version": __version__}
 _AGENCY_SOURCE = {"trained": "trainedAlgorithmicMedia", "algorithmic": "algorithmicMedia"}
+
+
+def json_text(value: Any) -> str:
+    """The canonical JSON text of a value: what an assertion carries so that c2pa keeps it exactly."""
+    return canonical_json(value).decode("utf-8")
+
+
+def action_params(action: dict[str, Any]) -> Any:
+    """The recorded step parameters an action carries (``org.artproof.params``), decoded; None if absent."""
+    value = (action.get("parameters") or {}).get("org.artproof.params")
+    if isinstance(value, str):
+        try:
+            return parse_json(value.encode("utf-8"), what="action parameters")
+        except ArtproofError:
+            return None
+    return value
+
+
+def recipe_manifest(recipe: Any) -> SignedDocument | None:
+    """The signed work manifest inside an ``org.artproof.recipe`` assertion (full disclosure), or None.
+
+    Raises :class:`IntegrityError` when the recipe holds a manifest that cannot be parsed; the
+    caller checks its signature (:func:`artproof.provenance.manifest.check_manifest`).
+    """
+    if not isinstance(recipe, dict) or not isinstance(recipe.get("manifest"), str):
+        return None
+    try:
+        return SignedDocument.model_validate(parse_json(recipe["manifest"].encode("utf-8"), what="recipe manifest"))
+    except (ArtproofError, ValueError):
+        raise IntegrityError("the signed manifest in the file's recipe is malformed") from None
 
 
 def _action_name(op: str) -> str:
@@ -59,12 +107,14 @@ def build_definition(
     source_uri = classification.digital_source_type_uri
     steps = ProcessGraph(manifest.steps).ancestors(manifest.master)
     openings: dict[str, Any] = {}
+    shown: list[Any] = []  # what each action shows of its step's parameters (redacted: the commitment)
     actions = []
     for step in steps:
         params: Any = step.params
         if disclosure == "redacted":
             commitment, opening = commit(step.params)
             params, openings[step.step_id] = commitment.model_dump(), opening.model_dump()
+        shown.append(params)
         action: dict[str, Any] = {
             "action": _action_name(step.op),
             "when": step.at,
@@ -76,7 +126,7 @@ def build_definition(
             },
         }
         if disclosure != "minimal":
-            action["parameters"]["org.artproof.params"] = params
+            action["parameters"]["org.artproof.params"] = json_text(params)
         if action["action"] == "c2pa.opened" and parent_label is not None:
             action["parameters"]["ingredientIds"] = [parent_label]
         step_source = _AGENCY_SOURCE.get(step.agency) if action["action"] == "c2pa.created" else None
@@ -101,12 +151,11 @@ def build_definition(
         "classification": classification.model_dump(),
     }
     if disclosure == "full":
-        recipe["manifest"] = signed.model_dump(mode="json")
+        recipe["manifest"] = json_text(signed.model_dump(mode="json"))
     elif disclosure == "redacted":
-        recipe["steps"] = [
-            {"op": a["parameters"]["org.artproof.op"], "params": a["parameters"]["org.artproof.params"]}
-            for a in actions
-        ]
+        recipe["steps"] = json_text(
+            [{"op": f"{s.op} {s.version}", "params": p} for s, p in zip(steps, shown, strict=True)]
+        )
         recipe["signature"] = signed.signature.model_dump()
     definition: dict[str, Any] = {
         "claim_generator_info": [_AGENT],

@@ -29,8 +29,18 @@ def _gps(info: dict[str, Any]) -> dict[str, float] | None:
     return {"latitude": round(lat, 7), "longitude": round(lon, 7)}
 
 
+def _camera_text(value: Any) -> str | None:
+    """A maker or model name; not the JSON graphs that ComfyUI stores in the same tags."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if text.startswith("{") or text.partition(":")[0] in ("prompt", "workflow"):
+        return None
+    return text
+
+
 def parse_camera(exif: dict[str, Any]) -> GenerationRecord | None:
-    make, model = exif.get("Make"), exif.get("Model")
+    make, model = (_camera_text(exif.get(tag)) for tag in ("Make", "Model"))
     if not make and not model:
         return None
     taken = exif.get("DateTimeOriginal") or exif.get("DateTime")

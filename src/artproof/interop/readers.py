@@ -89,7 +89,41 @@ def _from_text(reading: Reading, text: dict[str, str], where: str) -> None:
         _try(reading, f"{where}Comment", lambda: [parse_novelai(text)])
 
 
-MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
+# The formats that carry Content Credentials; MPO (multi-picture JPEG, what many cameras write) is a JPEG.
+def _from_exif_text(reading: Reading, exif: dict[str, Any]) -> None:
+    """ComfyUI and A1111 settings in EXIF text tags (WebP and JPEG exports).
+
+    ComfyUI writes its API graph and its UI workflow into whichever string tags it likes
+    (``Make``, ``Model``, ``ImageDescription``, ``UserComment``), with or without a
+    ``prompt:`` / ``workflow:`` prefix; the graph is the one whose nodes have ``class_type``.
+    """
+    workflow_only = False
+    found_graph = False
+    for tag in EXIF_TEXT_TAGS:
+        value = exif.get(tag)
+        if not isinstance(value, str):
+            continue
+        text = value.strip().strip("\x00").strip()
+        prefix, _, rest = text.partition(":")
+        if prefix in ("prompt", "workflow") and rest.lstrip().startswith("{"):
+            text = rest.strip()
+        if text.startswith("{") and '"class_type"' in text:
+            if tag != "UserComment":
+                _keep_raw(reading, f"EXIF {tag}", value)
+            _try(reading, f"EXIF {tag}", lambda text=text: parse_comfyui(text))  # type: ignore[misc]
+            found_graph = True
+        elif text.startswith("{") and '"nodes"' in text:
+            if tag != "UserComment":
+                _keep_raw(reading, f"EXIF {tag}", value)
+            workflow_only = True
+        elif tag == "UserComment" and "Steps:" in text:
+            _try(reading, "EXIF UserComment", lambda text=text: [parse_a1111(text)])  # type: ignore[misc]
+    if workflow_only and not found_graph:
+        reading.warnings.append(f"{reading.file}: ComfyUI workflow without its prompt graph; settings not read")
+
+
+MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg", "WEBP": "image/webp"}
+EXIF_TEXT_TAGS = ("ImageDescription", "Make", "Model", "UserComment")
 
 
 def read_file(data: bytes, name: str, trust_pem: str | None = None, judge: CredentialJudge | None = None) -> Reading:
@@ -113,16 +147,7 @@ def read_file(data: bytes, name: str, trust_pem: str | None = None, judge: Crede
     _from_text(reading, meta.text, "")
     if meta.user_comment:
         _keep_raw(reading, "EXIF UserComment", meta.user_comment)
-        text = meta.user_comment.strip()
-        if text.startswith("{"):  # ComfyUI and others put JSON in WebP/JPEG EXIF
-            _try(reading, "EXIF UserComment", lambda: parse_comfyui(text) if '"class_type"' in text else [])
-        elif "Steps:" in text:
-            _try(reading, "EXIF UserComment", lambda: [parse_a1111(text)])
-    for tag in ("ImageDescription", "Make"):  # ComfyUI WebP: "prompt:{...}" in EXIF strings
-        exif_text = meta.exif.get(tag)
-        if isinstance(exif_text, str) and exif_text.startswith("prompt:{"):
-            graph = exif_text[len("prompt:") :]
-            _try(reading, f"EXIF {tag}", lambda graph=graph: parse_comfyui(graph))  # type: ignore[misc]
+    _from_exif_text(reading, {**meta.exif, "UserComment": meta.user_comment or meta.exif.get("UserComment")})
     if meta.image is not None and not reading.generations:
         try:
             hidden = stealth_payload(meta.image)
