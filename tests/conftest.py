@@ -68,7 +68,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 SHARED = Path(__file__).parents[1].parent / "shared" / "fixtures" / "external"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def external() -> Path:
     """The other tools' real files in ../shared (read-only); required under CI."""
     if not SHARED.is_dir():

@@ -24,6 +24,7 @@ from artproof.store.blobs import BlobStore, storage_error
 from artproof.store.database import open_engine
 from artproof.store.repository import SqlStore
 from artproof.studio import Studio
+from artproof.verify.logkeys import LogKeys
 from artproof.verify.service import VerifyService
 
 __all__ = ["Services", "build_services", "utc_now"]
@@ -74,5 +75,13 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         ledger_time=ledger_time,
         editions=editions,
         fingerprints=fingerprints,
-        verifier=VerifyService(studio, ledger, editions, fingerprints, credentials.anchors_pem, ledger_time),
+        verifier=VerifyService(
+            studio,
+            ledger,
+            editions,
+            fingerprints,
+            credentials.anchors_pem,
+            ledger_time,
+            LogKeys(settings.home, ledger.verifier, clock),  # a collector's home has no log: NotFound,
+        ),
     )

@@ -10,6 +10,8 @@ import pytest
 from PIL import Image
 
 from artproof.interop.c2pa import read_credentials
+from artproof.interop.c2pa_manifest import recipe_manifest
+from artproof.provenance.manifest import check_manifest
 from tests.integration.cli import run
 
 EXPECTED = {  # file: (state without anchors, state with the test anchors, failure codes, informational codes)
@@ -92,7 +94,8 @@ def test_seal_round_trip(sealed: tuple[Path, str, Path], suffix: str) -> None:
         target.read_bytes(), {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}[suffix]
     )
     recipe = report.assertions["org.artproof.recipe"]
-    assert recipe["disclosure"] == "full" and recipe["manifest"]["payload"]["work_id"] == work
+    document = recipe_manifest(recipe)  # canonical JSON text: c2pa keeps it exactly, and its signature checks
+    assert recipe["disclosure"] == "full" and document is not None and check_manifest(document).work_id == work
     assert report.assertions["cawg.training-mining"]["entries"]["cawg.ai_generative_training"]["use"] == "notAllowed"
     assert report.assertions["stds.schema-org.CreativeWork"]["author"][0]["name"] == "Ada Studio"
     xmp = Image.open(target).info.get("xmp") or Image.open(target).info.get("XML:com.adobe.xmp")

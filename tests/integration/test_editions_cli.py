@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -12,11 +11,13 @@ import pytest
 from PIL import Image
 
 import artproof.editions.service as service_module
+from artproof.core.images import pixel_hash
 from artproof.core.signing import SignedDocument
 from artproof.editions.certificate import certificate_hash, verify_certificate
 from artproof.editions.store import EditionStore
 from artproof.errors import IntegrityError, StorageError
 from artproof.fingerprint import hamming, perceptual_hash
+from artproof.interop.c2pa import read_credentials
 from artproof.store.blobs import storage_error
 from tests.conftest import PASSPHRASE
 from tests.integration.cli import run
@@ -71,12 +72,16 @@ def test_certificate_is_signed_and_its_proof_checks_offline(studio: dict[str, ob
     assert isinstance(home, Path) and isinstance(folder, Path)
     document = json.loads((folder / "tide-pools-1of3.coa.json").read_text())
     body = verify_certificate(SignedDocument.model_validate(document["certificate"]))
-    assert body["format"] == "artproof.coa/1"
+    assert body["format"] == "artproof.coa/2"
     assert body["edition"] == {"number": 1, "count": 3, "artist_proof": False, "proofs": 1}
     assert body["licence"]["id"] == "commercial" and body["licence"]["sha256"].startswith("sha256:")
     assert body["watermark"] == {"algorithm": "org.artproof.watermark.1", "id": body["edition_id"]}
-    image_bytes = (folder / "tide-pools-1of3.png").read_bytes()
-    assert body["file"]["sha256"] == "sha256:" + hashlib.sha256(image_bytes).hexdigest()
+    picture = Image.open(folder / "tide-pools-1of3.png")
+    assert body["pixels"]["sha256"] == pixel_hash(picture) and body["pixels"]["width"] == picture.width
+    assert body["work"]["manifest_sha256"].startswith("sha256:") and body["generation"][0]["seed"] == 7
+    report = read_credentials((folder / "tide-pools-1of3.png").read_bytes(), "image/png")
+    embedded = report.assertions["org.artproof.certificate"]["certificate"]
+    assert json.loads(embedded) == document["certificate"]  # the file carries its own certificate
     root = studio["root"]
     assert isinstance(root, Path)
     run(home, "ledger", "key", "-o", str(root / "log.pub"))

@@ -19,7 +19,7 @@ from PIL import Image
 from sqlalchemy.exc import SQLAlchemyError
 
 from artproof import __version__
-from artproof.cli.common import JSON, passphrase, progress_bar, services
+from artproof.cli.common import JSON, passphrase, progress_bar, services, write_output
 from artproof.cli.editions import certificate_app, edition_app, transfer
 from artproof.cli.interop import import_files, inspect, seal, trust_app
 from artproof.cli.ledger import ledger_app, register
@@ -35,7 +35,7 @@ from artproof.cli.render import (
 from artproof.cli.verify import verify
 from artproof.core.canonical import canonical_json
 from artproof.editions.service import slug
-from artproof.errors import ArtproofError, InvalidInput, StorageError
+from artproof.errors import ArtproofError, InvalidInput, NotFound, StorageError
 from artproof.ops import all_operations
 from artproof.ops.human import candidate_index
 from artproof.studio import parse_size
@@ -121,6 +121,16 @@ def identity_add(name: str, key_file: Path, as_json: bool = JSON) -> None:
 
 certificate_app = typer.Typer(no_args_is_help=True, help="The X.509 certificate that signs Content Credentials.")
 identity_app.add_typer(certificate_app, name="certificate")
+
+
+@certificate_app.command("export-ca")
+def certificate_export_ca(output: Path = typer.Option(..., "-o", "--output", help="ca.pem to write")) -> None:
+    """Write the CA certificate that signs your Content Credentials, for collectors to trust ('trust add')."""
+    pem = services().credentials.registry_ca_pem()
+    if pem is None:
+        raise NotFound("this home has no signing CA yet", hint="it is made at the first 'artproof seal'")
+    write_output(output, pem.encode("ascii"))
+    err.print(f"CA certificate written to {output}; a collector runs: artproof trust add {output.name}")
 
 
 @certificate_app.command("show")

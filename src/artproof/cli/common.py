@@ -15,10 +15,12 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from artproof.cli.render import err
 from artproof.errors import ConfigError, InvalidInput
+from artproof.ledger.checkpoint import NoteVerifier
 from artproof.services import Services, build_services
 from artproof.settings import Settings
+from artproof.store.files import atomic_write
 
-__all__ = ["JSON", "passphrase", "progress_bar", "read_input", "services"]
+__all__ = ["JSON", "load_log_key", "passphrase", "progress_bar", "read_input", "services", "write_output"]
 
 JSON = typer.Option(False, "--json", help="print exactly one JSON document on stdout")
 
@@ -54,3 +56,19 @@ def read_input(path: Path, what: str = "the file") -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"cannot read {what}", value=str(path), hint=exc.strerror or "check the path") from None
+
+
+def load_log_key(path: Path) -> NoteVerifier:
+    """A log's public key from the file the user named (``artproof ledger key -o log.pub``)."""
+    return NoteVerifier.from_vkey(read_input(path, "the log key file").decode("utf-8", errors="replace"))
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write a deliverable the user named (0644, atomically); a missing parent folder is created."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidInput("cannot create the output folder", value=str(path.parent), hint=exc.strerror) from None
+    if path.is_dir():
+        raise InvalidInput("the output is a folder", value=str(path), hint="name a file")
+    atomic_write(path, data)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import typer
 
-from artproof.cli.common import JSON, passphrase, services
+from artproof.cli.common import JSON, load_log_key, passphrase, services
 from artproof.cli.render import err, out, print_json
 from artproof.core.canonical import parse_json
+from artproof.editions.certificate import certificate_in, check_issued
 from artproof.errors import InvalidInput, NotFound
 from artproof.ledger.checkpoint import NoteVerifier
 from artproof.ledger.entries import parse_entry
@@ -86,12 +88,7 @@ def proof(ref: str, output: Path = typer.Option(..., "-o", "--output", help="pro
 
 
 def _log_key(path: Path | None) -> NoteVerifier | None:
-    if path is None:
-        return None
-    try:
-        return NoteVerifier.from_vkey(path.read_text())
-    except OSError:
-        raise NotFound("cannot read the log key file", value=str(path)) from None
+    return None if path is None else load_log_key(path)
 
 
 @ledger_app.command("check")
@@ -101,12 +98,19 @@ def check(
     opening: Path | None = typer.Option(None, "--opening", help="also check a revealed value (from 'ledger reveal')"),
     as_json: bool = JSON,
 ) -> None:
-    """Verify a proof.json offline: checkpoint signature, sizes, leaf hash, path to the root, entry signature."""
+    """Verify a proof.json (or a certificate's .coa.json) offline: checkpoint, path to the root, signatures.
+
+    For a certificate, also that its ledger entry issues exactly this certificate, signed by its artist.
+    """
     try:
         data = proof_file.read_bytes()
     except OSError:
         raise NotFound("cannot read the proof file", value=str(proof_file)) from None
-    bundle = load_bundle(data, name=str(proof_file))
+    certificate = certificate_in(data)
+    bundle = load_bundle(
+        json.dumps((certificate[1] if certificate else {}).get("proof") or {}).encode() if certificate else data,
+        name=str(proof_file),
+    )
     verifier = _log_key(log_key)
     opened = None
     if opening is not None:
@@ -116,6 +120,8 @@ def check(
             raise NotFound("cannot read the opening file", value=str(opening)) from None
     # With the log's key given, nothing local is needed: no data directory is opened.
     result = verify_offline(bundle, verifier, opened) if verifier else services().ledger.check(bundle, None, opened)
+    if certificate is not None:
+        result["certificate"] = check_issued(certificate[0], bundle)
     if as_json:
         print_json(result)
     else:
@@ -125,6 +131,8 @@ def check(
             f"[green]valid[/green]: entry {result['leaf_index']} ({result['type']}, signed by "
             f"{result['signer']}) is in {result['origin']} at size {result['tree_size']}"
         )
+        if certificate is not None:
+            out.print(f"the entry issues this certificate: edition {result['certificate']['edition_id']}")
 
 
 @ledger_app.command("key")
@@ -153,14 +161,29 @@ def consistency(old_size: int, new_size: int, as_json: bool = JSON) -> None:
         out.print(f"  {h}")
 
 
-@ledger_app.command("export-tiles")
-def export(directory: Path, as_json: bool = JSON) -> None:
-    """Write the log as static C2SP tlog-tiles (tiles, entry bundles, checkpoint) into DIRECTORY."""
-    counts = services().ledger.export_tiles(directory)
+@ledger_app.command("publish")
+def publish(directory: Path, as_json: bool = JSON) -> None:
+    """Write or update the published mirror in DIRECTORY: signed checkpoint, C2SP tiles, entry bundles, keys, CA.
+
+    Serve the folder with any plain file server; collectors verify against it with --mirror.
+    Incremental: only what changed since the last publish is written.
+    """
+    svc = services()
+    result = svc.ledger.publish(directory, svc.credentials.registry_ca_pem())
     if as_json:
-        print_json({"directory": str(directory), **counts})
+        doc = asdict(result)
+        doc |= {"tiles": result.tiles_written, "entry_bundles": result.bundles_written}  # export-tiles' keys
+        print_json(doc)
     else:
-        out.print(f"{counts['tiles']} tiles and {counts['entry_bundles']} entry bundles written to {directory}")
+        out.print(
+            f"published {result.origin} at size {result.size} (was {result.previous_size}) to {directory}: "
+            f"{result.tiles_written} tiles and {result.bundles_written} entry bundles written, "
+            f"{result.cosignatures} witness cosignature(s)",
+            soft_wrap=True,
+        )
+
+
+ledger_app.command("export-tiles", help="The same as 'ledger publish' (its former name).")(publish)
 
 
 @ledger_app.command("witness")

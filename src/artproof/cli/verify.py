@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from artproof.cli.common import JSON, progress_bar, read_input, services
+from artproof.cli.common import JSON, load_log_key, progress_bar, read_input, services
 from artproof.cli.render import err, out, print_json
 from artproof.errors import ArtproofError, InvalidInput
 from artproof.verify.service import EXIT_CODES
@@ -32,13 +32,13 @@ def _files(path: Path, recursive: bool) -> list[Path]:
     return sorted(p for p in pattern if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
 
 
-def _one(svc: Any, path: Path, certificate: bytes | None) -> tuple[dict[str, Any], int]:
+def _one(svc: Any, path: Path, certificate: bytes | None, **where: Any) -> tuple[dict[str, Any], int]:
     try:
         data = path.read_bytes()
     except OSError as exc:
         return {"file": str(path), "verdict": "unreadable", "error": f"cannot read: {exc.strerror}"}, 2
     try:
-        doc = svc.verifier.verify(data, path.name, certificate)
+        doc = svc.verifier.verify(data, path.name, certificate, **where)
     except ArtproofError as exc:
         if exc.exit_code != 2:
             raise
@@ -71,6 +71,8 @@ def _show(doc: dict[str, Any]) -> None:
     out.print(f"  {doc['headline']}", soft_wrap=True)
     for name, channel in doc["channels"].items():
         out.print(f"  {name:<12} {channel['status']:<10} {channel['summary']}", soft_wrap=True)
+    for line in doc.get("checks") or []:
+        out.print(f"  - {line}", soft_wrap=True, markup=False)
 
 
 def verify(
@@ -79,17 +81,30 @@ def verify(
     certificate: Path | None = typer.Option(
         None, "--certificate", help="a .coa.json presented with the file: checked against it"
     ),
+    log_key: Path | None = typer.Option(
+        None, "--log-key", help="the log's public key (from 'artproof ledger key'); pinned in this home"
+    ),
+    mirror: str | None = typer.Option(
+        None, "--mirror", help="a published mirror of the log (folder or http(s) URL): status and consistency"
+    ),
     as_json: bool = JSON,
 ) -> None:
-    """Is this what it claims to be? Credentials, watermark, fingerprint, certificate and ledger: one verdict."""
+    """Is this what it claims to be? Credentials, watermark, fingerprint, certificate and ledger: one verdict.
+
+    Works in any home, even an empty one: the certificate (given, or inside the file's credentials),
+    the log's key and a mirror are enough to reach the verdict the artist's registry would.
+    """
     svc = services()
     coa = None
     if certificate is not None:
         coa = read_input(certificate, "the certificate file")
+    where: dict[str, Any] = {"mirror": mirror}
+    if log_key is not None:
+        where["log_key"] = load_log_key(log_key)
     if not path.is_dir():
         if not path.exists():
             raise InvalidInput("no such file", value=str(path), hint="give an image file or a folder")
-        doc, code = _one(svc, path, coa)
+        doc, code = _one(svc, path, coa, **where)
         if as_json:
             print_json(doc)
         else:
@@ -102,7 +117,7 @@ def verify(
     worst = 0
     with progress_bar(f"verifying {len(files)} file(s)") as tick:
         for n, file in enumerate(files, start=1):
-            doc, code = _one(svc, file, coa)
+            doc, code = _one(svc, file, coa, **where)
             results.append(doc)
             worst = max(worst, code)
             tick(n / len(files))

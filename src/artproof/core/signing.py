@@ -7,6 +7,7 @@ replayed as another kind (a work manifest is not a ledger entry).
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, Literal
 
 from cryptography.exceptions import InvalidSignature
@@ -17,7 +18,7 @@ from artproof.core.canonical import canonical_json
 from artproof.core.keys import b64decode, b64encode, key_id_of, public_key_bytes
 from artproof.errors import IntegrityError
 
-__all__ = ["Signature", "SignedDocument", "sign_document", "verify_document"]
+__all__ = ["Signature", "SignedDocument", "document_digest", "sign_document", "verify_document"]
 
 
 class Signature(BaseModel):
@@ -41,6 +42,11 @@ class SignedDocument(BaseModel):
 
 def _message(purpose: str, payload: dict[str, Any]) -> bytes:
     return b"artproof-signature-v1\n" + purpose.encode("utf-8") + b"\n" + canonical_json(payload)
+
+
+def document_digest(document: SignedDocument) -> str:
+    """``sha256:<hex>`` of a signed document's canonical JSON: how entries and certificates name one another."""
+    return "sha256:" + hashlib.sha256(canonical_json(document.model_dump(mode="json"))).hexdigest()
 
 
 def sign_document(purpose: str, payload: dict[str, Any], key: Ed25519PrivateKey) -> SignedDocument:

@@ -1,40 +1,81 @@
-"""Certificates of authenticity (``artproof.coa/1``): canonical JSON signed by the artist.
+"""Certificates of authenticity: canonical JSON signed by the artist (``artproof.coa/2``; ``/1`` still verifies).
 
-The signed body says what the edition is; the exported file adds, unsigned, the
-ledger entry that registered it and its inclusion proof, which anyone can check
-against the log's key offline (the proof cannot be inside the signed body: the
-entry names the body's hash).
+The signed body says what the edition is and how it was made: the work and the
+digest of its signed manifest (so the seed, prompt, model and edits a collector
+pays for are inside what the artist signed), a generation summary, the
+edition's pixels (their SHA-256 and perceptual hashes, not the file's bytes, so
+the same body can sit inside the file's own Content Credentials as an
+``org.artproof.certificate`` assertion), the watermark, the licence and the
+first owner. The exported ``.coa.json`` adds, unsigned, the ledger entry that
+registered it and its inclusion proof, which anyone can check against the
+log's key offline (the proof cannot be inside the signed body: the entry names
+the body's hash). docs/formats.md specifies both.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from PIL import Image
+
 from artproof.core.canonical import canonical_json, parse_json
 from artproof.core.hashing import content_id
-from artproof.core.signing import SignedDocument, verify_document
-from artproof.errors import IntegrityError, InvalidInput
+from artproof.core.images import pixel_hash
+from artproof.core.signing import SignedDocument, document_digest, verify_document
+from artproof.errors import ArtproofError, IntegrityError, InvalidInput
+from artproof.fingerprint.hashes import crop_hashes, fingerprint, hamming
+from artproof.ledger.entries import commit
+from artproof.ledger.proofs import InclusionBundle
+from artproof.provenance.graph import ProcessGraph
+from artproof.provenance.model import WorkManifest
 
-__all__ = ["COA_FORMAT", "COA_PURPOSE", "certificate_hash", "load_certificate_file", "verify_certificate"]
+__all__ = [
+    "COA_FORMAT",
+    "COA_FORMATS",
+    "COA_PURPOSE",
+    "FINGERPRINT_RADIUS",
+    "canonical_text",
+    "certificate_hash",
+    "certificate_in",
+    "check_issued",
+    "exact_pixels",
+    "generation_summary",
+    "load_certificate_file",
+    "parse_certificate_text",
+    "picture_binding",
+    "picture_distance",
+    "verify_certificate",
+]
 
-COA_FORMAT = "artproof.coa/1"
+COA_FORMAT = "artproof.coa/2"
+COA_FORMATS = ("artproof.coa/1", COA_FORMAT)
 COA_PURPOSE = "artproof.certificate"
+FINGERPRINT_RADIUS = 10  # pHash bits: copies land within 0-8 of the full picture or a crop; others 25-40 away
+_GENERATION_KEYS = ("source_tool", "model", "model_hash", "seed", "sampler", "steps", "cfg_scale", "denoise")
 
 
 def certificate_hash(certificate: SignedDocument) -> str:
     """What the ``edition.issued`` entry names: the hash of the signed certificate's canonical JSON."""
-    return content_id(canonical_json(certificate.model_dump(mode="json")))
+    return document_digest(certificate)
 
 
 def verify_certificate(certificate: SignedDocument) -> dict[str, Any]:
     """The certificate's body after checking its signature and format (raises :class:`IntegrityError`)."""
     verify_document(certificate, purpose=COA_PURPOSE)
     body = certificate.payload
-    if body.get("format") != COA_FORMAT:
+    if body.get("format") not in COA_FORMATS:
         raise IntegrityError("not an artproof certificate of authenticity", value=str(body.get("format")))
     if body.get("artist", {}).get("key_id") != certificate.signature.key_id:
         raise IntegrityError("the certificate is not signed by the artist it names")
     return body
+
+
+def parse_certificate_text(text: str) -> SignedDocument:
+    """A signed certificate from its JSON text (the embedded assertion); :class:`IntegrityError` if malformed."""
+    try:
+        return SignedDocument.model_validate(parse_json(text.encode("utf-8"), what="certificate"))
+    except (ArtproofError, ValueError):
+        raise IntegrityError("the certificate is malformed") from None
 
 
 def load_certificate_file(data: bytes) -> tuple[SignedDocument, dict[str, Any]]:
@@ -47,3 +88,92 @@ def load_certificate_file(data: bytes) -> tuple[SignedDocument, dict[str, Any]]:
     except ValueError as exc:
         raise IntegrityError("the certificate is malformed", value=str(exc)[:200]) from None
     return certificate, dict(document.get("ledger") or {})
+
+
+def certificate_in(data: bytes) -> tuple[SignedDocument, dict[str, Any]] | None:
+    """(certificate, ledger section) when ``data`` is a ``.coa.json``; None for any other JSON (a proof.json)."""
+    document = parse_json(data, what="file")
+    if not isinstance(document, dict) or "certificate" not in document:
+        return None
+    return load_certificate_file(data)
+
+
+def check_issued(certificate: SignedDocument, bundle: InclusionBundle) -> dict[str, Any]:
+    """That a (checked) inclusion bundle's entry issues exactly this certificate, signed by its artist."""
+    body = verify_certificate(certificate)
+    entry = bundle.entry.get("payload") or {}
+    subject = entry.get("subject") or {}
+    if entry.get("type") != "edition.issued" or subject.get("edition_id") != body["edition_id"]:
+        raise IntegrityError("the certificate's ledger entry is not the issuance of its edition")
+    if subject.get("certificate_sha256") != certificate_hash(certificate):
+        raise IntegrityError("the ledger entry names a different certificate: this one was altered or replaced")
+    if (bundle.entry.get("signature") or {}).get("key_id") != body["artist"]["key_id"]:
+        raise IntegrityError("the ledger entry is signed by someone other than the certificate's artist")
+    return {"edition_id": body["edition_id"], "certificate_sha256": certificate_hash(certificate), "valid": True}
+
+
+def picture_binding(picture: Image.Image) -> dict[str, Any]:
+    """What a coa/2 certificate records of the edition's pixels: exact hash and perceptual hashes."""
+    fp = fingerprint(picture)
+    return {
+        "sha256": pixel_hash(picture),
+        "mode": picture.mode,
+        "width": picture.width,
+        "height": picture.height,
+        "phash": fp.phash,
+        "dhash": fp.dhash,
+        "colorhash": fp.colorhash,
+        "crops": crop_hashes(picture),
+    }
+
+
+def picture_distance(body: dict[str, Any], phash: str) -> int:
+    """pHash bits between an image and the certificate's picture (or the nearest of its standard crops)."""
+    if body.get("format") == COA_FORMAT:
+        pixels = body["pixels"]
+        return min(hamming(phash, h) for h in [pixels["phash"], *pixels["crops"].values()])
+    return hamming(phash, body["file"]["phash"])
+
+
+def exact_pixels(body: dict[str, Any], picture: Image.Image, data: bytes) -> bool:
+    """Whether these are exactly the certified pixels (coa/2) or the certified file (coa/1)."""
+    if body.get("format") != COA_FORMAT:
+        return bool(content_id(data) == body["file"]["sha256"])
+    pixels = body["pixels"]
+    if (picture.width, picture.height) != (pixels["width"], pixels["height"]):
+        return False
+    return bool(pixel_hash(picture.convert(pixels["mode"])) == pixels["sha256"])
+
+
+def generation_summary(manifest: WorkManifest, *, disclosure: str = "full") -> list[dict[str, Any]]:
+    """How the pixels were made, per generating step: engine or model (and its weights hash), seed, prompt.
+
+    With ``disclosure="redacted"`` a prompt is replaced by its salted commitment (the artist keeps
+    the opening), so a certificate can prove the prompt later without publishing it.
+    """
+    out: list[dict[str, Any]] = []
+    item: dict[str, Any]
+    for step in ProcessGraph(manifest.steps).ancestors(manifest.master):
+        if step.op == "import.file":
+            for g in step.params.get("generations") or []:
+                item = {"op": f"{step.op} {step.version}", "agency": step.agency}
+                item |= {k: g[k] for k in _GENERATION_KEYS if g.get(k) is not None}
+                if g.get("prompt"):
+                    item["prompt"] = g["prompt"]
+                out.append(item)
+        elif step.agency in ("trained", "algorithmic") and step.op.startswith("generate."):
+            item = {"op": f"{step.op} {step.version}", "agency": step.agency, "engine": step.op}
+            item |= {k: step.params[k] for k in ("model", "model_sha256", "seed", "architecture") if k in step.params}
+            if isinstance(step.params.get("prompt"), str):
+                item["prompt"] = step.params["prompt"]
+            out.append(item)
+    if disclosure == "redacted":
+        for item in out:
+            if "prompt" in item:
+                item["prompt_commitment"] = commit(item.pop("prompt"))[0].model_dump()
+    return out
+
+
+def canonical_text(certificate: SignedDocument) -> str:
+    """The certificate as canonical JSON text: what the ``org.artproof.certificate`` assertion carries."""
+    return canonical_json(certificate.model_dump(mode="json")).decode("utf-8")

@@ -29,8 +29,16 @@ from sqlalchemy import Connection
 from artproof.core.canonical import canonical_json
 from artproof.core.hashing import content_id
 from artproof.core.images import decode_image, encode_png, pixel_hash
-from artproof.core.signing import SignedDocument, sign_document, verify_document
-from artproof.editions.certificate import COA_FORMAT, COA_PURPOSE, certificate_hash, verify_certificate
+from artproof.core.signing import SignedDocument, document_digest, sign_document, verify_document
+from artproof.editions.certificate import (
+    COA_FORMAT,
+    COA_PURPOSE,
+    canonical_text,
+    certificate_hash,
+    generation_summary,
+    picture_binding,
+    verify_certificate,
+)
 from artproof.editions.ids import edition_id, new_payload, parse_edition_id
 from artproof.editions.licences import licence
 from artproof.editions.parties import Party
@@ -168,6 +176,8 @@ class EditionService:
                 "the output folder already holds files of these names", value=clashes[0], hint="use an empty folder"
             )
         now = self.clock().isoformat()
+        manifest_sha256 = document_digest(record.manifest)
+        generation = generation_summary(manifest)
         xmp = xmp_packet(manifest, disclosure="full", training_mining="notAllowed")
         items: list[AppendItem] = []
         records: list[EditionRecord] = []
@@ -178,6 +188,38 @@ class EditionService:
                 pixels = embed(np.asarray(planned.base), planned.payload)
                 marked = Image.fromarray(pixels, mode=planned.base.mode)
                 png = with_itxt(encode_png(marked), "XML:com.adobe.xmp", xmp)
+                phash = perceptual_hash(marked)
+                body: dict[str, Any] = {
+                    "format": COA_FORMAT,
+                    "edition_id": planned.edition_id,
+                    "work": {
+                        "work_id": record.work_id,
+                        "title": manifest.title,
+                        "revision": manifest.revision,
+                        "manifest_sha256": manifest_sha256,
+                    },
+                    "artist": {"name": me.name, "key_id": me.key_id, "public_key": me.public_key},
+                    "edition": {
+                        "number": planned.number,
+                        "count": count,
+                        "artist_proof": planned.artist_proof,
+                        "proofs": proofs,
+                    },
+                    "pixels": picture_binding(marked),
+                    "media_type": "image/png",
+                    "credentials": {"signer": signer.facts},
+                    "generation": generation,
+                    "watermark": {"algorithm": ALGORITHM, "id": planned.edition_id},
+                    "classification": manifest.classification.model_dump(mode="json"),
+                    "physical_steps": [
+                        {"op": s.op, "params": s.params} for s in manifest.steps if s.agency == "physical"
+                    ],
+                    "unique_render": None if planned.seed is None else {"seed": planned.seed},
+                    "licence": terms.reference(),
+                    "issued_at": now,
+                    "first_owner": first_owner.model_dump(mode="json", include={"name", "key_id"}),
+                }
+                planned.certificate = sign_document(COA_PURPOSE, body, key)
                 signed = self.sealing.sign(
                     record.work_id,
                     png,
@@ -190,39 +232,11 @@ class EditionService:
                         "artist_proof": planned.artist_proof,
                         "algorithm": ALGORITHM,
                         "payload": planned.payload.to_bytes(8, "big").hex(),
+                        "certificate": canonical_text(planned.certificate),
                     },
                 )
-                file_sha256, phash = content_id(signed.data), perceptual_hash(marked)
-                body: dict[str, Any] = {
-                    "format": COA_FORMAT,
-                    "edition_id": planned.edition_id,
-                    "work": {"work_id": record.work_id, "title": manifest.title, "revision": manifest.revision},
-                    "artist": {"name": me.name, "key_id": me.key_id, "public_key": me.public_key},
-                    "edition": {
-                        "number": planned.number,
-                        "count": count,
-                        "artist_proof": planned.artist_proof,
-                        "proofs": proofs,
-                    },
-                    "file": {
-                        "sha256": file_sha256,
-                        "media_type": "image/png",
-                        "width": marked.width,
-                        "height": marked.height,
-                        "phash": phash,
-                    },
-                    "watermark": {"algorithm": ALGORITHM, "id": planned.edition_id},
-                    "classification": manifest.classification.model_dump(mode="json"),
-                    "physical_steps": [
-                        {"op": s.op, "params": s.params} for s in manifest.steps if s.agency == "physical"
-                    ],
-                    "unique_render": None if planned.seed is None else {"seed": planned.seed},
-                    "licence": terms.reference(),
-                    "issued_at": now,
-                    "first_owner": first_owner.model_dump(mode="json", include={"name", "key_id"}),
-                }
+                file_sha256 = content_id(signed.data)
                 planned.sealed, planned.claim_digest = signed.data, signed.claim_digest
-                planned.certificate = sign_document(COA_PURPOSE, body, key)
                 if signed.claim_digest is not None:
                     facts = seal_facts(manifest.revision, signed, signer) | {"edition_id": planned.edition_id}
                     items.append(self.ledger.seal_item(record.work_id, facts, key))
@@ -233,11 +247,13 @@ class EditionService:
                         "edition_id": planned.edition_id,
                         "work_id": record.work_id,
                         "revision": manifest.revision,
+                        "manifest_sha256": manifest_sha256,
                         "number": planned.number,
                         "count": count,
                         "artist_proof": planned.artist_proof,
                         "certificate_sha256": certificate_hash(planned.certificate),
                         "file_sha256": file_sha256,
+                        "pixels_sha256": body["pixels"]["sha256"],
                         "phash": phash,
                         "watermark": body["watermark"],
                         "licence": terms.reference(),
@@ -350,7 +366,8 @@ class EditionService:
             "owner": record.owner.model_dump(mode="json"),
             "status": "revoked" if record.revoked_at else "issued",
             "revoked": {"at": record.revoked_at, "reason": record.revoked_reason} if record.revoked_at else None,
-            "file_sha256": body["file"]["sha256"],
+            "file_sha256": record.file_blob,  # blobs are named by the SHA-256 of their bytes
+            "pixels_sha256": (body.get("pixels") or {}).get("sha256"),
             "phash": record.phash,
             "seed": record.seed,
             "ledger_index": record.ledger_index,

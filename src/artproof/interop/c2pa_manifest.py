@@ -29,6 +29,7 @@ from artproof.provenance.graph import ProcessGraph
 from artproof.provenance.model import SOURCE_TYPE_BASE, WorkManifest
 
 __all__ = [
+    "CERTIFICATE_LABEL",
     "PARENT_LABEL",
     "Disclosure",
     "TrainingMining",
@@ -40,6 +41,7 @@ __all__ = [
 ]
 
 PARENT_LABEL = "artproof.parent"
+CERTIFICATE_LABEL = "org.artproof.certificate"
 
 Disclosure = Literal["full", "redacted", "minimal"]
 TrainingMining = Literal["allowed", "notAllowed", "constrained"]
@@ -99,9 +101,10 @@ def build_definition(
 
     ``parent_label`` names the parent ingredient (an imported file's own credentials) that the
     ``c2pa.opened`` action must point to. ``edition`` (``edition_id``, ``number``, ``count``,
-    ``artist_proof``, ``algorithm``, ``payload`` as 8 bytes hex) makes this an edition's file:
-    a ``c2pa.watermarked`` action, a ``c2pa.soft-binding`` assertion naming the mark, and the
-    edition in the recipe.
+    ``artist_proof``, ``algorithm``, ``payload`` as 8 bytes hex, and ``certificate``, its signed
+    text) makes this an edition's file: a ``c2pa.watermarked`` action, a ``c2pa.soft-binding``
+    assertion naming the mark, the edition in the recipe, and the certificate
+    (``org.artproof.certificate``).
     """
     classification = manifest.classification
     source_uri = classification.digital_source_type_uri
@@ -189,6 +192,11 @@ def build_definition(
     }
     if edition is not None:
         recipe["edition"] = {k: edition[k] for k in ("edition_id", "number", "count", "artist_proof")}
+        if edition.get("certificate"):
+            # the artist's signed certificate (coa/2 binds pixels, not file bytes, so it can live in the file)
+            definition["assertions"].append(
+                {"label": CERTIFICATE_LABEL, "data": {"certificate": edition["certificate"]}}
+            )
         definition["assertions"].append(
             {
                 "label": "c2pa.soft-binding",

@@ -57,8 +57,9 @@ from artproof.ledger.entries import (
 )
 from artproof.ledger.log import AppendItem, Ledger, LogSigner, StoredEntry
 from artproof.ledger.merkle import consistency_proof, leaf_hash, verify_consistency
+from artproof.ledger.mirror import PublishResult, publish
 from artproof.ledger.proofs import InclusionBundle, check_bundle
-from artproof.ledger.tiles import TileReader, export_tiles
+from artproof.ledger.tiles import TileReader
 from artproof.store.tables import ledger_keys, witness_state
 from artproof.studio import Studio
 
@@ -130,7 +131,7 @@ def fetcher(source: str) -> Callable[[str], bytes]:
             raise NotFound(
                 "the tiled log is missing a file",
                 value=str(root / relative),
-                hint="export it again with 'artproof ledger export-tiles'",
+                hint="publish it again with 'artproof ledger publish'",
             ) from None
 
     return fetch_file
@@ -433,8 +434,17 @@ class LedgerService:
             "verified": True,
         }
 
-    def export_tiles(self, directory: Path) -> dict[str, int]:
-        return export_tiles(self.ledger, directory)
+    def publish(self, directory: Path, ca_pem: str | None = None) -> PublishResult:
+        """Write or update the static mirror (checkpoint with cosignatures, tiles, keys, CA) in ``directory``."""
+        me = self.identities.public()
+        return publish(
+            self.ledger,
+            directory,
+            log_key=self.verifier(),
+            ca_pem=ca_pem,
+            public_keys={me.key_id: me.model_dump(mode="json")},
+            published_at=self.clock().isoformat(),
+        )
 
     # witnessing -------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 ``tile/<L>/<N>`` holds 256 hashes (8 KiB) of the tree's level 8*L, nodes
 N*256..N*256+255; the rightmost tile of a level is partial (``.p/<W>``, W
 hashes). ``tile/entries/<N>`` bundles 256 entries, each a big-endian uint16
-length and its bytes. ``checkpoint`` is the signed checkpoint. N is written in
+length and its bytes. ``checkpoint`` is the signed checkpoint. Writing them is
+:mod:`artproof.ledger.mirror`'s job. N is written in
 groups of three digits, all but the last prefixed with ``x`` (1234067 ->
 x001/x234/067). :class:`TileReader` reads such a tree back (from a folder or
 a URL) and answers any perfect subtree's hash, so a witness can build proofs.
@@ -13,15 +14,12 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable
-from pathlib import Path
 
-from artproof.errors import IntegrityError, NotFound
-from artproof.ledger.checkpoint import Checkpoint, parse_note
-from artproof.ledger.log import Ledger, fold
+from artproof.errors import IntegrityError
+from artproof.ledger.log import fold
 from artproof.ledger.merkle import node_hash, range_nodes
-from artproof.store.files import atomic_write
 
-__all__ = ["TileReader", "export_tiles", "tile_path"]
+__all__ = ["HEIGHT", "TILE", "TileReader", "tile_path"]
 
 TILE = 256
 HEIGHT = 8
@@ -41,31 +39,6 @@ def tile_index(n: int) -> str:
 def tile_path(level: int | str, n: int, width: int) -> str:
     suffix = f".p/{width}" if width < TILE else ""
     return f"tile/{level}/{tile_index(n)}{suffix}"
-
-
-def export_tiles(ledger: Ledger, directory: Path) -> dict[str, int]:
-    """Write every tile, entry bundle and the latest checkpoint for the current size."""
-    note = ledger.checkpoint()
-    if note is None:
-        raise NotFound("the ledger is empty", hint="register a work first")
-    size = Checkpoint.parse_body(parse_note(note).body).size
-    written = {"tiles": 0, "entry_bundles": 0}
-    level = 0
-    while (size >> (HEIGHT * level)) > 0:
-        count = size >> (HEIGHT * level)  # complete nodes at tree level 8*level
-        for n in range((count + TILE - 1) // TILE):
-            start, stop = n * TILE, min(count, (n + 1) * TILE)
-            hashes = ledger.level_hashes(HEIGHT * level, start, stop)
-            atomic_write(directory / tile_path(level, n, stop - start), b"".join(hashes))
-            written["tiles"] += 1
-        level += 1
-    for n in range((size + TILE - 1) // TILE):
-        start, stop = n * TILE, min(size, (n + 1) * TILE)
-        bundle = b"".join(struct.pack(">H", len(e)) + e for e in ledger.entries(start, stop))
-        atomic_write(directory / tile_path("entries", n, stop - start), bundle)
-        written["entry_bundles"] += 1
-    atomic_write(directory / "checkpoint", note.encode("utf-8"))
-    return written
 
 
 class TileReader:

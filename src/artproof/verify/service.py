@@ -21,19 +21,28 @@ from typing import Any, Literal
 from PIL import Image
 
 from artproof.core.images import decode_image
-from artproof.editions.certificate import certificate_hash, load_certificate_file, verify_certificate
+from artproof.editions.certificate import (
+    certificate_hash,
+    load_certificate_file,
+    parse_certificate_text,
+    verify_certificate,
+)
 from artproof.editions.ids import edition_id
 from artproof.editions.service import EditionService
 from artproof.editions.store import EditionRecord
-from artproof.errors import ArtproofError, NotFound
-from artproof.fingerprint.hashes import hamming
+from artproof.errors import ArtproofError, IntegrityError, NotFound
 from artproof.fingerprint.registry import FingerprintRegistry, Match, Query
 from artproof.interop.c2pa import C2paReport, CredentialJudge, read_credentials
+from artproof.interop.c2pa_manifest import CERTIFICATE_LABEL
 from artproof.interop.metadata import read_metadata
 from artproof.interop.readers import MIME
+from artproof.ledger.checkpoint import NoteVerifier
+from artproof.ledger.mirror import Mirror
 from artproof.ledger.proofs import check_bundle
-from artproof.ledger.service import LedgerService
+from artproof.ledger.service import LedgerService, fetcher
 from artproof.studio import Studio
+from artproof.verify.logkeys import LogKeys
+from artproof.verify.portable import CertificateCheck, check_certificate
 
 __all__ = ["EXIT_CODES", "Verdict", "VerifyService"]
 
@@ -68,7 +77,9 @@ class VerifyService:
         fingerprints: FingerprintRegistry,
         anchors_pem: Any,
         judge: CredentialJudge,
+        keys: LogKeys,
     ) -> None:
+        self.keys = keys
         self.studio = studio
         self.ledger = ledger
         self.editions = editions
@@ -129,7 +140,7 @@ class VerifyService:
         }
         if record is None:
             return Channel(
-                "unknown", f"a watermark names edition {eid}, which this registry never issued", details
+                "unknown", f"a watermark names edition {eid}, not one issued in this home's registry", details
             ), None
         return Channel("found", f"watermark of edition {record.label} ({eid})", details), record
 
@@ -200,11 +211,24 @@ class VerifyService:
 
     # the verdict -----------------------------------------------------------------
 
-    def verify(self, data: bytes, name: str, certificate: bytes | None = None) -> dict[str, Any]:
-        """The verdict for one file (raises :class:`ImageError` when it is no image at all)."""
+    def verify(
+        self,
+        data: bytes,
+        name: str,
+        certificate: bytes | None = None,
+        *,
+        log_key: NoteVerifier | None = None,
+        mirror: str | None = None,
+    ) -> dict[str, Any]:
+        """The verdict for one file (raises :class:`ImageError` when it is no image at all).
+
+        ``certificate`` (a ``.coa.json``), else the certificate embedded in the file's credentials,
+        is checked with ``log_key`` / ``mirror`` (a folder or URL) wherever this registry does not
+        know the edition itself: see :mod:`artproof.verify.portable`.
+        """
         image = decode_image(data, name=name, min_short=DECODE_SHORT)
         query = Query.of(image)
-        c2pa, _report = self._c2pa(data, name)
+        c2pa, report = self._c2pa(data, name)
         searched = self.fingerprints.search(query, limit=8)
         if c2pa.status == "valid" and c2pa.details.get("sealed_here") and not c2pa.details.get("edition"):
             # intact credentials this registry signed for a work, not an edition: these are the very
@@ -224,8 +248,10 @@ class VerifyService:
             reasons.append(c2pa.summary)
         if claimed and marked is not None and claimed != marked.edition_id:
             reasons.append(f"the watermark says edition {marked.edition_id}, the credentials say {claimed}")
-        if certificate is not None:
-            reasons += self._certificate_mismatch(certificate, query, searched, record)
+        mark = watermark.details.get("edition_id")
+        check = self._presented(data, image, query, report, certificate, mark, log_key, mirror)
+        if check is not None:
+            reasons += check.reasons
         if record is not None:
             ledger = self._ledger(record)
             own = self._own(query, searched, record.edition_id)
@@ -236,11 +262,21 @@ class VerifyService:
                 )
             if ledger.status == "broken":
                 reasons.append(ledger.summary)
+        elif check is not None:
+            ledger = Channel(check.status, check.summary, check.details)
+        signer_note = self._signer_note(report, check, record)
+        if signer_note:
+            c2pa.details["signer_is_artist"] = False
+            c2pa.summary += f" ({signer_note})"
         if reasons:
             verdict = "tampered"
         elif record is not None and ledger.status == "revoked":
             verdict = "revoked"
         elif record is not None:
+            verdict = "authentic_edition"
+        elif check is not None and check.status == "revoked":
+            verdict = "revoked"
+        elif check is not None and check.status == "valid":
             verdict = "authentic_edition"
         elif matches or (c2pa.status == "valid" and c2pa.details.get("sealed_here")):
             verdict = "registered_work"
@@ -248,7 +284,69 @@ class VerifyService:
             verdict = "external_credentials"
         else:
             verdict = "unverified"
-        return self._report(name, verdict, reasons, c2pa, watermark, fingerprint, ledger, record, matches)
+        doc = self._report(name, verdict, reasons, c2pa, watermark, fingerprint, ledger, record, matches, check)
+        if signer_note and verdict == "authentic_edition":
+            doc["headline"] += f" Note: {signer_note}."
+        if check is not None:
+            doc["checks"] = check.checks
+            if verdict in ("unverified", "external_credentials", "registered_work") and check.body is not None:
+                doc["headline"] += f" Its certificate: {check.summary}."
+        return doc
+
+    def _presented(
+        self,
+        data: bytes,
+        image: Image.Image,
+        query: Query,
+        report: C2paReport | None,
+        certificate: bytes | None,
+        mark: str | None,
+        log_key: NoteVerifier | None,
+        mirror: str | None,
+    ) -> CertificateCheck | None:
+        """The certificate presented with the file (or embedded in it), checked as a stranger would."""
+        section: dict[str, Any] | None = None
+        if certificate is not None:
+            try:
+                document, section = load_certificate_file(certificate)
+            except IntegrityError as exc:
+                return CertificateCheck("broken", exc.what, reasons=[f"the certificate file is damaged: {exc.what}"])
+            source = "certificate presented with the file"
+        else:
+            embedded = (report.assertions if report is not None else {}).get(CERTIFICATE_LABEL)
+            if not isinstance(embedded, dict) or not isinstance(embedded.get("certificate"), str):
+                return None
+            try:
+                document = parse_certificate_text(embedded["certificate"])
+            except IntegrityError as exc:
+                return CertificateCheck(
+                    "broken", exc.what, reasons=[f"the embedded certificate is damaged: {exc.what}"]
+                )
+            source = "certificate in the file's credentials"
+        reader = Mirror(mirror, fetcher(mirror)) if mirror else None
+        return check_certificate(
+            document,
+            section,
+            picture=image,
+            data=data,
+            phash=query.fingerprint.phash,
+            mark=mark,
+            keys=self.keys.with_given(log_key),
+            mirror=reader,
+            source=source,
+        )
+
+    @staticmethod
+    def _signer_note(report: C2paReport | None, check: CertificateCheck | None, record: EditionRecord | None) -> str:
+        """Who signed the credentials, when it is not the certificate's artist (re-signed genuine pixels)."""
+        if report is None or report.signer is None or check is None or check.body is None:
+            return ""
+        expected = ((check.body.get("credentials") or {}).get("signer") or {}).get("serial")
+        serial = str(report.signer.get("cert_serial_number") or "")
+        if not expected or not serial or _serial(serial) == _serial(expected):
+            return ""
+        who = report.signer.get("common_name") or "an unknown signer"
+        return f"the Content Credentials are signed by {who}, not by the artist {check.body['artist']['name']}"
 
     def _own(self, query: Query, searched: list[Match], ref: str) -> Match | None:
         """How this image compares with the picture registered under ``ref`` (found already, or aligned now)."""
@@ -257,21 +355,6 @@ class VerifyService:
                 return match
         entries = self.fingerprints.entries(ref)
         return self.fingerprints.confirm(query, entries[0]) if entries else None
-
-    def _certificate_mismatch(
-        self, certificate: bytes, query: Query, searched: list[Match], record: EditionRecord | None
-    ) -> list[str]:
-        """A certificate presented with the file must be for this picture (and this edition, if one was read)."""
-        document, _ledger = load_certificate_file(certificate)
-        body = verify_certificate(document)
-        reasons = []
-        if record is not None and body["edition_id"] != record.edition_id:
-            reasons.append(f"the certificate is for edition {body['edition_id']}, the file is {record.edition_id}")
-        distance = hamming(query.fingerprint.phash, body["file"]["phash"])
-        stored = self._own(query, searched, body["edition_id"])
-        if (stored is None and distance > 10) or (stored is not None and not stored.confirmed):
-            reasons.append("the certificate belongs to another picture: it was moved to this file")
-        return reasons
 
     def _report(
         self,
@@ -284,8 +367,12 @@ class VerifyService:
         ledger: Channel,
         record: EditionRecord | None,
         matches: list[Match],
+        check: CertificateCheck | None = None,
     ) -> dict[str, Any]:
+        body = check.body if check is not None and record is None else None
         work_id = record.work_id if record else (matches[0].entry.work_id if matches else c2pa.details.get("work_id"))
+        if work_id is None and body is not None:
+            work_id = body["work"]["work_id"]
         classification = None
         artist = None
         title = None
@@ -300,22 +387,42 @@ class VerifyService:
                 artist, title = manifest.artist["name"], manifest.title
             except (NotFound, ArtproofError):
                 pass
-        edition = (
-            {
+        edition: dict[str, Any] | None = None
+        owner = since = revoked_reason = None
+        if record is not None:
+            edition = {
                 "number": record.number,
                 "count": record.count,
                 "artist_proof": record.artist_proof,
                 "edition_id": record.edition_id,
             }
-            if record
-            else None
-        )
-        owner = record.owner.name if record else None
-        since = None
-        if record is not None:
+            owner = record.owner.name
             transfers = self.editions.chain(record)["transfers"]
             since = transfers[-1]["date"] if transfers else record.issued_at[:10]
-        headline = _headline(verdict, reasons, record, title, artist, owner, since, classification, c2pa, matches)
+            revoked_reason = record.revoked_reason
+        elif body is not None and check is not None and verdict in ("authentic_edition", "revoked"):
+            edition = {
+                "number": body["edition"]["number"],
+                "count": body["edition"]["count"],
+                "artist_proof": body["edition"]["artist_proof"],
+                "edition_id": body["edition_id"],
+            }
+            title, artist = title or body["work"]["title"], artist or body["artist"]["name"]
+            if classification is None:
+                c = body.get("classification") or {}
+                classification = {k: c.get(k) for k in ("category", "digital_source_type", "explanation")}
+            first = body.get("first_owner") or {}
+            if check.owner_key and check.owner_key == first.get("key_id"):
+                owner = f"{first.get('name')} (key {check.owner_key})"  # still the first owner the artist named
+            elif check.owner_key:
+                owner = f"the holder of key {check.owner_key}"
+            elif check.status_checked and check.transfers == 0:
+                owner = body["first_owner"].get("name")
+            since = None if check.transfers else body["issued_at"][:10]
+            revoked_reason = (check.revoked or {}).get("reason")
+        headline = _headline(
+            verdict, reasons, edition, revoked_reason, title, artist, owner, since, classification, c2pa, matches
+        )
         return {
             "file": name,
             "verdict": verdict,
@@ -337,6 +444,17 @@ class VerifyService:
         }
 
 
+def _serial(value: str) -> int | str:
+    """A certificate serial number as a number, whether written in decimal or hex."""
+    text = value.strip().lower().removeprefix("0x")
+    for base in (10, 16):
+        try:
+            return int(text, base)
+        except ValueError:
+            continue
+    return text
+
+
 def _match_json(match: Match) -> dict[str, Any]:
     return {
         "kind": match.entry.kind,
@@ -352,7 +470,8 @@ def _match_json(match: Match) -> dict[str, Any]:
 def _headline(
     verdict: str,
     reasons: list[str],
-    record: EditionRecord | None,
+    edition: dict[str, Any] | None,
+    revoked_reason: str | None,
     title: str | None,
     artist: str | None,
     owner: str | None,
@@ -361,14 +480,18 @@ def _headline(
     c2pa: Channel,
     matches: list[Match],
 ) -> str:
-    made = f" {classification['explanation']}" if classification else ""
-    if verdict == "authentic_edition" and record is not None:
+    made = f" {classification['explanation']}" if classification and classification.get("explanation") else ""
+    if verdict == "authentic_edition" and edition is not None:
         number = (
-            f"artist's proof {record.number}" if record.artist_proof else f"edition {record.number} of {record.count}"
+            f"artist's proof {edition['number']}"
+            if edition["artist_proof"]
+            else f"edition {edition['number']} of {edition['count']}"
         )
-        return f'Authentic: {number} of "{title}" by {artist}, owned by {owner} since {since}.{made}'
-    if verdict == "revoked" and record is not None:
-        return f'Revoked: edition {record.label} of "{title}" was withdrawn by the artist ({record.revoked_reason}).'
+        held = f", owned by {owner}" + (f" since {since}" if since else "") if owner else " (owner not checked)"
+        return f'Authentic: {number} of "{title}" by {artist}{held}.{made}'
+    if verdict == "revoked" and edition is not None:
+        label = f"AP {edition['number']}" if edition["artist_proof"] else f"{edition['number']} of {edition['count']}"
+        return f'Revoked: edition {label} of "{title}" was withdrawn by the artist ({revoked_reason}).'
     if verdict == "tampered":
         return "Tampered: " + "; ".join(reasons) + "."
     if verdict == "registered_work":

@@ -1,0 +1,256 @@
+"""Checking an edition with nothing but the file, its certificate, the log's key and (optionally) a mirror.
+
+This is how a collector verifies away from the artist's database. In order:
+
+1. the certificate's signature (the artist's key, named in it);
+2. that it belongs to this picture: exactly its pixels, or the watermark's edition id and a
+   perceptual match with the certificate's hashes (a mark alone, or a resemblance alone, is not
+   enough);
+3. its inclusion proof (from the ``.coa.json``) against a checkpoint signed by the log key, the
+   ``edition.issued`` entry naming this certificate, signed by the same artist;
+4. with a mirror: the whole log re-hashed to the root its latest checkpoint signs, the
+   certificate's checkpoint consistent with it, the witness cosignatures it carries, and the
+   edition's status (revoked, current owner's key) from the log's own entries.
+
+Every failure is a reason for ``tampered``; every check that could not run is said in ``checks``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from PIL import Image
+
+from artproof.core.signing import SignedDocument
+from artproof.editions.certificate import (
+    FINGERPRINT_RADIUS,
+    certificate_hash,
+    exact_pixels,
+    picture_distance,
+    verify_certificate,
+)
+from artproof.errors import ArtproofError, IntegrityError
+from artproof.ledger.checkpoint import Checkpoint, parse_note
+from artproof.ledger.mirror import Mirror
+from artproof.ledger.proofs import InclusionBundle, check_bundle
+from artproof.verify.logkeys import LogKeys
+
+__all__ = ["CertificateCheck", "check_certificate"]
+
+
+@dataclass
+class CertificateCheck:
+    status: str  # valid | revoked | broken | unconfirmed | unchecked
+    summary: str
+    reasons: list[str] = field(default_factory=list)  # each one makes the verdict tampered
+    checks: list[str] = field(default_factory=list)  # what ran and what could not, in words
+    body: dict[str, Any] | None = None
+    belongs: bool = False  # this picture is the certificate's edition (exact pixels, or mark + fingerprint)
+    logged: bool = False  # the certificate's issuance is proved in the log
+    owner_key: str | None = None
+    transfers: int = 0
+    revoked: dict[str, Any] | None = None
+    status_checked: bool = False  # revocations and transfers were read from a mirror's log
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _bundle(section: dict[str, Any] | None) -> InclusionBundle | None:
+    proof = (section or {}).get("proof")
+    if proof is None:
+        return None
+    try:
+        return InclusionBundle.model_validate(proof)
+    except ValueError:
+        raise IntegrityError("the certificate's ledger proof is malformed") from None
+
+
+def check_certificate(
+    document: SignedDocument,
+    section: dict[str, Any] | None,
+    *,
+    picture: Image.Image,
+    data: bytes,
+    phash: str,
+    mark: str | None,
+    keys: LogKeys,
+    mirror: Mirror | None,
+    source: str,
+) -> CertificateCheck:
+    """Every check a certificate allows with what was given; see the module's docstring."""
+    try:
+        body = verify_certificate(document)
+    except ArtproofError as exc:
+        return CertificateCheck(
+            "broken",
+            "the certificate is forged or altered",
+            reasons=[f"the {source} does not verify: {exc.what}"],
+        )
+    result = CertificateCheck("unchecked", "", body=body)
+    edition_id = body["edition_id"]
+    result.checks.append(f"certificate signed by the artist {body['artist']['name']} (key {body['artist']['key_id']})")
+    _belongs(result, body, picture, data, phash, mark)
+    try:
+        bundle = _bundle(section)
+    except ArtproofError as exc:
+        result.reasons.append(exc.what)
+        bundle = None
+    origin = None
+    if bundle is not None:
+        try:
+            origin = Checkpoint.parse_body(parse_note(bundle.checkpoint).body).origin
+        except ArtproofError as exc:
+            result.reasons.append(f"the certificate's ledger proof is altered: {exc.what}")
+    mirror_key = mirror.log_key_text() if mirror is not None else None
+    if origin is None and mirror_key:
+        origin = mirror_key.split("+", 1)[0]
+    verifier, where = keys.resolve(origin, mirror_key) if origin else (None, "no log named")
+    if verifier is not None:
+        result.checks.append(f"log key for {verifier.name}: {where}")
+    if bundle is not None and verifier is not None and origin is not None:
+        try:
+            _checkpoint, entry = check_bundle(bundle, verifier)
+            _issued_entry(result, entry.payload, entry.signature.key_id, document, body)
+            if not result.reasons:
+                result.logged = True
+                result.checks.append(f"inclusion proof checks: ledger entry {bundle.leaf_index} of {bundle.tree_size}")
+        except ArtproofError as exc:
+            result.reasons.append(f"the certificate's ledger proof does not check: {exc.what}")
+    elif bundle is None and mirror is None:
+        result.checks.append("inclusion not checked: no ledger proof with the certificate and no mirror given")
+    elif verifier is None:
+        result.checks.append("inclusion not checked: no key for the log (give --log-key or --mirror)")
+    if mirror is not None and verifier is not None:
+        _status_from_mirror(result, mirror, verifier, bundle, document, body, edition_id)
+    elif mirror is None:
+        result.checks.append("status not checked: no mirror given (revocations and transfers are in the log)")
+    if result.reasons:
+        result.status, result.summary = "broken", "; ".join(result.reasons)
+    elif result.revoked is not None:
+        result.status = "revoked"
+        result.summary = f"revoked by the artist: {result.revoked.get('reason')}"
+    elif result.belongs and result.logged:
+        result.status = "valid"
+        result.summary = "certificate signed by the artist, for this picture, entered in the log"
+    elif result.logged:
+        result.status = "unconfirmed"
+        result.summary = "a logged certificate resembling this picture, but its edition mark was not read"
+    else:
+        result.status = "unchecked"
+        result.summary = "certificate signed by the artist, but its entry in the log was not checked"
+    result.details = {
+        "edition_id": edition_id,
+        "certificate_format": body.get("format"),
+        "checks": result.checks,
+        "owner_key": result.owner_key,
+        "transfers": result.transfers,
+    }
+    return result
+
+
+def _belongs(
+    result: CertificateCheck, body: dict[str, Any], picture: Image.Image, data: bytes, phash: str, mark: str | None
+) -> None:
+    edition_id = body["edition_id"]
+    if exact_pixels(body, picture, data):
+        result.belongs = True
+        result.checks.append("the picture is exactly the certified pixels")
+        return
+    distance = picture_distance(body, phash)
+    close = distance <= FINGERPRINT_RADIUS
+    if mark is not None and mark != edition_id:
+        result.reasons.append(f"the watermark says edition {mark}, the certificate is for edition {edition_id}")
+    elif mark == edition_id and not close:
+        result.reasons.append(
+            f"the watermark names edition {edition_id} but the picture is not that edition's "
+            f"({distance} pHash bits from it): a mark copied into another image"
+        )
+    elif mark == edition_id:
+        result.belongs = True
+        result.checks.append(f"watermark reads edition {edition_id}; the picture matches its hashes ({distance} bits)")
+    elif close:
+        result.checks.append(f"the picture matches the certificate's hashes ({distance} bits) but no mark was read")
+    else:
+        result.reasons.append(
+            f"the certificate belongs to another picture ({distance} pHash bits away): it was moved to this file"
+        )
+
+
+def _issued_entry(
+    result: CertificateCheck, payload: dict[str, Any], signer: str, document: SignedDocument, body: dict[str, Any]
+) -> None:
+    subject = payload.get("subject") or {}
+    if payload.get("type") != "edition.issued":
+        result.reasons.append(f"the certificate's ledger entry is a {payload.get('type')}, not an edition.issued")
+    elif subject.get("certificate_sha256") != certificate_hash(document):
+        result.reasons.append("the ledger entry names a different certificate: this one was altered or replaced")
+    elif subject.get("edition_id") != body["edition_id"]:
+        result.reasons.append("the ledger entry is for another edition")
+    elif signer != body["artist"]["key_id"]:
+        result.reasons.append("the ledger entry is signed by someone other than the certificate's artist")
+    elif (
+        "manifest_sha256" in body.get("work", {}) and subject.get("manifest_sha256") != body["work"]["manifest_sha256"]
+    ):
+        result.reasons.append("the ledger entry names another record of how the work was made")
+
+
+def _status_from_mirror(
+    result: CertificateCheck,
+    mirror: Mirror,
+    verifier: Any,
+    bundle: InclusionBundle | None,
+    document: SignedDocument,
+    body: dict[str, Any],
+    edition_id: str,
+) -> None:
+    try:
+        latest = mirror.latest(verifier)
+        entries = mirror.about(edition_id, verifier)
+        if bundle is not None:
+            proof_root = Checkpoint.parse_body(parse_note(bundle.checkpoint).body).root
+            if mirror.root_at(bundle.tree_size, verifier) != proof_root:
+                result.reasons.append(
+                    "the certificate's checkpoint is not consistent with the mirror's log: the log forked"
+                )
+                return
+    except ArtproofError as exc:
+        result.reasons.append(f"the mirror does not check: {exc.what}")
+        return
+    witnesses = mirror.witnesses()
+    result.checks.append(
+        f"mirror {mirror.source}: size {latest.size}, whole log re-hashed to its signed root"
+        + (f", cosigned by {len(witnesses)} witness(es): {', '.join(witnesses)}" if witnesses else ", no witness")
+    )
+    issued = [e for _, e in entries if e.payload["type"] == "edition.issued"]
+    if bundle is None:
+        if any(e.payload["subject"].get("certificate_sha256") == certificate_hash(document) for e in issued):
+            _issued_entry(result, issued[0].payload, issued[0].signature.key_id, document, body)
+            if not result.reasons:
+                result.logged = True
+                result.checks.append("the log holds this certificate's edition.issued entry")
+        else:
+            result.reasons.append("the log holds no issuance of this certificate: it was never issued")
+            return
+    artist = body["artist"]["key_id"]
+    owner = body.get("first_owner", {}).get("key_id")
+    for _, entry in entries:
+        kind, subject, signer = entry.payload["type"], entry.payload["subject"], entry.signature.key_id
+        if kind == "edition.revoked":
+            if signer == artist:
+                result.revoked = {"at": entry.payload.get("at"), "reason": subject.get("reason")}
+            else:
+                result.reasons.append(f"a revocation in the log is signed by {signer}, not the artist")
+        elif kind == "ownership.transferred":
+            expected = owner or artist  # an owner without a key is represented by the artist
+            if signer != expected:
+                result.reasons.append(f"transfer {subject.get('seq')} in the log is signed by {signer}, not {expected}")
+                return
+            owner = subject.get("to_key_id")
+            result.transfers += 1
+    result.owner_key = owner
+    result.status_checked = True
+    result.checks.append(
+        "status from the log: "
+        + ("revoked" if result.revoked else "not revoked")
+        + f", {result.transfers} transfer(s), owner key {owner or 'none (held for a buyer without a key)'}"
+    )
