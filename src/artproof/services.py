@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from artproof.credentials import CredentialService
+from artproof.editions.collection import Collection
 from artproof.editions.service import EditionService
 from artproof.editions.store import EditionStore
 from artproof.errors import StorageError
@@ -63,7 +64,11 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
     ledger = LedgerService(engine, identities, studio, clock, fingerprints, origin=settings.log_origin)
     credentials = CredentialService(settings.home, identities, clock)
     sealing = SealService(studio, credentials, ledger, settings.home, tsa_url=settings.tsa_url)
-    editions = EditionService(studio, sealing, ledger, identities, EditionStore(engine), fingerprints, clock)
+    log_keys = LogKeys(settings.home, ledger.verifier, clock)  # a collector's home has no log: NotFound
+    collection = Collection(settings.home, log_keys, clock)
+    editions = EditionService(
+        studio, sealing, ledger, identities, EditionStore(engine), fingerprints, clock, collection
+    )
     ledger_time = LedgerTimeJudge(ledger, credentials.anchors_pem)
     return Services(
         settings=settings,
@@ -82,6 +87,6 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
             fingerprints,
             credentials.anchors_pem,
             ledger_time,
-            LogKeys(settings.home, ledger.verifier, clock),  # a collector's home has no log: NotFound,
+            log_keys,
         ),
     )

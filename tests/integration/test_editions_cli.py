@@ -277,7 +277,7 @@ def test_the_buyer_countersigns_a_transfer_with_their_own_key(studio: dict[str, 
     run(tmp_path / "stranger", "init", "--name", "Not The Buyer")
     stranger = run(tmp_path / "stranger", "edition", "accept", str(receipt), "-o", str(tmp_path / "x.json"), "--json")
     assert stranger.code == 2 and "not to you" in stranger.json()["message"]
-    accepted = run(buyer, "edition", "accept", str(receipt), "-o", str(tmp_path / "acceptance.json"))
+    accepted = run(buyer, "edition", "accept", str(receipt), "-o", str(tmp_path / "acceptance.json"), "--yes")
     assert accepted.code == 0, accepted.stderr
     recorded = run(home, "edition", "countersign", edition, str(tmp_path / "acceptance.json"), "--json")
     assert recorded.code == 0, recorded.stdout

@@ -176,3 +176,23 @@ def test_revocation_reaches_the_collector_through_the_mirror(world: dict[str, An
     assert call(world["artist"], "ledger", "publish", str(root / "mirror")).code == 0
     code, doc = verify(tmp_path / "after", str(copy), "--certificate", str(coa), "--mirror", world["url"])
     assert (code, doc["verdict"]) == (4, "revoked") and "destroyed in a fire" in doc["headline"]
+
+
+def test_the_buyer_keeps_what_they_accepted(world: dict[str, Any], tmp_path: Path) -> None:
+    root, collector = world["root"], world["collector"]
+    _, coa = _edition(world, 2)
+    args = ["edition", "accept", str(root / "receipt.json"), "--certificate", str(coa), "-o"]
+    unasked = call(collector, *args, str(tmp_path / "a.json"), passphrase="grace's passphrase")
+    assert unasked.code == 2 and "--yes" in unasked.stderr and not (tmp_path / "a.json").exists()
+    assert "1200 EUR" in unasked.stderr and "from Ada Lovelace" in unasked.stderr  # shown before asking
+    accepted = call(collector, *args, str(tmp_path / "a.json"), "--yes", "--json", passphrase="grace's passphrase")
+    assert accepted.code == 0, accepted.stderr
+    assert json.loads(accepted.stdout)["edition_id"] == world["ids"][2]
+    shown = call(collector, "edition", "show", world["ids"][2], "--json", passphrase=None).json()
+    assert (shown["title"], shown["artist"], shown["label"]) == ("Photo Of A Duck", "Ada Lovelace", "2 of 3")
+    assert shown["licence"]["id"] == "display-only" and shown["transfers"][0]["price"] == "1200"
+    owned = call(collector, "edition", "list", "--owned", "--mirror", world["url"], "--json", passphrase=None)
+    [item] = owned.json()
+    assert (item["edition_id"], item["status"]) == (world["ids"][2], "current owner")
+    neither = call(collector, "edition", "list", passphrase=None)
+    assert neither.code == 2 and "--owned" in neither.stderr

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from artproof.cli.common import JSON, passphrase, progress_bar, read_input, services
-from artproof.cli.render import out, print_json
+from artproof.cli.common import JSON, passphrase, progress_bar, read_input, services, write_output
+from artproof.cli.render import err, out, print_json, safe
 from artproof.core.canonical import canonical_json
 from artproof.core.images import encode_png
 from artproof.editions.licences import LICENCES
 from artproof.editions.parties import parse_party
 from artproof.editions.store import EditionRecord
+from artproof.errors import InvalidInput
 from artproof.identities import read_public_key_file
 from artproof.store.files import atomic_write
 
@@ -82,9 +84,35 @@ def issue(
 
 
 @edition_app.command("list")
-def list_editions(work: str, as_json: bool = JSON) -> None:
-    """The editions issued of a work."""
-    records = services().editions.list(work)
+def list_editions(
+    work: str | None = typer.Argument(None, help="a work: the editions issued of it"),
+    owned: bool = typer.Option(False, "--owned", help="the editions this home's identity accepted (bought)"),
+    mirror: str | None = typer.Option(None, "--mirror", help="with --owned: re-check each status against a mirror"),
+    as_json: bool = JSON,
+) -> None:
+    """The editions issued of WORK, or with --owned the editions you own."""
+    if (work is None) == (not owned):
+        raise InvalidInput("give a WORK or --owned", hint="artproof edition list WORK | artproof edition list --owned")
+    svc = services()
+    if owned:
+        items = svc.editions.owned(mirror)
+        if as_json:
+            print_json([item.to_json() for item in items])
+            return
+        if not items:
+            out.print("no editions accepted in this home")
+        for item in items:
+            o = item.offer
+            label = "-" if o.number is None else (f"AP {o.number}" if o.artist_proof else f"{o.number} of {o.count}")
+            out.print(
+                f"{label:>10}  {o.edition_id}  {safe(o.title or '?')} by {safe(o.artist or '?')}  "
+                f"from {safe(o.seller)} {o.date}  [{item.status}]",
+                markup=False,
+                soft_wrap=True,
+            )
+        return
+    assert work is not None
+    records = svc.editions.list(work)
     if as_json:
         print_json([_edition_json(r) for r in records])
         return
@@ -188,16 +216,47 @@ def export_certificate(
 def accept(
     receipt: Path,
     output: Path = typer.Option(..., "-o", "--output", help="the acceptance to send back to the seller"),
+    certificate: Path | None = typer.Option(
+        None, "--certificate", help="the edition's .coa.json from the seller: kept with what you accept"
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="accept without asking (for scripts)"),
     as_json: bool = JSON,
 ) -> None:
-    """Countersign a transfer made to you (in your own installation, with your key)."""
+    """Countersign a transfer made to you, after seeing what it is; the edition is then kept in your home."""
+    svc = services()
     data = read_input(receipt, "the receipt")
-    acceptance = services().editions.accept(data, passphrase=passphrase())
-    atomic_write(output, canonical_json(acceptance.model_dump(mode="json")))
+    coa = read_input(certificate, "the certificate file") if certificate is not None else None
+    secret = passphrase()
+    offer = svc.editions.offer(data, coa, passphrase=secret)
+    number = (
+        "?"
+        if offer.number is None
+        else (f"AP {offer.number}" if offer.artist_proof else f"{offer.number} of {offer.count}")
+    )
+    price = f"{offer.price} {offer.currency}" if offer.price else "no price stated"
+    unknown = "unknown (give --certificate)"
+    err.print(
+        f"You are accepting edition {number} ({offer.edition_id}) of {safe(offer.title or unknown)} "
+        f"by {safe(offer.artist or unknown)}\n  from {safe(offer.seller)}, {price}, dated {offer.date}\n"
+        f"  licence: {safe(offer.licence or unknown)}",
+        markup=False,
+        soft_wrap=True,
+    )
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InvalidInput("accepting needs your confirmation", hint="run it on a terminal, or pass --yes")
+        if not typer.confirm("Accept and countersign?", default=False, err=True):
+            raise InvalidInput("not accepted", hint="nothing was signed or kept")
+    acceptance, owned = svc.editions.accept(data, coa, passphrase=secret)
+    write_output(output, canonical_json(acceptance.model_dump(mode="json")))
     if as_json:
-        print_json({"file": str(output), **acceptance.payload})
+        print_json({"file": str(output), **acceptance.payload, "kept_in": owned.folder})
     else:
-        out.print(f"accepted transfer {acceptance.payload['seq']} of {acceptance.payload['edition_id']}: {output}")
+        out.print(
+            f"accepted transfer {acceptance.payload['seq']} of {acceptance.payload['edition_id']}: {output} "
+            f"(send it to the seller); kept in {owned.folder}",
+            soft_wrap=True,
+        )
 
 
 @edition_app.command("countersign")

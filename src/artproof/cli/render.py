@@ -13,10 +13,18 @@ from artproof.provenance.model import WorkManifest
 from artproof.provenance.replay import StepReplay
 from artproof.store.repository import WorkRecord
 
-__all__ = ["err", "out", "print_json", "replay_table", "work_json", "work_panel", "works_table"]
+__all__ = ["err", "out", "print_json", "replay_table", "safe", "work_json", "work_panel", "works_table"]
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
+
+
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F]} | {0x9B: "\\x9b"}
+
+
+def safe(text: str) -> str:
+    """Text from a file or a database, with control characters escaped: it cannot clear or fake lines."""
+    return text.translate(_CONTROL)
 
 
 def print_json(document: Any) -> None:

@@ -11,6 +11,7 @@ editions or none; the files reach the output folder only after that commit.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import os
 import re
@@ -36,9 +37,11 @@ from artproof.editions.certificate import (
     canonical_text,
     certificate_hash,
     generation_summary,
+    load_certificate_file,
     picture_binding,
     verify_certificate,
 )
+from artproof.editions.collection import Collection, Offer, Owned
 from artproof.editions.ids import edition_id, new_payload, parse_edition_id
 from artproof.editions.licences import licence
 from artproof.editions.parties import Party
@@ -52,7 +55,7 @@ from artproof.interop.c2pa_manifest import xmp_packet
 from artproof.interop.pngchunks import with_itxt
 from artproof.ledger.entries import commit
 from artproof.ledger.log import AppendItem
-from artproof.ledger.service import LedgerService, signed_item
+from artproof.ledger.service import LedgerService, fetcher, signed_item
 from artproof.sealing import SealService, seal_facts
 from artproof.store.blobs import storage_error
 from artproof.studio import Studio
@@ -106,7 +109,9 @@ class EditionService:
         store: EditionStore,
         fingerprints: FingerprintRegistry,
         clock: Callable[[], datetime],
+        collection: Collection,
     ) -> None:
+        self.collection = collection
         self.fingerprints = fingerprints
         self.studio = studio
         self.sealing = sealing
@@ -349,7 +354,10 @@ class EditionService:
         return self.store.by_work(self.studio.resolve(ref).work_id)
 
     def show(self, ref: str) -> dict[str, Any]:
-        record = self.get(ref)
+        try:
+            record = self.get(ref)
+        except NotFound:
+            return self._show_owned(ref)  # a buyer's home: what they accepted
         body = verify_certificate(record.certificate)
         chain = self.chain(record)
         return {
@@ -373,6 +381,44 @@ class EditionService:
             "ledger_index": record.ledger_index,
             "transfers": chain["transfers"],
             "chain": chain["status"],
+        }
+
+    def _show_owned(self, ref: str) -> dict[str, Any]:
+        owned = self.collection.get(ref)
+        o = owned.offer
+        coa = Path(owned.folder) / "certificate.coa.json"
+        body = verify_certificate(load_certificate_file(coa.read_bytes())[0]) if coa.exists() else {}
+        me = self.identities.public()
+        label = "-" if o.number is None else (f"AP {o.number}" if o.artist_proof else f"{o.number} of {o.count}")
+        return {
+            "edition_id": o.edition_id,
+            "work_id": o.work_id,
+            "title": o.title,
+            "artist": o.artist,
+            "number": o.number,
+            "count": o.count,
+            "artist_proof": o.artist_proof,
+            "label": label,
+            "licence": body.get("licence") or {"title": o.licence, "id": None, "version": None},
+            "issued_at": body.get("issued_at"),
+            "owner": {"name": me.name, "key_id": me.key_id},
+            "status": owned.status,
+            "revoked": None,
+            "accepted_at": owned.accepted_at,
+            "folder": owned.folder,
+            "transfers": [
+                {
+                    "seq": o.seq,
+                    "from": o.seller,
+                    "to": me.name,
+                    "date": o.date,
+                    "price": o.price,
+                    "currency": o.currency,
+                    "custodial": False,
+                    "accepted": True,
+                }
+            ],
+            "chain": "accepted in this home (receipt and acceptance kept)",
         }
 
     def rerender(self, ref: str) -> tuple[Image.Image, bool]:
@@ -577,23 +623,32 @@ class EditionService:
             "receipt": document.model_dump(mode="json"),
         }
 
-    def accept(self, receipt: bytes, *, passphrase: str | None) -> SignedDocument:
-        """The buyer's countersignature of a transfer to them (run in the buyer's own installation)."""
+    def offer(self, receipt: bytes, certificate: bytes | None, *, passphrase: str | None) -> Offer:
+        """What accepting this transfer means (title, artist, number, seller, price, licence), checked."""
+        document = _load_transfer(receipt)
+        me, _ = self.identities.unlock(passphrase)
+        return self.collection.offer(document, certificate, me.key_id)
+
+    def accept(
+        self, receipt: bytes, certificate: bytes | None = None, *, passphrase: str | None
+    ) -> tuple[SignedDocument, Owned]:
+        """The buyer's countersignature of a transfer to them, kept with the certificate in their home."""
         document = _load_transfer(receipt)
         me, key = self.identities.unlock(passphrase)
-        if document.payload["to"].get("key_id") != me.key_id:
-            raise InvalidInput(
-                "this transfer is not to you: it names another key",
-                value=document.payload["to"].get("key_id"),
-                hint="only the buyer whose key the transfer names can accept it",
-            )
+        offer = self.collection.offer(document, certificate, me.key_id)
         payload = {
             "format": ACCEPTANCE_FORMAT,
             "edition_id": document.payload["edition_id"],
             "seq": document.payload["seq"],
-            "transfer_sha256": content_id(canonical_json(document.model_dump(mode="json"))),
+            "transfer_sha256": document_digest(document),
         }
-        return sign_document(ACCEPTANCE_PURPOSE, payload, key)
+        acceptance = sign_document(ACCEPTANCE_PURPOSE, payload, key)
+        return acceptance, self.collection.keep(offer, document, acceptance, certificate)
+
+    def owned(self, mirror: str | None = None) -> builtins.list[Owned]:
+        """The editions this home's identity accepted; with a mirror, their status re-checked from the log."""
+        me = self.identities.public()
+        return self.collection.owned(mirror, me.key_id, fetcher)
 
     def countersign(self, ref: str, acceptance_file: bytes) -> dict[str, Any]:
         """Record the buyer's acceptance of a transfer: the chain then shows it as countersigned."""
