@@ -166,6 +166,27 @@ def test_a_changed_log_key_is_refused(world: dict[str, Any], tmp_path: Path) -> 
     assert refused.code == 4 and "differs from the one pinned" in refused.stderr
 
 
+def test_witness_cosignatures_travel_with_the_mirror(world: dict[str, Any], tmp_path: Path) -> None:
+    root, artist, collector = world["root"], world["artist"], world["collector"]
+    grace = "grace's passphrase"
+    witnessed = call(
+        collector, "ledger", "witness", str(root / "mirror"), "--log-key", str(root / "log.pub"),
+        "-o", str(tmp_path / "cosigned.txt"), passphrase=grace,
+    )  # fmt: skip
+    assert witnessed.code == 0, witnessed.stderr
+    assert call(artist, "identity", "add", "Grace", str(root / "grace.pub")).code == 0
+    assert call(artist, "ledger", "cosign-add", str(tmp_path / "cosigned.txt")).code == 0
+    assert call(artist, "ledger", "publish", str(root / "mirror")).code == 0
+    picture, coa = _edition(world, 1)
+    _, doc = verify(collector, str(picture), "--certificate", str(coa), "--mirror", world["url"], passphrase=grace)
+    assert doc["verdict"] == "authentic_edition"
+    assert doc["channels"]["ledger"]["witnesses"]["verified"] == doc["channels"]["ledger"]["witnesses"]["named"]
+    assert len(doc["channels"]["ledger"]["witnesses"]["named"]) == 1
+    _, stranger = verify(tmp_path / "stranger", str(picture), "--mirror", world["url"])
+    assert stranger["channels"]["ledger"]["witnesses"]["verified"] == []  # no witness key known there
+    assert any("add a witness's key" in line for line in stranger["checks"])
+
+
 def test_revocation_reaches_the_collector_through_the_mirror(world: dict[str, Any], tmp_path: Path) -> None:
     root = world["root"]
     picture, coa = _edition(world, 3)
@@ -196,3 +217,18 @@ def test_the_buyer_keeps_what_they_accepted(world: dict[str, Any], tmp_path: Pat
     assert (item["edition_id"], item["status"]) == (world["ids"][2], "current owner")
     neither = call(collector, "edition", "list", passphrase=None)
     assert neither.code == 2 and "--owned" in neither.stderr
+
+
+def test_genuine_pixels_resigned_by_someone_else_name_that_signer(world: dict[str, Any], tmp_path: Path) -> None:
+    """Mallory imports an edition file and seals it as hers: the pixels are genuine, the credentials are not Ada's."""
+    root = world["root"]
+    picture, coa = _edition(world, 1)
+    mallory = tmp_path / "mallory"
+    assert call(mallory, "init", "--name", "Mallory").code == 0
+    [imported] = call(mallory, "import", str(picture), "--json").json()
+    assert call(mallory, "seal", imported["work_id"], "-o", str(tmp_path / "resealed.png")).code == 0
+    code, doc = verify(tmp_path / "buyer", str(tmp_path / "resealed.png"), "--certificate", str(coa),
+                       "--log-key", str(root / "log.pub"))  # fmt: skip
+    assert (code, doc["verdict"]) == (0, "authentic_edition")
+    assert "signed by Mallory, not by the artist Ada Lovelace" in doc["headline"]
+    assert doc["channels"]["c2pa"]["signer_is_artist"] is False

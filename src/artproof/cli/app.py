@@ -38,6 +38,8 @@ from artproof.editions.service import slug
 from artproof.errors import ArtproofError, InvalidInput, NotFound, StorageError
 from artproof.ops import all_operations
 from artproof.ops.human import candidate_index
+from artproof.services import build_services
+from artproof.settings import Settings
 from artproof.studio import parse_size
 
 app = typer.Typer(
@@ -461,9 +463,27 @@ def demo(
         f"[bold]{verdict['verdict']}[/bold]: {verdict['headline']} (edition id {third.edition_id})",
         soft_wrap=True,
     )
+    published = svc.ledger.publish(output / "mirror", svc.credentials.registry_ca_pem())
+    certificate = output / "editions" / f"{slug(manifest.title, work_id)}-3of5.coa.json"
+    collector = build_services(Settings.from_env({"ARTPROOF_HOME": str(home.parent / (home.name + "-collector"))}))
+    theirs = collector.verifier.verify(
+        copy.read_bytes(), copy.name, certificate.read_bytes(), mirror=str(output / "mirror")
+    )
+    out.print(
+        f"10. published the log as a static mirror ({published.directory}, size {published.size}); a collector "
+        f"in an empty home, with only the copy, its certificate and the mirror, reads "
+        f"[bold]{theirs['verdict']}[/bold]: {theirs['headline']}",
+        soft_wrap=True,
+    )
     out.print(
         f"\nTry it yourself: export ARTPROOF_HOME={home} ARTPROOF_PASSPHRASE='demo passphrase'; "
-        f"artproof work show {work_id}; artproof verify {copy}"
+        f"artproof work show {work_id}; artproof verify {copy}",
+        soft_wrap=True,
+    )
+    out.print(
+        f"As a collector: ARTPROOF_HOME=$(mktemp -d) artproof verify {copy} --certificate {certificate} "
+        f"--mirror {output / 'mirror'}",
+        soft_wrap=True,
     )
 
 

@@ -30,7 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from artproof.errors import IntegrityError, InvalidInput, NotFound
-from artproof.ledger.checkpoint import Checkpoint, NoteVerifier, SignedNote, parse_note, verify_checkpoint
+from artproof.ledger.checkpoint import (
+    Checkpoint,
+    NoteVerifier,
+    SignedNote,
+    parse_note,
+    verify_checkpoint,
+    verify_cosignature,
+)
 from artproof.ledger.entries import parse_entry
 from artproof.ledger.log import Ledger
 from artproof.ledger.merkle import leaf_hash, mth
@@ -160,11 +167,21 @@ class Mirror:
         self.checkpoint = verify_checkpoint(self.note, log)
         return self.checkpoint
 
-    def witnesses(self) -> list[str]:
-        """The names of the witnesses whose cosignature lines the checkpoint carries."""
+    def witnesses(self, known: list[bytes]) -> tuple[list[str], list[str]]:
+        """(every witness named on the checkpoint, those whose cosignature verifies with a ``known`` key)."""
         if self.note is None or self.checkpoint is None:
-            return []
-        return [name for name, _ in parse_note(self.note).signatures if name != self.checkpoint.origin]
+            return [], []
+        names = [name for name, _ in parse_note(self.note).signatures if name != self.checkpoint.origin]
+        verified = []
+        for name in names:
+            for raw in known:
+                try:
+                    verify_cosignature(self.note, name, raw)
+                except IntegrityError:
+                    continue
+                verified.append(name)
+                break
+        return names, verified
 
     def entries(self, log: NoteVerifier) -> list[bytes]:
         """Every entry of the log, proved: their leaf hashes must fold into the signed root."""

@@ -76,6 +76,7 @@ def check_certificate(
     keys: LogKeys,
     mirror: Mirror | None,
     source: str,
+    witness_keys: list[bytes] | None = None,
 ) -> CertificateCheck:
     """Every check a certificate allows with what was given; see the module's docstring."""
     try:
@@ -121,7 +122,7 @@ def check_certificate(
     elif verifier is None:
         result.checks.append("inclusion not checked: no key for the log (give --log-key or --mirror)")
     if mirror is not None and verifier is not None:
-        _status_from_mirror(result, mirror, verifier, bundle, document, body, edition_id)
+        _status_from_mirror(result, mirror, verifier, bundle, document, body, edition_id, witness_keys or [])
     elif mirror is None:
         result.checks.append("status not checked: no mirror given (revocations and transfers are in the log)")
     if result.reasons:
@@ -138,7 +139,7 @@ def check_certificate(
     else:
         result.status = "unchecked"
         result.summary = "certificate signed by the artist, but its entry in the log was not checked"
-    result.details = {
+    result.details |= {
         "edition_id": edition_id,
         "certificate_format": body.get("format"),
         "checks": result.checks,
@@ -202,6 +203,7 @@ def _status_from_mirror(
     document: SignedDocument,
     body: dict[str, Any],
     edition_id: str,
+    witness_keys: list[bytes],
 ) -> None:
     try:
         latest = mirror.latest(verifier)
@@ -216,10 +218,17 @@ def _status_from_mirror(
     except ArtproofError as exc:
         result.reasons.append(f"the mirror does not check: {exc.what}")
         return
-    witnesses = mirror.witnesses()
+    named, verified = mirror.witnesses(witness_keys)
+    result.details["witnesses"] = {"named": named, "verified": verified}
+    witnessed = (
+        f", cosigned by {len(named)} witness(es) ({len(verified)} verified with keys known in this home"
+        + (f": {', '.join(verified)}" if verified else "; add a witness's key with 'identity add'")
+        + ")"
+        if named
+        else ", no witness cosignature"
+    )
     result.checks.append(
-        f"mirror {mirror.source}: size {latest.size}, whole log re-hashed to its signed root"
-        + (f", cosigned by {len(witnesses)} witness(es): {', '.join(witnesses)}" if witnesses else ", no witness")
+        f"mirror {mirror.source}: size {latest.size}, whole log re-hashed to its signed root{witnessed}"
     )
     issued = [e for _, e in entries if e.payload["type"] == "edition.issued"]
     if bundle is None:

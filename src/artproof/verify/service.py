@@ -21,6 +21,7 @@ from typing import Any, Literal
 from PIL import Image
 
 from artproof.core.images import decode_image
+from artproof.core.keys import b64decode
 from artproof.editions.certificate import (
     certificate_hash,
     load_certificate_file,
@@ -334,6 +335,7 @@ class VerifyService:
             keys=self.keys.with_given(log_key),
             mirror=reader,
             source=source,
+            witness_keys=[b64decode(r.public_key) for r in self.ledger.identities.list()],
         )
 
     @staticmethod
