@@ -56,7 +56,7 @@ class CredentialService:
         ca_pem, ca_key_pem = self.pki / "ca.pem", self.pki / "ca.key"
         if not ca_pem.exists():
             ca = issue_ca(me.name, now)
-            atomic_write(ca_key_pem, seal_key(ca.key, passphrase))
+            atomic_write(ca_key_pem, seal_key(ca.key, passphrase), mode=0o600)
             atomic_write(ca_pem, ca.certificate_pem.encode())
         ca = CertifiedKey(
             load_key(ca_key_pem.read_bytes(), passphrase), x509.load_pem_x509_certificate(ca_pem.read_bytes())
@@ -66,7 +66,7 @@ class CredentialService:
         if current is None or current.not_valid_after_utc - RENEW_BEFORE < now:
             kept = load_key(key_path.read_bytes(), passphrase) if key_path.exists() else None
             issued = issue_signing_certificate(ca, me.name, now, kept)
-            atomic_write(key_path, seal_key(issued.key, passphrase))
+            atomic_write(key_path, seal_key(issued.key, passphrase), mode=0o600)
             atomic_write(cert_path, issued.certificate_pem.encode())
             current = issued.certificate
         key = load_key(key_path.read_bytes(), passphrase)
@@ -105,7 +105,7 @@ class CredentialService:
             pass
         if leaf.not_valid_after_utc < self.clock():
             raise InvalidInput("the certificate has expired", value=leaf.not_valid_after_utc.isoformat())
-        atomic_write(self.pki / "signer.key", seal_key(key, passphrase))
+        atomic_write(self.pki / "signer.key", seal_key(key, passphrase), mode=0o600)
         atomic_write(
             self.pki / "signer.pem", b"".join(c.public_bytes(serialization.Encoding.PEM) for c in certificates)
         )

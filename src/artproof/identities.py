@@ -20,6 +20,7 @@ from artproof.core.keys import (
     key_id_of,
     public_key_bytes,
 )
+from artproof.core.text import check_name, check_passphrase
 from artproof.errors import ConfigError, InvalidInput, NotFound
 from artproof.store.repository import IdentityRecord, IdentityRepository
 
@@ -34,9 +35,8 @@ class IdentityService:
 
     def init(self, name: str, passphrase: str) -> IdentityRecord:
         """Create this installation's key pair, sealed under ``passphrase``."""
-        name = name.strip()
-        if not name:
-            raise InvalidInput("the identity needs a name", hint='use --name "Your Studio"')
+        name = check_name(name, "the identity's name")
+        check_passphrase(passphrase)
         existing = self.repo.self_identity()
         if existing is not None:
             raise ConfigError(

@@ -31,7 +31,7 @@ from artproof.interop.c2pa_manifest import PARENT_LABEL, Disclosure, TrainingMin
 from artproof.interop.pngchunks import with_itxt
 from artproof.ledger.service import LedgerService
 from artproof.provenance.graph import ProcessGraph
-from artproof.store.files import atomic_write
+from artproof.store.files import atomic_write, check_output, discard, place, stage
 from artproof.studio import Studio
 
 __all__ = ["FORMATS", "SealResult", "SealService", "Signed", "Signer", "encode_with_xmp", "seal_facts"]
@@ -169,6 +169,7 @@ class SealService:
         training_mining: TrainingMining = "notAllowed",
         thumbnail: bool = True,
         fmt: str | None = None,
+        force: bool = False,
         passphrase: str | None,
     ) -> SealResult:
         record = self.studio.resolve(ref)
@@ -176,6 +177,7 @@ class SealService:
         key = (fmt or output.suffix.lstrip(".") or "png").lower()
         if key not in FORMATS:
             raise InvalidInput("cannot seal to this format", value=key, hint="use .png, .jpg or .webp")
+        check_output(output, force=force)
         pil_format, media_type = FORMATS[key]
         signer = self.signer(passphrase)
         xmp = xmp_packet(manifest, disclosure=disclosure, training_mining=training_mining)
@@ -192,15 +194,22 @@ class SealService:
             training_mining=training_mining,
             thumbnail=thumbnail,
         )
-        atomic_write(output, signed.data)
         if signed.openings:
             atomic_write(
                 self.home / "disclosures" / f"{manifest.work_id}-r{manifest.revision}.json",
                 json.dumps(signed.openings, indent=2).encode(),
+                mode=0o600,
             )
-        index = self._register(record.work_id, passphrase)
-        if signed.claim_digest is not None:
-            self.ledger.record_seal(manifest.work_id, seal_facts(manifest.revision, signed, signer), passphrase)
+        # the file reaches its name only once the ledger holds the seal: a failed append leaves no sealed file
+        staged = stage(output, signed.data)
+        try:
+            index = self._register(record.work_id, passphrase)
+            if signed.claim_digest is not None:
+                self.ledger.record_seal(manifest.work_id, seal_facts(manifest.revision, signed, signer), passphrase)
+        except BaseException:
+            discard(staged)
+            raise
+        place(staged, output)
         return SealResult(
             file=str(output),
             work_id=manifest.work_id,

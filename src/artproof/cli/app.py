@@ -19,7 +19,7 @@ from PIL import Image
 from sqlalchemy.exc import SQLAlchemyError
 
 from artproof import __version__
-from artproof.cli.common import JSON, passphrase, progress_bar, services, write_output
+from artproof.cli.common import FORCE, JSON, image_bytes, passphrase, progress_bar, services, write_output
 from artproof.cli.editions import certificate_app, edition_app, transfer
 from artproof.cli.interop import import_files, inspect, seal, trust_app
 from artproof.cli.ledger import ledger_app, register
@@ -40,6 +40,7 @@ from artproof.ops import all_operations
 from artproof.ops.human import candidate_index
 from artproof.services import build_services
 from artproof.settings import Settings
+from artproof.store.files import IMAGE_SUFFIXES, check_output
 from artproof.studio import parse_size
 
 app = typer.Typer(
@@ -104,10 +105,12 @@ def identity_show(as_json: bool = JSON) -> None:
 
 
 @identity_app.command("export-public")
-def identity_export_public(output: Path = typer.Option(..., "-o", "--output", help="file to write")) -> None:
+def identity_export_public(
+    output: Path = typer.Option(..., "-o", "--output", help="file to write"), force: bool = FORCE
+) -> None:
     """Write your public key to a file others can import (transfers, trust)."""
     public = services().identities.public()
-    output.write_bytes(canonical_json(public.model_dump()) + b"\n")
+    write_output(output, canonical_json(public.model_dump()) + b"\n", force=force)
     err.print(f"public key of {public.name} ({public.key_id}) written to {output}")
 
 
@@ -126,12 +129,14 @@ identity_app.add_typer(certificate_app, name="certificate")
 
 
 @certificate_app.command("export-ca")
-def certificate_export_ca(output: Path = typer.Option(..., "-o", "--output", help="ca.pem to write")) -> None:
+def certificate_export_ca(
+    output: Path = typer.Option(..., "-o", "--output", help="ca.pem to write"), force: bool = FORCE
+) -> None:
     """Write the CA certificate that signs your Content Credentials, for collectors to trust ('trust add')."""
     pem = services().credentials.registry_ca_pem()
     if pem is None:
         raise NotFound("this home has no signing CA yet", hint="it is made at the first 'artproof seal'")
-    write_output(output, pem.encode("ascii"))
+    write_output(output, pem.encode("ascii"), force=force)
     err.print(f"CA certificate written to {output}; a collector runs: artproof trust add {output.name}")
 
 
@@ -214,16 +219,19 @@ def vary(
     seed: int = typer.Option(..., "--seed"),
     strength: float | None = typer.Option(None, "--strength", help="0 to 1 (default 0.6)"),
     sheet: Path | None = typer.Option(None, "-o", "--sheet", help="also write the contact sheet here"),
+    force: bool = FORCE,
     as_json: bool = JSON,
 ) -> None:
     """Make COUNT candidates (c1..cN) from the work's current image; choose with 'select'."""
+    if sheet is not None:
+        check_output(sheet, suffixes=IMAGE_SUFFIXES, force=force)  # before anything is recorded
     svc = services()
     secret = passphrase()
     with progress_bar(f"{count} variations") as tick:
         manifest = svc.studio.vary(work, count=count, seed=seed, strength=strength, passphrase=secret, progress=tick)
     step = manifest.steps[-1]
     if sheet is not None:
-        svc.studio.load_image(step.output).save(sheet)
+        write_output(sheet, image_bytes(svc.studio.load_image(step.output), sheet), force=force)
     if as_json:
         print_json(
             {
@@ -325,10 +333,12 @@ def work_show(
 @work_app.command("export")
 def work_export(
     work: str,
-    output: Path = typer.Option(..., "-o", "--output", help="PNG file to write"),
+    output: Path = typer.Option(..., "-o", "--output", help="image file to write (.png, .jpg, .webp)"),
     candidate: str | None = typer.Option(None, "--candidate", help="export candidate cN instead of the master"),
+    force: bool = FORCE,
 ) -> None:
     """Write the work's current image (or a candidate) to a file."""
+    check_output(output, suffixes=IMAGE_SUFFIXES, force=force)
     studio = services().studio
     manifest = studio.manifest(work)
     asset = manifest.master
@@ -337,7 +347,7 @@ def work_export(
         if offer is None:
             raise InvalidInput("this work has no candidates", value=work)
         asset = offer.assets[candidate_index(candidate, len(offer.assets))]
-    studio.load_image(asset).save(output)
+    write_output(output, image_bytes(studio.load_image(asset), output), force=force)
     err.print(f"{asset} written to {output}")
 
 
@@ -440,7 +450,7 @@ def demo(
         f"valid. Anyone can check it offline: "
         f"artproof ledger check {output / 'proof.json'} --log-key {output / 'log.pub'}"
     )
-    sealed = svc.sealing.seal(work_id, output / "sealed.png", passphrase="demo passphrase")
+    sealed = svc.sealing.seal(work_id, output / "sealed.png", force=True, passphrase="demo passphrase")
     out.print(f"7. sealed with Content Credentials ({sealed.validation_state}): {sealed.file}")
     with progress_bar("issuing 5 editions + 1 artist's proof") as tick:
         issued = svc.editions.issue(

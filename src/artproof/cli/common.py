@@ -18,9 +18,20 @@ from artproof.errors import ConfigError, InvalidInput
 from artproof.ledger.checkpoint import NoteVerifier
 from artproof.services import Services, build_services
 from artproof.settings import Settings
-from artproof.store.files import atomic_write
+from artproof.store.files import atomic_write, check_output
 
-__all__ = ["JSON", "load_log_key", "passphrase", "progress_bar", "read_input", "services", "write_output"]
+__all__ = [
+    "FORCE",
+    "JSON",
+    "image_bytes",
+    "interactive",
+    "load_log_key",
+    "passphrase",
+    "progress_bar",
+    "read_input",
+    "services",
+    "write_output",
+]
 
 JSON = typer.Option(False, "--json", help="print exactly one JSON document on stdout")
 
@@ -34,12 +45,23 @@ def passphrase(*, confirm: bool = False) -> str:
     value = os.environ.get("ARTPROOF_PASSPHRASE")
     if value is not None:
         return value
-    if not sys.stdin.isatty():
+    if not interactive():
         raise ConfigError("a passphrase is needed and there is no terminal to ask on", hint="set ARTPROOF_PASSPHRASE")
-    value = getpass.getpass("Passphrase: ", stream=sys.stderr)
-    if confirm and getpass.getpass("Repeat passphrase: ", stream=sys.stderr) != value:
-        raise InvalidInput("the two passphrases differ", hint="run the command again")
+    try:
+        value = getpass.getpass("Passphrase: ", stream=sys.stderr)
+        if confirm and getpass.getpass("Repeat passphrase: ", stream=sys.stderr) != value:
+            raise InvalidInput("the two passphrases differ", hint="run the command again")
+    except (EOFError, OSError):
+        raise ConfigError("no passphrase could be read", hint="set ARTPROOF_PASSPHRASE") from None
     return value
+
+
+def interactive() -> bool:
+    """Whether a person can be asked: standard input is open and a terminal (not closed, not a pipe)."""
+    try:
+        return sys.stdin is not None and not sys.stdin.closed and sys.stdin.isatty()
+    except (OSError, ValueError):
+        return False
 
 
 @contextmanager
@@ -63,12 +85,22 @@ def load_log_key(path: Path) -> NoteVerifier:
     return NoteVerifier.from_vkey(read_input(path, "the log key file").decode("utf-8", errors="replace"))
 
 
-def write_output(path: Path, data: bytes) -> None:
-    """Write a deliverable the user named (0644, atomically); a missing parent folder is created."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InvalidInput("cannot create the output folder", value=str(path.parent), hint=exc.strerror) from None
-    if path.is_dir():
-        raise InvalidInput("the output is a folder", value=str(path), hint="name a file")
+def write_output(path: Path, data: bytes, *, force: bool = False, suffixes: tuple[str, ...] | None = None) -> None:
+    """Write a deliverable the user named: checked first (see :func:`check_output`), 0644, atomically."""
+    check_output(path, suffixes=suffixes, force=force)
     atomic_write(path, data)
+
+
+def image_bytes(image: Any, path: Path) -> bytes:
+    """An image encoded for the format its file name says (.png, .jpg/.jpeg, .webp)."""
+    import io
+
+    buffer = io.BytesIO()
+    fmt = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}[path.suffix.lower()]
+    (image.convert("RGB") if fmt == "JPEG" else image).save(
+        buffer, format=fmt, **({"quality": 95} if fmt != "PNG" else {})
+    )
+    return buffer.getvalue()
+
+
+FORCE = typer.Option(False, "--force", help="overwrite an existing output file")

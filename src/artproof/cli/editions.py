@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from artproof.cli.common import JSON, passphrase, progress_bar, read_input, services, write_output
+from artproof.cli.common import (
+    FORCE,
+    JSON,
+    interactive,
+    passphrase,
+    progress_bar,
+    read_input,
+    services,
+    write_output,
+)
 from artproof.cli.render import err, out, print_json, safe
 from artproof.core.canonical import canonical_json
 from artproof.core.images import encode_png
@@ -17,7 +25,7 @@ from artproof.editions.parties import parse_party
 from artproof.editions.store import EditionRecord
 from artproof.errors import InvalidInput
 from artproof.identities import read_public_key_file
-from artproof.store.files import atomic_write
+from artproof.store.files import check_output
 
 __all__ = ["certificate_app", "edition_app", "transfer"]
 
@@ -161,14 +169,17 @@ def identify(file: Path, as_json: bool = JSON) -> None:
 def rerender(
     edition: str,
     output: Path | None = typer.Option(None, "-o", "--output", help="also write the render (PNG)"),
+    force: bool = FORCE,
     as_json: bool = JSON,
 ) -> None:
     """Draw a unique render again from the recipe and its seed, and compare it with the issued one."""
+    if output is not None:
+        check_output(output, suffixes=(".png",), force=force)
     svc = services()
     record = svc.editions.get(edition)
     picture, same = svc.editions.rerender(edition)
     if output is not None:
-        atomic_write(output, encode_png(picture))
+        write_output(output, encode_png(picture), force=force)
     doc = {
         "edition_id": record.edition_id,
         "seed": record.seed,
@@ -200,12 +211,14 @@ def revoke(
 def export_certificate(
     edition: str,
     output: Path = typer.Option(..., "-o", "--output", help="file to write (.coa.json)"),
+    force: bool = FORCE,
     as_json: bool = JSON,
 ) -> None:
     """Write an edition's certificate of authenticity with its current ledger inclusion proof."""
+    check_output(output, force=force)
     svc = services()
     data = svc.editions.certificate_file(edition)
-    atomic_write(output, data)
+    write_output(output, data, force=force)
     if as_json:
         print_json({"file": str(output), "edition_id": svc.editions.get(edition).edition_id, "bytes": len(data)})
     else:
@@ -220,9 +233,11 @@ def accept(
         None, "--certificate", help="the edition's .coa.json from the seller: kept with what you accept"
     ),
     yes: bool = typer.Option(False, "--yes", "-y", help="accept without asking (for scripts)"),
+    force: bool = FORCE,
     as_json: bool = JSON,
 ) -> None:
     """Countersign a transfer made to you, after seeing what it is; the edition is then kept in your home."""
+    check_output(output, force=force)
     svc = services()
     data = read_input(receipt, "the receipt")
     coa = read_input(certificate, "the certificate file") if certificate is not None else None
@@ -243,12 +258,12 @@ def accept(
         soft_wrap=True,
     )
     if not yes:
-        if not sys.stdin.isatty():
+        if not interactive():
             raise InvalidInput("accepting needs your confirmation", hint="run it on a terminal, or pass --yes")
         if not typer.confirm("Accept and countersign?", default=False, err=True):
             raise InvalidInput("not accepted", hint="nothing was signed or kept")
     acceptance, owned = svc.editions.accept(data, coa, passphrase=secret)
-    write_output(output, canonical_json(acceptance.model_dump(mode="json")))
+    write_output(output, canonical_json(acceptance.model_dump(mode="json")), force=True)  # checked above
     if as_json:
         print_json({"file": str(output), **acceptance.payload, "kept_in": owned.folder})
     else:
@@ -278,15 +293,18 @@ def transfer(
     currency: str | None = typer.Option(None, "--currency", help="ISO 4217 code, e.g. EUR"),
     date: str | None = typer.Option(None, "--date", help="date of sale, YYYY-MM-DD (default: today)"),
     receipt: Path | None = typer.Option(None, "--receipt", help="also write the signed transfer (the receipt) here"),
+    force: bool = FORCE,
     as_json: bool = JSON,
 ) -> None:
     """Transfer an edition you own: a signed transfer and sales receipt, entered in the ledger."""
+    if receipt is not None:
+        check_output(receipt, force=force)  # before anything is signed into the ledger
     party = parse_party(to, read_public_key_file(key) if key else None)
     doc = services().editions.transfer(
         edition, party, price=price, currency=currency, date=date, passphrase=passphrase()
     )
     if receipt is not None:
-        atomic_write(receipt, canonical_json(doc["receipt"]))
+        write_output(receipt, canonical_json(doc["receipt"]), force=True)
     if as_json:
         print_json(doc)
     else:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any, cast
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from artproof.cli.common import JSON, passphrase, progress_bar, read_input, services
-from artproof.cli.render import err, out, print_json
+from artproof.cli.render import err, out, print_json, safe
 from artproof.core.images import decode_image
 from artproof.errors import ArtproofError, InvalidInput
 from artproof.inspection import inspect_bytes
@@ -101,6 +103,7 @@ def seal(
     disclosure: str = typer.Option("full", "--disclosure", help="full, redacted (commitments) or minimal"),
     training_mining: str = typer.Option("notAllowed", "--training-mining", help="allowed, notAllowed, constrained"),
     thumbnail: bool = typer.Option(True, "--thumbnail/--no-thumbnail", help="embed a C2PA thumbnail"),
+    force: bool = typer.Option(False, "--force", help="overwrite an existing output file"),
     as_json: bool = JSON,
 ) -> None:
     """Write the work's current image with signed Content Credentials (and register it in the ledger)."""
@@ -117,6 +120,7 @@ def seal(
         disclosure=cast(Disclosure, disclosure),
         training_mining=cast(TrainingMining, training_mining),
         thumbnail=thumbnail,
+        force=force,
         passphrase=passphrase(),
     )
     doc = {
@@ -137,6 +141,43 @@ def seal(
         )
 
 
+_PNG_INFO = (
+    ("steps", "Steps"),
+    ("sampler", "Sampler"),
+    ("scheduler", "Schedule type"),
+    ("cfg_scale", "CFG scale"),
+    ("seed", "Seed"),
+    ("size", "Size"),
+    ("model_hash", "Model hash"),
+    ("model", "Model"),
+    ("vae", "VAE"),
+    ("denoise", "Denoising strength"),
+)
+
+
+def _number(value: Any) -> str:
+    """Numbers as people wrote them: 0.87, not 0.8700000000000001."""
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def png_info(g: dict[str, Any]) -> list[str]:
+    """A generation in the "PNG Info" layout A1111 and ComfyUI users know: prompt, negative, then settings."""
+    if g.get("source_tool") == "camera":
+        fields = {k: v for k, v in g.items() if v not in (None, [], {}) and k not in ("extra", "source_tool")}
+        return [", ".join(f"{k}: {_number(v)}" for k, v in fields.items())]
+    lines = [str(g["prompt"])] if g.get("prompt") else []
+    if g.get("negative_prompt"):
+        lines.append(f"Negative prompt: {g['negative_prompt']}")
+    values = dict(g)
+    if g.get("width") and g.get("height"):
+        values["size"] = f"{g['width']}x{g['height']}"
+    settings = [f"{label}: {_number(values[key])}" for key, label in _PNG_INFO if values.get(key) not in (None, "")]
+    settings += [f"Lora {lora.get('name')}: {_number(lora.get('weight'))}" for lora in g.get("loras") or []]
+    settings.append(f"Tool: {g.get('source_tool')}")
+    lines.append(", ".join(settings))
+    return lines
+
+
 def inspect(file: Path, as_json: bool = JSON) -> None:
     """Everything a file says about itself: Content Credentials, AI-tool settings, EXIF, XMP."""
     data = read_input(file)
@@ -146,28 +187,29 @@ def inspect(file: Path, as_json: bool = JSON) -> None:
         print_json(doc)
         return
     c = doc["c2pa"]
-    out.print(f"[bold]{doc['file']}[/bold]  {doc['format']} {doc['width']}x{doc['height']}")
+    say = functools.partial(out.print, markup=False, soft_wrap=True)  # strings from the file: no markup
+    say(f"{safe(doc['file'])}  {doc['format']} {doc['width']}x{doc['height']}")
     if not c["present"]:
-        out.print("Content Credentials: none")
+        say("Content Credentials: none")
     elif c.get("validation_state") is None:
-        out.print(f"Content Credentials: present, {c.get('note')}")
+        say(f"Content Credentials: present, {safe(str(c.get('note')))}")
     else:
         signer = c.get("signer") or {}
-        out.print(
-            f"Content Credentials: [bold]{c['validation_state']}[/bold], signed by {signer.get('common_name')} "
-            f"({signer.get('issuer')}); {c.get('claim_generator') or ''}; source type "
-            f"{c.get('digital_source_type') or '-'}"
+        say(
+            f"Content Credentials: {c['validation_state']}, signed by {safe(str(signer.get('common_name')))} "
+            f"({safe(str(signer.get('issuer')))}); {safe(c.get('claim_generator') or '')}; source type "
+            f"{safe(c.get('digital_source_type') or '-')}"
         )
         for code, sentence in c["explanations"].items():
-            out.print(f"  {code}: {sentence}")
+            say(f"  {safe(code)}: {safe(sentence)}")
         for ingredient in c["ingredients"]:
-            out.print(f"  ingredient {ingredient['title']} ({ingredient['relationship']})")
-    out.print(f"made with: {doc['source_tool']}")
+            say(f"  ingredient {safe(str(ingredient['title']))} ({safe(str(ingredient['relationship']))})")
+    say(f"made with: {safe(doc['source_tool'])}")
     for g in doc["generations"]:
-        fields = {k: v for k, v in g.items() if v not in (None, [], {}) and k not in ("extra", "source_tool")}
-        out.print("  " + ", ".join(f"{k}={v}" for k, v in fields.items()), soft_wrap=True)
+        for line in png_info(g):
+            say("  " + safe(line))
     for warning in doc["warnings"]:
-        err.print(f"[yellow]warning:[/yellow] {warning}")
+        err.print(f"[yellow]warning:[/yellow] {escape(safe(warning))}")
 
 
 trust_app = typer.Typer(no_args_is_help=True, help="Trust anchors for validating Content Credentials.")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from artproof.cli.common import JSON, load_log_key, passphrase, services
+from artproof.cli.common import FORCE, JSON, load_log_key, passphrase, services, write_output
 from artproof.cli.render import err, out, print_json
 from artproof.core.canonical import parse_json
 from artproof.editions.certificate import certificate_in, check_issued
@@ -17,6 +17,7 @@ from artproof.ledger.checkpoint import NoteVerifier
 from artproof.ledger.entries import parse_entry
 from artproof.ledger.proofs import load_bundle
 from artproof.ledger.service import verify_offline
+from artproof.store.files import check_output
 
 ledger_app = typer.Typer(no_args_is_help=True, help="The transparency ledger: status, proofs, tiles, witnesses.")
 
@@ -79,11 +80,14 @@ def show(ref: str, as_json: bool = JSON) -> None:
 
 
 @ledger_app.command("proof")
-def proof(ref: str, output: Path = typer.Option(..., "-o", "--output", help="proof.json to write")) -> None:
+def proof(
+    ref: str, output: Path = typer.Option(..., "-o", "--output", help="proof.json to write"), force: bool = FORCE
+) -> None:
     """Write an entry's inclusion proof and the signed checkpoint, for offline checking."""
+    check_output(output, force=force)
     svc = services()
     bundle = svc.ledger.bundle(svc.ledger.resolve(ref))
-    output.write_text(json.dumps(bundle.to_json(), indent=2) + "\n")
+    write_output(output, (json.dumps(bundle.to_json(), indent=2) + "\n").encode(), force=force)
     err.print(f"proof of entry {bundle.leaf_index} in a tree of {bundle.tree_size} written to {output}")
 
 
@@ -136,13 +140,16 @@ def check(
 
 
 @ledger_app.command("key")
-def key(output: Path | None = typer.Option(None, "-o", "--output", help="file to write (default: stdout)")) -> None:
+def key(
+    output: Path | None = typer.Option(None, "-o", "--output", help="file to write (default: stdout)"),
+    force: bool = FORCE,
+) -> None:
     """The log's public key (a C2SP verifier key) for anyone who checks proofs."""
     vkey = services().ledger.verifier().vkey()
     if output is None:
         out.print(vkey, markup=False, soft_wrap=True)
     else:
-        output.write_text(vkey + "\n")
+        write_output(output, (vkey + "\n").encode(), force=force)
         err.print(f"log key written to {output}")
 
 

@@ -6,16 +6,18 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from artproof.cli.common import JSON, load_log_key, progress_bar, read_input, services
-from artproof.cli.render import err, out, print_json
-from artproof.errors import ArtproofError, InvalidInput
-from artproof.verify.service import EXIT_CODES
+from artproof.cli.render import err, out, print_json, safe
+from artproof.errors import InvalidInput
+from artproof.verify.service import EXIT_CODES, worst_exit
 
 __all__ = ["verify"]
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".gif", ".bmp"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".gif", ".bmp", ".avif", ".mpo"}
 STYLE = {
     "authentic_edition": "bold green",
     "registered_work": "green",
@@ -33,17 +35,7 @@ def _files(path: Path, recursive: bool) -> list[Path]:
 
 
 def _one(svc: Any, path: Path, certificate: bytes | None, **where: Any) -> tuple[dict[str, Any], int]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return {"file": str(path), "verdict": "unreadable", "error": f"cannot read: {exc.strerror}"}, 2
-    try:
-        doc = svc.verifier.verify(data, path.name, certificate, **where)
-    except ArtproofError as exc:
-        if exc.exit_code != 2:
-            raise
-        return {"file": str(path), "verdict": "unreadable", "error": exc.diagnostics()}, 2
-    doc["file"] = str(path)
+    doc = svc.verifier.verify_file(path, certificate, **where)
     return doc, EXIT_CODES[doc["verdict"]]
 
 
@@ -63,16 +55,17 @@ def _brief(doc: dict[str, Any]) -> str:
 
 
 def _show(doc: dict[str, Any]) -> None:
+    """One file's verdict. Every string from the file or a database goes through ``safe`` (and no markup)."""
     style = STYLE.get(doc["verdict"], "")
-    out.print(f"[{style}]{doc['verdict'].replace('_', ' ').upper()}[/{style}]  {doc['file']}")
+    out.print(f"[{style}]{doc['verdict'].replace('_', ' ').upper()}[/{style}]  {escape(safe(doc['file']))}")
     if doc["verdict"] == "unreadable":
-        out.print(f"  {doc['error']}")
+        out.print(f"  {safe(doc['error'])}", markup=False, soft_wrap=True)
         return
-    out.print(f"  {doc['headline']}", soft_wrap=True)
+    out.print(f"  {safe(doc['headline'])}", soft_wrap=True, markup=False)
     for name, channel in doc["channels"].items():
-        out.print(f"  {name:<12} {channel['status']:<10} {channel['summary']}", soft_wrap=True)
+        out.print(f"  {name:<12} {channel['status']:<10} {safe(channel['summary'])}", soft_wrap=True, markup=False)
     for line in doc.get("checks") or []:
-        out.print(f"  - {line}", soft_wrap=True, markup=False)
+        out.print(f"  - {safe(line)}", soft_wrap=True, markup=False)
 
 
 def verify(
@@ -119,7 +112,7 @@ def verify(
         for n, file in enumerate(files, start=1):
             doc, code = _one(svc, file, coa, **where)
             results.append(doc)
-            worst = max(worst, code)
+            worst = worst_exit([worst, code])
             tick(n / len(files))
     if as_json:
         print_json(results)
@@ -142,11 +135,13 @@ def verify(
             style = STYLE.get(doc["verdict"], "")
             why = doc.get("error") or "; ".join(doc.get("reasons") or []) or _brief(doc)
             table.add_row(
-                str(Path(doc["file"]).relative_to(path)), f"[{style}]{doc['verdict']}[/{style}]", label,
-                doc.get("work_id") or "-", why,
+                Text(safe(str(Path(doc["file"]).relative_to(path)))), f"[{style}]{doc['verdict']}[/{style}]", label,
+                doc.get("work_id") or "-", Text(safe(why)),
             )  # fmt: skip
         out.print(table)
     for doc in results:
         if doc["verdict"] == "unreadable":
-            err.print(f"[red]unreadable:[/red] {doc['file']}: {doc['error']}", soft_wrap=True)
+            err.print(
+                f"[red]unreadable:[/red] {escape(safe(doc['file']))}: {escape(safe(doc['error']))}", soft_wrap=True
+            )
     raise typer.Exit(worst)

@@ -14,7 +14,7 @@ import hashlib
 import io
 import warnings
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from artproof.errors import ImageError
 
@@ -24,12 +24,15 @@ __all__ = ["MAX_PIXELS", "decode_image", "encode_png", "pixel_hash"]
 MAX_PIXELS = 8192 * 8192
 
 
-def decode_image(data: bytes, *, name: str = "image", min_short: int | None = None) -> Image.Image:
+def decode_image(
+    data: bytes, *, name: str = "image", min_short: int | None = None, upright: bool = False
+) -> Image.Image:
     """Decode bytes into a fully loaded RGB or RGBA image, or raise :class:`ImageError`.
 
     ``min_short`` lets a JPEG decode at a reduced scale (1/2, 1/4, 1/8, in the DCT domain, several
     times faster) as long as its short side stays at least that: for readers that look at a
-    downscaled picture anyway (verify).
+    downscaled picture anyway (verify). ``upright`` applies the EXIF orientation, as viewers do (verify
+    looks at the picture people see; the record keeps the pixels as stored).
     """
     if not data:
         raise ImageError(f"{name} is empty (0 bytes)", hint="the file was not written completely")
@@ -47,8 +50,9 @@ def decode_image(data: bytes, *, name: str = "image", min_short: int | None = No
                     factor = min_short / min(width, height)
                     probe.draft(probe.mode, (int(width * factor) + 1, int(height * factor) + 1))
                 probe.load()
-                alpha = "A" in probe.getbands() or (probe.mode == "P" and "transparency" in probe.info)
-                image = probe.convert("RGBA" if alpha else "RGB")
+                shown: Image.Image = ImageOps.exif_transpose(probe) if upright else probe
+                alpha = "A" in shown.getbands() or (shown.mode == "P" and "transparency" in shown.info)
+                image = shown.convert("RGBA" if alpha else "RGB")
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

@@ -7,11 +7,13 @@ import re
 from pydantic import BaseModel, ConfigDict, Field
 
 from artproof.core.keys import PublicIdentity
+from artproof.core.text import check_name
 from artproof.errors import InvalidInput
 
 __all__ = ["Party", "parse_party"]
 
-_ADDRESS = re.compile(r"^\s*(?P<name>[^<>]*?)\s*(?:<(?P<email>[^<>@\s]+@[^<>@\s]+)>)?\s*$")
+_ADDRESS = re.compile(r"^\s*(?P<name>[^<>]*?)\s*(?:<(?P<email>[^<>]*)>)?\s*$")
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 
 
 class Party(BaseModel):
@@ -35,9 +37,14 @@ def parse_party(text: str, key: PublicIdentity | None = None) -> Party:
         raise InvalidInput(
             "cannot read the name", value=text, hint='write it as "Full Name <address@example.org>" or just a name'
         )
+    email = match.group("email")
+    if email is not None and not _EMAIL.match(email.strip()):
+        raise InvalidInput(
+            "not an e-mail address", value=email, hint='a real address, e.g. "Grace <grace@example.org>", or none'
+        )
     return Party(
-        name=match.group("name"),
-        email=match.group("email"),
+        name=check_name(match.group("name")),
+        email=email.strip() if email else None,
         key_id=key.key_id if key else None,
         public_key=key.public_key if key else None,
     )

@@ -19,7 +19,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -570,7 +570,11 @@ class EditionService:
                 hint=f"its owner is {record.owner.label()}; only they can transfer it",
             )
         seq = len(chain["transfers"]) + 1
-        when = date or self.clock().date().isoformat()
+        when = transfer_date(
+            date,
+            today=self.clock().date(),
+            not_before=(chain["transfers"][-1]["date"] if chain["transfers"] else record.issued_at[:10]),
+        )
         payload = {
             "format": TRANSFER_FORMAT,
             "edition_id": record.edition_id,
@@ -711,6 +715,31 @@ def _check_acceptance(acceptance: SignedDocument, transfer: SignedDocument) -> N
         raise IntegrityError(f"the acceptance is signed by {acceptance.signature.key_id}, not the buyer {expected}")
     if acceptance.payload.get("transfer_sha256") != content_id(canonical_json(transfer.model_dump(mode="json"))):
         raise IntegrityError("the acceptance is for another transfer")
+
+
+def transfer_date(text: str | None, *, today: date, not_before: str) -> str:
+    """The date of a transfer: ISO 8601 (YYYY-MM-DD), a real day, not before the edition was issued or
+    the previous transfer, and not after tomorrow (clock skew); today when not given. It is signed into
+    the ledger for good, so nothing else is accepted."""
+    if text is None:
+        return today.isoformat()
+    try:
+        day = date.fromisoformat(text.strip()) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise InvalidInput(
+            "the transfer date is not a real date in the form YYYY-MM-DD", value=text, hint="e.g. 2026-11-30"
+        )
+    if day.isoformat() < not_before:
+        raise InvalidInput(
+            "the transfer date is before the edition was issued or before its previous transfer",
+            value=day.isoformat(),
+            hint=f"use {not_before} or later",
+        )
+    if day > today + timedelta(days=1):
+        raise InvalidInput("the transfer date is in the future", value=day.isoformat(), hint=f"today is {today}")
+    return day.isoformat()
 
 
 def reading_reference(picture: Image.Image) -> Image.Image:

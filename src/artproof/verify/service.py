@@ -16,6 +16,7 @@ record to agree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from PIL import Image
@@ -31,7 +32,7 @@ from artproof.editions.certificate import (
 from artproof.editions.ids import edition_id
 from artproof.editions.service import EditionService
 from artproof.editions.store import EditionRecord
-from artproof.errors import ArtproofError, IntegrityError, NotFound
+from artproof.errors import ArtproofError, ImageError, IntegrityError, NotFound
 from artproof.fingerprint.registry import FingerprintRegistry, Match, Query
 from artproof.interop.c2pa import C2paReport, CredentialJudge, read_credentials
 from artproof.interop.c2pa_manifest import CERTIFICATE_LABEL
@@ -45,17 +46,49 @@ from artproof.studio import Studio
 from artproof.verify.logkeys import LogKeys
 from artproof.verify.portable import CertificateCheck, check_certificate
 
-__all__ = ["EXIT_CODES", "Verdict", "VerifyService"]
+__all__ = ["EXIT_CODES", "Verdict", "VerifyService", "unreadable", "worst_exit"]
 
-Verdict = Literal["authentic_edition", "registered_work", "external_credentials", "tampered", "revoked", "unverified"]
+
+def unreadable(name: str, error: str) -> dict[str, Any]:
+    """The verdict for a file that is no image artproof can read (exit 2), in the same shape as the others."""
+    return {
+        "file": name,
+        "verdict": "unreadable",
+        "headline": f"Unreadable: {error}",
+        "error": error,
+        "reasons": [error],
+        "work_id": None,
+        "title": None,
+        "artist": None,
+        "edition": None,
+        "owner": None,
+        "owner_since": None,
+        "classification": None,
+        "channels": {},
+    }
+
+
+Verdict = Literal[
+    "authentic_edition", "registered_work", "external_credentials", "tampered", "revoked", "unverified", "unreadable"
+]
 EXIT_CODES: dict[str, int] = {
     "authentic_edition": 0,
     "registered_work": 0,
     "external_credentials": 0,
     "unverified": 3,
+    "unreadable": 2,
     "tampered": 4,
     "revoked": 4,
 }
+# A folder exits with its most severe file's code: tampered/revoked, then unreadable, then unverified.
+SEVERITY = {4: 3, 2: 2, 3: 1, 0: 0}
+
+
+def worst_exit(codes: list[int]) -> int:
+    """The exit code of a folder: 4 (tampered, revoked) > 2 (unreadable) > 3 (unverified) > 0."""
+    return max(codes, key=lambda code: SEVERITY.get(code, 0), default=0)
+
+
 DECODE_SHORT = 1024  # big JPEGs decode at a reduced scale: every channel looks at 512 px or less
 
 
@@ -227,7 +260,7 @@ class VerifyService:
         is checked with ``log_key`` / ``mirror`` (a folder or URL) wherever this registry does not
         know the edition itself: see :mod:`artproof.verify.portable`.
         """
-        image = decode_image(data, name=name, min_short=DECODE_SHORT)
+        image = decode_image(data, name=name, min_short=DECODE_SHORT, upright=True)  # as viewers display it
         query = Query.of(image)
         c2pa, report = self._c2pa(data, name)
         searched = self.fingerprints.search(query, limit=8)
@@ -250,11 +283,15 @@ class VerifyService:
         if claimed and marked is not None and claimed != marked.edition_id:
             reasons.append(f"the watermark says edition {marked.edition_id}, the credentials say {claimed}")
         mark = watermark.details.get("edition_id")
+        reasons += self._altered_record(record.work_id if record else (matches[0].entry.work_id if matches else None))
         check = self._presented(data, image, query, report, certificate, mark, log_key, mirror)
         if check is not None:
             reasons += check.reasons
         if record is not None:
-            ledger = self._ledger(record)
+            try:
+                ledger = self._ledger(record)
+            except ArtproofError as exc:  # an edited or forged registry row: a verdict, not an error
+                ledger = Channel("broken", f"the registry's record of this edition is altered: {exc.what}")
             own = self._own(query, searched, record.edition_id)
             if own is None or not own.confirmed:
                 reasons.append(
@@ -293,6 +330,41 @@ class VerifyService:
             if verdict in ("unverified", "external_credentials", "registered_work") and check.body is not None:
                 doc["headline"] += f" Its certificate: {check.summary}."
         return doc
+
+    def verify_file(self, path: Path, certificate: bytes | None = None, **where: Any) -> dict[str, Any]:
+        """One file of a command line or a folder: its verdict, ``unreadable`` when it is no image we can read.
+
+        A forged or broken record found on the way is ``tampered`` with its reason (never an abort), so
+        a folder always ends with its table.
+        """
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return unreadable(str(path), f"cannot read: {exc.strerror}")
+        try:
+            doc = self.verify(data, path.name, certificate, **where)
+        except ImageError as exc:
+            return unreadable(str(path), exc.diagnostics())
+        except IntegrityError as exc:
+            doc = unreadable(path.name, exc.diagnostics()) | {
+                "verdict": "tampered",
+                "headline": f"Tampered: {exc.what}.",
+            }
+            doc.pop("error")
+        doc["file"] = str(path)
+        return doc
+
+    def _altered_record(self, work_id: str | None) -> list[str]:
+        """A registry record whose signature or derivation no longer checks is a reason, never a silent gap."""
+        if work_id is None:
+            return []
+        try:
+            self.studio.manifest(work_id)
+        except NotFound:
+            return []
+        except ArtproofError as exc:
+            return [f"the registry's signed record of work {work_id} is altered: {exc.what}"]
+        return []
 
     def _presented(
         self,
