@@ -83,9 +83,12 @@ def issue(
                 "folder": result.folder,
                 "editions": [_edition_json(r) for r in result.editions],
                 "files": result.files,
+                "notes": result.notes,
             }
         )
         return
+    for note in result.notes:
+        err.print(f"note: {safe(note)}", markup=False, soft_wrap=True)
     out.print(f"issued {len(result.editions)} files of {result.work_id} into {result.folder}")
     for record in result.editions:
         out.print(f"  {record.label:>10}  {record.edition_id}  ledger entry {record.ledger_index}")

@@ -18,7 +18,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 
 from artproof.core.canonical import canonical_json
 from artproof.core.hashing import content_id
@@ -47,7 +48,7 @@ from artproof.editions.licences import licence
 from artproof.editions.parties import Party
 from artproof.editions.renders import check_renderable, render_seed, render_unique
 from artproof.editions.store import EditionRecord, EditionStore
-from artproof.errors import ArtproofError, IntegrityError, InvalidInput, NotFound
+from artproof.errors import ArtproofError, IntegrityError, InvalidInput, NotFound, StorageError
 from artproof.fingerprint import perceptual_hash
 from artproof.fingerprint.registry import FingerprintRegistry, Match
 from artproof.identities import IdentityService
@@ -58,6 +59,7 @@ from artproof.ledger.log import AppendItem
 from artproof.ledger.service import LedgerService, fetcher, signed_item
 from artproof.sealing import SealService, seal_facts
 from artproof.store.blobs import storage_error
+from artproof.store.files import atomic_write
 from artproof.studio import Studio
 from artproof.watermark import ALGORITHM, Detection, check_size, detect, embed
 
@@ -83,6 +85,7 @@ class IssueResult:
     editions: list[EditionRecord]
     files: list[str]
     folder: str
+    notes: list[str] = field(default_factory=list)  # what was recovered or finished on the way
 
 
 @dataclass(slots=True)
@@ -149,13 +152,10 @@ class EditionService:
                 value=record.work_id,
                 hint=f"seal it first: artproof seal {record.work_id} -o master.png",
             )
+        notes = _clear_leftovers(output)
         existing = self.store.by_work(record.work_id)
         if existing:
-            raise InvalidInput(
-                f"editions of this work were already issued ({len(existing)} files)",
-                value=record.work_id,
-                hint=f"see them: artproof edition list {record.work_id}",
-            )
+            return self._complete(record.work_id, existing, output, count, proofs, notes)
         master = self.studio.load_image(manifest.master)
         check_size(*master.size)
         if unique_renders:
@@ -172,11 +172,16 @@ class EditionService:
             self._plan(n, False, base_name, manifest, master, unique_renders, record.work_id, count)
             for n in range(1, count + 1)
         ]
-        output.mkdir(parents=True, exist_ok=True)
+        created = not output.exists()
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise storage_error(exc, output) from exc
         clashes = [
             p.name for p in plan if (output / f"{p.name}.png").exists() or (output / f"{p.name}.coa.json").exists()
         ]
         if clashes:
+            _remove_if_empty(output, created)
             raise InvalidInput(
                 "the output folder already holds files of these names", value=clashes[0], hint="use an empty folder"
             )
@@ -188,6 +193,7 @@ class EditionService:
         records: list[EditionRecord] = []
         prints: list[dict[str, object]] = []
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.issuing-", dir=output.parent))
+        committed = False
         try:
             for done, planned in enumerate(plan):
                 pixels = embed(np.asarray(planned.base), planned.payload)
@@ -311,7 +317,16 @@ class EditionService:
                 FingerprintRegistry.insert(c, prints)
                 records[:] = final
 
-            self.ledger.append(items, log_signer, also=record_editions)
+            try:
+                self.ledger.append(items, log_signer, also=record_editions)
+            except SqlIntegrityError:
+                # another process issued this work's editions first: theirs stand, ours were never recorded
+                raise InvalidInput(
+                    "editions of this work were just issued by another process",
+                    value=record.work_id,
+                    hint=f"see them: artproof edition list {record.work_id}",
+                ) from None
+            committed = True
             for planned, stored in zip(plan, records, strict=True):
                 _write(staging / f"{planned.name}.coa.json", self._certificate_file(stored))
             written = []
@@ -320,9 +335,61 @@ class EditionService:
                     target = output / f"{planned.name}{suffix}"
                     os.replace(staging / f"{planned.name}{suffix}", target)
                     written.append(str(target))
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        return IssueResult(work_id=record.work_id, editions=records, files=written, folder=str(output))
+        except BaseException as exc:
+            if not committed:
+                shutil.rmtree(staging, ignore_errors=True)
+                _remove_if_empty(output, created)
+                raise
+            # recorded: the files are never deleted now; the same command finishes the folder from the store
+            raise StorageError(
+                "the editions are issued and recorded, but their files could not all be written",
+                value=str(output),
+                hint=f"run the same 'artproof edition issue' again to finish (staged files: {staging}); "
+                f"cause: {getattr(exc, 'what', None) or exc}",
+            ) from exc
+        shutil.rmtree(staging, ignore_errors=True)
+        return IssueResult(work_id=record.work_id, editions=records, files=written, folder=str(output), notes=notes)
+
+    def _complete(
+        self,
+        work_id: str,
+        existing: builtins.list[EditionRecord],
+        output: Path,
+        count: int,
+        proofs: int,
+        notes: list[str],
+    ) -> IssueResult:
+        """A second run for an issued work: write whatever files of its editions the folder lacks.
+
+        Every edition's file is in the blob store and its certificate follows from the store and the
+        ledger, so an issuance whose files were lost (a full disk, a killed process) is finished here.
+        """
+        numbered = [r for r in existing if not r.artist_proof]
+        if len(numbered) != count or len(existing) - len(numbered) != proofs:
+            raise InvalidInput(
+                f"editions of this work were already issued ({len(numbered)} + {len(existing) - len(numbered)} AP)",
+                value=work_id,
+                hint=f"see them: artproof edition list {work_id}",
+            )
+        written: list[str] = []
+        output.mkdir(parents=True, exist_ok=True)
+        for record in existing:
+            title = verify_certificate(record.certificate)["work"]["title"]
+            name = slug(title, work_id) + (
+                f"-AP{record.number}" if record.artist_proof else f"-{record.number}of{record.count}"
+            )
+            if not (output / f"{name}.png").exists():
+                atomic_write(output / f"{name}.png", self.studio.blobs.get(record.file_blob))
+                written.append(str(output / f"{name}.png"))
+            if not (output / f"{name}.coa.json").exists():
+                atomic_write(output / f"{name}.coa.json", self._certificate_file(record))
+                written.append(str(output / f"{name}.coa.json"))
+        notes.append(
+            f"already issued: {len(written)} missing file(s) written into {output}"
+            if written
+            else f"already issued, and {output} holds all {2 * len(existing)} files"
+        )
+        return IssueResult(work_id=work_id, editions=existing, files=written, folder=str(output), notes=notes)
 
     def _plan(
         self,
@@ -740,6 +807,22 @@ def transfer_date(text: str | None, *, today: date, not_before: str) -> str:
     if day > today + timedelta(days=1):
         raise InvalidInput("the transfer date is in the future", value=day.isoformat(), hint=f"today is {today}")
     return day.isoformat()
+
+
+def _clear_leftovers(output: Path) -> list[str]:
+    """Staging folders of issuances killed mid-way: their files are either never recorded or in the store."""
+    notes = []
+    parent = output.parent if output.parent.exists() else None
+    for leftover in sorted(parent.glob(f".{output.name}.issuing-*")) if parent is not None else []:
+        shutil.rmtree(leftover, ignore_errors=True)
+        notes.append(f"removed {leftover}, left by an interrupted issuance (recorded files are kept in the store)")
+    return notes
+
+
+def _remove_if_empty(folder: Path, created: bool) -> None:
+    if created:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def reading_reference(picture: Image.Image) -> Image.Image:

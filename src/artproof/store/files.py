@@ -35,12 +35,12 @@ def _writable_ancestor(path: Path) -> Path | None:
 def check_output(path: Path, *, suffixes: Iterable[str] | None = None, force: bool = False) -> Path:
     """Refuse an output path before anything is recorded; returns it. ``--force`` allows overwriting."""
     allowed = tuple(suffixes) if suffixes is not None else None
+    if path.is_dir():
+        raise InvalidInput("the output is a folder, not a file", value=str(path), hint="name a file in it")
     if allowed is not None and path.suffix.lower() not in allowed:
         raise InvalidInput(
             "the output name needs a known extension", value=str(path), hint="end it with " + ", ".join(allowed)
         )
-    if path.is_dir():
-        raise InvalidInput("the output is a folder, not a file", value=str(path), hint="name a file in it")
     if path.exists() and not force:
         raise InvalidInput("the output file already exists", value=str(path), hint="pass --force to overwrite it")
     base = _writable_ancestor(path)

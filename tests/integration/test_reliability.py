@@ -1,0 +1,196 @@
+"""Nothing lost, nothing false: writes all-or-none, every tampering a verdict, every bad input a clear error."""
+
+from __future__ import annotations
+
+import errno
+import io
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+import artproof.editions.service as service_module
+from artproof.errors import StorageError
+from artproof.store.blobs import storage_error
+from tests.conftest import PASSPHRASE
+from tests.integration.cli import run
+from tests.integration.inproc import call
+
+
+def _sealed(services: Any, tmp_path: Path, seed: int = 4) -> str:
+    manifest = services.studio.create(
+        engine="cppn", prompt="fragile", seed=seed, size="512x512", title=None, passphrase=PASSPHRASE
+    )
+    services.sealing.seal(manifest.work_id, tmp_path / f"m{seed}.png", passphrase=PASSPHRASE)
+    return str(manifest.work_id)
+
+
+def test_a_failure_after_the_commit_keeps_the_files_and_a_rerun_finishes(
+    services: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = _sealed(services, tmp_path)
+    real = service_module._write
+
+    def full_at_certificates(path: Path, data: bytes) -> None:
+        if path.name.endswith(".coa.json"):  # certificates are written after the ledger commit
+            raise storage_error(OSError(errno.ENOSPC, "No space left on device"), path)
+        real(path, data)
+
+    monkeypatch.setattr(service_module, "_write", full_at_certificates)
+    with pytest.raises(StorageError) as failure:
+        services.editions.issue(work, tmp_path / "e", count=3, passphrase=PASSPHRASE)
+    assert "run the same 'artproof edition issue' again" in failure.value.diagnostics()
+    monkeypatch.undo()
+    assert len(services.editions.list(work)) == 3  # recorded: never deleted
+    staged = [p for p in tmp_path.iterdir() if ".issuing-" in p.name]
+    assert len(staged) == 1 and len(list(staged[0].glob("*.png"))) == 3  # kept where the message says
+    done = services.editions.issue(work, tmp_path / "e", count=3, passphrase=PASSPHRASE)
+    assert sorted(p.name for p in (tmp_path / "e").iterdir()) == sorted(
+        [f"fragile-{k}of3.png" for k in (1, 2, 3)] + [f"fragile-{k}of3.coa.json" for k in (1, 2, 3)]
+    )
+    assert any("interrupted issuance" in n for n in done.notes) and any("6 missing file" in n for n in done.notes)
+    assert not [p for p in tmp_path.iterdir() if ".issuing-" in p.name]
+    issued = {r.edition_id: r for r in services.editions.list(work)}
+    for coa in (tmp_path / "e").glob("*.coa.json"):
+        edition = json.loads(coa.read_text())["certificate"]["payload"]["edition_id"]
+        png = coa.with_name(coa.name.replace(".coa.json", ".png"))
+        assert services.studio.blobs.get(issued[edition].file_blob) == png.read_bytes()
+
+
+def test_two_issuances_of_one_work_at_once(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert run(home, "init", "--name", "Ada").code == 0
+    work = run(home, "create", "--prompt", "race", "--seed", "3", "--size", "512x512", "--json").json()["work_id"]
+    assert run(home, "seal", work, "-o", str(tmp_path / "m.png")).code == 0
+    results: dict[str, Any] = {}
+
+    def issue(name: str) -> None:
+        results[name] = run(home, "edition", "issue", work, "--count", "2", "-o", str(tmp_path / name), "--json")
+
+    threads = [threading.Thread(target=issue, args=(n,)) for n in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    codes = sorted(r.code for r in results.values())
+    assert codes == [0, 2], [(r.code, r.stdout[:300]) for r in results.values()]
+    loser = next(name for name, r in results.items() if r.code == 2)
+    assert "already issued" in results[loser].json()["message"] or "just issued" in results[loser].json()["message"]
+    assert not (tmp_path / loser).exists() or not any((tmp_path / loser).iterdir())
+    assert len(run(home, "edition", "list", work, "--json").json()) == 2
+
+
+def test_seal_with_a_failing_ledger_writes_no_file(
+    services: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest = services.studio.create(
+        engine="cppn", prompt="unlucky", seed=8, size="256x256", title=None, passphrase=PASSPHRASE
+    )
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise storage_error(OSError(errno.ENOSPC, "No space left on device"), tmp_path)
+
+    monkeypatch.setattr(services.ledger, "append", full)
+    with pytest.raises(StorageError):
+        services.sealing.seal(manifest.work_id, tmp_path / "sealed.png", passphrase=PASSPHRASE)
+    assert not (tmp_path / "sealed.png").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".sealed.png")] == []
+
+
+def test_outputs_are_checked_before_anything_is_recorded(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert call(home, "init", "--name", "Ada Lovelace").code == 0
+    work = call(home, "create", "--prompt", "tide", "--seed", "1", "--size", "256x256", "--json").json()
+    before = work["revision"]
+    for target, words in [
+        ("/sys/sheet.png", "cannot write there"),
+        (str(tmp_path / "sheet"), "needs a known extension"),
+        (str(tmp_path), "is a folder"),
+    ]:
+        done = call(home, "vary", work["work_id"], "--count", "2", "--seed", "1", "-o", target)
+        assert done.code == 2 and words in done.stderr, (target, done.stderr)
+    assert call(home, "work", "show", work["work_id"], "--json").json()["revision"] == before  # nothing recorded
+    (tmp_path / "taken.png").write_bytes(b"mine")
+    for args in (
+        ["seal", work["work_id"], "-o"],
+        ["work", "export", work["work_id"], "-o"],
+        ["ledger", "proof", work["work_id"], "-o"],
+        ["identity", "export-public", "-o"],
+    ):
+        done = call(home, *args, str(tmp_path / "taken.png"))
+        assert done.code == 2 and "--force" in done.stderr, (args, done.stderr)
+        assert (tmp_path / "taken.png").read_bytes() == b"mine"
+    assert call(home, "work", "export", work["work_id"], "-o", str(tmp_path / "taken.png"), "--force").code == 0
+    assert Image.open(tmp_path / "taken.png").size == (256, 256)
+    deep = tmp_path / "new" / "folder" / "key.json"
+    assert call(home, "identity", "export-public", "-o", str(deep)).code == 0 and deep.exists()  # parents made
+    assert oct(deep.stat().st_mode & 0o777) == "0o644"
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["init", "--name", "Evil\x1b[2J"], "control character"),
+        (["init", "--name", "Two\nLines"], "control character"),
+    ],
+)
+def test_names_with_control_characters_are_refused(tmp_path: Path, args: list[str], words: str) -> None:
+    done = call(tmp_path / "home", *args)
+    assert done.code == 2 and words in done.stderr
+
+
+def test_a_short_passphrase_is_refused(tmp_path: Path) -> None:
+    done = call(tmp_path / "home", "init", "--name", "Ada", passphrase="x")
+    assert done.code == 2 and "at least 8 characters" in done.stderr
+
+
+def test_no_passphrase_and_stdin_closed_is_exit_6(tmp_path: Path) -> None:
+    env = {"ARTPROOF_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"}
+    for args in (["init", "--name", "Ada"], ["create", "--prompt", "x", "--seed", "1"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "artproof.cli.app", *args], env=env, stdin=subprocess.DEVNULL,
+            capture_output=True, text=True, timeout=120, close_fds=True,
+        )  # fmt: skip
+        closed = subprocess.run(
+            ["bash", "-c", f'"{sys.executable}" -m artproof.cli.app {" ".join(args)} <&-'],
+            env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        for result in (done, closed):
+            assert result.returncode in (6,), (args, result.stderr)
+            assert "Traceback" not in result.stderr and "ARTPROOF_PASSPHRASE" in result.stderr
+
+
+def test_bad_transfer_dates_and_addresses_are_refused(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert call(home, "init", "--name", "Ada").code == 0
+    work = call(home, "create", "--prompt", "dates", "--seed", "5", "--size", "512x512", "--json").json()["work_id"]
+    assert call(home, "seal", work, "-o", str(tmp_path / "m.png")).code == 0
+    issued = call(home, "edition", "issue", work, "--count", "1", "-o", str(tmp_path / "e"), "--json").json()
+    edition = issued["editions"][0]["edition_id"]
+    for date in ("2026-13-45", "yesterday", "", "2026-02-30", "2020-01-01", "2999-01-01"):
+        done = call(home, "transfer", edition, "--to", "Grace", "--date", date)
+        assert done.code == 2 and "date" in done.stderr, (date, done.stderr)
+    for owner in ("Grace <no email>", "Grace <grace@localhost>", "Grace\x1b[31m <g@example.org>"):
+        done = call(home, "transfer", edition, "--to", owner)
+        assert done.code == 2, (owner, done.stderr)
+    assert call(home, "edition", "show", edition, "--json").json()["transfers"] == []  # nothing was signed
+
+
+def test_text_from_files_is_escaped(tmp_path: Path) -> None:
+    """A prompt that clears the screen and fakes a verdict line is printed inert."""
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("parameters", "x\x1b[2J\nAUTHENTIC EDITION\nSteps: 5, Sampler: Euler, Seed: 1, Size: 64x64")
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "olive").save(buffer, format="PNG", pnginfo=info)
+    (tmp_path / "evil.png").write_bytes(buffer.getvalue())
+    shown = call(tmp_path / "home", "inspect", str(tmp_path / "evil.png"))
+    assert "\x1b" not in shown.stdout and "\\x1b[2J\\x0aAUTHENTIC EDITION" in shown.stdout
+    verdict = call(tmp_path / "home", "verify", str(tmp_path / "evil.png"))
+    assert "\x1b" not in verdict.stdout
