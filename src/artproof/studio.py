@@ -13,8 +13,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from PIL import Image
@@ -22,7 +23,7 @@ from PIL import Image
 from artproof.core.canonical import canonical_json
 from artproof.core.hashing import content_id, short_id
 from artproof.core.images import decode_image, encode_png, pixel_hash
-from artproof.errors import InvalidInput, NotFound
+from artproof.errors import ArtproofError, InvalidInput, NotFound
 from artproof.fingerprint import perceptual_hash
 from artproof.identities import IdentityService
 from artproof.interop.c2pa import CredentialJudge
@@ -272,6 +273,54 @@ class Studio:
         )
         return manifest
 
+    def import_path(
+        self,
+        path: Path,
+        *,
+        title: str | None,
+        passphrase: str | None,
+        trust_pem: str | None = None,
+        judge: CredentialJudge | None = None,
+        again: bool = False,
+    ) -> ImportOutcome:
+        """One file of an import (the per-file rule a folder import follows, resumable).
+
+        A file whose exact bytes were imported before is skipped with a note naming its work (a
+        re-run after an interruption picks up where it stopped); ``again`` imports a copy anyway.
+        A file that cannot be read or is no image is an outcome with its error, not an abort; a
+        wrong passphrase is raised (it would fail every file).
+        """
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return ImportOutcome(file=str(path), error=f"cannot read: {exc.strerror}")
+        if not again:
+            existing = self.store.imported_as(content_id(data))
+            if existing is not None:
+                return ImportOutcome(
+                    file=str(path),
+                    work_id=existing,
+                    skipped=True,
+                    warnings=[f"already imported as work {existing}: skipped (--again imports a copy)"],
+                )
+        try:
+            manifest, reading = self.import_file(
+                data, path.name, title=title, passphrase=passphrase, trust_pem=trust_pem, judge=judge
+            )
+        except ArtproofError as exc:
+            if exc.exit_code == 5:
+                raise
+            return ImportOutcome(file=str(path), error=exc.diagnostics())
+        return ImportOutcome(
+            file=str(path),
+            work_id=manifest.work_id,
+            source_tool=reading.source_tool,
+            generations=[g.model_dump(mode="json") for g in reading.generations],
+            warnings=list(reading.warnings),
+            classification=manifest.classification.digital_source_type,
+            data=data,
+        )
+
     def import_file(
         self,
         data: bytes,
@@ -315,6 +364,29 @@ class Studio:
     ) -> tuple[WorkManifest, list[StepReplay]]:
         manifest = self.manifest(ref)
         return manifest, replay_manifest(manifest, self.load_image, on_step)
+
+
+@dataclass
+class ImportOutcome:
+    """What became of one imported file: its work, or why not, or that it was imported before."""
+
+    file: str
+    work_id: str | None = None
+    source_tool: str | None = None
+    generations: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    classification: str | None = None
+    error: str | None = None
+    skipped: bool = False
+    data: bytes | None = field(default=None, repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {"file": self.file, "work_id": self.work_id}
+        if self.error is not None:
+            return doc | {"error": self.error}
+        doc |= {"source_tool": self.source_tool, "generations": self.generations, "warnings": self.warnings}
+        doc |= {"classification": self.classification, "skipped": self.skipped}
+        return doc
 
 
 def _origin_of(steps: Sequence[Step], asset: str) -> dict[str, float]:

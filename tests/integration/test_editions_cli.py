@@ -21,6 +21,7 @@ from artproof.interop.c2pa import read_credentials
 from artproof.store.blobs import storage_error
 from tests.conftest import PASSPHRASE
 from tests.integration.cli import run
+from tests.integration.inproc import call
 
 
 @pytest.fixture(scope="module")
@@ -258,6 +259,8 @@ def test_a_transfer_signed_by_the_wrong_key_breaks_the_chain(services: Any, tmp_
         c.execute(update(transfers).values(document=forged.model_dump_json()))
     shown = services.editions.show(first.edition_id)
     assert shown["chain"].startswith("broken at transfer 1") and "signed by" in shown["chain"]
+    on_screen = call(services.settings.home, "edition", "show", first.edition_id, passphrase=None)
+    assert on_screen.code == 4 and "broken at transfer 1" in on_screen.stderr  # never exit 0 on a broken record
     with pytest.raises(IntegrityError):
         services.editions.transfer(first.edition_id, Party(name="Buyer"), passphrase=PASSPHRASE)
 
@@ -283,3 +286,4 @@ def test_the_buyer_countersigns_a_transfer_with_their_own_key(studio: dict[str, 
     assert recorded.code == 0, recorded.stdout
     shown = run(home, "edition", "show", edition, "--json").json()
     assert shown["chain"] == "valid" and shown["transfers"][-1]["accepted"] is True
+    assert "accepted (countersigned by the buyer)" in run(home, "edition", "show", edition).stdout

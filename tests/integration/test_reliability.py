@@ -194,3 +194,20 @@ def test_text_from_files_is_escaped(tmp_path: Path) -> None:
     assert "\x1b" not in shown.stdout and "\\x1b[2J\\x0aAUTHENTIC EDITION" in shown.stdout
     verdict = call(tmp_path / "home", "verify", str(tmp_path / "evil.png"))
     assert "\x1b" not in verdict.stdout
+
+
+def test_an_interrupted_folder_import_resumes(tmp_path: Path) -> None:
+    home, folder = tmp_path / "home", tmp_path / "renders"
+    folder.mkdir()
+    for k, colour in enumerate(("navy", "teal", "olive")):
+        Image.new("RGB", (96, 64), colour).save(folder / f"r{k}.png")
+    assert call(home, "init", "--name", "Ada").code == 0
+    first = call(home, "import", str(folder / "r0.png"), "--json").json()  # as if it stopped after one file
+    again = call(home, "import", str(folder), "--json").json()
+    by_file = {Path(r["file"]).name: r for r in again}
+    assert by_file["r0.png"]["skipped"] is True and by_file["r0.png"]["work_id"] == first[0]["work_id"]
+    assert "already imported" in by_file["r0.png"]["warnings"][0]
+    assert [by_file[f"r{k}.png"]["skipped"] for k in (1, 2)] == [False, False]
+    assert len(call(home, "work", "list", "--json").json()) == 3
+    copy = call(home, "import", str(folder / "r0.png"), "--again", "--json").json()
+    assert copy[0]["skipped"] is False and copy[0]["work_id"] != first[0]["work_id"]

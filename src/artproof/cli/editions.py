@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from artproof.cli.common import (
     FORCE,
@@ -138,8 +139,11 @@ def list_editions(
 def show(edition: str, as_json: bool = JSON) -> None:
     """One edition: its certificate, owner, transfers and status."""
     doc = services().editions.show(edition)
+    broken = not (doc["chain"] == "valid" or doc["chain"].startswith("accepted"))
     if as_json:
         print_json(doc)
+        if broken:
+            raise typer.Exit(4)
         return
     out.print(f"[bold]{doc['title']}[/bold] by {doc['artist']}, edition {doc['label']}  ({doc['edition_id']})")
     out.print(f"status: {doc['status']}" + (f", {doc['revoked']['reason']}" if doc["revoked"] else ""))
@@ -147,7 +151,11 @@ def show(edition: str, as_json: bool = JSON) -> None:
     out.print(f"owner: {doc['owner']['name']}; ownership record: {doc['chain']}")
     for t in doc["transfers"]:
         price = f" for {t['price']} {t['currency']}" if t["price"] else ""
-        out.print(f"  {t['seq']}. {t['date']}: {t['from']} -> {t['to']}{price}")
+        accepted = ", accepted (countersigned by the buyer)" if t.get("accepted") else ", not yet accepted by the buyer"
+        out.print(f"  {t['seq']}. {t['date']}: {safe(t['from'])} -> {safe(t['to'])}{price}{accepted}", markup=False)
+    if broken:
+        err.print(f"[red]the ownership record is {escape(doc['chain'])}[/red]", soft_wrap=True)
+        raise typer.Exit(4)
 
 
 @edition_app.command("identify")

@@ -9,11 +9,12 @@ from typing import Any, cast
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from artproof.cli.common import JSON, passphrase, progress_bar, read_input, services
 from artproof.cli.render import err, out, print_json, safe
 from artproof.core.images import decode_image
-from artproof.errors import ArtproofError, InvalidInput
+from artproof.errors import InvalidInput
 from artproof.inspection import inspect_bytes
 from artproof.interop.c2pa_manifest import Disclosure, TrainingMining
 
@@ -33,9 +34,14 @@ def _expand(paths: list[Path]) -> list[Path]:
 def import_files(
     paths: list[Path] = typer.Argument(..., help="image files or folders (searched recursively)"),
     title: str | None = typer.Option(None, "--title", help="title for the work (one file only)"),
+    again: bool = typer.Option(False, "--again", help="import files whose bytes were imported before, as copies"),
     as_json: bool = JSON,
 ) -> None:
-    """Import works made elsewhere, one work per file, with the provenance their files carry."""
+    """Import works made elsewhere, one work per file, with the provenance their files carry.
+
+    Resumable: a file already imported (the same bytes) is skipped with a note, so re-running an
+    interrupted folder import picks up where it stopped.
+    """
     files = _expand(paths)
     if not files:
         raise InvalidInput("no image files found", value=" ".join(map(str, paths)), hint="PNG, JPEG or WebP")
@@ -47,52 +53,39 @@ def import_files(
     results: list[dict[str, Any]] = []
     with progress_bar(f"importing {len(files)} file(s)") as tick:
         for n, path in enumerate(files, start=1):
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                results.append({"file": str(path), "work_id": None, "error": f"cannot read: {exc.strerror}"})
-                continue
-            try:
-                manifest, reading = svc.studio.import_file(
-                    data, path.name, title=title, passphrase=secret, trust_pem=anchors, judge=svc.ledger_time
-                )
-            except ArtproofError as exc:
-                if exc.exit_code == 5:  # a wrong passphrase fails every file: stop now
-                    raise
-                results.append({"file": str(path), "work_id": None, "error": exc.diagnostics()})
-            else:
-                prior = svc.verifier.prior_registrations(decode_image(data, name=path.name), manifest.work_id)
-                results.append(
-                    {
-                        "file": str(path),
-                        "work_id": manifest.work_id,
-                        "source_tool": reading.source_tool,
-                        "generations": [g.model_dump(mode="json") for g in reading.generations],
-                        "warnings": reading.warnings + prior,
-                        "classification": manifest.classification.digital_source_type,
-                    }
-                )
+            outcome = svc.studio.import_path(
+                path, title=title, passphrase=secret, trust_pem=anchors, judge=svc.ledger_time, again=again
+            )
+            if outcome.data is not None and outcome.work_id is not None:
+                image = decode_image(outcome.data, name=path.name)
+                outcome.warnings += svc.verifier.prior_registrations(image, outcome.work_id)
+            results.append(outcome.to_json())
             tick(n / len(files))
     failed = [r for r in results if r.get("error")]
+    skipped = [r for r in results if r.get("skipped")]
     if as_json:
         print_json(results)
     else:
-        table = Table(title=f"{len(results) - len(failed)} imported, {len(failed)} failed", title_justify="left")
+        table = Table(
+            title=f"{len(results) - len(failed) - len(skipped)} imported, {len(skipped)} already imported, "
+            f"{len(failed)} failed",
+            title_justify="left",
+        )
         for column in ("file", "work", "tool", "generations", "classification", "notes"):
             table.add_column(column, overflow="fold")
         for r in results:
             notes = r.get("error") or "; ".join(r.get("warnings", [])) or ""
             table.add_row(
-                Path(r["file"]).name,
+                Text(safe(Path(r["file"]).name)),
                 r.get("work_id") or "-",
-                r.get("source_tool", "-"),
+                Text(safe(r.get("source_tool") or "-")),
                 str(len(r.get("generations", []))),
                 r.get("classification") or "unknown",
-                notes,
+                Text(safe(notes)),
             )
         out.print(table)
     for r in failed:
-        err.print(f"[red]error:[/red] {r['file']}: {r['error']}", soft_wrap=True)
+        err.print(f"[red]error:[/red] {escape(safe(r['file']))}: {escape(safe(r['error']))}", soft_wrap=True)
     if failed:
         raise typer.Exit(2)
 

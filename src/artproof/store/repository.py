@@ -60,6 +60,7 @@ class WorkRepository(Protocol):
     def get_work(self, work_id: str) -> WorkRecord | None: ...
     def list_works(self) -> list[WorkRecord]: ...
     def get_asset(self, asset_id: str) -> AssetInfo | None: ...
+    def imported_as(self, asset_id: str) -> str | None: ...
 
 
 class SqlStore:
@@ -191,6 +192,18 @@ class SqlStore:
         with self.engine.connect() as c:
             rows = c.execute(select(works).order_by(works.c.created_at, works.c.work_id)).all()
         return [self._work(r) for r in rows]
+
+    def imported_as(self, asset_id: str) -> str | None:
+        """The work whose first step imported exactly these bytes (``asset_id``), if any."""
+        with self.engine.connect() as c:
+            rows = c.execute(
+                select(steps.c.work_id, steps.c.body).where(steps.c.seq == 0, steps.c.body.contains(asset_id))
+            ).all()
+        for row in rows:
+            body = json.loads(row.body)
+            if body.get("op") == "import.file" and body.get("output") == asset_id:
+                return str(row.work_id)
+        return None
 
     def get_asset(self, asset_id: str) -> AssetInfo | None:
         with self.engine.connect() as c:
