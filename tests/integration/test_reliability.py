@@ -211,3 +211,75 @@ def test_an_interrupted_folder_import_resumes(tmp_path: Path) -> None:
     assert len(call(home, "work", "list", "--json").json()) == 3
     copy = call(home, "import", str(folder / "r0.png"), "--again", "--json").json()
     assert copy[0]["skipped"] is False and copy[0]["work_id"] != first[0]["work_id"]
+
+
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("issued")
+    home = root / "home"
+    assert call(home, "init", "--name", "Ada").code == 0
+    work = call(home, "create", "--prompt", "orient", "--seed", "9", "--size", "640x512", "--json").json()["work_id"]
+    assert call(home, "seal", work, "-o", str(root / "m.png")).code == 0
+    done = call(home, "edition", "issue", work, "--count", "2", "-o", str(root / "e"), "--json")
+    assert done.code == 0, done.stderr
+    return {"home": home, "root": root, "work": work, "editions": done.json()["editions"]}
+
+
+def test_an_edition_with_an_exif_orientation_verifies(issued: dict[str, Any], tmp_path: Path) -> None:
+    """Stored sideways with an orientation tag (displayed upright): the picture people see is checked."""
+    upright = Image.open(next((issued["root"] / "e").glob("*-1of2.png"))).convert("RGB")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise to display
+    upright.transpose(Image.Transpose.ROTATE_90).save(tmp_path / "phone.jpg", quality=90, exif=exif.tobytes())
+    doc = call(issued["home"], "verify", str(tmp_path / "phone.jpg"), "--json").json()
+    assert doc["verdict"] == "authentic_edition" and doc["edition"]["number"] == 1
+
+
+def test_a_folder_always_ends_with_its_table_and_the_worst_code(issued: dict[str, Any], tmp_path: Path) -> None:
+    home, root = issued["home"], issued["root"]
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    Image.new("RGB", (300, 200), "teal").save(folder / "stranger.png")  # unverified (3)
+    (folder / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not a jpeg")  # unreadable (2)
+    Image.new("RGB", (120, 80), "gold").save(folder / "animation.gif")  # GIFs are checked in folders too
+    done = call(home, "verify", str(folder), "--json")
+    verdicts = {Path(d["file"]).name: d["verdict"] for d in done.json()}
+    assert verdicts == {"stranger.png": "unverified", "broken.jpg": "unreadable", "animation.gif": "unverified"}
+    assert done.code == 2  # unreadable outranks unverified
+    forged = json.loads(next((root / "e").glob("*-2of2.coa.json")).read_text())
+    forged["certificate"]["payload"]["edition"]["count"] = 20
+    (tmp_path / "forged.coa.json").write_text(json.dumps(forged))
+    (folder / "two.png").write_bytes(next((root / "e").glob("*-2of2.png")).read_bytes())
+    table = call(home, "verify", str(folder), "--certificate", str(tmp_path / "forged.coa.json"))
+    assert table.code == 4  # tampered outranks unreadable
+    assert "tampered" in table.stdout and "unreadable" in table.stdout  # the table is printed, not an abort
+
+
+def test_altered_registry_records_read_tampered(issued: dict[str, Any], tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, text
+
+    home, root = issued["home"], issued["root"]
+    edition_file = next((root / "e").glob("*-1of2.png"))
+    engine = create_engine(f"sqlite:///{home / 'artproof.db'}")
+    with engine.begin() as c:
+        row = c.execute(text("select manifest from works where work_id = :w"), {"w": issued["work"]}).one()
+        manifest = json.loads(row.manifest)
+        manifest["payload"]["title"] = "A Better Title"  # the signature no longer holds
+        c.execute(
+            text("update works set manifest = :m where work_id = :w"), {"m": json.dumps(manifest), "w": issued["work"]}
+        )
+    try:
+        doc = call(home, "verify", str(edition_file), "--json").json()
+        assert doc["verdict"] == "tampered" and "signed record" in doc["headline"] and "altered" in doc["headline"]
+    finally:
+        with engine.begin() as c:
+            c.execute(
+                text("update works set manifest = :m where work_id = :w"), {"m": row.manifest, "w": issued["work"]}
+            )
+    with engine.begin() as c:
+        cert = c.execute(text("select certificate from editions where number = 1 and artist_proof = 0")).scalar_one()
+        edited = json.loads(cert)
+        edited["payload"]["edition"]["count"] = 200
+        c.execute(text("update editions set certificate = :c where number = 1"), {"c": json.dumps(edited)})
+    doc = call(home, "verify", str(edition_file), "--json").json()
+    assert doc["verdict"] == "tampered" and "altered" in doc["headline"], doc["headline"]
