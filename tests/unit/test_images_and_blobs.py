@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from artproof.core.images import decode_image, encode_png, pixel_hash
-from artproof.errors import ImageError, IntegrityError, StorageError
+from artproof.errors import ConfigError, ImageError, IntegrityError, StorageError
 from artproof.store.blobs import BlobStore
 
 
@@ -42,8 +42,20 @@ def test_bad_images_get_one_clear_error(data: bytes, fragment: str) -> None:
 def test_decompression_bomb_is_refused() -> None:
     bomb = png((20_000, 20_000), mode="1")  # 400 Mpx, a few kB on disk
     assert len(bomb) < 200_000
-    with pytest.raises(ImageError, match=r"too large|decompression bomb"):
+    with pytest.raises(ImageError, match=r"over the limit of 67.1 megapixels") as refused:
         decode_image(bomb)
+    assert "ARTPROOF_MAX_PIXELS=400000000" in refused.value.diagnostics()  # says how to raise it
+
+
+def test_the_pixel_limit_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    wide = png((12_000, 9_000), mode="1")  # 108 MP, like a big camera file
+    with pytest.raises(ImageError, match="over the limit"):
+        decode_image(wide)
+    monkeypatch.setenv("ARTPROOF_MAX_PIXELS", "120000000")
+    assert decode_image(wide).size == (12_000, 9_000)
+    monkeypatch.setenv("ARTPROOF_MAX_PIXELS", "lots")
+    with pytest.raises(ConfigError, match="ARTPROOF_MAX_PIXELS"):
+        decode_image(wide)
 
 
 def test_blob_store_round_trip_and_corruption(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image, PngImagePlugin
 
+from artproof.core.images import decode_image
 from artproof.errors import ImageError
 from artproof.interop.a1111 import parse_a1111
 from artproof.interop.readers import read_file
@@ -245,9 +246,16 @@ def test_json_bomb_truncated_and_lying_files() -> None:
     assert any("lies about its type" in w for w in lying.warnings)
 
 
-def test_huge_text_chunk_is_refused_clearly() -> None:
-    with pytest.raises(ImageError, match=r"too large to read safely|1 MiB"):
-        read_file(png_with({"parameters": "x" * (2 << 20)}), "huge.png")
+def test_huge_compressed_text_chunk_is_a_warning_not_an_unreadable_file() -> None:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("parameters", "x" * (2 << 20), zip=True)  # 2 MiB inflated from a few kB: Pillow refuses it
+    info.add_text("Software", "painter 2")
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "navy").save(buffer, format="PNG", pnginfo=info)
+    r = read_file(buffer.getvalue(), "huge.png")
+    assert any("'parameters' inflates to more than 1 MiB" in w for w in r.warnings)
+    assert r.raw.get("Software") == "painter 2" and (r.width, r.height) == (64, 48)
+    assert decode_image(buffer.getvalue(), name="huge.png").size == (64, 48)
 
 
 def test_comfyui_graph_in_webp_exif() -> None:

@@ -12,16 +12,41 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from artproof.errors import ImageError
+from artproof.errors import ConfigError, ImageError
 
-__all__ = ["MAX_PIXELS", "decode_image", "encode_png", "pixel_hash"]
+__all__ = ["MAX_PIXELS", "check_pixels", "decode_image", "encode_png", "pixel_hash", "pixel_limit"]
 
-# The largest image artproof accepts: 8192 x 8192 (the largest size it generates).
+# The largest image artproof decodes by default: 8192 x 8192 (the largest size it generates). A
+# decompression bomb guard, not a judgement: ARTPROOF_MAX_PIXELS raises it for genuine large pictures.
 MAX_PIXELS = 8192 * 8192
+Image.MAX_IMAGE_PIXELS = None  # Pillow's own guard is replaced by pixel_limit(), which says how to raise it
+
+
+def pixel_limit() -> int:
+    """The pixel limit in force: ``ARTPROOF_MAX_PIXELS`` if set (a positive integer), else :data:`MAX_PIXELS`."""
+    text = os.environ.get("ARTPROOF_MAX_PIXELS", "").replace("_", "").strip()
+    if not text:
+        return MAX_PIXELS
+    if not text.isdigit() or int(text) <= 0:
+        raise ConfigError("ARTPROOF_MAX_PIXELS is not a positive whole number", value=text, hint="e.g. 150000000")
+    return int(text)
+
+
+def check_pixels(name: str, width: int, height: int) -> None:
+    """Refuse a picture over the limit before decoding it, naming the limit and how to raise it."""
+    limit = pixel_limit()
+    if width * height > limit:
+        raise ImageError(
+            f"{name} is {width}x{height} = {width * height / 1e6:.1f} megapixels, over the limit of "
+            f"{limit / 1e6:.1f} megapixels",
+            hint=f"if the picture is genuine, raise the limit: ARTPROOF_MAX_PIXELS={width * height} (or more); "
+            "the limit guards against decompression bombs",
+        )
 
 
 def decode_image(
@@ -41,11 +66,7 @@ def decode_image(
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as probe:
                 width, height = probe.size
-                if width * height > MAX_PIXELS:
-                    raise ImageError(
-                        f"{name} is too large to decode safely: {width}x{height} pixels",
-                        hint=f"the limit is {MAX_PIXELS:,} pixels (a decompression bomb guard)",
-                    )
+                check_pixels(name, width, height)
                 if min_short is not None and min(width, height) >= 2 * min_short:
                     factor = min_short / min(width, height)
                     probe.draft(probe.mode, (int(width * factor) + 1, int(height * factor) + 1))
@@ -61,7 +82,16 @@ def decode_image(
         ) from exc
     except UnidentifiedImageError as exc:
         raise ImageError(f"{name} is not an image format artproof can read", hint="use PNG, JPEG or WebP") from exc
-    except (OSError, SyntaxError, ValueError) as exc:
+    except ValueError as exc:
+        if "MAX_TEXT_CHUNK" in str(exc) and data.startswith(b"\x89PNG"):
+            # one metadata chunk too large to inflate safely: the pixels are fine without it
+            from artproof.interop.pngchunks import drop_oversized_text
+
+            slim, dropped = drop_oversized_text(data)
+            if dropped:
+                return decode_image(slim, name=name, min_short=min_short, upright=upright)
+        raise ImageError(f"{name} is corrupt or truncated", value=str(exc), hint="re-export the file") from exc
+    except (OSError, SyntaxError) as exc:
         raise ImageError(f"{name} is corrupt or truncated", value=str(exc), hint="re-export the file") from exc
     return image
 

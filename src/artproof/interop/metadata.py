@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-from artproof.core.images import MAX_PIXELS
+from artproof.core.images import check_pixels
+from artproof.interop.pngchunks import drop_oversized_text
 from artproof.errors import ImageError
 
 __all__ = ["FileMetadata", "read_metadata", "stealth_payload"]
@@ -119,11 +120,7 @@ def read_metadata(data: bytes, *, name: str = "file", with_pixels: bool = True) 
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
-            if image.width * image.height > MAX_PIXELS:
-                raise ImageError(
-                    f"{name} is too large to read safely: {image.width}x{image.height}",
-                    hint=f"the limit is {MAX_PIXELS:,} pixels (a decompression bomb guard)",
-                )
+            check_pixels(name, image.width, image.height)
             image.load()  # also reads PNG text chunks that sit after the image data
     except ImageError:
         raise
@@ -132,11 +129,18 @@ def read_metadata(data: bytes, *, name: str = "file", with_pixels: bool = True) 
     except UnidentifiedImageError:
         raise ImageError(f"{name} is not an image artproof can read", hint="PNG, JPEG or WebP") from None
     except ValueError as exc:  # Pillow's cap on huge text chunks lands here
-        raise ImageError(
-            f"{name} has a metadata chunk too large to read safely",
-            value=str(exc)[:80],
-            hint="text chunks are capped at 1 MiB",
-        ) from exc
+        slim, dropped = drop_oversized_text(data) if data.startswith(b"\x89PNG") else (data, [])
+        if not dropped:
+            raise ImageError(
+                f"{name} has a metadata chunk too large to read safely",
+                value=str(exc)[:80],
+                hint="text chunks are capped at 1 MiB",
+            ) from exc
+        meta = read_metadata(slim, name=name, with_pixels=with_pixels)
+        meta.warnings += [
+            f"{name}: text chunk {k!r} inflates to more than 1 MiB and was skipped (the rest is read)" for k in dropped
+        ]
+        return meta
     except (OSError, SyntaxError, EOFError, zlib.error) as exc:
         raise ImageError(f"{name} is corrupt or truncated", value=str(exc)[:80], hint="re-export the file") from exc
     meta = FileMetadata(format=image.format or "unknown", width=image.width, height=image.height, mode=image.mode)

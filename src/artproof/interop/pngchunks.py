@@ -11,7 +11,9 @@ import zlib
 
 from artproof.errors import ImageError
 
-__all__ = ["PNG_SIGNATURE", "with_itxt"]
+__all__ = ["MAX_TEXT", "PNG_SIGNATURE", "drop_oversized_text", "with_itxt"]
+
+MAX_TEXT = 1 << 20  # Pillow's cap on a decompressed text chunk (PngImagePlugin.MAX_TEXT_CHUNK)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -47,3 +49,33 @@ def with_itxt(data: bytes, keyword: str, text: str) -> bytes:
         if kind == b"IHDR":
             out.append(_chunk(b"iTXt", key + b"\x00\x00\x00\x00\x00" + text.encode("utf-8")))
     return b"".join(out)
+
+
+def _inflates_beyond(body: bytes, limit: int) -> bool:
+    """Whether zlib data decompresses to more than ``limit`` bytes (checked without inflating it all)."""
+    try:
+        return len(zlib.decompressobj().decompress(body, limit + 1)) > limit
+    except zlib.error:
+        return False
+
+
+def drop_oversized_text(data: bytes, limit: int = MAX_TEXT) -> tuple[bytes, list[str]]:
+    """``data`` without the compressed text chunks (zTXt, compressed iTXt) that inflate beyond ``limit``.
+
+    Pillow refuses the whole file over one such chunk; the pixels and the other metadata are still
+    good, so the chunk is dropped and its keyword returned for a warning.
+    """
+    out, dropped = [PNG_SIGNATURE], []
+    for kind, body in _chunks(data):
+        keyword, _, rest = body.partition(b"\x00")
+        compressed: bytes | None = None
+        if kind == b"zTXt":
+            compressed = rest[1:]
+        elif kind == b"iTXt" and rest[:1] == b"\x01":
+            parts = rest[2:].split(b"\x00", 2)  # language tag, translated keyword, text
+            compressed = parts[2] if len(parts) == 3 else None
+        if compressed is not None and _inflates_beyond(compressed, limit):
+            dropped.append(keyword.decode("latin-1", errors="replace"))
+            continue
+        out.append(_chunk(kind, body))
+    return b"".join(out), dropped
