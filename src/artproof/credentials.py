@@ -27,12 +27,26 @@ __all__ = ["CredentialService"]
 RENEW_BEFORE = dt.timedelta(days=30)
 
 
+def _read(path: Path) -> bytes:
+    """A file of the signing PKI, or a message that says which is missing and how to restore it."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(
+            f"a file of your signing certificates cannot be read: {path.name}",
+            value=str(path),
+            hint=f"restore {path.parent} from a backup ({exc.strerror}); to start a new CA instead, move "
+            f"{path.parent} away (collectors will then need your new ca.pem)",
+        ) from None
+
+
 class CredentialService:
     def __init__(self, home: Path, identities: IdentityService, clock: Callable[[], dt.datetime]) -> None:
         self.pki = home / "pki"
         self.trust_dir = home / "trust"
         self.identities = identities
         self.clock = clock
+        self.notes: list[str] = []  # what signing had to repair, for the command to say
 
     def signer(self, passphrase: str) -> tuple[str, Callable[[bytes], bytes], x509.Certificate]:
         """(certificate chain PEM, ES256 signing function, certificate), creating or renewing as needed.
@@ -54,22 +68,33 @@ class CredentialService:
             key = load_key((self.pki / "signer.key").read_bytes(), passphrase)
             return chain, es256_raw_signer(key), certificate
         ca_pem, ca_key_pem = self.pki / "ca.pem", self.pki / "ca.key"
-        if not ca_pem.exists():
+        cert_path, key_path = self.pki / "signer.pem", self.pki / "signer.key"
+        if not ca_pem.exists() and not ca_key_pem.exists():
+            earlier = sorted(self.trust_dir.glob("registry-ca-*.pem")) if self.trust_dir.exists() else []
+            if earlier:
+                self.notes.append(
+                    f"{self.pki} was missing: a new signing CA was made. Works sealed before stay Trusted here (their "
+                    f"CA is kept in {self.trust_dir}), but collectors who trusted your old ca.pem must add the new one "
+                    f"('identity certificate export-ca'). To go back instead, restore {self.pki} from a backup."
+                )
             ca = issue_ca(me.name, now)
             atomic_write(ca_key_pem, seal_key(ca.key, passphrase), mode=0o600)
             atomic_write(ca_pem, ca.certificate_pem.encode())
-        ca = CertifiedKey(
-            load_key(ca_key_pem.read_bytes(), passphrase), x509.load_pem_x509_certificate(ca_pem.read_bytes())
-        )
-        cert_path, key_path = self.pki / "signer.pem", self.pki / "signer.key"
-        current = x509.load_pem_x509_certificate(cert_path.read_bytes()) if cert_path.exists() else None
+            fingerprint = ca.certificate.fingerprint(hashes.SHA256()).hex()[:32]
+            atomic_write(self.trust_dir / f"registry-ca-{fingerprint}.pem", ca.certificate_pem.encode())
+        ca_certificate = x509.load_pem_x509_certificate(_read(ca_pem))
+        current = x509.load_pem_x509_certificate(_read(cert_path)) if cert_path.exists() else None
+        if current is not None and not key_path.exists():
+            self.notes.append(f"{key_path} was missing: a new signing certificate was issued from your CA")
+            current = None
         if current is None or current.not_valid_after_utc - RENEW_BEFORE < now:
-            kept = load_key(key_path.read_bytes(), passphrase) if key_path.exists() else None
+            ca = CertifiedKey(load_key(_read(ca_key_pem), passphrase), ca_certificate)
+            kept = load_key(_read(key_path), passphrase) if key_path.exists() else None
             issued = issue_signing_certificate(ca, me.name, now, kept)
             atomic_write(key_path, seal_key(issued.key, passphrase), mode=0o600)
             atomic_write(cert_path, issued.certificate_pem.encode())
             current = issued.certificate
-        key = load_key(key_path.read_bytes(), passphrase)
+        key = load_key(_read(key_path), passphrase)
         chain = cert_path.read_text() + ca_pem.read_text()
         return chain, es256_raw_signer(key), current
 
@@ -157,7 +182,7 @@ class CredentialService:
         return subjects
 
     def anchors_pem(self) -> str | None:
-        """Every trust anchor: the registry CA and the user's."""
+        """Every trust anchor: the registry CA (and any earlier one of this home) and the user's."""
         parts = [p.read_text() for p in sorted(self.trust_dir.glob("*.pem"))] if self.trust_dir.exists() else []
         ca = self.registry_ca_pem()
         if ca:

@@ -21,7 +21,7 @@ from artproof.core.keys import (
     public_key_bytes,
 )
 from artproof.core.text import check_name, check_passphrase
-from artproof.errors import ConfigError, InvalidInput, NotFound
+from artproof.errors import ConfigError, IntegrityError, InvalidInput, NotFound
 from artproof.store.repository import IdentityRecord, IdentityRepository
 
 __all__ = ["IdentityService", "read_public_key_file"]
@@ -72,7 +72,12 @@ class IdentityService:
         record = self.me()
         if passphrase is None:
             raise ConfigError("a passphrase is needed to sign", hint="set ARTPROOF_PASSPHRASE or run interactively")
-        assert record.secret is not None
+        if record.secret is None:
+            raise IntegrityError(
+                "your identity's sealed private key is missing from the database",
+                value=record.key_id,
+                hint="restore the database (ARTPROOF_HOME/artproof.db) from a backup",
+            )
         cache_key = (record.key_id, hashlib.sha256(passphrase.encode("utf-8")).hexdigest())
         if cache_key not in self._unlocked:
             self._unlocked[cache_key] = decrypt_private_key(record.secret, passphrase)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,7 @@ class SealResult:
     validation_state: str | None
     ledger_index: int
     disclosure: str
+    notes: list[str] = field(default_factory=list)  # what had to be repaired on the way (a missing key, a new CA)
 
 
 def encode_with_xmp(image: Image.Image, fmt: str, xmp: str) -> bytes:
@@ -218,6 +219,7 @@ class SealService:
             validation_state=signed.validation_state,
             ledger_index=index,
             disclosure=disclosure,
+            notes=list(self.credentials.notes),
         )
 
     def _ingredients(self, manifest: Any) -> list[tuple[dict[str, Any], str, bytes]]:

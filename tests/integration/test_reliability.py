@@ -283,3 +283,32 @@ def test_altered_registry_records_read_tampered(issued: dict[str, Any], tmp_path
         c.execute(text("update editions set certificate = :c where number = 1"), {"c": json.dumps(edited)})
     doc = call(home, "verify", str(edition_file), "--json").json()
     assert doc["verdict"] == "tampered" and "altered" in doc["headline"], doc["headline"]
+
+
+def test_damaged_signing_files_and_keys_give_messages_not_tracebacks(tmp_path: Path) -> None:
+    import shutil
+    import sqlite3
+
+    home = tmp_path / "home"
+    assert call(home, "init", "--name", "Ada").code == 0
+    work = call(home, "create", "--prompt", "pki", "--seed", "2", "--size", "256x256", "--json").json()["work_id"]
+    assert call(home, "seal", work, "-o", str(tmp_path / "one.png")).code == 0
+    (home / "pki" / "signer.key").unlink()
+    again = call(home, "seal", work, "-o", str(tmp_path / "two.png"))
+    assert again.code == 0 and "signer.key was missing" in again.stderr
+    shutil.rmtree(home / "pki")
+    fresh = call(home, "seal", work, "-o", str(tmp_path / "three.png"))
+    assert fresh.code == 0 and "a new signing CA was made" in fresh.stderr and "restore" in fresh.stderr
+    earlier = call(home, "inspect", str(tmp_path / "one.png"), "--json").json()["c2pa"]
+    assert earlier["validation_state"] == "Trusted"  # sealed under the old CA, still trusted in this home
+    (home / "pki" / "ca.pem").unlink()
+    broken = call(home, "seal", work, "-o", str(tmp_path / "four.png"))
+    assert broken.code == 6 and "ca.pem" in broken.stderr and "backup" in broken.stderr
+    with sqlite3.connect(home / "artproof.db") as db:
+        db.execute("update identities set secret = 'garbage'")
+    damaged = call(home, "edit", work, "resize", "--size", "128x128")
+    assert damaged.code == 4 and "damaged" in damaged.stderr and "Traceback" not in damaged.stderr
+    with sqlite3.connect(home / "artproof.db") as db:
+        db.execute("update identities set secret = NULL")
+    missing = call(home, "edit", work, "resize", "--size", "128x128")
+    assert missing.code == 4 and "missing" in missing.stderr

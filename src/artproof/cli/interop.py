@@ -124,7 +124,10 @@ def seal(
         "validation_state": result.validation_state,
         "ledger_index": result.ledger_index,
         "disclosure": result.disclosure,
+        "notes": result.notes,
     }
+    for note in result.notes:
+        err.print(f"[yellow]note:[/yellow] {escape(note)}", soft_wrap=True)
     if as_json:
         print_json(doc)
     else:

@@ -348,6 +348,7 @@ class EditionService:
                 f"cause: {getattr(exc, 'what', None) or exc}",
             ) from exc
         shutil.rmtree(staging, ignore_errors=True)
+        notes += self.sealing.credentials.notes
         return IssueResult(work_id=record.work_id, editions=records, files=written, folder=str(output), notes=notes)
 
     def _complete(

@@ -22,8 +22,8 @@ import numpy as np
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from artproof.core.images import check_pixels
-from artproof.interop.pngchunks import drop_oversized_text
 from artproof.errors import ImageError
+from artproof.interop.pngchunks import drop_oversized_text
 
 __all__ = ["FileMetadata", "read_metadata", "stealth_payload"]
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from artproof.core.keys import EncryptedKey
 from artproof.core.signing import SignedDocument
-from artproof.errors import InvalidInput, StorageError
+from artproof.errors import IntegrityError, InvalidInput, StorageError
 from artproof.provenance.model import AssetInfo, Step
 from artproof.store.database import busy_error
 from artproof.store.tables import assets, identities, steps, works
@@ -72,7 +72,13 @@ class SqlStore:
     @staticmethod
     def _identity(row: object) -> IdentityRecord:
         m = row._mapping  # type: ignore[attr-defined]
-        secret = EncryptedKey.model_validate_json(m["secret"]) if m["secret"] else None
+        try:
+            secret = EncryptedKey.model_validate_json(m["secret"]) if m["secret"] else None
+        except ValueError:
+            raise IntegrityError(
+                "the sealed private key of identity " + str(m["key_id"]) + " in the database is damaged",
+                hint="restore the database (ARTPROOF_HOME/artproof.db) from a backup",
+            ) from None
         return IdentityRecord(
             key_id=m["key_id"],
             name=m["name"],
