@@ -57,6 +57,25 @@ class IdentityService:
         self.repo.add_identity(record)
         return record
 
+    def successor(self, passphrase: str) -> tuple[IdentityRecord, Ed25519PrivateKey]:
+        """A new key pair for this identity (same name, same passphrase), not yet made current."""
+        me, _ = self.unlock(passphrase)
+        key = generate_private_key()
+        raw = public_key_bytes(key.public_key())
+        record = IdentityRecord(
+            key_id=key_id_of(raw),
+            name=me.name,
+            public_key=PublicIdentity.of(me.name, raw).public_key,
+            is_self=True,
+            created_at=self.clock().isoformat(),
+            secret=encrypt_private_key(key, passphrase),
+        )
+        return record, key
+
+    def rotated(self) -> None:
+        """After the rotation committed (with its ledger entries): forget the unlocked old key."""
+        self._unlocked.clear()
+
     def me(self) -> IdentityRecord:
         record = self.repo.self_identity()
         if record is None:

@@ -11,11 +11,13 @@ import json
 import os
 import sys
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import typer
 from PIL import Image
+from rich.markup import escape
 from sqlalchemy.exc import SQLAlchemyError
 
 from artproof import __version__
@@ -77,9 +79,38 @@ def _show(manifest: Any, as_json: bool) -> None:
 
 
 @app.command()
-def init(name: str = typer.Option(..., "--name", help="your name or studio's name"), as_json: bool = JSON) -> None:
-    """Create your identity: an Ed25519 key pair, the private key encrypted with your passphrase."""
+def init(
+    name: str | None = typer.Option(None, "--name", help="your name or studio's name"),
+    rotate: bool = typer.Option(False, "--rotate", help="replace your signing key (logged as key.rotated)"),
+    revoke: bool = typer.Option(False, "--revoke", help="with --rotate: the old key is compromised (key.revoked)"),
+    reason: str | None = typer.Option(None, "--reason", help="with --revoke: why, e.g. 'laptop stolen'"),
+    as_json: bool = JSON,
+) -> None:
+    """Create your identity: an Ed25519 key pair, the private key encrypted with your passphrase.
+
+    With --rotate, make a new key for the identity that exists: the ledger records the succession
+    (signed by the old key), and with --revoke the old key's revocation: anything it signs after
+    that entry reads tampered; what it signed before stays valid.
+    """
     svc = services()
+    if rotate:
+        done = svc.ledger.rotate_key(passphrase(), revoke=revoke, reason=reason)
+        if as_json:
+            print_json(asdict(done))
+        else:
+            revoked = (
+                f"; old key revoked at ledger entry {done.revoked_index}" if done.revoked_index is not None else ""
+            )
+            out.print(
+                f"new signing key {done.new_key_id} replaces {done.old_key_id} (ledger entry {done.rotated_index})"
+                f"{revoked}. Publish the ledger so collectors learn of it.",
+                soft_wrap=True,
+            )
+        return
+    if revoke or reason:
+        raise InvalidInput("--revoke and --reason go with --rotate", hint="artproof init --rotate --revoke")
+    if name is None:
+        raise InvalidInput("a new identity needs a name", hint='artproof init --name "Your Studio"')
     record = svc.identities.init(name, passphrase(confirm=True))
     if as_json:
         print_json(
@@ -91,7 +122,7 @@ def init(name: str = typer.Option(..., "--name", help="your name or studio's nam
             }
         )
     else:
-        out.print(f"identity [bold]{record.name}[/bold] created: key {record.key_id} in {svc.settings.home}")
+        out.print(f"identity [bold]{escape(record.name)}[/bold] created: key {record.key_id} in {svc.settings.home}")
 
 
 @identity_app.command("show")

@@ -572,17 +572,26 @@ class EditionService:
         owner_key = body["first_owner"].get("key_id")
         artist_key = body["artist"]["key_id"]
         previous = certificate_hash(record.certificate)
+        history = self.ledger.key_history()
         out: list[dict[str, Any]] = []
         status = "valid"
-        for seq, (document, acceptance) in enumerate(self.store.transfers_with_acceptance(record.edition_id), 1):
+        forged = history.forged(artist_key, record.ledger_index)
+        if forged is not None:
+            status = f"broken at issuance: the certificate was {forged}"
+        records = [] if forged else self.store.transfer_records(record.edition_id)
+        for seq, (document, acceptance, index) in enumerate(records, 1):
             payload = document.payload
             try:
                 verify_document(document, purpose=TRANSFER_PURPOSE)
                 if acceptance is not None:
                     _check_acceptance(acceptance, document)
                 expected = owner_key or artist_key  # an owner without a key: the registry's artist signs for them
-                if document.signature.key_id != expected:
-                    raise IntegrityError(f"transfer {seq} is signed by {document.signature.key_id}, not {expected}")
+                signer = document.signature.key_id
+                if not history.may_sign_for(expected, signer):
+                    raise IntegrityError(f"transfer {seq} is signed by {signer}, not {expected}")
+                forged = history.forged(signer, index)
+                if forged is not None:
+                    raise IntegrityError(f"transfer {seq} is {forged}")
                 if payload.get("seq") != seq or payload.get("previous") != previous:
                     raise IntegrityError(f"transfer {seq} does not follow the record before it")
             except ArtproofError as exc:
@@ -631,7 +640,7 @@ class EditionService:
         body = verify_certificate(record.certificate)
         custodial = chain["owner_key"] is None
         signer_key = chain["owner_key"] or body["artist"]["key_id"]
-        if me.key_id != signer_key:
+        if not self.ledger.key_history().may_sign_for(signer_key, me.key_id):
             raise InvalidInput(
                 "you do not own this edition",
                 value=record.edition_id,
@@ -748,7 +757,7 @@ class EditionService:
         if record.revoked_at:
             raise InvalidInput("this edition is already revoked", value=record.edition_id)
         me, key = self.identities.unlock(passphrase)
-        if me.key_id != record.certificate.signature.key_id:
+        if not self.ledger.key_history().may_sign_for(record.certificate.signature.key_id, me.key_id):
             raise InvalidInput("only the artist who issued the edition can revoke it", value=record.edition_id)
         now = self.clock().isoformat()
         item = signed_item(

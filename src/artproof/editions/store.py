@@ -115,9 +115,13 @@ class EditionStore:
         return [document for document, _ in self.transfers_with_acceptance(edition_id)]
 
     def transfers_with_acceptance(self, edition_id: str) -> list[tuple[SignedDocument, SignedDocument | None]]:
+        return [(document, acceptance) for document, acceptance, _ in self.transfer_records(edition_id)]
+
+    def transfer_records(self, edition_id: str) -> list[tuple[SignedDocument, SignedDocument | None, int]]:
+        """(transfer, the buyer's acceptance or None, its ledger index) in order."""
         with self.engine.connect() as c:
             rows = c.execute(
-                select(transfers.c.document, transfers.c.acceptance)
+                select(transfers.c.document, transfers.c.acceptance, transfers.c.ledger_index)
                 .where(transfers.c.edition_id == edition_id)
                 .order_by(transfers.c.seq)
             ).all()
@@ -125,6 +129,7 @@ class EditionStore:
             (
                 SignedDocument.model_validate_json(r.document),
                 None if r.acceptance is None else SignedDocument.model_validate_json(r.acceptance),
+                int(r.ledger_index),
             )
             for r in rows
         ]

@@ -44,6 +44,7 @@ EntryType = Literal[
     "edition.revoked",
     "work.withdrawn",
     "key.rotated",
+    "key.revoked",
 ]
 ENTRY_TYPES: tuple[str, ...] = get_args(EntryType)
 ENTRY_PURPOSE = "artproof.ledger.entry"

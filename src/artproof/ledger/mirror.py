@@ -39,6 +39,7 @@ from artproof.ledger.checkpoint import (
     verify_cosignature,
 )
 from artproof.ledger.entries import parse_entry
+from artproof.ledger.keys import KeyHistory
 from artproof.ledger.log import Ledger
 from artproof.ledger.merkle import leaf_hash, mth
 from artproof.ledger.tiles import HEIGHT, TILE, tile_path
@@ -225,6 +226,12 @@ class Mirror:
                 hint="publish the mirror again, or use a fresher one",
             )
         return mth(self._leaves[:size])
+
+    def key_history(self, log: NoteVerifier) -> KeyHistory:
+        """Key successions and revocations, from the proved entries."""
+        return KeyHistory.of(
+            (index, parse_entry(data)) for index, data in enumerate(self.entries(log)) if b'"key.' in data
+        )
 
     def about(self, edition_id: str, log: NoteVerifier) -> list[tuple[int, Any]]:
         """(index, parsed entry) of every entry about an edition, oldest first; signatures checked."""

@@ -55,15 +55,17 @@ from artproof.ledger.entries import (
     open_commitment,
     parse_entry,
 )
+from artproof.ledger.keys import KEYS_SUBJECT, KeyHistory
 from artproof.ledger.log import AppendItem, Ledger, LogSigner, StoredEntry
 from artproof.ledger.merkle import consistency_proof, leaf_hash, verify_consistency
 from artproof.ledger.mirror import PublishResult, publish
 from artproof.ledger.proofs import InclusionBundle, check_bundle
 from artproof.ledger.tiles import TileReader
+from artproof.store.repository import SqlStore
 from artproof.store.tables import ledger_keys, witness_state
 from artproof.studio import Studio
 
-__all__ = ["LedgerService", "Registration", "SealRecord", "signed_item", "verify_offline"]
+__all__ = ["KeyRotation", "LedgerService", "Registration", "SealRecord", "signed_item", "verify_offline"]
 
 MAX_ENTRY_BYTES = 65_535  # an entry bundle's uint16 length prefix
 
@@ -76,6 +78,14 @@ class SealRecord:
     subject: dict[str, Any]
     logged_at: datetime  # when the first checkpoint holding the entry was signed
     checkpoint_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRotation:
+    old_key_id: str
+    new_key_id: str
+    rotated_index: int
+    revoked_index: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +292,33 @@ class LedgerService:
             index=index, entry_id=item.entry_id, work_id=work.work_id, tree_size=size, checkpoint=note, matches=matches
         )
 
+    def rotate_key(self, passphrase: str | None, *, revoke: bool, reason: str | None) -> KeyRotation:
+        """A new signing key for this identity: ``key.rotated`` (signed by the old key), and with ``revoke``
+        ``key.revoked`` (signed by the new one: the old key's later signatures are forgeries), logged in the
+        same transaction that makes the new key current."""
+        if passphrase is None:
+            raise InvalidInput("a passphrase is needed to rotate the key", hint="set ARTPROOF_PASSPHRASE")
+        signer = self.signer(passphrase)
+        old, old_key = self.identities.unlock(passphrase)
+        new, new_key = self.identities.successor(passphrase)
+        now = self.clock().isoformat()
+        subject = {
+            "key_id": old.key_id,
+            "public_key": old.public_key,
+            "successor": {"key_id": new.key_id, "public_key": new.public_key},
+        }
+        items = [signed_item("key.rotated", subject, old_key, now, lookup=KEYS_SUBJECT)]
+        if revoke:
+            why = (reason or "").strip() or "compromised or lost"
+            items.append(signed_item("key.revoked", subject | {"reason": why}, new_key, now, lookup=KEYS_SUBJECT))
+        indices = self.append(items, signer, also=lambda c, _i: SqlStore.rotate_self_on(c, old.key_id, new))
+        self.identities.rotated()
+        return KeyRotation(old.key_id, new.key_id, indices[0], indices[1] if revoke else None)
+
+    def key_history(self) -> KeyHistory:
+        """Successors and revocations of signing keys, from this log's key.* entries."""
+        return KeyHistory.of((e.index, parse_entry(e.data)) for e in self.ledger.by_subject(KEYS_SUBJECT))
+
     def record_seal(self, work_id: str, seal: dict[str, Any], passphrase: str | None) -> int:
         """Append ``work.sealed``: this identity signed the C2PA claim ``seal["claim_digest"]``.
 
@@ -315,6 +352,9 @@ class LedgerService:
                 return None
             size, _note, created_at = covering
             check_bundle(self.bundle(stored, size), self.verifier())
+            forged = self.key_history().forged(entry.signature.key_id, stored.index)
+            if forged is not None:
+                raise IntegrityError(f"the seal record was {forged}")
             return SealRecord(
                 index=stored.index,
                 subject=entry.payload["subject"],

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 from sqlalchemy.exc import OperationalError
 
@@ -111,6 +111,22 @@ class SqlStore:
             ) from None
         except OperationalError as exc:
             raise busy_error(exc) from exc
+
+    @staticmethod
+    def rotate_self_on(c: Connection, old_key_id: str, new: IdentityRecord) -> None:
+        """Make ``new`` this home's identity and keep the old one as a known, retired key, inside a
+        transaction the caller holds (the ledger's, so the rotation and its entries commit as one)."""
+        c.execute(update(identities).where(identities.c.key_id == old_key_id).values(is_self=False))
+        c.execute(
+            insert(identities).values(
+                key_id=new.key_id,
+                name=new.name,
+                public_key=new.public_key,
+                is_self=True,
+                created_at=new.created_at,
+                secret=None if new.secret is None else new.secret.model_dump_json(),
+            )
+        )
 
     def list_identities(self) -> list[IdentityRecord]:
         with self.engine.connect() as c:

@@ -230,10 +230,11 @@ def _status_from_mirror(
     result.checks.append(
         f"mirror {mirror.source}: size {latest.size}, whole log re-hashed to its signed root{witnessed}"
     )
-    issued = [e for _, e in entries if e.payload["type"] == "edition.issued"]
+    issued = [(i, e) for i, e in entries if e.payload["type"] == "edition.issued"]
+    mine = [(i, e) for i, e in issued if e.payload["subject"].get("certificate_sha256") == certificate_hash(document)]
     if bundle is None:
-        if any(e.payload["subject"].get("certificate_sha256") == certificate_hash(document) for e in issued):
-            _issued_entry(result, issued[0].payload, issued[0].signature.key_id, document, body)
+        if mine:
+            _issued_entry(result, mine[0][1].payload, mine[0][1].signature.key_id, document, body)
             if not result.reasons:
                 result.logged = True
                 result.checks.append("the log holds this certificate's edition.issued entry")
@@ -241,18 +242,32 @@ def _status_from_mirror(
             result.reasons.append("the log holds no issuance of this certificate: it was never issued")
             return
     artist = body["artist"]["key_id"]
+    history = mirror.key_history(verifier)
+    issued_at = bundle.leaf_index if bundle is not None else mine[0][0]
+    forged = history.forged(artist, issued_at)
+    if forged is not None:
+        result.reasons.append(f"the certificate was {forged}")
+        return
+    later = history.later(artist, issued_at)
+    if later is not None:
+        result.checks.append(later)
     owner = body.get("first_owner", {}).get("key_id")
-    for _, entry in entries:
+    for index, entry in entries:
         kind, subject, signer = entry.payload["type"], entry.payload["subject"], entry.signature.key_id
         if kind == "edition.revoked":
-            if signer == artist:
+            if history.may_sign_for(artist, signer) and not history.forged(signer, index):
                 result.revoked = {"at": entry.payload.get("at"), "reason": subject.get("reason")}
             else:
                 result.reasons.append(f"a revocation in the log is signed by {signer}, not the artist")
         elif kind == "ownership.transferred":
             expected = owner or artist  # an owner without a key is represented by the artist
-            if signer != expected:
-                result.reasons.append(f"transfer {subject.get('seq')} in the log is signed by {signer}, not {expected}")
+            problem = (
+                f"is signed by {signer}, not {expected}"
+                if not history.may_sign_for(expected, signer)
+                else history.forged(signer, index)
+            )
+            if problem:
+                result.reasons.append(f"transfer {subject.get('seq')} in the log {problem}")
                 return
             owner = subject.get("to_key_id")
             result.transfers += 1

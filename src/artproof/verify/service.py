@@ -205,6 +205,7 @@ class VerifyService:
                 "broken", "the ledger entry names a different certificate", {"ledger_index": record.ledger_index}
             )
         chain = self.editions.chain(record)
+        later = self.ledger.key_history().later(body["artist"]["key_id"], record.ledger_index)
         details = {
             "certificate": "signature valid",
             "ledger_index": record.ledger_index,
@@ -214,6 +215,8 @@ class VerifyService:
             "owner": record.owner.name,
             "artist": body["artist"]["name"],
         }
+        if later is not None:
+            details["note"] = later
         if record.revoked_at:
             details["revoked"] = {"at": record.revoked_at, "reason": record.revoked_reason}
             return Channel("revoked", f"revoked by the artist: {record.revoked_reason}", details)
