@@ -23,6 +23,7 @@ from PIL import Image
 from artproof.core.canonical import canonical_json
 from artproof.core.hashing import content_id, short_id
 from artproof.core.images import decode_image, encode_png, pixel_hash
+from artproof.core.text import check_name, printable
 from artproof.errors import ArtproofError, InvalidInput, NotFound
 from artproof.fingerprint import perceptual_hash
 from artproof.identities import IdentityService
@@ -239,7 +240,7 @@ class Studio:
             work_id = short_id(canonical_json({"artist": me.key_id, "step": step.step_id, "at": now}) + os.urandom(16))
             revision = 1
             master = step.output
-            work_title = title or "Untitled"
+            work_title = check_name(title, "the title") if title and title.strip() else "Untitled"
         else:
             created_at, work_id, revision = previous.created_at, previous.work_id, previous.revision + 1
             master = step.output if operation.sets_master else previous.master
@@ -350,7 +351,8 @@ class Studio:
         }
         prompt = next((g.prompt for g in reading.generations if g.prompt), None)
         stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        chosen = (title or "").strip() or (title_from_prompt(prompt) if prompt else stem)
+        given = check_name(title, "the title") if title and title.strip() else None
+        chosen = given or (title_from_prompt(prompt) if prompt else printable(stem)) or "Untitled"
         media = MEDIA_TYPES.get(reading.format, "application/octet-stream")
         manifest = self._record(
             None, "import.file", params, [], passphrase, None, title=chosen, produced=[(data, image, media)]

@@ -312,3 +312,16 @@ def test_damaged_signing_files_and_keys_give_messages_not_tracebacks(tmp_path: P
         db.execute("update identities set secret = NULL")
     missing = call(home, "edit", work, "resize", "--size", "128x128")
     assert missing.code == 4 and "missing" in missing.stderr
+
+
+def test_titles_and_file_names_never_reach_the_terminal_raw(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert call(home, "init", "--name", "Ada").code == 0
+    refused = call(home, "create", "--prompt", "x", "--seed", "1", "--size", "64x64", "--title", "Evil\x1b[2J")
+    assert refused.code == 2 and "control character" in refused.stderr
+    odd = tmp_path / "render\x1b[31m[bold]red.png"
+    Image.new("RGB", (64, 64), "teal").save(odd, format="PNG")
+    imported = call(home, "import", str(odd))
+    assert imported.code == 0 and "\x1b" not in imported.stdout
+    listed = call(home, "work", "list")
+    assert "\x1b" not in listed.stdout and "[bold]" in listed.stdout  # control characters gone, markup shown as text

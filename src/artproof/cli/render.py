@@ -7,13 +7,15 @@ import sys
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from artproof.provenance.model import WorkManifest
 from artproof.provenance.replay import StepReplay
 from artproof.store.repository import WorkRecord
 
-__all__ = ["err", "out", "print_json", "replay_table", "safe", "work_json", "work_panel", "works_table"]
+__all__ = ["err", "out", "print_json", "replay_table", "safe", "text", "work_json", "work_panel", "works_table"]
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -25,6 +27,11 @@ _CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F]} | {0x9B: "\\x9b"}
 def safe(text: str) -> str:
     """Text from a file or a database, with control characters escaped: it cannot clear or fake lines."""
     return text.translate(_CONTROL)
+
+
+def text(value: str) -> str:
+    """A string from a file or a database, made inert for Rich: control characters and markup escaped."""
+    return escape(safe(value))
 
 
 def print_json(document: Any) -> None:
@@ -64,8 +71,10 @@ def _params_text(params: dict[str, Any]) -> str:
 def work_panel(manifest: WorkManifest) -> None:
     master = manifest.assets[manifest.master]
     c = manifest.classification
-    out.print(f"[bold]{manifest.title}[/bold]  work [cyan]{manifest.work_id}[/cyan]  revision {manifest.revision}")
-    out.print(f"by {manifest.artist['name']} (key {manifest.artist['key_id']}), created {manifest.created_at}")
+    out.print(
+        f"[bold]{text(manifest.title)}[/bold]  work [cyan]{manifest.work_id}[/cyan]  revision {manifest.revision}"
+    )
+    out.print(f"by {text(manifest.artist['name'])} (key {manifest.artist['key_id']}), created {manifest.created_at}")
     out.print(f"master {manifest.master}  {master.width}x{master.height}")
     out.print(
         f"[bold]classification[/bold] {c.digital_source_type or 'unknown'} ({c.category}); "
@@ -82,7 +91,7 @@ def work_panel(manifest: WorkManifest) -> None:
             str(i),
             f"{step.op} {step.version}",
             step.agency,
-            _params_text(step.params),
+            Text(safe(_params_text(step.params))),
             str(len(step.inputs)),
             step.output[7:19] + extra,
         )
@@ -94,7 +103,7 @@ def works_table(works: list[WorkRecord]) -> None:
     for column in ("work", "title", "revision", "updated", "master"):
         table.add_column(column)
     for w in works:
-        table.add_row(w.work_id, w.title, str(w.revision), w.updated_at, w.master[:19] + "...")
+        table.add_row(w.work_id, Text(safe(w.title)), str(w.revision), w.updated_at, w.master[:19] + "...")
     out.print(table)
 
 
@@ -107,5 +116,5 @@ def replay_table(results: list[StepReplay]) -> None:
         table.add_column(column, overflow="fold")
     for r in results:
         style = _STATUS_STYLE[r.status]
-        table.add_row(str(r.index), f"{r.op} {r.version}", f"[{style}]{r.status}[/{style}]", r.detail)
+        table.add_row(str(r.index), f"{r.op} {r.version}", f"[{style}]{r.status}[/{style}]", Text(safe(r.detail)))
     out.print(table)

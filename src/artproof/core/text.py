@@ -11,7 +11,7 @@ import unicodedata
 
 from artproof.errors import InvalidInput
 
-__all__ = ["MIN_PASSPHRASE", "check_name", "check_passphrase"]
+__all__ = ["MIN_PASSPHRASE", "check_name", "check_passphrase", "printable"]
 
 MIN_PASSPHRASE = 8
 
@@ -42,3 +42,9 @@ def check_passphrase(passphrase: str) -> str:
             hint="a few words make a good passphrase",
         )
     return passphrase
+
+
+def printable(text: str) -> str:
+    """``text`` with control and format characters replaced by spaces (for titles derived from file names)."""
+    cleaned = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
+    return " ".join(cleaned.split())
