@@ -31,7 +31,7 @@ from artproof.interop.c2pa_manifest import PARENT_LABEL, Disclosure, TrainingMin
 from artproof.interop.pngchunks import with_itxt
 from artproof.ledger.service import LedgerService
 from artproof.provenance.graph import ProcessGraph
-from artproof.store.files import atomic_write, check_output, discard, place, stage
+from artproof.store.files import atomic_write, check_output, clear_staged, discard, place, stage
 from artproof.studio import Studio
 
 __all__ = ["FORMATS", "SealResult", "SealService", "Signed", "Signer", "encode_with_xmp", "seal_facts"]
@@ -202,6 +202,7 @@ class SealService:
                 mode=0o600,
             )
         # the file reaches its name only once the ledger holds the seal: a failed append leaves no sealed file
+        cleared = clear_staged(output)
         staged = stage(output, signed.data)
         try:
             index = self._register(record.work_id, passphrase)
@@ -219,7 +220,7 @@ class SealService:
             validation_state=signed.validation_state,
             ledger_index=index,
             disclosure=disclosure,
-            notes=list(self.credentials.notes),
+            notes=[*cleared, *self.credentials.notes],
         )
 
     def _ingredients(self, manifest: Any) -> list[tuple[dict[str, Any], str, bytes]]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from artproof.errors import InvalidInput, StorageError
 from artproof.store.blobs import storage_error
 
-__all__ = ["IMAGE_SUFFIXES", "atomic_write", "check_output", "discard", "place", "stage"]
+__all__ = ["IMAGE_SUFFIXES", "atomic_write", "check_output", "clear_staged", "discard", "place", "stage"]
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 
@@ -88,6 +88,16 @@ def place(staged: Path, path: Path) -> None:
             value=str(path),
             hint=f"it is kept at {staged}: move it there yourself ({exc.strerror})",
         ) from exc
+
+
+def clear_staged(path: Path) -> list[str]:
+    """Remove staging files of ``path`` left by a run that was killed before its record committed."""
+    notes = []
+    for leftover in path.parent.glob(f".{path.name}.staged-*") if path.parent.is_dir() else []:
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+            notes.append(f"removed {leftover}, left by an interrupted run")
+    return notes
 
 
 def discard(staged: Path | None) -> None:
