@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
+import shutil
 import sys
 import tempfile
 from dataclasses import asdict
@@ -66,6 +68,19 @@ app.add_typer(edition_app, name="edition")
 app.add_typer(certificate_app, name="certificate")
 app.command("transfer")(transfer)
 app.command("verify")(verify)
+
+
+def _one_line(manifest: Any, as_json: bool, what: str) -> None:
+    """A recorded step in one line (the whole record is 'work show')."""
+    if as_json:
+        print_json(work_json(manifest))
+        return
+    master = manifest.assets[manifest.master]
+    out.print(
+        f"{what}: [cyan]{manifest.work_id}[/cyan] revision {manifest.revision}, {master.width}x{master.height}, "
+        f"{manifest.classification.digital_source_type}; see it: artproof work export {manifest.work_id} -o image.png",
+        soft_wrap=True,
+    )
 
 
 def _show(manifest: Any, as_json: bool) -> None:
@@ -226,28 +241,51 @@ def identity_list(as_json: bool = JSON) -> None:
 def create(
     prompt: str = typer.Option(..., "--prompt", help="what to make; conditions palette, latent and structure"),
     engine: str = typer.Option("cppn", "--engine", help="generator: cppn"),
-    seed: int = typer.Option(
-        ..., "--seed", help="0 to 2^53-1 (the JSON-safe integers); the same prompt and seed give the same image"
+    seed: int | None = typer.Option(
+        None,
+        "--seed",
+        help="0 to 2^53-1; the same prompt and seed give the same image (default: a random seed, printed and recorded)",
     ),
     size: str = typer.Option("1024x1024", "--size", help="WIDTHxHEIGHT, 64 to 8192 pixels a side"),
     title: str | None = typer.Option(None, "--title", help="defaults to a name from the prompt"),
+    output: Path | None = typer.Option(None, "-o", "--output", help="also write the image here (.png, .jpg, .webp)"),
+    force: bool = FORCE,
     as_json: bool = JSON,
 ) -> None:
     """Generate a new work; the generation is its first recorded step."""
+    if output is not None:
+        check_output(output, suffixes=IMAGE_SUFFIXES, force=force)
     svc = services()
     secret = passphrase()
+    seed = _seed(seed)
     with progress_bar(f"generating {size}") as tick:
         manifest = svc.studio.create(
             engine=engine, prompt=prompt, seed=seed, size=size, title=title, passphrase=secret, progress=tick
         )
+    if output is not None:
+        write_output(output, image_bytes(svc.studio.load_image(manifest.master), output), force=force)
+    if as_json:
+        _show(manifest, as_json)
+        return
     _show(manifest, as_json)
+    where = str(output) if output is not None else f"artproof work export {manifest.work_id} -o image.png"
+    out.print(f"work [cyan]{manifest.work_id}[/cyan], seed {seed}; the image: {escape(where)}", soft_wrap=True)
+
+
+def _seed(seed: int | None) -> int:
+    """The seed given, or a random one that is printed (stderr) and recorded like any other."""
+    if seed is not None:
+        return seed
+    drawn = secrets.randbelow(2**32)
+    err.print(f"seed {drawn} (random; give --seed {drawn} to make this again)")
+    return drawn
 
 
 @app.command()
 def vary(
     work: str,
     count: int = typer.Option(8, "--count", help="number of candidates, 1 to 64"),
-    seed: int = typer.Option(..., "--seed"),
+    seed: int | None = typer.Option(None, "--seed", help="draws each candidate's settings (default: random, recorded)"),
     strength: float | None = typer.Option(None, "--strength", help="0 to 1 (default 0.6)"),
     sheet: Path | None = typer.Option(None, "-o", "--sheet", help="also write the contact sheet here"),
     force: bool = FORCE,
@@ -258,6 +296,7 @@ def vary(
         check_output(sheet, suffixes=IMAGE_SUFFIXES, force=force)  # before anything is recorded
     svc = services()
     secret = passphrase()
+    seed = _seed(seed)
     with progress_bar(f"{count} variations") as tick:
         manifest = svc.studio.vary(work, count=count, seed=seed, strength=strength, passphrase=secret, progress=tick)
     step = manifest.steps[-1]
@@ -285,7 +324,7 @@ def select(work: str, choice: str, as_json: bool = JSON) -> None:
     """Record your choice of candidate CHOICE (c1..cN) as the work's current image."""
     svc = services()
     manifest = svc.studio.select(work, choice, passphrase=passphrase())
-    _show(manifest, as_json)
+    _one_line(manifest, as_json, f"chose {choice}")
 
 
 @app.command()
@@ -317,7 +356,7 @@ def edit(
         raise InvalidInput("unknown edit", value=operation, hint="use crop or resize")
     svc = services()
     manifest = svc.studio.edit(work, f"edit.{operation}", params, passphrase=passphrase())
-    _show(manifest, as_json)
+    _one_line(manifest, as_json, f"{operation} recorded")
 
 
 # reading ------------------------------------------------------------------
@@ -439,6 +478,8 @@ def demo(
     """Run the tour in a fresh temporary home: identity, generation, variations, choice, crop, replay, ledger,
     sealing, editions, and verifying a marketplace copy."""
     home = Path(tempfile.mkdtemp(prefix="artproof-demo-"))
+    for product in ("editions", "mirror"):  # the demo's own folder: a new run replaces what the last one made
+        shutil.rmtree(output / product, ignore_errors=True)
     os.environ["ARTPROOF_HOME"] = str(home)
     os.environ["ARTPROOF_PASSPHRASE"] = "demo passphrase"
     svc = services()

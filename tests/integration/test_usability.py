@@ -1,0 +1,29 @@
+"""What a new user meets first: a random seed when none is given, where the image is, one line per step."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PIL import Image
+
+from tests.integration.inproc import call
+
+
+def test_a_random_seed_is_printed_and_recorded(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert call(home, "init", "--name", "Ada").code == 0
+    made = call(home, "create", "--prompt", "harbour at dusk", "--size", "128x96", "-o", str(tmp_path / "first.png"))
+    assert made.code == 0, made.stderr
+    seed = int(re.search(r"seed (\d+) \(random", made.stderr).group(1))  # type: ignore[union-attr]
+    work = re.search(r"work (\w+), seed (\d+)", made.stdout)
+    assert work is not None and int(work.group(2)) == seed and str(tmp_path / "first.png") in made.stdout
+    steps = call(home, "work", "show", work.group(1), "--json").json()["steps"]
+    assert steps[0]["params"]["seed"] == seed
+    again = call(home, "create", "--prompt", "harbour at dusk", "--size", "128x96", "--seed", str(seed), "--json")
+    assert again.json()["master_pixels"] == call(home, "work", "show", work.group(1), "--json").json()["master_pixels"]
+    assert Image.open(tmp_path / "first.png").size == (128, 96)
+    varied = call(home, "vary", work.group(1), "--count", "2")
+    assert varied.code == 0 and "random" in varied.stderr  # the hint 'vary WORK --count 8' works as printed
+    chosen = call(home, "select", work.group(1), "c2")
+    assert chosen.code == 0 and len(chosen.stdout.strip().splitlines()) == 1 and "chose c2" in chosen.stdout
