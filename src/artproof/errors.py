@@ -13,6 +13,7 @@ __all__ = [
     "ImageError",
     "IntegrityError",
     "InvalidInput",
+    "KeyConflict",
     "NotFound",
     "StorageError",
     "UnknownOperation",
@@ -102,3 +103,7 @@ class IntegrityError(ArtproofError):
 
     exit_code = 4
     http_status = 409
+
+
+class KeyConflict(IntegrityError):
+    """A log presents a key other than the one pinned for it: refused for the whole command, not per file."""

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from artproof.errors import ArtproofError, IntegrityError
+from artproof.errors import ArtproofError, IntegrityError, KeyConflict
 from artproof.ledger.checkpoint import NoteVerifier
 from artproof.store.files import atomic_write
 
@@ -76,7 +76,7 @@ class LogKeys:
                     return verifier, f"--log-key (a key for {verifier.name!r}, not for {origin!r})"
                 continue
             if pinned is not None and pinned.get("vkey") != verifier.vkey():
-                raise IntegrityError(
+                raise KeyConflict(
                     f"the key for log {origin!r} from {source} differs from the one pinned in this home",
                     value=verifier.vkey()[:60],
                     hint=f"pinned on {pinned.get('pinned_at', '?')[:10]} from {pinned.get('source')} "

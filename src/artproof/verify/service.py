@@ -32,7 +32,7 @@ from artproof.editions.certificate import (
 from artproof.editions.ids import edition_id
 from artproof.editions.service import EditionService
 from artproof.editions.store import EditionRecord
-from artproof.errors import ArtproofError, ImageError, IntegrityError, NotFound
+from artproof.errors import ArtproofError, ImageError, IntegrityError, KeyConflict, NotFound
 from artproof.fingerprint.registry import FingerprintRegistry, Match, Query
 from artproof.interop.c2pa import C2paReport, CredentialJudge, read_credentials
 from artproof.interop.c2pa_manifest import CERTIFICATE_LABEL
@@ -348,6 +348,8 @@ class VerifyService:
             doc = self.verify(data, path.name, certificate, **where)
         except ImageError as exc:
             return unreadable(str(path), exc.diagnostics())
+        except KeyConflict:
+            raise  # the log's key itself is in question: no verdict for any file
         except IntegrityError as exc:
             doc = unreadable(path.name, exc.diagnostics()) | {
                 "verdict": "tampered",
