@@ -305,6 +305,20 @@ class VerifyService:
                 reasons.append(ledger.summary)
         elif check is not None:
             ledger = Channel(check.status, check.summary, check.details)
+            if check.body is not None and check.belongs and not check.reasons:
+                # this home's registry does not know the edition; its certificate does: say so in those channels
+                label = _label(check.body["edition"])
+                if mark == check.body["edition_id"]:
+                    watermark = Channel(
+                        "found", f"watermark of edition {label} ({mark}), the edition its certificate names",
+                        watermark.details,
+                    )  # fmt: skip
+                if fingerprint.status == "none":
+                    fingerprint = Channel(
+                        "match",
+                        "not registered in this home; matches the picture its certificate describes",
+                        fingerprint.details,
+                    )
         signer_note = self._signer_note(report, check, record)
         if signer_note:
             c2pa.details["signer_is_artist"] = False
@@ -524,6 +538,10 @@ class VerifyService:
                 "ledger": ledger.to_json(),
             },
         }
+
+
+def _label(edition: dict[str, Any]) -> str:
+    return f"AP {edition['number']}" if edition.get("artist_proof") else f"{edition['number']} of {edition['count']}"
 
 
 def _serial(value: str) -> int | str:
