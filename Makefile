@@ -47,6 +47,7 @@ $(VENV)/.installed-bench: pyproject.toml $(STAMP)
 
 bench: $(VENV)/.installed-bench $(BENCH_VENV)/.installed  ## measurements recorded in benchmarks/RESULTS.md (about an hour)
 	$(BIN)/python benchmarks/cppn_speed.py --write
+	$(BIN)/python benchmarks/startup.py --write
 	$(BIN)/python benchmarks/credentials.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/watermark.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/fingerprint.py --write

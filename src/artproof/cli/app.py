@@ -7,20 +7,15 @@ stdout) and its own exit code.
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
-import shutil
 import sys
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import typer
-from PIL import Image
 from rich.markup import escape
-from sqlalchemy.exc import SQLAlchemyError
 
 from artproof import __version__
 from artproof.cli.common import FORCE, JSON, image_bytes, passphrase, progress_bar, services, write_output
@@ -37,15 +32,8 @@ from artproof.cli.render import (
     works_table,
 )
 from artproof.cli.verify import verify
-from artproof.core.canonical import canonical_json
-from artproof.editions.service import slug
 from artproof.errors import ArtproofError, InvalidInput, NotFound, StorageError
-from artproof.ops import all_operations
-from artproof.ops.human import candidate_index
-from artproof.services import build_services
-from artproof.settings import Settings
 from artproof.store.files import IMAGE_SUFFIXES, check_output
-from artproof.studio import parse_size
 
 app = typer.Typer(
     name="artproof",
@@ -156,6 +144,8 @@ def identity_export_public(
 ) -> None:
     """Write your public key to a file others can import (transfers, trust)."""
     public = services().identities.public()
+    from artproof.core.canonical import canonical_json
+
     write_output(output, canonical_json(public.model_dump()) + b"\n", force=force)
     err.print(f"public key of {public.name} ({public.key_id}) written to {output}")
 
@@ -350,6 +340,8 @@ def edit(
     elif operation == "resize":
         if size is None:
             raise InvalidInput("resize needs --size WIDTHxHEIGHT", hint="for example --size 2048x2048")
+        from artproof.studio import parse_size
+
         width, height = parse_size(size)
         params = {"width": width, "height": height, "resample": resample}
     else:
@@ -416,6 +408,8 @@ def work_export(
         offer = studio.candidates(manifest)
         if offer is None:
             raise InvalidInput("this work has no candidates", value=work)
+        from artproof.ops.human import candidate_index
+
         asset = offer.assets[candidate_index(candidate, len(offer.assets))]
     write_output(output, image_bytes(studio.load_image(asset), output), force=force)
     err.print(f"{asset} written to {output}")
@@ -451,6 +445,8 @@ def replay(work: str, as_json: bool = JSON) -> None:
 @app.command()
 def ops(as_json: bool = JSON) -> None:
     """List the operations this artproof knows, with versions and parameters."""
+    from artproof.ops import all_operations
+
     listing = [
         {
             "op": cls.name,
@@ -477,96 +473,9 @@ def demo(
 ) -> None:
     """Run the tour in a fresh temporary home: identity, generation, variations, choice, crop, replay, ledger,
     sealing, editions, and verifying a marketplace copy."""
-    home = Path(tempfile.mkdtemp(prefix="artproof-demo-"))
-    for product in ("editions", "mirror"):  # the demo's own folder: a new run replaces what the last one made
-        shutil.rmtree(output / product, ignore_errors=True)
-    os.environ["ARTPROOF_HOME"] = str(home)
-    os.environ["ARTPROOF_PASSPHRASE"] = "demo passphrase"
-    svc = services()
-    err.print(f"[dim]demo data in {home} (your own ~/.artproof is untouched)[/dim]")
-    me = svc.identities.init("Demo Studio", "demo passphrase")
-    out.print(f"1. identity [bold]{me.name}[/bold], key {me.key_id}")
-    with progress_bar("generating 1024x1024") as tick:
-        manifest = svc.studio.create(
-            engine="cppn",
-            prompt="tidal dusk, copper and ink",
-            seed=42,
-            size="1024x1024",
-            title=None,
-            passphrase="demo passphrase",
-            progress=tick,
-        )
-    work_id = manifest.work_id
-    out.print(f"2. created '{manifest.title}' ({work_id}) from prompt 'tidal dusk, copper and ink', seed 42")
-    with progress_bar("8 variations") as tick:
-        manifest = svc.studio.vary(work_id, count=8, seed=7, strength=None, passphrase="demo passphrase", progress=tick)
-    output.mkdir(parents=True, exist_ok=True)
-    svc.studio.load_image(manifest.steps[-1].output).save(output / "candidates.png")
-    out.print(f"3. 8 candidates c1..c8 (contact sheet: {output / 'candidates.png'})")
-    svc.studio.select(work_id, "c3", passphrase="demo passphrase")
-    out.print("4. chose c3 (recorded as a human decision)")
-    manifest = svc.studio.edit(work_id, "edit.crop", {"box": [62, 62, 962, 962]}, passphrase="demo passphrase")
-    svc.studio.load_image(manifest.master).save(output / "master.png")
-    out.print(f"5. cropped to 900x900 (master: {output / 'master.png'})\n")
-    work_panel(manifest)
-    _, results = svc.studio.replay(work_id)
-    replay_table(results)
-    registration = svc.ledger.register_work(work_id, "demo passphrase")
-    bundle = svc.ledger.bundle(svc.ledger.resolve(work_id))
-    (output / "proof.json").write_text(json.dumps(bundle.to_json(), indent=2) + "\n")
-    (output / "log.pub").write_text(svc.ledger.verifier().vkey() + "\n")
-    checked = svc.ledger.check(bundle)
-    out.print(
-        f"\n6. registered in the transparency ledger as entry {registration.index} "
-        f"({checked['origin']}, size {checked['tree_size']}); inclusion proof {output / 'proof.json'} checked: "
-        f"valid. Anyone can check it offline: "
-        f"artproof ledger check {output / 'proof.json'} --log-key {output / 'log.pub'}"
-    )
-    sealed = svc.sealing.seal(work_id, output / "sealed.png", force=True, passphrase="demo passphrase")
-    out.print(f"7. sealed with Content Credentials ({sealed.validation_state}): {sealed.file}")
-    with progress_bar("issuing 5 editions + 1 artist's proof") as tick:
-        issued = svc.editions.issue(
-            work_id,
-            output / "editions",
-            count=5,
-            proofs=1,
-            licence_id="display-only",
-            passphrase="demo passphrase",
-            progress=lambda done, total: tick(done / total),
-        )
-    out.print(f"8. issued {len(issued.editions)} watermarked, sealed files with certificates into {issued.folder}")
-    third = next(e for e in issued.editions if e.number == 3 and not e.artist_proof)
-    picture = Image.open(output / "editions" / f"{slug(manifest.title, work_id)}-3of5.png").convert("RGB")
-    copy = output / "marketplace-copy.jpg"  # what a marketplace makes of it: cropped, re-encoded, no metadata
-    picture.crop((0, 0, int(picture.width * 0.85), picture.height)).save(copy, quality=70)
-    verdict = svc.verifier.verify(copy.read_bytes(), copy.name)
-    out.print(
-        f"9. a marketplace copy ({copy}: cropped to 85%, JPEG q70, metadata stripped) verifies as "
-        f"[bold]{verdict['verdict']}[/bold]: {verdict['headline']} (edition id {third.edition_id})",
-        soft_wrap=True,
-    )
-    published = svc.ledger.publish(output / "mirror", svc.credentials.registry_ca_pem())
-    certificate = output / "editions" / f"{slug(manifest.title, work_id)}-3of5.coa.json"
-    collector = build_services(Settings.from_env({"ARTPROOF_HOME": str(home.parent / (home.name + "-collector"))}))
-    theirs = collector.verifier.verify(
-        copy.read_bytes(), copy.name, certificate.read_bytes(), mirror=str(output / "mirror")
-    )
-    out.print(
-        f"10. published the log as a static mirror ({published.directory}, size {published.size}); a collector "
-        f"in an empty home, with only the copy, its certificate and the mirror, reads "
-        f"[bold]{theirs['verdict']}[/bold]: {theirs['headline']}",
-        soft_wrap=True,
-    )
-    out.print(
-        f"\nTry it yourself: export ARTPROOF_HOME={home} ARTPROOF_PASSPHRASE='demo passphrase'; "
-        f"artproof work show {work_id}; artproof verify {copy}",
-        soft_wrap=True,
-    )
-    out.print(
-        f"As a collector: ARTPROOF_HOME=$(mktemp -d) artproof verify {copy} --certificate {certificate} "
-        f"--mirror {output / 'mirror'}",
-        soft_wrap=True,
-    )
+    from artproof.cli.demo import run_demo
+
+    run_demo(output)
 
 
 def _version(value: bool) -> None:
@@ -594,7 +503,11 @@ def main(argv: list[str] | None = None) -> int:
         app(args=args, prog_name="artproof", standalone_mode=True)
     except ArtproofError as exc:
         return _report(exc, args)
-    except SQLAlchemyError as exc:  # a database the code cannot read: say so, never a traceback
+    except SystemExit as exc:  # typer's own exits: --help, usage errors (2), typer.Exit(n)
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except Exception as exc:
+        if not _database_error(exc):
+            raise
         return _report(
             StorageError(
                 "the database cannot be read or written",
@@ -604,9 +517,13 @@ def main(argv: list[str] | None = None) -> int:
             ),
             args,
         )
-    except SystemExit as exc:  # typer's own exits: --help, usage errors (2), typer.Exit(n)
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return 0
+
+
+def _database_error(exc: Exception) -> bool:
+    """A database the code cannot read (SQLAlchemy's errors; SQLAlchemy itself is loaded only by commands)."""
+    loaded = sys.modules.get("sqlalchemy.exc")
+    return loaded is not None and isinstance(exc, loaded.SQLAlchemyError)
 
 
 if __name__ == "__main__":

@@ -8,17 +8,19 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from artproof.cli.render import err
 from artproof.errors import ConfigError, InvalidInput
-from artproof.ledger.checkpoint import NoteVerifier
-from artproof.services import Services, build_services
 from artproof.settings import Settings
 from artproof.store.files import atomic_write, check_output
+
+if TYPE_CHECKING:
+    from artproof.ledger.checkpoint import NoteVerifier
+    from artproof.services import Services
 
 __all__ = [
     "FORCE",
@@ -37,6 +39,9 @@ JSON = typer.Option(False, "--json", help="print exactly one JSON document on st
 
 
 def services() -> Services:
+    """Every service, built from the environment (imported here: ``--help`` never loads them)."""
+    from artproof.services import build_services
+
     return build_services(Settings.from_env())
 
 
@@ -82,6 +87,8 @@ def read_input(path: Path, what: str = "the file") -> bytes:
 
 def load_log_key(path: Path) -> NoteVerifier:
     """A log's public key from the file the user named (``artproof ledger key -o log.pub``)."""
+    from artproof.ledger.checkpoint import NoteVerifier
+
     return NoteVerifier.from_vkey(read_input(path, "the log key file").decode("utf-8", errors="replace"))
 
 

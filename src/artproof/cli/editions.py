@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
@@ -19,14 +19,12 @@ from artproof.cli.common import (
     write_output,
 )
 from artproof.cli.render import err, out, print_json, safe
-from artproof.core.canonical import canonical_json
-from artproof.core.images import encode_png
 from artproof.editions.licences import LICENCES
-from artproof.editions.parties import parse_party
-from artproof.editions.store import EditionRecord
 from artproof.errors import InvalidInput
-from artproof.identities import read_public_key_file
 from artproof.store.files import check_output
+
+if TYPE_CHECKING:
+    from artproof.editions.store import EditionRecord
 
 __all__ = ["certificate_app", "edition_app", "transfer"]
 
@@ -63,6 +61,8 @@ def issue(
     as_json: bool = JSON,
 ) -> None:
     """Issue numbered editions of a sealed work: watermarked, sealed files with signed certificates."""
+    from artproof.editions.parties import parse_party
+
     svc = services()
     secret = passphrase()
     with progress_bar(f"issuing {count + proofs} files") as tick:
@@ -184,6 +184,8 @@ def rerender(
     as_json: bool = JSON,
 ) -> None:
     """Draw a unique render again from the recipe and its seed, and compare it with the issued one."""
+    from artproof.core.images import encode_png
+
     if output is not None:
         check_output(output, suffixes=(".png",), force=force)
     svc = services()
@@ -248,6 +250,8 @@ def accept(
     as_json: bool = JSON,
 ) -> None:
     """Countersign a transfer made to you, after seeing what it is; the edition is then kept in your home."""
+    from artproof.core.canonical import canonical_json
+
     check_output(output, force=force)
     svc = services()
     data = read_input(receipt, "the receipt")
@@ -308,6 +312,10 @@ def transfer(
     as_json: bool = JSON,
 ) -> None:
     """Transfer an edition you own: a signed transfer and sales receipt, entered in the ledger."""
+    from artproof.core.canonical import canonical_json
+    from artproof.editions.parties import parse_party
+    from artproof.identities import read_public_key_file
+
     if receipt is not None:
         check_output(receipt, force=force)  # before anything is signed into the ledger
     party = parse_party(to, read_public_key_file(key) if key else None)

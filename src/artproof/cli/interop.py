@@ -13,10 +13,7 @@ from rich.text import Text
 
 from artproof.cli.common import JSON, passphrase, progress_bar, read_input, services
 from artproof.cli.render import err, out, print_json, safe
-from artproof.core.images import decode_image
 from artproof.errors import InvalidInput
-from artproof.inspection import inspect_bytes
-from artproof.interop.c2pa_manifest import Disclosure, TrainingMining
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 
@@ -42,6 +39,8 @@ def import_files(
     Resumable: a file already imported (the same bytes) is skipped with a note, so re-running an
     interrupted folder import picks up where it stopped.
     """
+    from artproof.core.images import decode_image
+
     files = _expand(paths)
     if not files:
         raise InvalidInput("no image files found", value=" ".join(map(str, paths)), hint="PNG, JPEG or WebP")
@@ -110,8 +109,8 @@ def seal(
     result = svc.sealing.seal(
         work,
         output,
-        disclosure=cast(Disclosure, disclosure),
-        training_mining=cast(TrainingMining, training_mining),
+        disclosure=cast(Any, disclosure),  # checked above against the Disclosure / TrainingMining literals
+        training_mining=cast(Any, training_mining),
         thumbnail=thumbnail,
         force=force,
         passphrase=passphrase(),
@@ -176,6 +175,8 @@ def png_info(g: dict[str, Any]) -> list[str]:
 
 def inspect(file: Path, as_json: bool = JSON) -> None:
     """Everything a file says about itself: Content Credentials, AI-tool settings, EXIF, XMP."""
+    from artproof.inspection import inspect_bytes
+
     data = read_input(file)
     svc = services()
     doc = inspect_bytes(data, file.name, svc.credentials.anchors_pem(), svc.ledger_time)

@@ -5,19 +5,17 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from artproof.cli.common import FORCE, JSON, load_log_key, passphrase, services, write_output
 from artproof.cli.render import err, out, print_json
-from artproof.core.canonical import parse_json
-from artproof.editions.certificate import certificate_in, check_issued
 from artproof.errors import InvalidInput, NotFound
-from artproof.ledger.checkpoint import NoteVerifier
-from artproof.ledger.entries import parse_entry
-from artproof.ledger.proofs import load_bundle
-from artproof.ledger.service import verify_offline
 from artproof.store.files import check_output
+
+if TYPE_CHECKING:
+    from artproof.ledger.checkpoint import NoteVerifier
 
 ledger_app = typer.Typer(no_args_is_help=True, help="The transparency ledger: status, proofs, tiles, witnesses.")
 
@@ -62,6 +60,8 @@ def status(as_json: bool = JSON) -> None:
 @ledger_app.command("show")
 def show(ref: str, as_json: bool = JSON) -> None:
     """One entry (by INDEX, ENTRY_ID or WORK), its signer and its inclusion proof."""
+    from artproof.ledger.entries import parse_entry
+
     svc = services()
     entry = svc.ledger.resolve(ref)
     bundle = svc.ledger.bundle(entry)
@@ -106,6 +106,11 @@ def check(
 
     For a certificate, also that its ledger entry issues exactly this certificate, signed by its artist.
     """
+    from artproof.core.canonical import parse_json
+    from artproof.editions.certificate import certificate_in, check_issued
+    from artproof.ledger.proofs import load_bundle
+    from artproof.ledger.service import verify_offline
+
     try:
         data = proof_file.read_bytes()
     except OSError:

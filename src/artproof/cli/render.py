@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from artproof.provenance.model import WorkManifest
-from artproof.provenance.replay import StepReplay
-from artproof.store.repository import WorkRecord
+if TYPE_CHECKING:  # the CLI starts fast: models load with the command that needs them
+    from artproof.provenance.model import WorkManifest
+    from artproof.provenance.replay import StepReplay
+    from artproof.store.repository import WorkRecord
 
 __all__ = ["err", "out", "print_json", "replay_table", "safe", "text", "work_json", "work_panel", "works_table"]
 

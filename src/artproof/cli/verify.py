@@ -13,7 +13,6 @@ from rich.text import Text
 from artproof.cli.common import JSON, load_log_key, progress_bar, read_input, services
 from artproof.cli.render import err, out, print_json, safe
 from artproof.errors import InvalidInput
-from artproof.verify.service import EXIT_CODES, worst_exit
 
 __all__ = ["verify"]
 
@@ -35,8 +34,16 @@ def _files(path: Path, recursive: bool) -> list[Path]:
 
 
 def _one(svc: Any, path: Path, certificate: bytes | None, **where: Any) -> tuple[dict[str, Any], int]:
+    from artproof.verify.service import EXIT_CODES
+
     doc = svc.verifier.verify_file(path, certificate, **where)
     return doc, EXIT_CODES[doc["verdict"]]
+
+
+def _worst(codes: list[int]) -> int:
+    from artproof.verify.service import worst_exit
+
+    return worst_exit(codes)
 
 
 def _brief(doc: dict[str, Any]) -> str:
@@ -112,7 +119,7 @@ def verify(
         for n, file in enumerate(files, start=1):
             doc, code = _one(svc, file, coa, **where)
             results.append(doc)
-            worst = worst_exit([worst, code])
+            worst = _worst([worst, code])
             tick(n / len(files))
     if as_json:
         print_json(results)
