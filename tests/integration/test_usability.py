@@ -27,3 +27,12 @@ def test_a_random_seed_is_printed_and_recorded(tmp_path: Path) -> None:
     assert varied.code == 0 and "random" in varied.stderr  # the hint 'vary WORK --count 8' works as printed
     chosen = call(home, "select", work.group(1), "c2")
     assert chosen.code == 0 and len(chosen.stdout.strip().splitlines()) == 1 and "chose c2" in chosen.stdout
+
+
+def test_help_lists_commands_in_workflow_order_without_type_tags(tmp_path: Path) -> None:
+    shown = call(tmp_path / "home", "--help")
+    assert shown.code == 0 and "<bool>" not in shown.stdout
+    order = [m.group(1) for m in re.finditer(r"^│ (\w+)\s", shown.stdout, re.MULTILINE)]
+    commands = [c for c in order if c not in ("version", "help")]
+    assert commands[:8] == ["init", "create", "vary", "select", "edit", "import", "seal", "register"]
+    assert commands.index("edition") < commands.index("verify") < commands.index("ledger")

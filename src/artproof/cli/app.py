@@ -16,6 +16,7 @@ from typing import Any
 
 import typer
 from rich.markup import escape
+from typer.core import TyperGroup, TyperOption
 
 from artproof import __version__
 from artproof.cli.common import FORCE, JSON, image_bytes, passphrase, progress_bar, services, write_output
@@ -35,8 +36,32 @@ from artproof.cli.verify import verify
 from artproof.errors import ArtproofError, InvalidInput, NotFound, StorageError
 from artproof.store.files import IMAGE_SUFFIXES, check_output
 
+# The order a person works in, not the order the code registers commands.
+WORKFLOW = (
+    "init", "create", "vary", "select", "edit", "import", "seal", "register", "edition", "certificate",
+    "transfer", "verify", "inspect", "work", "replay", "ledger", "identity", "trust", "ops", "demo",
+)  # fmt: skip
+
+
+class _WorkflowGroup(TyperGroup):
+    """The root command: lists its commands in workflow order."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda n: WORKFLOW.index(n) if n in WORKFLOW else len(WORKFLOW))
+
+
+def _no_flag_types(self: TyperOption, ctx: Any) -> str | None:
+    """Help shows a value's type (<path>, <int>) but none for on/off flags (typer 0.2x prints <bool>)."""
+    return None if self.is_flag else _typed(self, ctx)
+
+
+_typed = TyperOption.display_type_rich
+TyperOption.display_type_rich = _no_flag_types  # type: ignore[method-assign]
+
 app = typer.Typer(
     name="artproof",
+    cls=_WorkflowGroup,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -485,7 +510,11 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True)) -> None:
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="print the version and exit"
+    ),
+) -> None:
     """artproof: create AI art with recorded, signed, replayable provenance."""
 
 
