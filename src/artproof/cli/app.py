@@ -8,7 +8,6 @@ stdout) and its own exit code.
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -291,6 +290,8 @@ def _seed(seed: int | None) -> int:
     """The seed given, or a random one that is printed (stderr) and recorded like any other."""
     if seed is not None:
         return seed
+    import secrets
+
     drawn = secrets.randbelow(2**32)
     err.print(f"seed {drawn} (random; give --seed {drawn} to make this again)")
     return drawn

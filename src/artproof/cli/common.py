@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from artproof.cli.render import err
 from artproof.errors import ConfigError, InvalidInput
@@ -72,6 +71,8 @@ def interactive() -> bool:
 @contextmanager
 def progress_bar(label: str) -> Iterator[Any]:
     """A progress bar on stderr; yields a callback taking the fraction done."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(TextColumn(label), BarColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
         task = bar.add_task(label, total=1.0)
         yield lambda fraction: bar.update(task, completed=fraction)
