@@ -25,8 +25,8 @@ from typing import Any
 from PIL import Image, PngImagePlugin
 from results import write_section
 
-from artproof.inspection import inspect_bytes
 from artproof.interop.c2pa import read_credentials, sign_credentials
+from artproof.interop.inspect import inspect_bytes
 from artproof.services import Services, build_services
 from artproof.settings import Settings
 

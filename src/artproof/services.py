@@ -10,21 +10,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from artproof.credentials import CredentialService
 from artproof.editions.collection import Collection
 from artproof.editions.service import EditionService
 from artproof.editions.store import EditionStore
 from artproof.errors import StorageError
-from artproof.expiry import LedgerTimeJudge
 from artproof.fingerprint.registry import FingerprintRegistry
-from artproof.identities import IdentityService
+from artproof.identity.service import IdentityService
 from artproof.ledger.service import LedgerService
-from artproof.sealing import SealService
+from artproof.seal.credentials import CredentialService
+from artproof.seal.expiry import LedgerTimeJudge
+from artproof.seal.registry import WorkRegistry
+from artproof.seal.service import SealService
 from artproof.settings import Settings
 from artproof.store.blobs import BlobStore, storage_error
 from artproof.store.database import open_engine
 from artproof.store.repository import SqlStore
-from artproof.studio import Studio
+from artproof.studio.service import Studio
 from artproof.verify.logkeys import LogKeys
 from artproof.verify.service import VerifyService
 
@@ -41,6 +42,7 @@ class Services:
     identities: IdentityService
     studio: Studio
     ledger: LedgerService
+    registry: WorkRegistry
     credentials: CredentialService
     sealing: SealService
     ledger_time: LedgerTimeJudge
@@ -61,20 +63,24 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
     identities = IdentityService(store, clock)
     studio = Studio(store, BlobStore(settings.blob_dir), identities, clock)
     fingerprints = FingerprintRegistry(engine, studio.blobs)
-    ledger = LedgerService(engine, identities, studio, clock, fingerprints, origin=settings.log_origin)
+    ledger = LedgerService(
+        engine, identities, clock, origin=settings.log_origin, subject_of=lambda ref: studio.resolve(ref).work_id
+    )
+    registry = WorkRegistry(ledger, studio, identities, fingerprints, clock)
     credentials = CredentialService(settings.home, identities, clock)
-    sealing = SealService(studio, credentials, ledger, settings.home, tsa_url=settings.tsa_url)
+    sealing = SealService(studio, credentials, registry, settings.home, tsa_url=settings.tsa_url)
     log_keys = LogKeys(settings.home, ledger.verifier, clock)  # a collector's home has no log: NotFound
     collection = Collection(settings.home, log_keys, clock)
     editions = EditionService(
-        studio, sealing, ledger, identities, EditionStore(engine), fingerprints, clock, collection
+        studio, sealing, ledger, registry, identities, EditionStore(engine), fingerprints, clock, collection
     )
-    ledger_time = LedgerTimeJudge(ledger, credentials.anchors_pem)
+    ledger_time = LedgerTimeJudge(registry, credentials.anchors_pem)
     return Services(
         settings=settings,
         identities=identities,
         studio=studio,
         ledger=ledger,
+        registry=registry,
         credentials=credentials,
         sealing=sealing,
         ledger_time=ledger_time,
@@ -83,6 +89,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         verifier=VerifyService(
             studio,
             ledger,
+            registry,
             editions,
             fingerprints,
             credentials.anchors_pem,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from artproof.core.commitments import commit, open_commitment
 from artproof.core.keys import generate_private_key
 from artproof.errors import IntegrityError, InvalidInput, NotFound
-from artproof.ledger.entries import commit, commitment_at, entry_bytes, make_entry, open_commitment, parse_entry
+from artproof.ledger.entries import commitment_at, entry_bytes, make_entry, parse_entry
 
 
 def test_commitment_hides_and_binds() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from artproof.expiry import INSIDE, OTHER_CERTIFICATE, OUTSIDE, judge_expiry
 from artproof.interop.c2pa import C2paReport
-from artproof.ledger.service import SealRecord
+from artproof.seal.expiry import INSIDE, OTHER_CERTIFICATE, OUTSIDE, judge_expiry
+from artproof.seal.registry import SealRecord
 
 CERT = {
     "serial": "1234",

@@ -366,7 +366,7 @@ def edit(
     elif operation == "resize":
         if size is None:
             raise InvalidInput("resize needs --size WIDTHxHEIGHT", hint="for example --size 2048x2048")
-        from artproof.studio import parse_size
+        from artproof.studio.service import parse_size
 
         width, height = parse_size(size)
         params = {"width": width, "height": height, "resample": resample}

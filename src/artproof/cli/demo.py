@@ -55,7 +55,7 @@ def run_demo(output: Path) -> None:
     work_panel(manifest)
     _, results = svc.studio.replay(work_id)
     replay_table(results)
-    registration = svc.ledger.register_work(work_id, "demo passphrase")
+    registration = svc.registry.register_work(work_id, "demo passphrase")
     bundle = svc.ledger.bundle(svc.ledger.resolve(work_id))
     (output / "proof.json").write_text(json.dumps(bundle.to_json(), indent=2) + "\n")
     (output / "log.pub").write_text(svc.ledger.verifier().vkey() + "\n")

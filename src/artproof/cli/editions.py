@@ -314,7 +314,7 @@ def transfer(
     """Transfer an edition you own: a signed transfer and sales receipt, entered in the ledger."""
     from artproof.core.canonical import canonical_json
     from artproof.editions.parties import parse_party
-    from artproof.identities import read_public_key_file
+    from artproof.identity.service import read_public_key_file
 
     if receipt is not None:
         check_output(receipt, force=force)  # before anything is signed into the ledger

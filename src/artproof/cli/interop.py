@@ -175,7 +175,7 @@ def png_info(g: dict[str, Any]) -> list[str]:
 
 def inspect(file: Path, as_json: bool = JSON) -> None:
     """Everything a file says about itself: Content Credentials, AI-tool settings, EXIF, XMP."""
-    from artproof.inspection import inspect_bytes
+    from artproof.interop.inspect import inspect_bytes
 
     data = read_input(file)
     svc = services()

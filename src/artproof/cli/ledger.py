@@ -23,7 +23,7 @@ ledger_app = typer.Typer(no_args_is_help=True, help="The transparency ledger: st
 def register(work: str, as_json: bool = JSON) -> None:
     """Append a work.registered entry for the work's current signed record."""
     svc = services()
-    result = svc.ledger.register_work(work, passphrase())
+    result = svc.registry.register_work(work, passphrase())
     warnings = [svc.verifier.describe(m) for m in result.matches]
     for warning in warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}", soft_wrap=True)

@@ -19,12 +19,12 @@ from typing import Any
 from PIL import Image
 
 from artproof.core.canonical import canonical_json, parse_json
+from artproof.core.commitments import commit
 from artproof.core.hashing import content_id
 from artproof.core.images import pixel_hash
 from artproof.core.signing import SignedDocument, document_digest, verify_document
 from artproof.errors import ArtproofError, IntegrityError, InvalidInput
 from artproof.fingerprint.hashes import crop_hashes, fingerprint, hamming
-from artproof.ledger.entries import commit
 from artproof.ledger.proofs import InclusionBundle
 from artproof.provenance.graph import ProcessGraph
 from artproof.provenance.model import WorkManifest

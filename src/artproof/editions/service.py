@@ -29,6 +29,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 
 from artproof.core.canonical import canonical_json
+from artproof.core.commitments import commit
 from artproof.core.hashing import content_id
 from artproof.core.images import decode_image, encode_png, pixel_hash
 from artproof.core.signing import SignedDocument, document_digest, sign_document, verify_document
@@ -51,16 +52,16 @@ from artproof.editions.store import EditionRecord, EditionStore
 from artproof.errors import ArtproofError, IntegrityError, InvalidInput, NotFound, StorageError
 from artproof.fingerprint import perceptual_hash
 from artproof.fingerprint.registry import FingerprintRegistry, Match
-from artproof.identities import IdentityService
+from artproof.identity.service import IdentityService
 from artproof.interop.c2pa_manifest import xmp_packet
 from artproof.interop.pngchunks import with_itxt
-from artproof.ledger.entries import commit
 from artproof.ledger.log import AppendItem
 from artproof.ledger.service import LedgerService, fetcher, signed_item
-from artproof.sealing import SealService, seal_facts
+from artproof.seal.registry import WorkRegistry
+from artproof.seal.service import SealService, seal_facts
 from artproof.store.blobs import storage_error
 from artproof.store.files import atomic_write
-from artproof.studio import Studio
+from artproof.studio.service import Studio
 from artproof.watermark import ALGORITHM, Detection, check_size, detect, embed
 
 __all__ = ["MAX_EDITIONS", "MAX_PROOFS", "EditionService", "IssueResult", "slug"]
@@ -108,6 +109,7 @@ class EditionService:
         studio: Studio,
         sealing: SealService,
         ledger: LedgerService,
+        registry: WorkRegistry,
         identities: IdentityService,
         store: EditionStore,
         fingerprints: FingerprintRegistry,
@@ -115,6 +117,7 @@ class EditionService:
         collection: Collection,
     ) -> None:
         self.collection = collection
+        self.registry = registry
         self.fingerprints = fingerprints
         self.studio = studio
         self.sealing = sealing
@@ -146,7 +149,7 @@ class EditionService:
         terms = licence(licence_id)
         record = self.studio.resolve(ref)
         manifest = self.studio.manifest(record.work_id)
-        if not self.ledger.sealed(record.work_id, manifest.revision):
+        if not self.registry.sealed(record.work_id, manifest.revision):
             raise InvalidInput(
                 "this work is not sealed: editions are issued from a sealed work",
                 value=record.work_id,
@@ -250,7 +253,7 @@ class EditionService:
                 planned.sealed, planned.claim_digest = signed.data, signed.claim_digest
                 if signed.claim_digest is not None:
                     facts = seal_facts(manifest.revision, signed, signer) | {"edition_id": planned.edition_id}
-                    items.append(self.ledger.seal_item(record.work_id, facts, key))
+                    items.append(self.registry.seal_item(record.work_id, facts, key))
                 owner_commitment, owner_opening = commit(first_owner.model_dump(mode="json"))
                 issued = signed_item(
                     "edition.issued",

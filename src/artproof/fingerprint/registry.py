@@ -21,7 +21,7 @@ from datetime import datetime
 from PIL import Image
 from sqlalchemy import Connection, Engine, func, insert, select
 
-from artproof.core.registration import similarity
+from artproof.core.alignment import similarity
 from artproof.fingerprint.hashes import CROPS, Fingerprint, crop_hashes, fingerprint, hamming
 from artproof.fingerprint.index import GUARANTEED_RADIUS, HashIndex, to_codes
 from artproof.store.blobs import BlobStore

@@ -22,9 +22,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from artproof import __version__
 from artproof.core.canonical import canonical_json, parse_json
+from artproof.core.commitments import commit
 from artproof.core.signing import SignedDocument
 from artproof.errors import ArtproofError, IntegrityError
-from artproof.ledger.entries import commit
 from artproof.provenance.graph import ProcessGraph
 from artproof.provenance.model import SOURCE_TYPE_BASE, WorkManifest
 

@@ -4,20 +4,19 @@ The log is public and permanent, so personal data (names, e-mail addresses,
 prices) never enters it in clear: an entry carries a salted commitment
 SHA-256("artproof-commitment-v1" || salt || canonical value), the clear value
 and its salt stay in the deletable store, and whoever holds them can prove
-the match (:func:`open_commitment`).
+the match (:mod:`artproof.core.commitments`).
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any, Literal, get_args
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from artproof.core.canonical import canonical_json
+from artproof.core.commitments import Commitment
 from artproof.core.hashing import content_id
-from artproof.core.keys import b64decode, b64encode
 from artproof.core.signing import SignedDocument, sign_document, verify_document
 from artproof.errors import IntegrityError, InvalidInput, NotFound
 
@@ -26,13 +25,10 @@ __all__ = [
     "ENTRY_TYPES",
     "Commitment",
     "EntryType",
-    "Opening",
-    "commit",
     "commitment_at",
     "entry_bytes",
     "entry_id",
     "make_entry",
-    "open_commitment",
     "parse_entry",
 ]
 
@@ -48,37 +44,6 @@ EntryType = Literal[
 ]
 ENTRY_TYPES: tuple[str, ...] = get_args(EntryType)
 ENTRY_PURPOSE = "artproof.ledger.entry"
-_COMMIT_PREFIX = b"artproof-commitment-v1\n"
-
-
-class Opening(BaseModel):
-    """What proves a commitment: the clear value and its salt (kept off the log)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    value: Any
-    salt: str
-
-
-class Commitment(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    commitment: str
-
-
-def _commitment_of(value: Any, salt: bytes) -> str:
-    return content_id(_COMMIT_PREFIX + salt + canonical_json(value))
-
-
-def commit(value: Any) -> tuple[Commitment, Opening]:
-    salt = os.urandom(32)
-    return Commitment(commitment=_commitment_of(value, salt)), Opening(value=value, salt=b64encode(salt))
-
-
-def open_commitment(commitment: Commitment, opening: Opening) -> None:
-    """Raise unless ``opening`` is the clear value behind ``commitment``."""
-    if _commitment_of(opening.value, b64decode(opening.salt, what="salt")) != commitment.commitment:
-        raise IntegrityError("the value does not match the commitment in the ledger", value=commitment.commitment)
 
 
 def commitment_at(subject: dict[str, Any], name: str) -> Commitment:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 
-from artproof.core.canonical import canonical_json
+from artproof.core.commitments import Opening, open_commitment
 from artproof.core.hashing import CONTENT_ID_RE
 from artproof.core.keys import (
     EncryptedKey,
@@ -33,8 +33,7 @@ from artproof.core.keys import (
     public_key_bytes,
 )
 from artproof.errors import IntegrityError, InvalidInput, NotFound
-from artproof.fingerprint.registry import FingerprintRegistry, Match
-from artproof.identities import IdentityService
+from artproof.identity.service import IdentityService
 from artproof.ledger.checkpoint import (
     Checkpoint,
     NoteVerifier,
@@ -46,13 +45,10 @@ from artproof.ledger.checkpoint import (
 )
 from artproof.ledger.entries import (
     EntryType,
-    Opening,
-    commit,
     commitment_at,
     entry_bytes,
     entry_id,
     make_entry,
-    open_commitment,
     parse_entry,
 )
 from artproof.ledger.keys import KEYS_SUBJECT, KeyHistory
@@ -63,21 +59,10 @@ from artproof.ledger.proofs import InclusionBundle, check_bundle
 from artproof.ledger.tiles import TileReader
 from artproof.store.repository import SqlStore
 from artproof.store.tables import ledger_keys, witness_state
-from artproof.studio import Studio
 
-__all__ = ["KeyRotation", "LedgerService", "Registration", "SealRecord", "signed_item", "verify_offline"]
+__all__ = ["KeyRotation", "LedgerService", "signed_item", "verify_offline"]
 
 MAX_ENTRY_BYTES = 65_535  # an entry bundle's uint16 length prefix
-
-
-@dataclass(frozen=True, slots=True)
-class SealRecord:
-    """A ``work.sealed`` entry, checked: the claim it names existed by ``logged_at``."""
-
-    index: int
-    subject: dict[str, Any]
-    logged_at: datetime  # when the first checkpoint holding the entry was signed
-    checkpoint_size: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,16 +71,6 @@ class KeyRotation:
     new_key_id: str
     rotated_index: int
     revoked_index: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Registration:
-    index: int
-    entry_id: str
-    work_id: str
-    tree_size: int
-    checkpoint: str
-    matches: list[Match] = field(default_factory=list)  # registered pictures this one copies (confirmed)
 
 
 def signed_item(
@@ -175,16 +150,14 @@ class LedgerService:
         self,
         engine: Engine,
         identities: IdentityService,
-        studio: Studio,
         clock: Callable[[], datetime],
-        fingerprints: FingerprintRegistry,
         origin: str | None = None,
+        subject_of: Callable[[str], str] | None = None,
     ) -> None:
+        self.subject_of = subject_of  # a WORK reference -> its id (injected: the log knows no works)
         self.engine = engine
-        self.fingerprints = fingerprints
         self.ledger = Ledger(engine, clock)
         self.identities = identities
-        self.studio = studio
         self.clock = clock
         self.origin_setting = origin
 
@@ -230,68 +203,6 @@ class LedgerService:
 
     # appending -----------------------------------------------------------
 
-    def registration(self, ref: str) -> StoredEntry | None:
-        """The ledger entry that registered the work's current signed record, if there is one."""
-        work = self.studio.resolve(ref)
-        manifest_hash = entry_id(canonical_json(work.manifest.model_dump(mode="json")))
-        for previous in self.ledger.by_subject(work.work_id):
-            doc = parse_entry(previous.data)
-            if doc.payload["type"] == "work.registered" and doc.payload["subject"]["manifest_hash"] == manifest_hash:
-                return previous
-        return None
-
-    def register_work(self, ref: str, passphrase: str | None) -> Registration:
-        """Append ``work.registered`` for the work's current signed manifest."""
-        work = self.studio.resolve(ref)
-        manifest = self.studio.manifest(work.work_id)
-        manifest_hash = entry_id(canonical_json(work.manifest.model_dump(mode="json")))
-        previous = self.registration(work.work_id)
-        if previous is not None:
-            raise InvalidInput(
-                "this revision of the work is already registered",
-                value=work.work_id,
-                hint=f"it is ledger entry {previous.index}",
-            )
-        signer = self.signer(passphrase)
-        me, key = self.identities.unlock(passphrase)
-        name_commitment, name_opening = commit(manifest.artist["name"])
-        c = manifest.classification
-        subject = {
-            "work_id": work.work_id,
-            "revision": manifest.revision,
-            "title": manifest.title,
-            "manifest_hash": manifest_hash,
-            "master": manifest.master,
-            "master_pixels": manifest.assets[manifest.master].pixels,
-            "classification": {
-                "digital_source_type": c.digital_source_type,
-                "physical_hybrid": c.physical_hybrid,
-                "human_decisions": c.human_decisions,
-                "human_pixel_share": c.human_pixel_share,
-            },
-            "artist": {"key_id": me.key_id, "public_key": me.public_key, "name": name_commitment.model_dump()},
-        }
-        item = signed_item(
-            "work.registered",
-            subject,
-            key,
-            self.clock().isoformat(),
-            lookup=work.work_id,
-            openings={"artist.name": name_opening},
-        )
-        master = self.studio.load_image(manifest.master)
-        matches = [m for m in self.fingerprints.search(master) if m.confirmed and m.entry.work_id != work.work_id]
-        row = FingerprintRegistry.row(
-            "work", work.work_id, work.work_id, me.key_id, master, manifest.master, self.clock()
-        )
-        [index] = self.append([item], signer, also=lambda c, _indices: FingerprintRegistry.insert(c, [row]))
-        note = self.ledger.checkpoint()
-        assert note is not None
-        size = Checkpoint.parse_body(parse_note(note).body).size
-        return Registration(
-            index=index, entry_id=item.entry_id, work_id=work.work_id, tree_size=size, checkpoint=note, matches=matches
-        )
-
     def rotate_key(self, passphrase: str | None, *, revoke: bool, reason: str | None) -> KeyRotation:
         """A new signing key for this identity: ``key.rotated`` (signed by the old key), and with ``revoke``
         ``key.revoked`` (signed by the new one: the old key's later signatures are forgeries), logged in the
@@ -319,59 +230,6 @@ class LedgerService:
         """Successors and revocations of signing keys, from this log's key.* entries."""
         return KeyHistory.of((e.index, parse_entry(e.data)) for e in self.ledger.by_subject(KEYS_SUBJECT))
 
-    def record_seal(self, work_id: str, seal: dict[str, Any], passphrase: str | None) -> int:
-        """Append ``work.sealed``: this identity signed the C2PA claim ``seal["claim_digest"]``.
-
-        The entry is the offline stand-in for a timestamp authority: the checkpoint that first
-        includes it proves the claim existed by then, so a certificate that has expired since can
-        be judged at that time (see :mod:`artproof.expiry`).
-        """
-        signer = self.signer(passphrase)
-        _, key = self.identities.unlock(passphrase)
-        [index] = self.append([self.seal_item(work_id, seal, key)], signer)
-        return index
-
-    def seal_item(self, work_id: str, seal: dict[str, Any], key: Ed25519PrivateKey) -> AppendItem:
-        """The ``work.sealed`` entry for a claim (subject: the work, whose id the file's recipe names)."""
-        return signed_item("work.sealed", {"work_id": work_id, **seal}, key, self.clock().isoformat(), lookup=work_id)
-
-    def seal_record(self, work_id: str, claim_digest: str) -> SealRecord | None:
-        """The checked ``work.sealed`` entry for a claim of this work, if this ledger holds one.
-
-        The entry's signature and its inclusion in the first checkpoint after it are verified;
-        a record that fails either check raises :class:`IntegrityError` rather than vouching.
-        """
-        for stored in self.ledger.by_subject(work_id):
-            if stored.kind != "work.sealed":
-                continue
-            entry = parse_entry(stored.data)
-            if entry.payload["subject"].get("claim_digest") != claim_digest:
-                continue
-            covering = self.ledger.first_checkpoint_covering(stored.index)
-            if covering is None:
-                return None
-            size, _note, created_at = covering
-            check_bundle(self.bundle(stored, size), self.verifier())
-            forged = self.key_history().forged(entry.signature.key_id, stored.index)
-            if forged is not None:
-                raise IntegrityError(f"the seal record was {forged}")
-            return SealRecord(
-                index=stored.index,
-                subject=entry.payload["subject"],
-                logged_at=datetime.fromisoformat(created_at),
-                checkpoint_size=size,
-            )
-        return None
-
-    def sealed(self, work_id: str, revision: int) -> bool:
-        """Whether this revision of the work has been sealed (a ``work.sealed`` entry names it)."""
-        return any(
-            stored.kind == "work.sealed"
-            and parse_entry(stored.data).payload["subject"].get("revision") == revision
-            and "edition_id" not in parse_entry(stored.data).payload["subject"]
-            for stored in self.ledger.by_subject(work_id)
-        )
-
     def append(
         self,
         items: list[AppendItem],
@@ -392,13 +250,15 @@ class LedgerService:
             return self.ledger.entry(int(ref))
         if CONTENT_ID_RE.match(ref):
             return self.ledger.find(ref)
-        work = self.studio.resolve(ref)
-        entries = self.ledger.by_subject(work.work_id)
+        if self.subject_of is None:
+            raise NotFound("no such ledger entry", value=ref, hint="give an index or an entry id (sha256:...)")
+        work_id = self.subject_of(ref)
+        entries = self.ledger.by_subject(work_id)
         if not entries:
             raise NotFound(
                 "this work is not in the ledger",
-                value=work.work_id,
-                hint=f"register it: artproof register {work.work_id}",
+                value=work_id,
+                hint=f"register it: artproof register {work_id}",
             )
         return entries[-1]
 

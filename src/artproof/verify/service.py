@@ -42,7 +42,8 @@ from artproof.ledger.checkpoint import NoteVerifier
 from artproof.ledger.mirror import Mirror
 from artproof.ledger.proofs import check_bundle
 from artproof.ledger.service import LedgerService, fetcher
-from artproof.studio import Studio
+from artproof.seal.registry import WorkRegistry
+from artproof.studio.service import Studio
 from artproof.verify.logkeys import LogKeys
 from artproof.verify.portable import CertificateCheck, check_certificate
 
@@ -107,6 +108,7 @@ class VerifyService:
         self,
         studio: Studio,
         ledger: LedgerService,
+        registry: WorkRegistry,
         editions: EditionService,
         fingerprints: FingerprintRegistry,
         anchors_pem: Any,
@@ -114,6 +116,7 @@ class VerifyService:
         keys: LogKeys,
     ) -> None:
         self.keys = keys
+        self.registry = registry
         self.studio = studio
         self.ledger = ledger
         self.editions = editions
@@ -148,7 +151,7 @@ class VerifyService:
         ours = False
         if isinstance(recipe, dict) and isinstance(recipe.get("work_id"), str) and report.claim_digest:
             try:
-                ours = self.ledger.seal_record(recipe["work_id"], report.claim_digest) is not None
+                ours = self.registry.seal_record(recipe["work_id"], report.claim_digest) is not None
             except ArtproofError:
                 ours = False
             details["work_id"] = recipe["work_id"]

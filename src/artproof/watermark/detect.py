@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from artproof.core.registration import align, best_scales, luma_at
+from artproof.core.alignment import align, best_scales, luma_at
 from artproof.watermark.code import decode, false_decode_probability
 from artproof.watermark.embed import working_size
 from artproof.watermark.pattern import (

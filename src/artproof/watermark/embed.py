@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from artproof.core.registration import working_size as registration_size
+from artproof.core.alignment import working_size as registration_size
 from artproof.errors import InvalidInput
 from artproof.watermark.code import CODE_BITS, encode
 from artproof.watermark.pattern import WORK_SHORT, P, box_mean, carriers, detector_weights, folded_spectrum

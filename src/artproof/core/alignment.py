@@ -1,4 +1,4 @@
-"""Image registration: where a copy (possibly cropped and rescaled) sits inside a reference picture.
+"""Image alignment: where a copy (possibly cropped and rescaled) sits inside a reference picture.
 
 Pictures are compared as luminance at a "working size" fixed by the short side,
 so a rescaled copy and its original line up; a crop shrinks the short side, so

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from artproof.core.x509 import CertifiedKey, es256_raw_signer, issue_ca, issue_signing_certificate, load_key, seal_key
 from artproof.errors import ConfigError, InvalidInput, NotFound
-from artproof.identities import IdentityService
+from artproof.identity.service import IdentityService
 from artproof.store.files import atomic_write
 
 __all__ = ["CredentialService"]

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import hashes
 
 from artproof.errors import ArtproofError
 from artproof.interop.c2pa import EXPLANATIONS, C2paReport
-from artproof.ledger.service import LedgerService, SealRecord
+from artproof.seal.registry import SealRecord, WorkRegistry
 
 __all__ = [
     "INSIDE",
@@ -103,8 +103,8 @@ def judge_expiry(report: C2paReport, record: SealRecord | None, anchors: set[str
 class LedgerTimeJudge:
     """The :data:`~artproof.interop.c2pa.CredentialJudge` that consults this registry's ledger."""
 
-    def __init__(self, ledger: LedgerService, anchors_pem: Callable[[], str | None]) -> None:
-        self.ledger = ledger
+    def __init__(self, registry: WorkRegistry, anchors_pem: Callable[[], str | None]) -> None:
+        self.registry = registry
         self.anchors_pem = anchors_pem
 
     def __call__(self, report: C2paReport) -> None:
@@ -113,7 +113,7 @@ class LedgerTimeJudge:
         if EXPIRED not in report.failures or report.claim_digest is None or not isinstance(work_id, str):
             return
         try:
-            record = self.ledger.seal_record(work_id, report.claim_digest)
+            record = self.registry.seal_record(work_id, report.claim_digest)
         except ArtproofError as exc:
             report.failures.append(UNVERIFIABLE)
             report.explanations[UNVERIFIABLE] = f"this ledger's record of the claim does not check: {exc.what}"

@@ -6,7 +6,7 @@ also be in), then the file is written atomically, read back and validated
 against the registry's own CA, the work is registered in the ledger if this
 revision is not already, and a ``work.sealed`` entry names the signed claim
 (the ledger's offline answer to "when was this signed?", see
-:mod:`artproof.expiry`).
+:mod:`artproof.seal.expiry`).
 """
 
 from __future__ import annotations
@@ -24,15 +24,15 @@ from PIL import Image, PngImagePlugin
 
 from artproof.core.hashing import content_id
 from artproof.core.images import decode_image, encode_png
-from artproof.credentials import CredentialService
 from artproof.errors import InvalidInput
 from artproof.interop.c2pa import read_credentials, sign_credentials
 from artproof.interop.c2pa_manifest import PARENT_LABEL, Disclosure, TrainingMining, build_definition, xmp_packet
 from artproof.interop.pngchunks import with_itxt
-from artproof.ledger.service import LedgerService
 from artproof.provenance.graph import ProcessGraph
+from artproof.seal.credentials import CredentialService
+from artproof.seal.registry import WorkRegistry
 from artproof.store.files import atomic_write, check_output, clear_staged, discard, place, stage
-from artproof.studio import Studio
+from artproof.studio.service import Studio
 
 __all__ = ["FORMATS", "SealResult", "SealService", "Signed", "Signer", "encode_with_xmp", "seal_facts"]
 
@@ -107,14 +107,14 @@ class SealService:
         self,
         studio: Studio,
         credentials: CredentialService,
-        ledger: LedgerService,
+        registry: WorkRegistry,
         home: Path,
         tsa_url: str | None = None,
     ) -> None:
         self.tsa_url = tsa_url
         self.studio = studio
         self.credentials = credentials
-        self.ledger = ledger
+        self.registry = registry
         self.home = home
 
     def signer(self, passphrase: str | None) -> Signer:
@@ -207,7 +207,7 @@ class SealService:
         try:
             index = self._register(record.work_id, passphrase)
             if signed.claim_digest is not None:
-                self.ledger.record_seal(manifest.work_id, seal_facts(manifest.revision, signed, signer), passphrase)
+                self.registry.record_seal(manifest.work_id, seal_facts(manifest.revision, signed, signer), passphrase)
         except BaseException:
             discard(staged)
             raise
@@ -244,8 +244,8 @@ class SealService:
 
     def _register(self, work_id: str, passphrase: str | None) -> int:
         """The ledger index of this revision's registration, appending it if it is new."""
-        existing = self.ledger.registration(work_id)
-        return existing.index if existing is not None else self.ledger.register_work(work_id, passphrase).index
+        existing = self.registry.registration(work_id)
+        return existing.index if existing is not None else self.registry.register_work(work_id, passphrase).index
 
 
 def seal_facts(revision: int, signed: Signed, signer: Signer) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from artproof.core.images import decode_image, encode_png, pixel_hash
 from artproof.core.text import check_name, printable
 from artproof.errors import ArtproofError, InvalidInput, NotFound
 from artproof.fingerprint import perceptual_hash
-from artproof.identities import IdentityService
+from artproof.identity.service import IdentityService
 from artproof.interop.c2pa import CredentialJudge
 from artproof.interop.readers import Reading, read_file
 from artproof.ops import OpContext, Operation, latest_operation

@@ -1,0 +1,1 @@
+"""Identities: this home's signing key and the public keys of others."""

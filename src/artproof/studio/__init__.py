@@ -1,0 +1,1 @@
+"""The studio: create, vary, select, edit, import and replay: the work's recorded life."""
