@@ -45,6 +45,9 @@ class Select(Operation):
     def run(self, params: SelectParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
         return OpOutput(inputs[candidate_index(params.choice, len(inputs))].copy())
 
+    def passthrough(self, params: SelectParams, count: int) -> int | None:
+        return candidate_index(params.choice, count)
+
     def check_recorded(self, params: SelectParams, input_pixels: Sequence[str], output_pixels: str) -> str | None:
         """The output must be the candidate the person chose."""
         if input_pixels[candidate_index(params.choice, len(input_pixels))] != output_pixels:

@@ -103,6 +103,14 @@ class Operation:
     def run(self, params: Any, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
         raise NotImplementedError
 
+    def passthrough(self, params: Any, count: int) -> int | None:
+        """The input an operation hands on unchanged (a choice among candidates), or None when it makes pixels.
+
+        Recording such a step reuses the input's stored file and hashes: nothing is decoded or encoded,
+        so choosing among 4096-pixel candidates costs what recording a choice should.
+        """
+        return None
+
     def check_recorded(self, params: Any, input_pixels: Sequence[str], output_pixels: str) -> str | None:
         """For a step replay cannot re-run: what is wrong with its record, judged from pixel hashes, or None."""
         return None

@@ -198,23 +198,28 @@ class Studio:
         if not lo <= len(inputs) <= hi:
             raise InvalidInput(f"{op_name} takes {lo} to {hi} input images", value=len(inputs))
 
-        if produced is None:
+        handed_on = operation.passthrough(params, len(inputs)) if produced is None and previous else None
+        if handed_on is not None and previous is not None:
+            # the output is that input, byte for byte: reuse its stored file and hashes
+            produced, new_assets = [], [previous.assets[inputs[handed_on]]]
+        elif produced is None:
             images = [self.load_image(a) for a in inputs]
             output = operation.run(params, images, OpContext(progress=progress or (lambda f: None)))
             produced = [(encode_png(img), img, "image/png") for img in (output.image, *output.extra)]
+        if produced:
+            new_assets = [
+                AssetInfo(
+                    id=content_id(data),
+                    pixels=pixel_hash(img),
+                    phash=perceptual_hash(img),
+                    width=img.width,
+                    height=img.height,
+                    media_type=media_type,
+                    bytes=len(data),
+                )
+                for data, img, media_type in produced
+            ]
         encoded = [(data, img) for data, img, _ in produced]
-        new_assets = [
-            AssetInfo(
-                id=content_id(data),
-                pixels=pixel_hash(img),
-                phash=perceptual_hash(img),
-                width=img.width,
-                height=img.height,
-                media_type=media_type,
-                bytes=len(data),
-            )
-            for data, img, media_type in produced
-        ]
         assets = dict(previous.assets) if previous else {}
         assets.update({a.id: a for a in new_assets})
         prior_steps = previous.steps if previous else []
