@@ -18,7 +18,7 @@ from rich.markup import escape
 from typer.core import TyperGroup, TyperOption
 
 from artproof import __version__
-from artproof.cli.common import FORCE, JSON, image_bytes, passphrase, progress_bar, services, write_output
+from artproof.cli.common import FORCE, JSON, image_bytes, passphrase, progress_bar, services, set_quiet, write_output
 from artproof.cli.editions import certificate_app, edition_app, transfer
 from artproof.cli.interop import import_files, inspect, seal, trust_app
 from artproof.cli.ledger import ledger_app, register
@@ -515,8 +515,10 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="print the version and exit"
     ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bars on stderr"),
 ) -> None:
     """artproof: create AI art with recorded, signed, replayable provenance."""
+    set_quiet(quiet)
 
 
 def _report(exc: ArtproofError, args: list[str]) -> int:

@@ -31,6 +31,7 @@ __all__ = [
     "progress_bar",
     "read_input",
     "services",
+    "set_quiet",
     "write_output",
 ]
 
@@ -68,9 +69,20 @@ def interactive() -> bool:
         return False
 
 
+_QUIET = {"on": False}
+
+
+def set_quiet(quiet: bool) -> None:
+    """``artproof --quiet``: no progress bars (each command's output is unchanged)."""
+    _QUIET["on"] = quiet
+
+
 @contextmanager
 def progress_bar(label: str) -> Iterator[Any]:
-    """A progress bar on stderr; yields a callback taking the fraction done."""
+    """A progress bar on stderr (none with --quiet); yields a callback taking the fraction done."""
+    if _QUIET["on"]:
+        yield lambda fraction: None
+        return
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn(label), BarColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
