@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from PIL import Image
 
@@ -44,6 +44,7 @@ from artproof.ledger.proofs import check_bundle
 from artproof.ledger.service import LedgerService, fetcher
 from artproof.seal.registry import WorkRegistry
 from artproof.studio.service import Studio
+from artproof.verify.decide import EXIT_CODES, Evidence, Verdict, decide
 from artproof.verify.logkeys import LogKeys
 from artproof.verify.portable import CertificateCheck, check_certificate
 
@@ -69,18 +70,6 @@ def unreadable(name: str, error: str) -> dict[str, Any]:
     }
 
 
-Verdict = Literal[
-    "authentic_edition", "registered_work", "external_credentials", "tampered", "revoked", "unverified", "unreadable"
-]
-EXIT_CODES: dict[str, int] = {
-    "authentic_edition": 0,
-    "registered_work": 0,
-    "external_credentials": 0,
-    "unverified": 3,
-    "unreadable": 2,
-    "tampered": 4,
-    "revoked": 4,
-}
 # A folder exits with its most severe file's code: tampered/revoked, then unreadable, then unverified.
 SEVERITY = {4: 3, 2: 2, 3: 1, 0: 0}
 
@@ -283,7 +272,6 @@ class VerifyService:
         if record is None and claimed and c2pa.details.get("sealed_here"):
             record = self.editions.store.get(claimed)  # intact credentials of ours naming an edition
         ledger = Channel("none", "no edition certificate involved")
-        verdict: Verdict
         if c2pa.status == "invalid":
             reasons.append(c2pa.summary)
         if claimed and marked is not None and claimed != marked.edition_id:
@@ -326,22 +314,17 @@ class VerifyService:
         if signer_note:
             c2pa.details["signer_is_artist"] = False
             c2pa.summary += f" ({signer_note})"
-        if reasons:
-            verdict = "tampered"
-        elif record is not None and ledger.status == "revoked":
-            verdict = "revoked"
-        elif record is not None:
-            verdict = "authentic_edition"
-        elif check is not None and check.status == "revoked":
-            verdict = "revoked"
-        elif check is not None and check.status == "valid":
-            verdict = "authentic_edition"
-        elif matches or (c2pa.status == "valid" and c2pa.details.get("sealed_here")):
-            verdict = "registered_work"
-        elif c2pa.status == "valid":
-            verdict = "external_credentials"
-        else:
-            verdict = "unverified"
+        verdict = decide(
+            Evidence(
+                reasons=reasons,
+                edition_known=record is not None,
+                edition_revoked=record is not None and ledger.status == "revoked",
+                certificate=check.status if check is not None else None,
+                fingerprint_match=bool(matches),
+                credentials=c2pa.status,
+                sealed_here=bool(c2pa.details.get("sealed_here")),
+            )
+        )
         doc = self._report(name, verdict, reasons, c2pa, watermark, fingerprint, ledger, record, matches, check)
         if signer_note and verdict == "authentic_edition":
             doc["headline"] += f" Note: {signer_note}."
