@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from artproof.editions.collection import Collection
+from artproof.editions.identify import Identification
+from artproof.editions.ownership import Ownership
 from artproof.editions.service import EditionService
 from artproof.editions.store import EditionStore
 from artproof.errors import StorageError
@@ -47,6 +49,8 @@ class Services:
     sealing: SealService
     ledger_time: LedgerTimeJudge
     editions: EditionService
+    ownership: Ownership
+    identification: Identification
     fingerprints: FingerprintRegistry
     verifier: VerifyService
 
@@ -71,8 +75,11 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
     sealing = SealService(studio, credentials, registry, settings.home, tsa_url=settings.tsa_url)
     log_keys = LogKeys(settings.home, ledger.verifier, clock)  # a collector's home has no log: NotFound
     collection = Collection(settings.home, log_keys, clock)
+    edition_store = EditionStore(engine)
+    ownership = Ownership(edition_store, ledger, identities, collection, clock)
+    identification = Identification(edition_store, fingerprints, studio.blobs)
     editions = EditionService(
-        studio, sealing, ledger, registry, identities, EditionStore(engine), fingerprints, clock, collection
+        studio, sealing, ledger, registry, identities, edition_store, fingerprints, clock, collection, ownership
     )
     ledger_time = LedgerTimeJudge(registry, credentials.anchors_pem)
     return Services(
@@ -85,12 +92,16 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         sealing=sealing,
         ledger_time=ledger_time,
         editions=editions,
+        ownership=ownership,
+        identification=identification,
         fingerprints=fingerprints,
         verifier=VerifyService(
             studio,
             ledger,
             registry,
-            editions,
+            edition_store,
+            identification,
+            ownership,
             fingerprints,
             credentials.anchors_pem,
             ledger_time,

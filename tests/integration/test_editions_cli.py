@@ -251,7 +251,7 @@ def test_a_transfer_signed_by_the_wrong_key_breaks_the_chain(services: Any, tmp_
 
     work = _sealed_work(services, tmp_path)
     [first, *_] = services.editions.issue(work, tmp_path / "e", count=2, passphrase=PASSPHRASE).editions
-    services.editions.transfer(first.edition_id, Party(name="Custodian"), passphrase=PASSPHRASE)
+    services.ownership.transfer(first.edition_id, Party(name="Custodian"), passphrase=PASSPHRASE)
     assert services.editions.show(first.edition_id)["chain"] == "valid"
     [document] = services.editions.store.transfers(first.edition_id)
     forged = sign_document(document.purpose, document.payload, Ed25519PrivateKey.generate())
@@ -262,7 +262,7 @@ def test_a_transfer_signed_by_the_wrong_key_breaks_the_chain(services: Any, tmp_
     on_screen = call(services.settings.home, "edition", "show", first.edition_id, passphrase=None)
     assert on_screen.code == 4 and "broken at transfer 1" in on_screen.stderr  # never exit 0 on a broken record
     with pytest.raises(IntegrityError):
-        services.editions.transfer(first.edition_id, Party(name="Buyer"), passphrase=PASSPHRASE)
+        services.ownership.transfer(first.edition_id, Party(name="Buyer"), passphrase=PASSPHRASE)
 
 
 def test_the_buyer_countersigns_a_transfer_with_their_own_key(studio: dict[str, object], tmp_path: Path) -> None:

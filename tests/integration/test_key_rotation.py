@@ -46,7 +46,7 @@ def test_rotation_keeps_old_signatures_and_revocation_refuses_later_ones(
     assert stolen.secret is not None
     key = decrypt_private_key(stolen.secret, "pw-for-tests")
     monkeypatch.setattr(svc.identities, "unlock", lambda _passphrase: (stolen, key))
-    svc.editions.transfer(three, Party(name="Thief"), passphrase="pw-for-tests")
+    svc.ownership.transfer(three, Party(name="Thief"), passphrase="pw-for-tests")
     monkeypatch.undo()
     shown = call(home, "edition", "show", three, "--json")
     assert shown.code == 4 and "after that key was revoked" in shown.json()["chain"]

@@ -107,7 +107,7 @@ def list_editions(
         raise InvalidInput("give a WORK or --owned", hint="artproof edition list WORK | artproof edition list --owned")
     svc = services()
     if owned:
-        items = svc.editions.owned(mirror)
+        items = svc.ownership.owned(mirror)
         if as_json:
             print_json([item.to_json() for item in items])
             return
@@ -162,7 +162,7 @@ def show(edition: str, as_json: bool = JSON) -> None:
 def identify(file: Path, as_json: bool = JSON) -> None:
     """Read an image's watermark and look the edition up in this registry."""
     data = read_input(file, "the file")
-    doc = services().editions.identify(data, file.name)
+    doc = services().identification.identify(data, file.name)
     if as_json:
         print_json(doc)
         return
@@ -213,7 +213,7 @@ def revoke(
     edition: str, reason: str = typer.Option(..., "--reason", help="why, e.g. destroyed"), as_json: bool = JSON
 ) -> None:
     """Revoke an edition you issued (it stays in the ledger, marked revoked)."""
-    doc = services().editions.revoke(edition, reason, passphrase=passphrase())
+    doc = services().ownership.revoke(edition, reason, passphrase=passphrase())
     if as_json:
         print_json(doc)
     else:
@@ -257,7 +257,7 @@ def accept(
     data = read_input(receipt, "the receipt")
     coa = read_input(certificate, "the certificate file") if certificate is not None else None
     secret = passphrase()
-    offer = svc.editions.offer(data, coa, passphrase=secret)
+    offer = svc.ownership.offer(data, coa, passphrase=secret)
     number = (
         "?"
         if offer.number is None
@@ -277,7 +277,7 @@ def accept(
             raise InvalidInput("accepting needs your confirmation", hint="run it on a terminal, or pass --yes")
         if not typer.confirm("Accept and countersign?", default=False, err=True):
             raise InvalidInput("not accepted", hint="nothing was signed or kept")
-    acceptance, owned = svc.editions.accept(data, coa, passphrase=secret)
+    acceptance, owned = svc.ownership.accept(data, coa, passphrase=secret)
     write_output(output, canonical_json(acceptance.model_dump(mode="json")), force=True)  # checked above
     if as_json:
         print_json({"file": str(output), **acceptance.payload, "kept_in": owned.folder})
@@ -293,7 +293,7 @@ def accept(
 def countersign(edition: str, acceptance: Path, as_json: bool = JSON) -> None:
     """Record the buyer's acceptance of a transfer (in the registry that made the transfer)."""
     data = read_input(acceptance, "the acceptance")
-    doc = services().editions.countersign(edition, data)
+    doc = services().ownership.countersign(edition, data)
     if as_json:
         print_json(doc)
     else:
@@ -319,7 +319,7 @@ def transfer(
     if receipt is not None:
         check_output(receipt, force=force)  # before anything is signed into the ledger
     party = parse_party(to, read_public_key_file(key) if key else None)
-    doc = services().editions.transfer(
+    doc = services().ownership.transfer(
         edition, party, price=price, currency=currency, date=date, passphrase=passphrase()
     )
     if receipt is not None:

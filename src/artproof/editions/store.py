@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from artproof.core.signing import SignedDocument
+from artproof.editions.ids import edition_id, parse_edition_id
 from artproof.editions.parties import Party
+from artproof.errors import NotFound
 from artproof.store.tables import editions, transfers
 
-__all__ = ["EditionRecord", "EditionStore"]
+__all__ = ["EditionRecord", "EditionStore", "find_edition"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,3 +161,12 @@ class EditionStore:
         c.execute(
             update(editions).where(editions.c.edition_id == edition_id).values(revoked_at=at, revoked_reason=reason)
         )
+
+
+def find_edition(store: EditionStore, ref: str) -> EditionRecord:
+    """An edition by its id as a person types it (checked), or :class:`NotFound` saying where to look."""
+    wanted = edition_id(parse_edition_id(ref))
+    found = store.get(wanted)
+    if found is None:
+        raise NotFound("no such edition in this registry", value=wanted, hint="see: artproof edition list WORK")
+    return found

@@ -29,9 +29,10 @@ from artproof.editions.certificate import (
     parse_certificate_text,
     verify_certificate,
 )
+from artproof.editions.identify import Identification
 from artproof.editions.ids import edition_id
-from artproof.editions.service import EditionService
-from artproof.editions.store import EditionRecord
+from artproof.editions.ownership import Ownership
+from artproof.editions.store import EditionRecord, EditionStore
 from artproof.errors import ArtproofError, ImageError, IntegrityError, KeyConflict, NotFound
 from artproof.fingerprint.registry import FingerprintRegistry, Match, Query
 from artproof.interop.c2pa import C2paReport, CredentialJudge, read_credentials
@@ -98,7 +99,9 @@ class VerifyService:
         studio: Studio,
         ledger: LedgerService,
         registry: WorkRegistry,
-        editions: EditionService,
+        editions: EditionStore,
+        identification: Identification,
+        ownership: Ownership,
         fingerprints: FingerprintRegistry,
         anchors_pem: Any,
         judge: CredentialJudge,
@@ -109,6 +112,8 @@ class VerifyService:
         self.studio = studio
         self.ledger = ledger
         self.editions = editions
+        self.identification = identification
+        self.ownership = ownership
         self.fingerprints = fingerprints
         self.anchors_pem = anchors_pem
         self.judge = judge
@@ -154,7 +159,7 @@ class VerifyService:
         return Channel("valid", f"valid Content Credentials signed by {signer} ({trusted})", details), report
 
     def _watermark(self, image: Image.Image, matches: list[Match]) -> tuple[Channel, EditionRecord | None]:
-        found, record = self.editions.read_mark(image, matches)
+        found, record = self.identification.read_mark(image, matches)
         if not found.found or found.payload is None:
             return Channel("absent", "no artproof watermark read"), None
         eid = edition_id(found.payload)
@@ -196,7 +201,7 @@ class VerifyService:
             return Channel(
                 "broken", "the ledger entry names a different certificate", {"ledger_index": record.ledger_index}
             )
-        chain = self.editions.chain(record)
+        chain = self.ownership.chain(record)
         later = self.ledger.key_history().later(body["artist"]["key_id"], record.ledger_index)
         details = {
             "certificate": "signature valid",
@@ -270,7 +275,7 @@ class VerifyService:
         record: EditionRecord | None = marked
         claimed = (c2pa.details.get("edition") or {}).get("edition_id") if c2pa.status == "valid" else None
         if record is None and claimed and c2pa.details.get("sealed_here"):
-            record = self.editions.store.get(claimed)  # intact credentials of ours naming an edition
+            record = self.editions.get(claimed)  # intact credentials of ours naming an edition
         ledger = Channel("none", "no edition certificate involved")
         if c2pa.status == "invalid":
             reasons.append(c2pa.summary)
@@ -477,7 +482,7 @@ class VerifyService:
             }
             owner = record.owner.name
             try:
-                transfers = self.editions.chain(record)["transfers"]
+                transfers = self.ownership.chain(record)["transfers"]
             except ArtproofError:  # an altered record: the ledger channel already says so
                 transfers = []
             since = transfers[-1]["date"] if transfers else record.issued_at[:10]

@@ -1,0 +1,86 @@
+"""Which edition a picture is: its watermark, read blind and then aligned with registered pictures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from artproof.core.images import decode_image
+from artproof.editions.ids import edition_id
+from artproof.editions.store import EditionRecord, EditionStore
+from artproof.fingerprint.registry import FingerprintRegistry, Match
+from artproof.store.blobs import BlobStore
+from artproof.watermark import Detection, detect
+
+__all__ = ["READING_SHORT", "Identification", "reading_reference"]
+
+READING_SHORT = 1024
+
+
+class Identification:
+    def __init__(self, store: EditionStore, fingerprints: FingerprintRegistry, blobs: BlobStore) -> None:
+        self.store = store
+        self.fingerprints = fingerprints
+        self.blobs = blobs
+
+    def read_mark(
+        self, image: Image.Image, matches: Sequence[Match] | None = None
+    ) -> tuple[Detection, EditionRecord | None]:
+        """The watermark: blind first; then aligned with the registered pictures this image is a copy of.
+
+        The aligned reading (the registered picture subtracted) reads crops and busy pictures the
+        blind one cannot; its candidates are the fingerprint registry's confirmed matches (given, or
+        searched here), and the alignment they found gives its scale.
+        """
+        pixels = np.asarray(image.convert("RGB"))
+        found = detect(pixels)
+        if found.found:
+            return found, self._edition_of(found)
+        tried: set[str] = set()
+        for match in matches if matches is not None else self.fingerprints.search(image):
+            record = self.store.get(match.entry.ref) if match.confirmed and match.entry.kind == "edition" else None
+            if record is None or record.reference_blob in tried:
+                continue
+            tried.add(record.reference_blob)
+            reference = np.asarray(decode_image(self.blobs.get(record.reference_blob)).convert("L"))
+            found = detect(pixels, reference=reference, scale=match.scale)
+            if found.found:
+                return found, self._edition_of(found)
+        return found, None
+
+    def _edition_of(self, found: Detection) -> EditionRecord | None:
+        return None if found.payload is None else self.store.get(edition_id(found.payload))
+
+    def identify(self, data: bytes, name: str) -> dict[str, Any]:
+        """Read the watermark and look the edition up."""
+        found, record = self.read_mark(decode_image(data, name=name))
+        result: dict[str, Any] = {"found": found.found, "file": name}
+        if not found.found or found.payload is None:
+            return result | {"edition_id": None, "work_id": None, "number": None, "count": None, "artist_proof": None}
+        result |= {
+            "edition_id": edition_id(found.payload),
+            "registered": record is not None,
+            "work_id": record.work_id if record else None,
+            "number": record.number if record else None,
+            "count": record.count if record else None,
+            "artist_proof": record.artist_proof if record else None,
+            "revoked": bool(record and record.revoked_at),
+            "detection": {"corrected_bits": found.errors, "aligned_with_master": found.informed, "scale": found.scale},
+        }
+        return result
+
+
+def reading_reference(picture: Image.Image) -> Image.Image:
+    """What aligned watermark reading subtracts: the picture's luminance, short side at most 1024 px.
+
+    Reading works at a 512 px scale, so this loses nothing it uses, and it decodes in
+    milliseconds where a 12 MP original takes a second.
+    """
+    luma = picture.convert("L")
+    scale = READING_SHORT / min(luma.size)
+    if scale >= 1:
+        return luma
+    return luma.resize((round(luma.width * scale), round(luma.height * scale)), Image.Resampling.BOX)
