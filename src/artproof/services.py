@@ -1,35 +1,40 @@
-"""The composition root: builds every service once from the settings.
+"""The composition root: builds every service from the settings, each the first time it is used.
 
-The CLI (and later the web app) call only what this returns, so the two
-cannot disagree; files, the database and the clock enter the program here.
+The CLI (and later the web app) call only what this returns, so the two cannot disagree; files,
+the database and the clock enter the program here. Services are built on first use (and their
+modules imported then), so ``artproof identity show`` never loads the watermark, c2pa, FAISS or
+NumPy: a command pays for what it uses.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from artproof.editions.collection import Collection
-from artproof.editions.identify import Identification
-from artproof.editions.ownership import Ownership
-from artproof.editions.service import EditionService
-from artproof.editions.store import EditionStore
 from artproof.errors import StorageError
-from artproof.fingerprint.registry import FingerprintRegistry
-from artproof.identity.service import IdentityService
-from artproof.ledger.service import LedgerService
-from artproof.seal.credentials import CredentialService
-from artproof.seal.expiry import LedgerTimeJudge
-from artproof.seal.registry import WorkRegistry
-from artproof.seal.service import SealService
 from artproof.settings import Settings
-from artproof.store.blobs import BlobStore, storage_error
-from artproof.store.database import open_engine
-from artproof.store.repository import SqlStore
-from artproof.studio.service import Studio
-from artproof.verify.logkeys import LogKeys
-from artproof.verify.service import VerifyService
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from artproof.editions.collection import Collection
+    from artproof.editions.identify import Identification
+    from artproof.editions.ownership import Ownership
+    from artproof.editions.service import EditionService
+    from artproof.editions.store import EditionStore
+    from artproof.fingerprint.registry import FingerprintRegistry
+    from artproof.identity.service import IdentityService
+    from artproof.ledger.service import LedgerService
+    from artproof.seal.credentials import CredentialService
+    from artproof.seal.expiry import LedgerTimeJudge
+    from artproof.seal.registry import WorkRegistry
+    from artproof.seal.service import SealService
+    from artproof.store.repository import SqlStore
+    from artproof.studio.service import Studio
+    from artproof.verify.logkeys import LogKeys
+    from artproof.verify.service import VerifyService
 
 __all__ = ["Services", "build_services", "utc_now"]
 
@@ -38,73 +43,157 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-@dataclass(frozen=True, slots=True)
 class Services:
-    settings: Settings
-    identities: IdentityService
-    studio: Studio
-    ledger: LedgerService
-    registry: WorkRegistry
-    credentials: CredentialService
-    sealing: SealService
-    ledger_time: LedgerTimeJudge
-    editions: EditionService
-    ownership: Ownership
-    identification: Identification
-    fingerprints: FingerprintRegistry
-    verifier: VerifyService
+    """Every service of one home, wired once; each is built (and its module imported) when first used."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], datetime]) -> None:
+        self.settings = settings
+        self.clock = clock
+
+    @cached_property
+    def engine(self) -> Engine:
+        from artproof.store.database import open_engine
+
+        return open_engine(self.settings.database_url)
+
+    @cached_property
+    def store(self) -> SqlStore:
+        from artproof.store.repository import SqlStore
+
+        return SqlStore(self.engine)
+
+    @cached_property
+    def identities(self) -> IdentityService:
+        from artproof.identity.service import IdentityService
+
+        return IdentityService(self.store, self.clock)
+
+    @cached_property
+    def studio(self) -> Studio:
+        from artproof.store.blobs import BlobStore
+        from artproof.studio.service import Studio
+
+        return Studio(self.store, BlobStore(self.settings.blob_dir), self.identities, self.clock)
+
+    @cached_property
+    def fingerprints(self) -> FingerprintRegistry:
+        from artproof.fingerprint.registry import FingerprintRegistry
+
+        return FingerprintRegistry(self.engine, self.studio.blobs)
+
+    @cached_property
+    def ledger(self) -> LedgerService:
+        from artproof.ledger.service import LedgerService
+
+        return LedgerService(
+            self.engine,
+            self.identities,
+            self.clock,
+            origin=self.settings.log_origin,
+            subject_of=lambda ref: self.studio.resolve(ref).work_id,
+        )
+
+    @cached_property
+    def registry(self) -> WorkRegistry:
+        from artproof.seal.registry import WorkRegistry
+
+        return WorkRegistry(self.ledger, self.studio, self.identities, self.fingerprints, self.clock)
+
+    @cached_property
+    def credentials(self) -> CredentialService:
+        from artproof.seal.credentials import CredentialService
+
+        return CredentialService(self.settings.home, self.identities, self.clock)
+
+    @cached_property
+    def sealing(self) -> SealService:
+        from artproof.seal.service import SealService
+
+        return SealService(
+            self.studio, self.credentials, self.registry, self.settings.home, tsa_url=self.settings.tsa_url
+        )
+
+    @cached_property
+    def log_keys(self) -> LogKeys:
+        from artproof.verify.logkeys import LogKeys
+
+        return LogKeys(self.settings.home, self.ledger.verifier, self.clock)  # a collector's home has no log
+
+    @cached_property
+    def collection(self) -> Collection:
+        from artproof.editions.collection import Collection
+
+        return Collection(self.settings.home, self.log_keys, self.clock)
+
+    @cached_property
+    def edition_store(self) -> EditionStore:
+        from artproof.editions.store import EditionStore
+
+        return EditionStore(self.engine)
+
+    @cached_property
+    def ownership(self) -> Ownership:
+        from artproof.editions.ownership import Ownership
+
+        return Ownership(self.edition_store, self.ledger, self.identities, self.collection, self.clock)
+
+    @cached_property
+    def identification(self) -> Identification:
+        from artproof.editions.identify import Identification
+
+        return Identification(self.edition_store, self.fingerprints, self.studio.blobs)
+
+    @cached_property
+    def editions(self) -> EditionService:
+        from artproof.editions.service import EditionService
+
+        return EditionService(
+            self.studio,
+            self.sealing,
+            self.ledger,
+            self.registry,
+            self.identities,
+            self.edition_store,
+            self.fingerprints,
+            self.clock,
+            self.collection,
+            self.ownership,
+        )
+
+    @cached_property
+    def ledger_time(self) -> LedgerTimeJudge:
+        from artproof.seal.expiry import LedgerTimeJudge
+
+        return LedgerTimeJudge(self.registry, self.credentials.anchors_pem)
+
+    @cached_property
+    def verifier(self) -> VerifyService:
+        from artproof.verify.service import VerifyService
+
+        return VerifyService(
+            self.studio,
+            self.ledger,
+            self.registry,
+            self.edition_store,
+            self.identification,
+            self.ownership,
+            self.fingerprints,
+            self.credentials.anchors_pem,
+            self.ledger_time,
+            self.log_keys,
+        )
 
 
 def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
+    """The services of the home ``settings`` names; the home folder is made (or refused) here, at once."""
+    from artproof.store.blobs import storage_error
+
     try:
         settings.home.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise storage_error(exc, settings.home) from exc
     if not settings.home.is_dir():
         raise StorageError("ARTPROOF_HOME is not a directory", value=str(settings.home), hint="point it at a directory")
-    engine = open_engine(settings.database_url)
-    store = SqlStore(engine)
-    identities = IdentityService(store, clock)
-    studio = Studio(store, BlobStore(settings.blob_dir), identities, clock)
-    fingerprints = FingerprintRegistry(engine, studio.blobs)
-    ledger = LedgerService(
-        engine, identities, clock, origin=settings.log_origin, subject_of=lambda ref: studio.resolve(ref).work_id
-    )
-    registry = WorkRegistry(ledger, studio, identities, fingerprints, clock)
-    credentials = CredentialService(settings.home, identities, clock)
-    sealing = SealService(studio, credentials, registry, settings.home, tsa_url=settings.tsa_url)
-    log_keys = LogKeys(settings.home, ledger.verifier, clock)  # a collector's home has no log: NotFound
-    collection = Collection(settings.home, log_keys, clock)
-    edition_store = EditionStore(engine)
-    ownership = Ownership(edition_store, ledger, identities, collection, clock)
-    identification = Identification(edition_store, fingerprints, studio.blobs)
-    editions = EditionService(
-        studio, sealing, ledger, registry, identities, edition_store, fingerprints, clock, collection, ownership
-    )
-    ledger_time = LedgerTimeJudge(registry, credentials.anchors_pem)
-    return Services(
-        settings=settings,
-        identities=identities,
-        studio=studio,
-        ledger=ledger,
-        registry=registry,
-        credentials=credentials,
-        sealing=sealing,
-        ledger_time=ledger_time,
-        editions=editions,
-        ownership=ownership,
-        identification=identification,
-        fingerprints=fingerprints,
-        verifier=VerifyService(
-            studio,
-            ledger,
-            registry,
-            edition_store,
-            identification,
-            ownership,
-            fingerprints,
-            credentials.anchors_pem,
-            ledger_time,
-            log_keys,
-        ),
-    )
+    services = Services(settings, clock)
+    services.engine  # noqa: B018  (open the database now: a wrong URL or an old schema fails before any work)
+    return services
