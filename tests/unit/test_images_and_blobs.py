@@ -99,3 +99,10 @@ def test_png_chunk_surgery_keeps_pixels_and_replaces_xmp() -> None:
     assert twice.count(b"XML:com.adobe.xmp") == 1
     with pytest.raises(ImageError, match="not a PNG"):
         with_itxt(b"GIF89a", "k", "v")
+
+
+def test_the_output_suffixes_are_the_formats_written() -> None:
+    from artproof.core.images import FORMATS
+    from artproof.store.files import IMAGE_SUFFIXES
+
+    assert tuple(FORMATS) == IMAGE_SUFFIXES  # store.files keeps its own tuple so the CLI starts without Pillow

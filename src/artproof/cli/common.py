@@ -112,15 +112,10 @@ def write_output(path: Path, data: bytes, *, force: bool = False, suffixes: tupl
 
 
 def image_bytes(image: Any, path: Path) -> bytes:
-    """An image encoded for the format its file name says (.png, .jpg/.jpeg, .webp)."""
-    import io
+    """An image encoded for the format its file name says (.png, .jpg/.jpeg, .webp; checked before)."""
+    from artproof.core.images import FORMATS, encode_as
 
-    buffer = io.BytesIO()
-    fmt = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}[path.suffix.lower()]
-    (image.convert("RGB") if fmt == "JPEG" else image).save(
-        buffer, format=fmt, **({"quality": 95} if fmt != "PNG" else {})
-    )
-    return buffer.getvalue()
+    return encode_as(image, FORMATS[path.suffix.lower()][0])
 
 
 FORCE = typer.Option(False, "--force", help="overwrite an existing output file")

@@ -15,11 +15,20 @@ import io
 import os
 import warnings
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, PngImagePlugin, UnidentifiedImageError
 
 from artproof.errors import ConfigError, ImageError
 
-__all__ = ["MAX_PIXELS", "check_pixels", "decode_image", "encode_png", "pixel_hash", "pixel_limit"]
+__all__ = [
+    "FORMATS",
+    "MAX_PIXELS",
+    "check_pixels",
+    "decode_image",
+    "encode_as",
+    "encode_png",
+    "pixel_hash",
+    "pixel_limit",
+]
 
 # The largest image artproof decodes by default: 8192 x 8192 (the largest size it generates). A
 # decompression bomb guard, not a judgement: ARTPROOF_MAX_PIXELS raises it for genuine large pictures.
@@ -94,6 +103,29 @@ def decode_image(
     except (OSError, SyntaxError) as exc:
         raise ImageError(f"{name} is corrupt or truncated", value=str(exc), hint="re-export the file") from exc
     return image
+
+
+# The formats artproof writes, by file suffix: Pillow's name and the media type.
+FORMATS = {
+    ".png": ("PNG", "image/png"),
+    ".jpg": ("JPEG", "image/jpeg"),
+    ".jpeg": ("JPEG", "image/jpeg"),
+    ".webp": ("WEBP", "image/webp"),
+}
+
+
+def encode_as(image: Image.Image, fmt: str, xmp: str | None = None) -> bytes:
+    """``image`` as PNG, JPEG (RGB, quality 95) or WebP (quality 95), with an XMP packet when given."""
+    buffer = io.BytesIO()
+    if fmt == "PNG":
+        info = PngImagePlugin.PngInfo()
+        if xmp is not None:
+            info.add_itxt("XML:com.adobe.xmp", xmp)
+        image.save(buffer, format="PNG", pnginfo=info)
+    else:
+        extra = {"xmp": xmp.encode("utf-8")} if xmp is not None else {}
+        (image.convert("RGB") if fmt == "JPEG" else image).save(buffer, format=fmt, quality=95, **extra)
+    return buffer.getvalue()
 
 
 def encode_png(image: Image.Image) -> bytes:

@@ -40,6 +40,7 @@ __all__ = [
     "check_issued",
     "exact_pixels",
     "generation_summary",
+    "issuance_problem",
     "load_certificate_file",
     "parse_certificate_text",
     "picture_binding",
@@ -98,17 +99,32 @@ def certificate_in(data: bytes) -> tuple[SignedDocument, dict[str, Any]] | None:
     return load_certificate_file(data)
 
 
+def issuance_problem(
+    certificate: SignedDocument, body: dict[str, Any], payload: dict[str, Any], signer: str
+) -> str | None:
+    """Why a ledger entry (its payload and signer) is not the issuance of this certificate, or None."""
+    subject = payload.get("subject") or {}
+    if payload.get("type") != "edition.issued":
+        return f"the certificate's ledger entry is a {payload.get('type')}, not an edition.issued"
+    if subject.get("certificate_sha256") != certificate_hash(certificate):
+        return "the ledger entry names a different certificate: this one was altered or replaced"
+    if subject.get("edition_id") != body["edition_id"]:
+        return "the ledger entry is for another edition"
+    if signer != body["artist"]["key_id"]:
+        return "the ledger entry is signed by someone other than the certificate's artist"
+    expected = (body.get("work") or {}).get("manifest_sha256")  # coa/1 names no manifest
+    if expected is not None and subject.get("manifest_sha256") != expected:
+        return "the ledger entry names another record of how the work was made"
+    return None
+
+
 def check_issued(certificate: SignedDocument, bundle: InclusionBundle) -> dict[str, Any]:
     """That a (checked) inclusion bundle's entry issues exactly this certificate, signed by its artist."""
     body = verify_certificate(certificate)
-    entry = bundle.entry.get("payload") or {}
-    subject = entry.get("subject") or {}
-    if entry.get("type") != "edition.issued" or subject.get("edition_id") != body["edition_id"]:
-        raise IntegrityError("the certificate's ledger entry is not the issuance of its edition")
-    if subject.get("certificate_sha256") != certificate_hash(certificate):
-        raise IntegrityError("the ledger entry names a different certificate: this one was altered or replaced")
-    if (bundle.entry.get("signature") or {}).get("key_id") != body["artist"]["key_id"]:
-        raise IntegrityError("the ledger entry is signed by someone other than the certificate's artist")
+    signer = str((bundle.entry.get("signature") or {}).get("key_id"))
+    problem = issuance_problem(certificate, body, bundle.entry.get("payload") or {}, signer)
+    if problem is not None:
+        raise IntegrityError(problem)
     return {"edition_id": body["edition_id"], "certificate_sha256": certificate_hash(certificate), "valid": True}
 
 

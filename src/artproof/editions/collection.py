@@ -23,6 +23,7 @@ from artproof.core.signing import SignedDocument
 from artproof.editions.certificate import load_certificate_file, verify_certificate
 from artproof.editions.ids import edition_id as format_edition_id
 from artproof.editions.ids import parse_edition_id
+from artproof.editions.status import edition_status
 from artproof.errors import ArtproofError, IntegrityError, InvalidInput, NotFound
 from artproof.ledger.mirror import Mirror
 from artproof.store.files import atomic_write
@@ -140,18 +141,23 @@ class Collection:
         verifier, _ = self.keys.resolve(origin, mirror.log_key_text()) if origin else (None, "")
         if verifier is None:
             return Owned(item.offer, item.accepted_at, item.folder, "not checked", "the mirror has no log key")
+        coa = Path(item.folder) / "certificate.coa.json"
+        if not coa.exists():
+            return Owned(item.offer, item.accepted_at, item.folder, "not checked", "no certificate kept with it")
         try:
+            body = verify_certificate(load_certificate_file(coa.read_bytes())[0])
             entries = mirror.about(item.offer.edition_id, verifier)
+            found = edition_status(
+                entries, mirror.key_history(verifier), body["artist"]["key_id"], body["first_owner"].get("key_id")
+            )
         except ArtproofError as exc:
             return Owned(item.offer, item.accepted_at, item.folder, "not checked", exc.what)
-        status, owner = "current owner", None
-        for _, entry in entries:
-            if entry.payload["type"] == "edition.revoked":
-                status = "revoked"
-            elif entry.payload["type"] == "ownership.transferred":
-                owner = entry.payload["subject"].get("to_key_id")
-        if status != "revoked":
-            status = "current owner" if owner == my_key else "transferred away" if owner else "not in the log"
+        if found.problem is not None:
+            status = f"broken: {found.problem}"
+        elif found.revoked is not None:
+            status = "revoked"
+        else:
+            status = "current owner" if found.owner_key == my_key else "transferred away"
         return Owned(
             item.offer, item.accepted_at, item.folder, status, f"{mirror.source} at {self.clock().isoformat()}"
         )

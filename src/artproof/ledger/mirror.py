@@ -163,9 +163,13 @@ class Mirror:
             return None
 
     def latest(self, log: NoteVerifier) -> Checkpoint:
-        """The mirror's checkpoint, its signature checked with the log's key."""
-        self.note = self.fetch("checkpoint").decode("utf-8")
-        self.checkpoint = verify_checkpoint(self.note, log)
+        """The mirror's checkpoint, its signature checked with the log's key (read once per reader, so every
+        answer this reader gives is about the same tree)."""
+        if self.checkpoint is None or self.note is None:
+            self.note = self.fetch("checkpoint").decode("utf-8")
+            self.checkpoint = verify_checkpoint(self.note, log)
+        else:
+            verify_checkpoint(self.note, log)
         return self.checkpoint
 
     def witnesses(self, known: list[bytes]) -> tuple[list[str], list[str]]:

@@ -11,7 +11,6 @@ revision is not already, and a ``work.sealed`` entry names the signed claim
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,10 +19,10 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from PIL import Image, PngImagePlugin
 
 from artproof.core.hashing import content_id
-from artproof.core.images import decode_image, encode_png
+from artproof.core.images import FORMATS as IMAGE_FORMATS
+from artproof.core.images import decode_image, encode_as, encode_png
 from artproof.errors import InvalidInput
 from artproof.interop.c2pa import read_credentials, sign_credentials
 from artproof.interop.c2pa_manifest import PARENT_LABEL, Disclosure, TrainingMining, build_definition, xmp_packet
@@ -34,14 +33,9 @@ from artproof.seal.registry import WorkRegistry
 from artproof.store.files import atomic_write, check_output, clear_staged, discard, place, stage
 from artproof.studio.service import Studio
 
-__all__ = ["FORMATS", "SealResult", "SealService", "Signed", "Signer", "encode_with_xmp", "seal_facts"]
+__all__ = ["FORMATS", "SealResult", "SealService", "Signed", "Signer", "seal_facts"]
 
-FORMATS = {
-    "png": ("PNG", "image/png"),
-    "jpeg": ("JPEG", "image/jpeg"),
-    "jpg": ("JPEG", "image/jpeg"),
-    "webp": ("WEBP", "image/webp"),
-}
+FORMATS = {suffix.lstrip("."): kind for suffix, kind in IMAGE_FORMATS.items()}  # "png" -> ("PNG", "image/png")
 
 INGREDIENT_TYPES = {"image/png", "image/jpeg", "image/webp"}
 
@@ -56,19 +50,6 @@ class SealResult:
     ledger_index: int
     disclosure: str
     notes: list[str] = field(default_factory=list)  # what had to be repaired on the way (a missing key, a new CA)
-
-
-def encode_with_xmp(image: Image.Image, fmt: str, xmp: str) -> bytes:
-    buffer = io.BytesIO()
-    if fmt == "PNG":
-        info = PngImagePlugin.PngInfo()
-        info.add_itxt("XML:com.adobe.xmp", xmp)
-        image.save(buffer, format="PNG", pnginfo=info)
-    elif fmt == "JPEG":
-        image.convert("RGB").save(buffer, format="JPEG", quality=95, xmp=xmp.encode("utf-8"))
-    else:
-        image.save(buffer, format="WEBP", quality=95, xmp=xmp.encode("utf-8"))
-    return buffer.getvalue()
 
 
 def certificate_facts(chain_pem: str) -> dict[str, str]:
@@ -185,7 +166,7 @@ class SealService:
         if pil_format == "PNG" and manifest.assets[manifest.master].media_type == "image/png":
             pixels = with_itxt(self.studio.blobs.get(manifest.master), "XML:com.adobe.xmp", xmp)  # no re-encoding
         else:
-            pixels = encode_with_xmp(self.studio.load_image(manifest.master), pil_format, xmp)
+            pixels = encode_as(self.studio.load_image(manifest.master), pil_format, xmp)
         signed = self.sign(
             record.work_id,
             pixels,

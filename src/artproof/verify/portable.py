@@ -27,9 +27,11 @@ from artproof.editions.certificate import (
     FINGERPRINT_RADIUS,
     certificate_hash,
     exact_pixels,
+    issuance_problem,
     picture_distance,
     verify_certificate,
 )
+from artproof.editions.status import edition_status
 from artproof.errors import ArtproofError, IntegrityError
 from artproof.ledger.checkpoint import Checkpoint, parse_note
 from artproof.ledger.mirror import Mirror
@@ -180,19 +182,9 @@ def _belongs(
 def _issued_entry(
     result: CertificateCheck, payload: dict[str, Any], signer: str, document: SignedDocument, body: dict[str, Any]
 ) -> None:
-    subject = payload.get("subject") or {}
-    if payload.get("type") != "edition.issued":
-        result.reasons.append(f"the certificate's ledger entry is a {payload.get('type')}, not an edition.issued")
-    elif subject.get("certificate_sha256") != certificate_hash(document):
-        result.reasons.append("the ledger entry names a different certificate: this one was altered or replaced")
-    elif subject.get("edition_id") != body["edition_id"]:
-        result.reasons.append("the ledger entry is for another edition")
-    elif signer != body["artist"]["key_id"]:
-        result.reasons.append("the ledger entry is signed by someone other than the certificate's artist")
-    elif (
-        "manifest_sha256" in body.get("work", {}) and subject.get("manifest_sha256") != body["work"]["manifest_sha256"]
-    ):
-        result.reasons.append("the ledger entry names another record of how the work was made")
+    problem = issuance_problem(document, body, payload, signer)
+    if problem is not None:
+        result.reasons.append(problem)
 
 
 def _status_from_mirror(
@@ -251,26 +243,11 @@ def _status_from_mirror(
     later = history.later(artist, issued_at)
     if later is not None:
         result.checks.append(later)
-    owner = body.get("first_owner", {}).get("key_id")
-    for index, entry in entries:
-        kind, subject, signer = entry.payload["type"], entry.payload["subject"], entry.signature.key_id
-        if kind == "edition.revoked":
-            if history.may_sign_for(artist, signer) and not history.forged(signer, index):
-                result.revoked = {"at": entry.payload.get("at"), "reason": subject.get("reason")}
-            else:
-                result.reasons.append(f"a revocation in the log is signed by {signer}, not the artist")
-        elif kind == "ownership.transferred":
-            expected = owner or artist  # an owner without a key is represented by the artist
-            problem = (
-                f"is signed by {signer}, not {expected}"
-                if not history.may_sign_for(expected, signer)
-                else history.forged(signer, index)
-            )
-            if problem:
-                result.reasons.append(f"transfer {subject.get('seq')} in the log {problem}")
-                return
-            owner = subject.get("to_key_id")
-            result.transfers += 1
+    status = edition_status(entries, history, artist, body.get("first_owner", {}).get("key_id"))
+    if status.problem is not None:
+        result.reasons.append(status.problem)
+        return
+    result.revoked, result.transfers, owner = status.revoked, status.transfers, status.owner_key
     result.owner_key = owner
     result.status_checked = True
     result.checks.append(

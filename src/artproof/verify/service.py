@@ -43,6 +43,7 @@ from artproof.ledger.checkpoint import NoteVerifier
 from artproof.ledger.mirror import Mirror
 from artproof.ledger.proofs import check_bundle
 from artproof.ledger.service import LedgerService, fetcher
+from artproof.provenance.model import WorkManifest
 from artproof.seal.registry import WorkRegistry
 from artproof.studio.service import Studio
 from artproof.verify.decide import EXIT_CODES, Evidence, Verdict, decide
@@ -109,6 +110,7 @@ class VerifyService:
     ) -> None:
         self.keys = keys
         self.registry = registry
+        self._mirrors: dict[str, Mirror] = {}
         self.studio = studio
         self.ledger = ledger
         self.editions = editions
@@ -209,6 +211,7 @@ class VerifyService:
             "inclusion": "proof checks against the signed checkpoint",
             "chain": chain["status"],
             "transfers": len(chain["transfers"]),
+            "owner_since": chain["transfers"][-1]["date"] if chain["transfers"] else record.issued_at[:10],
             "owner": record.owner.name,
             "artist": body["artist"]["name"],
         }
@@ -282,7 +285,10 @@ class VerifyService:
         if claimed and marked is not None and claimed != marked.edition_id:
             reasons.append(f"the watermark says edition {marked.edition_id}, the credentials say {claimed}")
         mark = watermark.details.get("edition_id")
-        reasons += self._altered_record(record.work_id if record else (matches[0].entry.work_id if matches else None))
+        problem, manifest = self._work_record(
+            record.work_id if record else (matches[0].entry.work_id if matches else None)
+        )
+        reasons += problem
         check = self._presented(data, image, query, report, certificate, mark, log_key, mirror)
         if check is not None:
             reasons += check.reasons
@@ -330,7 +336,9 @@ class VerifyService:
                 sealed_here=bool(c2pa.details.get("sealed_here")),
             )
         )
-        doc = self._report(name, verdict, reasons, c2pa, watermark, fingerprint, ledger, record, matches, check)
+        doc = self._report(
+            name, verdict, reasons, c2pa, watermark, fingerprint, ledger, record, matches, check, manifest
+        )
         if signer_note and verdict == "authentic_edition":
             doc["headline"] += f" Note: {signer_note}."
         if check is not None:
@@ -364,17 +372,17 @@ class VerifyService:
         doc["file"] = str(path)
         return doc
 
-    def _altered_record(self, work_id: str | None) -> list[str]:
-        """A registry record whose signature or derivation no longer checks is a reason, never a silent gap."""
+    def _work_record(self, work_id: str | None) -> tuple[list[str], WorkManifest | None]:
+        """The registry's checked record of a work (checked once per verify), or why it no longer checks:
+        a record whose signature or derivation fails is a reason, never a silent gap."""
         if work_id is None:
-            return []
+            return [], None
         try:
-            self.studio.manifest(work_id)
+            return [], self.studio.manifest(work_id)
         except NotFound:
-            return []
+            return [], None
         except ArtproofError as exc:
-            return [f"the registry's signed record of work {work_id} is altered: {exc.what}"]
-        return []
+            return [f"the registry's signed record of work {work_id} is altered: {exc.what}"], None
 
     def _presented(
         self,
@@ -406,7 +414,9 @@ class VerifyService:
                     "broken", exc.what, reasons=[f"the embedded certificate is damaged: {exc.what}"]
                 )
             source = "certificate in the file's credentials"
-        reader = Mirror(mirror, fetcher(mirror)) if mirror else None
+        reader = None
+        if mirror:  # one reader per mirror and process: a folder re-hashes (and downloads) the log once
+            reader = self._mirrors.setdefault(mirror, Mirror(mirror, fetcher(mirror)))
         return check_certificate(
             document,
             section,
@@ -452,6 +462,7 @@ class VerifyService:
         record: EditionRecord | None,
         matches: list[Match],
         check: CertificateCheck | None = None,
+        known: WorkManifest | None = None,
     ) -> dict[str, Any]:
         body = check.body if check is not None and record is None else None
         work_id = record.work_id if record else (matches[0].entry.work_id if matches else c2pa.details.get("work_id"))
@@ -462,7 +473,7 @@ class VerifyService:
         title = None
         if work_id:
             try:
-                manifest = self.studio.manifest(work_id)
+                manifest = known if known is not None and known.work_id == work_id else self.studio.manifest(work_id)
                 classification = {
                     "category": manifest.classification.category,
                     "digital_source_type": manifest.classification.digital_source_type,
@@ -481,11 +492,7 @@ class VerifyService:
                 "edition_id": record.edition_id,
             }
             owner = record.owner.name
-            try:
-                transfers = self.ownership.chain(record)["transfers"]
-            except ArtproofError:  # an altered record: the ledger channel already says so
-                transfers = []
-            since = transfers[-1]["date"] if transfers else record.issued_at[:10]
+            since = ledger.details.get("owner_since") or record.issued_at[:10]  # from the chain _ledger walked
             revoked_reason = record.revoked_reason
         elif body is not None and check is not None and verdict in ("authentic_edition", "revoked"):
             edition = {
