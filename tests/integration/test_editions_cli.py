@@ -72,7 +72,10 @@ def test_certificate_is_signed_and_its_proof_checks_offline(studio: dict[str, ob
     home, folder = studio["home"], studio["folder"]
     assert isinstance(home, Path) and isinstance(folder, Path)
     document = json.loads((folder / "tide-pools-1of3.coa.json").read_text())
-    body = verify_certificate(SignedDocument.model_validate(document["certificate"]))
+    checked_body = verify_certificate(SignedDocument.model_validate(document["certificate"]))
+    body = checked_body.document()
+    assert body == document["certificate"]["payload"]  # the typed body reads back exactly what was signed
+    assert checked_body.edition.label == "1 of 3" and checked_body.artist.key_id == body["artist"]["key_id"]
     assert body["format"] == "artproof.coa/2"
     assert body["edition"] == {"number": 1, "count": 3, "artist_proof": False, "proofs": 1}
     assert body["licence"]["id"] == "commercial" and body["licence"]["sha256"].startswith("sha256:")
@@ -201,7 +204,7 @@ def test_full_disk_while_writing_the_files_leaves_no_edition(
     services: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     work = _sealed_work(services, tmp_path)
-    before = services.ledger.status()["size"]
+    before = services.ledger.status().size
     calls = {"n": 0}
     real = service_module._write
 
@@ -215,7 +218,7 @@ def test_full_disk_while_writing_the_files_leaves_no_edition(
     with pytest.raises(StorageError):
         services.editions.issue(work, tmp_path / "e", count=4, passphrase=PASSPHRASE)
     assert services.editions.list(work) == []
-    assert services.ledger.status()["size"] == before
+    assert services.ledger.status().size == before
     assert not (tmp_path / "e").exists()  # the folder it made is gone again
     assert not [p for p in tmp_path.iterdir() if ".issuing-" in p.name]
 
@@ -224,7 +227,7 @@ def test_interrupt_during_the_commit_leaves_no_edition_and_no_entry(
     services: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     work = _sealed_work(services, tmp_path)
-    before = services.ledger.status()["size"]
+    before = services.ledger.status().size
 
     def crash(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt  # Ctrl-C while the editions are being inserted, inside the ledger's transaction
@@ -234,7 +237,7 @@ def test_interrupt_during_the_commit_leaves_no_edition_and_no_entry(
         services.editions.issue(work, tmp_path / "e", count=3, passphrase=PASSPHRASE)
     monkeypatch.undo()
     assert services.editions.list(work) == []
-    assert services.ledger.status()["size"] == before
+    assert services.ledger.status().size == before
     assert not (tmp_path / "e").exists()  # the folder it made is gone again
     done = services.editions.issue(work, tmp_path / "e", count=3, passphrase=PASSPHRASE)  # and it can be run again
     assert len(done.editions) == 3
@@ -252,13 +255,13 @@ def test_a_transfer_signed_by_the_wrong_key_breaks_the_chain(services: Any, tmp_
     work = _sealed_work(services, tmp_path)
     [first, *_] = services.editions.issue(work, tmp_path / "e", count=2, passphrase=PASSPHRASE).editions
     services.ownership.transfer(first.edition_id, Party(name="Custodian"), passphrase=PASSPHRASE)
-    assert services.editions.show(first.edition_id)["chain"] == "valid"
+    assert services.editions.show(first.edition_id).chain == "valid"
     [document] = services.editions.store.transfers(first.edition_id)
     forged = sign_document(document.purpose, document.payload, Ed25519PrivateKey.generate())
     with services.editions.store.engine.begin() as c:
         c.execute(update(transfers).values(document=forged.model_dump_json()))
     shown = services.editions.show(first.edition_id)
-    assert shown["chain"].startswith("broken at transfer 1") and "signed by" in shown["chain"]
+    assert shown.chain.startswith("broken at transfer 1") and "signed by" in shown.chain
     on_screen = call(services.settings.home, "edition", "show", first.edition_id, passphrase=None)
     assert on_screen.code == 4 and "broken at transfer 1" in on_screen.stderr  # never exit 0 on a broken record
     with pytest.raises(IntegrityError):

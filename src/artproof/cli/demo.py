@@ -62,7 +62,7 @@ def run_demo(output: Path) -> None:
     checked = svc.ledger.check(bundle)
     out.print(
         f"\n6. registered in the transparency ledger as entry {registration.index} "
-        f"({checked['origin']}, size {checked['tree_size']}); inclusion proof {output / 'proof.json'} checked: "
+        f"({checked.origin}, size {checked.tree_size}); inclusion proof {output / 'proof.json'} checked: "
         f"valid. Anyone can check it offline: "
         f"artproof ledger check {output / 'proof.json'} --log-key {output / 'log.pub'}"
     )
@@ -86,7 +86,7 @@ def run_demo(output: Path) -> None:
     verdict = svc.verifier.verify(copy.read_bytes(), copy.name)
     out.print(
         f"9. a marketplace copy ({copy}: cropped to 85%, JPEG q70, metadata stripped) verifies as "
-        f"[bold]{verdict['verdict']}[/bold]: {verdict['headline']} (edition id {third.edition_id})",
+        f"[bold]{verdict.verdict}[/bold]: {verdict.headline} (edition id {third.edition_id})",
         soft_wrap=True,
     )
     published = svc.ledger.publish(output / "mirror", svc.credentials.registry_ca_pem())
@@ -98,7 +98,7 @@ def run_demo(output: Path) -> None:
     out.print(
         f"10. published the log as a static mirror ({published.directory}, size {published.size}); a collector "
         f"in an empty home, with only the copy, its certificate and the mirror, reads "
-        f"[bold]{theirs['verdict']}[/bold]: {theirs['headline']}",
+        f"[bold]{theirs.verdict}[/bold]: {theirs.headline}",
         soft_wrap=True,
     )
     out.print(

@@ -19,6 +19,7 @@ from artproof.cli.common import (
     write_output,
 )
 from artproof.cli.render import err, out, print_json, safe
+from artproof.editions.ids import edition_label
 from artproof.editions.licences import LICENCES
 from artproof.errors import InvalidInput
 from artproof.store.files import check_output
@@ -115,7 +116,7 @@ def list_editions(
             out.print("no editions accepted in this home")
         for item in items:
             o = item.offer
-            label = "-" if o.number is None else (f"AP {o.number}" if o.artist_proof else f"{o.number} of {o.count}")
+            label = edition_label(o.number, o.count, o.artist_proof)
             out.print(
                 f"{label:>10}  {o.edition_id}  {safe(o.title or '?')} by {safe(o.artist or '?')}  "
                 f"from {safe(o.seller)} {o.date}  [{item.status}]",
@@ -139,22 +140,26 @@ def list_editions(
 def show(edition: str, as_json: bool = JSON) -> None:
     """One edition: its certificate, owner, transfers and status."""
     doc = services().editions.show(edition)
-    broken = not (doc["chain"] == "valid" or doc["chain"].startswith("accepted"))
+    broken = not (doc.chain == "valid" or doc.chain.startswith("accepted"))
     if as_json:
         print_json(doc)
         if broken:
             raise typer.Exit(4)
         return
-    out.print(f"[bold]{doc['title']}[/bold] by {doc['artist']}, edition {doc['label']}  ({doc['edition_id']})")
-    out.print(f"status: {doc['status']}" + (f", {doc['revoked']['reason']}" if doc["revoked"] else ""))
-    out.print(f"licence: {doc['licence']['title']} ({doc['licence']['id']} {doc['licence']['version']})")
-    out.print(f"owner: {doc['owner']['name']}; ownership record: {doc['chain']}")
-    for t in doc["transfers"]:
-        price = f" for {t['price']} {t['currency']}" if t["price"] else ""
-        accepted = ", accepted (countersigned by the buyer)" if t.get("accepted") else ", not yet accepted by the buyer"
-        out.print(f"  {t['seq']}. {t['date']}: {safe(t['from'])} -> {safe(t['to'])}{price}{accepted}", markup=False)
+    out.print(
+        f"[bold]{escape(safe(doc.title or '?'))}[/bold] by {escape(safe(doc.artist or '?'))}, "
+        f"edition {doc.label}  ({doc.edition_id})"
+    )
+    out.print(f"status: {doc.status}" + (f", {safe(doc.revoked['reason'])}" if doc.revoked else ""), markup=False)
+    licence = doc.licence or {}
+    out.print(f"licence: {licence.get('title')} ({licence.get('id')} {licence.get('version')})", markup=False)
+    out.print(f"owner: {safe(doc.owner['name'])}; ownership record: {doc.chain}", markup=False)
+    for t in doc.transfers:
+        price = f" for {t.price} {t.currency}" if t.price else ""
+        accepted = ", accepted (countersigned by the buyer)" if t.accepted else ", not yet accepted by the buyer"
+        out.print(f"  {t.seq}. {t.date}: {safe(t.seller)} -> {safe(t.to)}{price}{accepted}", markup=False)
     if broken:
-        err.print(f"[red]the ownership record is {escape(doc['chain'])}[/red]", soft_wrap=True)
+        err.print(f"[red]the ownership record is {escape(doc.chain)}[/red]", soft_wrap=True)
         raise typer.Exit(4)
 
 
@@ -166,14 +171,14 @@ def identify(file: Path, as_json: bool = JSON) -> None:
     if as_json:
         print_json(doc)
         return
-    if not doc["found"]:
+    if not doc.found:
         out.print("no artproof watermark found (this does not mean the image is not an edition: see 'verify')")
-    elif not doc.get("registered"):
-        out.print(f"watermark {doc['edition_id']}: not an edition of this registry")
+    elif not doc.registered:
+        out.print(f"watermark {doc.edition_id}: not an edition of this registry")
     else:
-        label = f"AP {doc['number']}" if doc["artist_proof"] else f"{doc['number']} of {doc['count']}"
-        revoked = " (REVOKED)" if doc["revoked"] else ""
-        out.print(f"edition {label} of work {doc['work_id']}: {doc['edition_id']}{revoked}")
+        label = edition_label(doc.number, doc.count, doc.artist_proof)
+        revoked = " (REVOKED)" if doc.revoked else ""
+        out.print(f"edition {label} of work {doc.work_id}: {doc.edition_id}{revoked}")
 
 
 @edition_app.command("rerender")
@@ -217,7 +222,7 @@ def revoke(
     if as_json:
         print_json(doc)
     else:
-        out.print(f"revoked {doc['edition_id']}: {doc['reason']} (ledger entry {doc['ledger_index']})")
+        out.print(f"revoked {doc.edition_id}: {safe(doc.reason)} (ledger entry {doc.ledger_index})", markup=False)
 
 
 @certificate_app.command("export")
@@ -258,11 +263,7 @@ def accept(
     coa = read_input(certificate, "the certificate file") if certificate is not None else None
     secret = passphrase()
     offer = svc.ownership.offer(data, coa, passphrase=secret)
-    number = (
-        "?"
-        if offer.number is None
-        else (f"AP {offer.number}" if offer.artist_proof else f"{offer.number} of {offer.count}")
-    )
+    number = "?" if offer.number is None else edition_label(offer.number, offer.count, offer.artist_proof)
     price = f"{offer.price} {offer.currency}" if offer.price else "no price stated"
     unknown = "unknown (give --certificate)"
     err.print(
@@ -297,7 +298,7 @@ def countersign(edition: str, acceptance: Path, as_json: bool = JSON) -> None:
     if as_json:
         print_json(doc)
     else:
-        out.print(f"transfer {doc['seq']} of {doc['edition_id']} is countersigned by the buyer ({doc['accepted_by']})")
+        out.print(f"transfer {doc.seq} of {doc.edition_id} is countersigned by the buyer ({doc.accepted_by})")
 
 
 def transfer(
@@ -323,12 +324,13 @@ def transfer(
         edition, party, price=price, currency=currency, date=date, passphrase=passphrase()
     )
     if receipt is not None:
-        write_output(receipt, canonical_json(doc["receipt"]), force=True)
+        write_output(receipt, canonical_json(doc.receipt), force=True)
     if as_json:
         print_json(doc)
     else:
-        price_text = f" for {doc['price']} {doc['currency']}" if doc["price"] else ""
+        price_text = f" for {doc.price} {doc.currency}" if doc.price else ""
         out.print(
-            f"transferred {doc['edition_id']} from {doc['from']} to {doc['to']}{price_text} "
-            f"(transfer {doc['seq']}, ledger entry {doc['ledger_index']})"
+            f"transferred {doc.edition_id} from {safe(doc.seller)} to {safe(doc.to)}{price_text} "
+            f"(transfer {doc.seq}, ledger entry {doc.ledger_index})",
+            markup=False,
         )

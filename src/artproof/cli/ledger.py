@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 
-from artproof.cli.common import FORCE, JSON, load_log_key, passphrase, services, write_output
-from artproof.cli.render import err, out, print_json
+from artproof.cli.common import FORCE, JSON, load_log_key, passphrase, read_input, services, write_output
+from artproof.cli.render import err, out, print_json, safe
 from artproof.errors import InvalidInput, NotFound
 from artproof.store.files import check_output
 
@@ -52,9 +53,9 @@ def status(as_json: bool = JSON) -> None:
     if as_json:
         print_json(doc)
         return
-    out.print(f"origin  {doc['origin'] or '(no log key yet)'}\nsize    {doc['size']}\nroot    {doc['root']}")
-    if doc["checkpoint"]:
-        out.print("checkpoint:\n" + doc["checkpoint"], markup=False, soft_wrap=True)
+    out.print(f"origin  {doc.origin or '(no log key yet)'}\nsize    {doc.size}\nroot    {doc.root}", markup=False)
+    if doc.checkpoint:
+        out.print("checkpoint:\n" + doc.checkpoint, markup=False, soft_wrap=True)
 
 
 @ledger_app.command("show")
@@ -106,42 +107,26 @@ def check(
 
     For a certificate, also that its ledger entry issues exactly this certificate, signed by its artist.
     """
-    from artproof.core.canonical import parse_json
-    from artproof.editions.certificate import certificate_in, check_issued
-    from artproof.ledger.proofs import load_bundle
-    from artproof.ledger.service import verify_offline
+    from artproof.verify.proofs import check_proof
 
-    try:
-        data = proof_file.read_bytes()
-    except OSError:
-        raise NotFound("cannot read the proof file", value=str(proof_file)) from None
-    certificate = certificate_in(data)
-    bundle = load_bundle(
-        json.dumps((certificate[1] if certificate else {}).get("proof") or {}).encode() if certificate else data,
+    result = check_proof(
+        read_input(proof_file, "the proof file"),
         name=str(proof_file),
+        log_key=_log_key(log_key),
+        opening=read_input(opening, "the opening file") if opening is not None else None,
+        local=lambda: services().ledger.verifier(),
     )
-    verifier = _log_key(log_key)
-    opened = None
-    if opening is not None:
-        try:
-            opened = parse_json(opening.read_bytes(), what="opening file")
-        except OSError:
-            raise NotFound("cannot read the opening file", value=str(opening)) from None
-    # With the log's key given, nothing local is needed: no data directory is opened.
-    result = verify_offline(bundle, verifier, opened) if verifier else services().ledger.check(bundle, None, opened)
-    if certificate is not None:
-        result["certificate"] = check_issued(certificate[0], bundle)
     if as_json:
         print_json(result)
     else:
-        if "opened" in result:
-            out.print(f"[green]the revealed {result['opened']['field']} matches the entry's commitment[/green]")
+        if result.opened is not None:
+            out.print(f"[green]the revealed {escape(result.opened['field'])} matches the entry's commitment[/green]")
         out.print(
-            f"[green]valid[/green]: entry {result['leaf_index']} ({result['type']}, signed by "
-            f"{result['signer']}) is in {result['origin']} at size {result['tree_size']}"
+            f"[green]valid[/green]: entry {result.leaf_index} ({result.type}, signed by "
+            f"{result.signer}) is in {escape(result.origin)} at size {result.tree_size}"
         )
-        if certificate is not None:
-            out.print(f"the entry issues this certificate: edition {result['certificate']['edition_id']}")
+        if result.certificate is not None:
+            out.print(f"the entry issues this certificate: edition {result.certificate['edition_id']}")
 
 
 @ledger_app.command("key")
@@ -166,10 +151,10 @@ def consistency(old_size: int, new_size: int, as_json: bool = JSON) -> None:
         print_json(doc)
         return
     out.print(
-        f"size {doc['old_size']} (root {doc['old_root']}) is a prefix of size {doc['new_size']} "
-        f"(root {doc['new_root']}): {len(doc['hashes'])} hashes, verified"
+        f"size {doc.old_size} (root {doc.old_root}) is a prefix of size {doc.new_size} "
+        f"(root {doc.new_root}): {len(doc.hashes)} hashes, verified"
     )
-    for h in doc["hashes"]:
+    for h in doc.hashes:
         out.print(f"  {h}")
 
 
@@ -247,11 +232,15 @@ def reveal(
     """Reveal the clear value behind a commitment (value and salt), so others can check it matches."""
     doc = services().ledger.reveal(ref, field)
     if output is not None:
-        output.write_text(json.dumps(doc, indent=2) + "\n")
+        output.write_text(json.dumps(doc.to_json(), indent=2) + "\n")
     if as_json:
         print_json(doc)
     else:
-        out.print(f"{doc['field']} = {doc['value']!r} matches {doc['commitment']}" + (f" ({output})" if output else ""))
+        out.print(
+            f"{safe(doc.field)} = {safe(repr(doc.value))} matches {doc.commitment}"
+            + (f" ({output})" if output else ""),
+            markup=False,
+        )
 
 
 @ledger_app.command("forget")

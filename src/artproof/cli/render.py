@@ -36,7 +36,9 @@ def text(value: str) -> str:
 
 
 def print_json(document: Any) -> None:
-    """Exactly one JSON document on stdout."""
+    """Exactly one JSON document on stdout: a service's typed result (its ``to_json()``) or a plain value."""
+    if hasattr(document, "to_json"):
+        document = document.to_json()
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     sys.stdout.flush()
 

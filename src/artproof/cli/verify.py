@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
@@ -12,11 +12,12 @@ from rich.text import Text
 
 from artproof.cli.common import JSON, load_log_key, progress_bar, read_input, services
 from artproof.cli.render import err, out, print_json, safe
-from artproof.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from artproof.verify.report import VerifyReport
 
 __all__ = ["verify"]
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".gif", ".bmp", ".avif", ".mpo"}
 STYLE = {
     "authentic_edition": "bold green",
     "registered_work": "green",
@@ -28,50 +29,31 @@ STYLE = {
 }
 
 
-def _files(path: Path, recursive: bool) -> list[Path]:
-    pattern = path.rglob("*") if recursive else path.glob("*")
-    return sorted(p for p in pattern if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
-
-
-def _one(svc: Any, path: Path, certificate: bytes | None, **where: Any) -> tuple[dict[str, Any], int]:
-    from artproof.verify.service import EXIT_CODES
-
-    doc = svc.verifier.verify_file(path, certificate, **where)
-    return doc, EXIT_CODES[doc["verdict"]]
-
-
-def _worst(codes: list[int]) -> int:
-    from artproof.verify.service import worst_exit
-
-    return worst_exit(codes)
-
-
-def _brief(doc: dict[str, Any]) -> str:
+def _brief(doc: VerifyReport) -> str:
     """A few words for the folder table (the headline is for one file)."""
-    verdict = doc["verdict"]
-    if verdict == "authentic_edition":
-        return f"by {doc['artist']}, owned by {doc['owner']}"
-    if verdict == "registered_work":
-        return f"a copy of registered work {doc['work_id']}, not an edition"
-    c2pa, ledger = doc["channels"]["c2pa"], doc["channels"]["ledger"]
-    if verdict == "external_credentials":
-        return str(c2pa["summary"])
-    if verdict == "revoked":
-        return str(ledger["summary"])
-    return str(c2pa["summary"]) if c2pa["status"] != "absent" else "no evidence"
+    if doc.verdict == "authentic_edition":
+        return f"by {doc.artist}, owned by {doc.owner}"
+    if doc.verdict == "registered_work":
+        return f"a copy of registered work {doc.work_id}, not an edition"
+    c2pa, ledger = doc.channels["c2pa"], doc.channels["ledger"]
+    if doc.verdict == "external_credentials":
+        return c2pa.summary
+    if doc.verdict == "revoked":
+        return ledger.summary
+    return c2pa.summary if c2pa.status != "absent" else "no evidence"
 
 
-def _show(doc: dict[str, Any]) -> None:
+def _show(doc: VerifyReport) -> None:
     """One file's verdict. Every string from the file or a database goes through ``safe`` (and no markup)."""
-    style = STYLE.get(doc["verdict"], "")
-    out.print(f"[{style}]{doc['verdict'].replace('_', ' ').upper()}[/{style}]  {escape(safe(doc['file']))}")
-    if doc["verdict"] == "unreadable":
-        out.print(f"  {safe(doc['error'])}", markup=False, soft_wrap=True)
+    style = STYLE.get(doc.verdict, "")
+    out.print(f"[{style}]{doc.verdict.replace('_', ' ').upper()}[/{style}]  {escape(safe(doc.file))}")
+    if doc.verdict == "unreadable":
+        out.print(f"  {safe(doc.error or '')}", markup=False, soft_wrap=True)
         return
-    out.print(f"  {safe(doc['headline'])}", soft_wrap=True, markup=False)
-    for name, channel in doc["channels"].items():
-        out.print(f"  {name:<12} {channel['status']:<10} {safe(channel['summary'])}", soft_wrap=True, markup=False)
-    for line in doc.get("checks") or []:
+    out.print(f"  {safe(doc.headline)}", soft_wrap=True, markup=False)
+    for name, channel in doc.channels.items():
+        out.print(f"  {name:<12} {channel.status:<10} {safe(channel.summary)}", soft_wrap=True, markup=False)
+    for line in doc.checks or []:
         out.print(f"  - {safe(line)}", soft_wrap=True, markup=False)
 
 
@@ -94,61 +76,39 @@ def verify(
     Works in any home, even an empty one: the certificate (given, or inside the file's credentials),
     the log's key and a mirror are enough to reach the verdict the artist's registry would.
     """
-    svc = services()
-    coa = None
-    if certificate is not None:
-        coa = read_input(certificate, "the certificate file")
+    coa = read_input(certificate, "the certificate file") if certificate is not None else None
     where: dict[str, Any] = {"mirror": mirror}
     if log_key is not None:
         where["log_key"] = load_log_key(log_key)
+    verifier = services().verifier
     if not path.is_dir():
-        if not path.exists():
-            raise InvalidInput("no such file", value=str(path), hint="give an image file or a folder")
-        doc, code = _one(svc, path, coa, **where)
+        run = verifier.verify_path(path, coa, **where)
         if as_json:
-            print_json(doc)
+            print_json(run.reports[0])
         else:
-            _show(doc)
-        raise typer.Exit(code)
-    files = _files(path, recursive)
-    if not files:
-        raise InvalidInput("no image files in this folder", value=str(path), hint="use --recursive for sub-folders")
-    results: list[dict[str, Any]] = []
-    worst = 0
-    with progress_bar(f"verifying {len(files)} file(s)") as tick:
-        for n, file in enumerate(files, start=1):
-            doc, code = _one(svc, file, coa, **where)
-            results.append(doc)
-            worst = _worst([worst, code])
-            tick(n / len(files))
+            _show(run.reports[0])
+        raise typer.Exit(run.exit_code)
+    with progress_bar("verifying a folder") as tick:
+        run = verifier.verify_path(path, coa, recursive=recursive, progress=tick, **where)
     if as_json:
-        print_json(results)
+        print_json(run)
     else:
-        counts: dict[str, int] = {}
-        for doc in results:
-            counts[doc["verdict"]] = counts.get(doc["verdict"], 0) + 1
         table = Table(
-            title=", ".join(f"{v} {k.replace('_', ' ')}" for k, v in sorted(counts.items())), title_justify="left"
+            title=", ".join(f"{v} {k.replace('_', ' ')}" for k, v in run.counts.items()), title_justify="left"
         )
         for column in ("file", "verdict", "edition", "work", "why"):
             table.add_column(column, overflow="fold")
-        for doc in results:
-            edition = doc.get("edition")
-            label = "-"
-            if edition:
-                label = (
-                    f"AP {edition['number']}" if edition["artist_proof"] else f"{edition['number']}/{edition['count']}"
-                )
-            style = STYLE.get(doc["verdict"], "")
-            why = doc.get("error") or "; ".join(doc.get("reasons") or []) or _brief(doc)
+        for doc in run.reports:
+            style = STYLE.get(doc.verdict, "")
+            why = doc.error or "; ".join(doc.reasons) or _brief(doc)
             table.add_row(
-                Text(safe(str(Path(doc["file"]).relative_to(path)))), f"[{style}]{doc['verdict']}[/{style}]", label,
-                doc.get("work_id") or "-", Text(safe(why)),
+                Text(safe(str(Path(doc.file).relative_to(path)))), f"[{style}]{doc.verdict}[/{style}]",
+                doc.edition.short if doc.edition else "-", doc.work_id or "-", Text(safe(why)),
             )  # fmt: skip
         out.print(table)
-    for doc in results:
-        if doc["verdict"] == "unreadable":
+    for doc in run.reports:
+        if doc.verdict == "unreadable":
             err.print(
-                f"[red]unreadable:[/red] {escape(safe(doc['file']))}: {escape(safe(doc['error']))}", soft_wrap=True
+                f"[red]unreadable:[/red] {escape(safe(doc.file))}: {escape(safe(doc.error or ''))}", soft_wrap=True
             )
-    raise typer.Exit(worst)
+    raise typer.Exit(run.exit_code)

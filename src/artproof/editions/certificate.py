@@ -22,7 +22,8 @@ from artproof.core.canonical import canonical_json, parse_json
 from artproof.core.commitments import commit
 from artproof.core.hashing import content_id
 from artproof.core.images import pixel_hash
-from artproof.core.signing import SignedDocument, document_digest, verify_document
+from artproof.core.signing import SignedDocument, document_digest
+from artproof.editions.coa import COA_FORMAT, COA_FORMATS, COA_PURPOSE, Certificate, CertificateBody
 from artproof.errors import ArtproofError, IntegrityError, InvalidInput
 from artproof.fingerprint.hashes import crop_hashes, fingerprint, hamming
 from artproof.ledger.proofs import InclusionBundle
@@ -48,9 +49,6 @@ __all__ = [
     "verify_certificate",
 ]
 
-COA_FORMAT = "artproof.coa/2"
-COA_FORMATS = ("artproof.coa/1", COA_FORMAT)
-COA_PURPOSE = "artproof.certificate"
 FINGERPRINT_RADIUS = 10  # pHash bits: copies land within 0-8 of the full picture or a crop; others 25-40 away
 _GENERATION_KEYS = ("source_tool", "model", "model_hash", "seed", "sampler", "steps", "cfg_scale", "denoise")
 
@@ -60,15 +58,9 @@ def certificate_hash(certificate: SignedDocument) -> str:
     return document_digest(certificate)
 
 
-def verify_certificate(certificate: SignedDocument) -> dict[str, Any]:
+def verify_certificate(certificate: SignedDocument) -> CertificateBody:
     """The certificate's body after checking its signature and format (raises :class:`IntegrityError`)."""
-    verify_document(certificate, purpose=COA_PURPOSE)
-    body = certificate.payload
-    if body.get("format") not in COA_FORMATS:
-        raise IntegrityError("not an artproof certificate of authenticity", value=str(body.get("format")))
-    if body.get("artist", {}).get("key_id") != certificate.signature.key_id:
-        raise IntegrityError("the certificate is not signed by the artist it names")
-    return body
+    return Certificate.check(certificate).body
 
 
 def parse_certificate_text(text: str) -> SignedDocument:
@@ -100,7 +92,7 @@ def certificate_in(data: bytes) -> tuple[SignedDocument, dict[str, Any]] | None:
 
 
 def issuance_problem(
-    certificate: SignedDocument, body: dict[str, Any], payload: dict[str, Any], signer: str
+    certificate: SignedDocument, body: CertificateBody, payload: dict[str, Any], signer: str
 ) -> str | None:
     """Why a ledger entry (its payload and signer) is not the issuance of this certificate, or None."""
     subject = payload.get("subject") or {}
@@ -108,11 +100,11 @@ def issuance_problem(
         return f"the certificate's ledger entry is a {payload.get('type')}, not an edition.issued"
     if subject.get("certificate_sha256") != certificate_hash(certificate):
         return "the ledger entry names a different certificate: this one was altered or replaced"
-    if subject.get("edition_id") != body["edition_id"]:
+    if subject.get("edition_id") != body.edition_id:
         return "the ledger entry is for another edition"
-    if signer != body["artist"]["key_id"]:
+    if signer != body.artist.key_id:
         return "the ledger entry is signed by someone other than the certificate's artist"
-    expected = (body.get("work") or {}).get("manifest_sha256")  # coa/1 names no manifest
+    expected = body.work.manifest_sha256  # coa/1 names no manifest
     if expected is not None and subject.get("manifest_sha256") != expected:
         return "the ledger entry names another record of how the work was made"
     return None
@@ -125,7 +117,7 @@ def check_issued(certificate: SignedDocument, bundle: InclusionBundle) -> dict[s
     problem = issuance_problem(certificate, body, bundle.entry.get("payload") or {}, signer)
     if problem is not None:
         raise IntegrityError(problem)
-    return {"edition_id": body["edition_id"], "certificate_sha256": certificate_hash(certificate), "valid": True}
+    return {"edition_id": body.edition_id, "certificate_sha256": certificate_hash(certificate), "valid": True}
 
 
 def picture_binding(picture: Image.Image) -> dict[str, Any]:
@@ -143,19 +135,19 @@ def picture_binding(picture: Image.Image) -> dict[str, Any]:
     }
 
 
-def picture_distance(body: dict[str, Any], phash: str) -> int:
+def picture_distance(body: CertificateBody, phash: str) -> int:
     """pHash bits between an image and the certificate's picture (or the nearest of its standard crops)."""
-    if body.get("format") == COA_FORMAT:
-        pixels = body["pixels"]
+    if body.format == COA_FORMAT and body.pixels is not None:
+        pixels = body.pixels
         return min(hamming(phash, h) for h in [pixels["phash"], *pixels["crops"].values()])
-    return hamming(phash, body["file"]["phash"])
+    return hamming(phash, (body.file or {})["phash"])
 
 
-def exact_pixels(body: dict[str, Any], picture: Image.Image, data: bytes) -> bool:
+def exact_pixels(body: CertificateBody, picture: Image.Image, data: bytes) -> bool:
     """Whether these are exactly the certified pixels (coa/2) or the certified file (coa/1)."""
-    if body.get("format") != COA_FORMAT:
-        return bool(content_id(data) == body["file"]["sha256"])
-    pixels = body["pixels"]
+    if body.format != COA_FORMAT or body.pixels is None:
+        return bool(content_id(data) == (body.file or {})["sha256"])
+    pixels = body.pixels
     if (picture.width, picture.height) != (pixels["width"], pixels["height"]):
         return False
     return bool(pixel_hash(picture.convert(pixels["mode"])) == pixels["sha256"])

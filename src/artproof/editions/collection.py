@@ -21,6 +21,7 @@ from typing import Any
 from artproof.core.canonical import canonical_json
 from artproof.core.signing import SignedDocument
 from artproof.editions.certificate import load_certificate_file, verify_certificate
+from artproof.editions.coa import CertificateBody
 from artproof.editions.ids import edition_id as format_edition_id
 from artproof.editions.ids import parse_edition_id
 from artproof.editions.status import edition_status
@@ -81,30 +82,29 @@ class Collection:
                 value=payload["to"].get("key_id"),
                 hint="only the buyer whose key the transfer names can accept it",
             )
-        body: dict[str, Any] = {}
+        body: CertificateBody | None = None
         if certificate is not None:
             document, _ = load_certificate_file(certificate)
             body = verify_certificate(document)
-            if body["edition_id"] != payload["edition_id"]:
+            if body.edition_id != payload["edition_id"]:
                 raise IntegrityError(
                     "the certificate is for another edition than the transfer",
-                    value=body["edition_id"],
+                    value=body.edition_id,
                     hint=f"the transfer is for {payload['edition_id']}",
                 )
-        edition = body.get("edition") or {}
         return Offer(
             edition_id=payload["edition_id"],
             work_id=payload["work_id"],
-            title=(body.get("work") or {}).get("title"),
-            artist=(body.get("artist") or {}).get("name"),
-            number=edition.get("number"),
-            count=edition.get("count"),
-            artist_proof=edition.get("artist_proof"),
+            title=body.work.title if body else None,
+            artist=body.artist.name if body else None,
+            number=body.edition.number if body else None,
+            count=body.edition.count if body else None,
+            artist_proof=body.edition.artist_proof if body else None,
             seller=_label(payload["from"]),
             price=payload.get("price"),
             currency=payload.get("currency"),
             date=payload["date"],
-            licence=(body.get("licence") or {}).get("title") or (body.get("licence") or {}).get("id"),
+            licence=body.licence_title if body else None,
             seq=payload["seq"],
         )
 
@@ -147,9 +147,7 @@ class Collection:
         try:
             body = verify_certificate(load_certificate_file(coa.read_bytes())[0])
             entries = mirror.about(item.offer.edition_id, verifier)
-            found = edition_status(
-                entries, mirror.key_history(verifier), body["artist"]["key_id"], body["first_owner"].get("key_id")
-            )
+            found = edition_status(entries, mirror.key_history(verifier), body.artist.key_id, body.first_owner.key_id)
         except ArtproofError as exc:
             return Owned(item.offer, item.accepted_at, item.folder, "not checked", exc.what)
         if found.problem is not None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 from PIL import Image
 
 from artproof.core.images import decode_image
 from artproof.editions.ids import edition_id
+from artproof.editions.results import Identified
 from artproof.editions.store import EditionRecord, EditionStore
 from artproof.fingerprint.registry import FingerprintRegistry, Match
 from artproof.store.blobs import BlobStore
@@ -54,23 +54,23 @@ class Identification:
     def _edition_of(self, found: Detection) -> EditionRecord | None:
         return None if found.payload is None else self.store.get(edition_id(found.payload))
 
-    def identify(self, data: bytes, name: str) -> dict[str, Any]:
+    def identify(self, data: bytes, name: str) -> Identified:
         """Read the watermark and look the edition up."""
         found, record = self.read_mark(decode_image(data, name=name))
-        result: dict[str, Any] = {"found": found.found, "file": name}
         if not found.found or found.payload is None:
-            return result | {"edition_id": None, "work_id": None, "number": None, "count": None, "artist_proof": None}
-        result |= {
-            "edition_id": edition_id(found.payload),
-            "registered": record is not None,
-            "work_id": record.work_id if record else None,
-            "number": record.number if record else None,
-            "count": record.count if record else None,
-            "artist_proof": record.artist_proof if record else None,
-            "revoked": bool(record and record.revoked_at),
-            "detection": {"corrected_bits": found.errors, "aligned_with_master": found.informed, "scale": found.scale},
-        }
-        return result
+            return Identified(found=False, file=name)
+        return Identified(
+            found=True,
+            file=name,
+            edition_id=edition_id(found.payload),
+            registered=record is not None,
+            work_id=record.work_id if record else None,
+            number=record.number if record else None,
+            count=record.count if record else None,
+            artist_proof=record.artist_proof if record else None,
+            revoked=bool(record and record.revoked_at),
+            detection={"corrected_bits": found.errors, "aligned_with_master": found.informed, "scale": found.scale},
+        )
 
 
 def reading_reference(picture: Image.Image) -> Image.Image:

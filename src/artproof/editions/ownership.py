@@ -13,7 +13,6 @@ import builtins
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Connection
 
@@ -22,6 +21,7 @@ from artproof.core.signing import SignedDocument, document_digest, sign_document
 from artproof.editions.certificate import certificate_hash, verify_certificate
 from artproof.editions.collection import Collection, Offer, Owned
 from artproof.editions.parties import Party
+from artproof.editions.results import Chain, Countersigned, Revoked, TransferLink, Transferred
 from artproof.editions.store import EditionRecord, EditionStore, find_edition
 from artproof.errors import ArtproofError, IntegrityError, InvalidInput
 from artproof.identity.service import IdentityService
@@ -50,14 +50,14 @@ class Ownership:
         self.collection = collection
         self.clock = clock
 
-    def chain(self, record: EditionRecord) -> dict[str, Any]:
+    def chain(self, record: EditionRecord) -> Chain:
         """The transfer chain from the first owner, each link checked: signer, order, and what it follows."""
         body = verify_certificate(record.certificate)
-        owner_key = body["first_owner"].get("key_id")
-        artist_key = body["artist"]["key_id"]
+        owner_key = body.first_owner.key_id
+        artist_key = body.artist.key_id
         previous = certificate_hash(record.certificate)
         history = self.ledger.key_history()
-        out: list[dict[str, Any]] = []
+        out: list[TransferLink] = []
         status = "valid"
         forged = history.forged(artist_key, record.ledger_index)
         if forged is not None:
@@ -82,20 +82,20 @@ class Ownership:
                 status = f"broken at transfer {seq}: {exc.what}"
                 break
             out.append(
-                {
-                    "seq": seq,
-                    "from": payload["from"]["name"],
-                    "to": payload["to"]["name"],
-                    "date": payload["date"],
-                    "price": payload.get("price"),
-                    "currency": payload.get("currency"),
-                    "custodial": payload.get("custodial", False),
-                    "accepted": acceptance is not None,
-                }
+                TransferLink(
+                    seq=seq,
+                    seller=payload["from"]["name"],
+                    to=payload["to"]["name"],
+                    date=payload["date"],
+                    price=payload.get("price"),
+                    currency=payload.get("currency"),
+                    custodial=payload.get("custodial", False),
+                    accepted=acceptance is not None,
+                )
             )
             owner_key = payload["to"].get("key_id")
             previous = document_digest(document)
-        return {"status": status, "transfers": out, "previous": previous, "owner_key": owner_key}
+        return Chain(status=status, transfers=out, previous=previous, owner_key=owner_key)
 
     def transfer(
         self,
@@ -106,7 +106,7 @@ class Ownership:
         currency: str | None = None,
         date: str | None = None,
         passphrase: str | None,
-    ) -> dict[str, Any]:
+    ) -> Transferred:
         """Sign over the edition to ``to``: a signed transfer (the sales receipt) and ``ownership.transferred``."""
         record = find_edition(self.store, ref)
         if record.revoked_at:
@@ -119,29 +119,29 @@ class Ownership:
             raise InvalidInput("the price is a plain amount", value=price, hint="e.g. 1200 or 1200.50")
         me, key = self.identities.unlock(passphrase)
         chain = self.chain(record)
-        if chain["status"] != "valid":
-            raise IntegrityError(f"the ownership record is {chain['status']}", hint="nothing was transferred")
+        if chain.status != "valid":
+            raise IntegrityError(f"the ownership record is {chain.status}", hint="nothing was transferred")
         body = verify_certificate(record.certificate)
-        custodial = chain["owner_key"] is None
-        signer_key = chain["owner_key"] or body["artist"]["key_id"]
+        custodial = chain.owner_key is None
+        signer_key = chain.owner_key or body.artist.key_id
         if not self.ledger.key_history().may_sign_for(signer_key, me.key_id):
             raise InvalidInput(
                 "you do not own this edition",
                 value=record.edition_id,
                 hint=f"its owner is {record.owner.label()}; only they can transfer it",
             )
-        seq = len(chain["transfers"]) + 1
+        seq = len(chain.transfers) + 1
         when = transfer_date(
             date,
             today=self.clock().date(),
-            not_before=(chain["transfers"][-1]["date"] if chain["transfers"] else record.issued_at[:10]),
+            not_before=(chain.transfers[-1].date if chain.transfers else record.issued_at[:10]),
         )
         payload = {
             "format": TRANSFER_FORMAT,
             "edition_id": record.edition_id,
             "work_id": record.work_id,
             "seq": seq,
-            "previous": chain["previous"],
+            "previous": chain.previous,
             "from": record.owner.model_dump(mode="json"),
             "to": to.model_dump(mode="json"),
             "price": price,
@@ -175,18 +175,18 @@ class Ownership:
             EditionStore.set_owner(c, record.edition_id, to)
 
         [index] = self.ledger.append([item], self.ledger.signer(passphrase), also=record_transfer)
-        return {
-            "edition_id": record.edition_id,
-            "seq": seq,
-            "from": record.owner.label(),
-            "to": to.label(),
-            "price": price,
-            "currency": currency,
-            "date": when,
-            "custodial": custodial,
-            "ledger_index": index,
-            "receipt": document.model_dump(mode="json"),
-        }
+        return Transferred(
+            edition_id=record.edition_id,
+            seq=seq,
+            seller=record.owner.label(),
+            to=to.label(),
+            price=price,
+            currency=currency,
+            date=when,
+            custodial=custodial,
+            ledger_index=index,
+            receipt=document.model_dump(mode="json"),
+        )
 
     def offer(self, receipt: bytes, certificate: bytes | None, *, passphrase: str | None) -> Offer:
         """What accepting this transfer means (title, artist, number, seller, price, licence), checked."""
@@ -215,7 +215,7 @@ class Ownership:
         me = self.identities.public()
         return self.collection.owned(mirror, me.key_id, fetcher)
 
-    def countersign(self, ref: str, acceptance_file: bytes) -> dict[str, Any]:
+    def countersign(self, ref: str, acceptance_file: bytes) -> Countersigned:
         """Record the buyer's acceptance of a transfer: the chain then shows it as countersigned."""
         record = find_edition(self.store, ref)
         try:
@@ -230,9 +230,9 @@ class Ownership:
             raise InvalidInput("the acceptance names no transfer of this edition", value=seq)
         _check_acceptance(acceptance, pairs[seq - 1][0])
         self.store.accept(record.edition_id, seq, acceptance)
-        return {"edition_id": record.edition_id, "seq": seq, "accepted_by": acceptance.signature.key_id}
+        return Countersigned(edition_id=record.edition_id, seq=seq, accepted_by=acceptance.signature.key_id)
 
-    def revoke(self, ref: str, reason: str, *, passphrase: str | None) -> dict[str, Any]:
+    def revoke(self, ref: str, reason: str, *, passphrase: str | None) -> Revoked:
         """The artist withdraws an edition (destroyed, lost, issued in error); it stays in the log as revoked."""
         record = find_edition(self.store, ref)
         reason = reason.strip()
@@ -252,7 +252,7 @@ class Ownership:
             EditionStore.revoke(c, record.edition_id, now, reason)
 
         [index] = self.ledger.append([item], self.ledger.signer(passphrase), also=record_revocation)
-        return {"edition_id": record.edition_id, "revoked_at": now, "reason": reason, "ledger_index": index}
+        return Revoked(edition_id=record.edition_id, revoked_at=now, reason=reason, ledger_index=index)
 
 
 def _load_transfer(receipt: bytes) -> SignedDocument:

@@ -32,10 +32,9 @@ from artproof.core.canonical import canonical_json
 from artproof.core.commitments import commit
 from artproof.core.hashing import content_id
 from artproof.core.images import decode_image, encode_png, pixel_hash
-from artproof.core.signing import SignedDocument, document_digest, sign_document
+from artproof.core.signing import SignedDocument, document_digest
 from artproof.editions.certificate import (
     COA_FORMAT,
-    COA_PURPOSE,
     canonical_text,
     certificate_hash,
     generation_summary,
@@ -43,13 +42,15 @@ from artproof.editions.certificate import (
     picture_binding,
     verify_certificate,
 )
+from artproof.editions.coa import CertArtist, CertEdition, Certificate, CertificateBody, CertOwner, CertWork
 from artproof.editions.collection import Collection
 from artproof.editions.identify import reading_reference
-from artproof.editions.ids import edition_id, new_payload
+from artproof.editions.ids import edition_id, edition_label, new_payload
 from artproof.editions.licences import licence
 from artproof.editions.ownership import Ownership
 from artproof.editions.parties import Party
 from artproof.editions.renders import check_renderable, render_seed, render_unique
+from artproof.editions.results import EditionView, TransferLink
 from artproof.editions.store import EditionRecord, EditionStore, find_edition
 from artproof.errors import InvalidInput, NotFound, StorageError
 from artproof.fingerprint import perceptual_hash
@@ -202,37 +203,32 @@ class EditionService:
                 marked = Image.fromarray(pixels, mode=planned.base.mode)
                 png = with_itxt(encode_png(marked), "XML:com.adobe.xmp", xmp)
                 phash = perceptual_hash(marked)
-                body: dict[str, Any] = {
-                    "format": COA_FORMAT,
-                    "edition_id": planned.edition_id,
-                    "work": {
-                        "work_id": record.work_id,
-                        "title": manifest.title,
-                        "revision": manifest.revision,
-                        "manifest_sha256": manifest_sha256,
-                    },
-                    "artist": {"name": me.name, "key_id": me.key_id, "public_key": me.public_key},
-                    "edition": {
-                        "number": planned.number,
-                        "count": count,
-                        "artist_proof": planned.artist_proof,
-                        "proofs": proofs,
-                    },
-                    "pixels": picture_binding(marked),
-                    "media_type": "image/png",
-                    "credentials": {"signer": signer.facts},
-                    "generation": generation,
-                    "watermark": {"algorithm": ALGORITHM, "id": planned.edition_id},
-                    "classification": manifest.classification.model_dump(mode="json"),
-                    "physical_steps": [
-                        {"op": s.op, "params": s.params} for s in manifest.steps if s.agency == "physical"
-                    ],
-                    "unique_render": None if planned.seed is None else {"seed": planned.seed},
-                    "licence": terms.reference(),
-                    "issued_at": now,
-                    "first_owner": first_owner.model_dump(mode="json", include={"name", "key_id"}),
-                }
-                planned.certificate = sign_document(COA_PURPOSE, body, key)
+                body = CertificateBody(
+                    format=COA_FORMAT,
+                    edition_id=planned.edition_id,
+                    work=CertWork(
+                        work_id=record.work_id,
+                        title=manifest.title,
+                        revision=manifest.revision,
+                        manifest_sha256=manifest_sha256,
+                    ),
+                    artist=CertArtist(name=me.name, key_id=me.key_id, public_key=me.public_key),
+                    edition=CertEdition(
+                        number=planned.number, count=count, artist_proof=planned.artist_proof, proofs=proofs
+                    ),
+                    pixels=picture_binding(marked),
+                    media_type="image/png",
+                    credentials={"signer": signer.facts},
+                    generation=generation,
+                    watermark={"algorithm": ALGORITHM, "id": planned.edition_id},
+                    classification=manifest.classification.model_dump(mode="json"),
+                    physical_steps=[{"op": s.op, "params": s.params} for s in manifest.steps if s.agency == "physical"],
+                    unique_render=None if planned.seed is None else {"seed": planned.seed},
+                    licence=terms.reference(),
+                    issued_at=now,
+                    first_owner=CertOwner(name=first_owner.name, key_id=first_owner.key_id),
+                )
+                planned.certificate = Certificate.sign(body, key).signed
                 signed = self.sealing.sign(
                     record.work_id,
                     png,
@@ -266,9 +262,9 @@ class EditionService:
                         "artist_proof": planned.artist_proof,
                         "certificate_sha256": certificate_hash(planned.certificate),
                         "file_sha256": file_sha256,
-                        "pixels_sha256": body["pixels"]["sha256"],
+                        "pixels_sha256": (body.pixels or {})["sha256"],
                         "phash": phash,
-                        "watermark": body["watermark"],
+                        "watermark": body.watermark,
                         "licence": terms.reference(),
                         "owner": owner_commitment.model_dump(),
                     },
@@ -377,7 +373,7 @@ class EditionService:
         written: list[str] = []
         output.mkdir(parents=True, exist_ok=True)
         for record in existing:
-            title = verify_certificate(record.certificate)["work"]["title"]
+            title = verify_certificate(record.certificate).work.title
             name = slug(title, work_id) + (
                 f"-AP{record.number}" if record.artist_proof else f"-{record.number}of{record.count}"
             )
@@ -419,73 +415,71 @@ class EditionService:
     def list(self, ref: str) -> list[EditionRecord]:
         return self.store.by_work(self.studio.resolve(ref).work_id)
 
-    def show(self, ref: str) -> dict[str, Any]:
+    def show(self, ref: str) -> EditionView:
         try:
             record = self.get(ref)
         except NotFound:
             return self._show_owned(ref)  # a buyer's home: what they accepted
         body = verify_certificate(record.certificate)
         chain = self.ownership.chain(record)
-        return {
-            "edition_id": record.edition_id,
-            "work_id": record.work_id,
-            "title": body["work"]["title"],
-            "artist": body["artist"]["name"],
-            "number": record.number,
-            "count": record.count,
-            "artist_proof": record.artist_proof,
-            "label": record.label,
-            "licence": body["licence"],
-            "issued_at": record.issued_at,
-            "owner": record.owner.model_dump(mode="json"),
-            "status": "revoked" if record.revoked_at else "issued",
-            "revoked": {"at": record.revoked_at, "reason": record.revoked_reason} if record.revoked_at else None,
-            "file_sha256": record.file_blob,  # blobs are named by the SHA-256 of their bytes
-            "pixels_sha256": (body.get("pixels") or {}).get("sha256"),
-            "phash": record.phash,
-            "seed": record.seed,
-            "ledger_index": record.ledger_index,
-            "transfers": chain["transfers"],
-            "chain": chain["status"],
-        }
+        return EditionView(
+            edition_id=record.edition_id,
+            work_id=record.work_id,
+            title=body.work.title,
+            artist=body.artist.name,
+            number=record.number,
+            count=record.count,
+            artist_proof=record.artist_proof,
+            label=record.label,
+            licence=body.licence,
+            issued_at=record.issued_at,
+            owner=record.owner.model_dump(mode="json"),
+            status="revoked" if record.revoked_at else "issued",
+            revoked={"at": record.revoked_at, "reason": record.revoked_reason} if record.revoked_at else None,
+            file_sha256=record.file_blob,  # blobs are named by the SHA-256 of their bytes
+            pixels_sha256=(body.pixels or {}).get("sha256"),
+            phash=record.phash,
+            seed=record.seed,
+            ledger_index=record.ledger_index,
+            transfers=chain.transfers,
+            chain=chain.status,
+        )
 
-    def _show_owned(self, ref: str) -> dict[str, Any]:
+    def _show_owned(self, ref: str) -> EditionView:
         owned = self.collection.get(ref)
         o = owned.offer
         coa = Path(owned.folder) / "certificate.coa.json"
-        body = verify_certificate(load_certificate_file(coa.read_bytes())[0]) if coa.exists() else {}
+        body = verify_certificate(load_certificate_file(coa.read_bytes())[0]) if coa.exists() else None
         me = self.identities.public()
-        label = "-" if o.number is None else (f"AP {o.number}" if o.artist_proof else f"{o.number} of {o.count}")
-        return {
-            "edition_id": o.edition_id,
-            "work_id": o.work_id,
-            "title": o.title,
-            "artist": o.artist,
-            "number": o.number,
-            "count": o.count,
-            "artist_proof": o.artist_proof,
-            "label": label,
-            "licence": body.get("licence") or {"title": o.licence, "id": None, "version": None},
-            "issued_at": body.get("issued_at"),
-            "owner": {"name": me.name, "key_id": me.key_id},
-            "status": owned.status,
-            "revoked": None,
-            "accepted_at": owned.accepted_at,
-            "folder": owned.folder,
-            "transfers": [
-                {
-                    "seq": o.seq,
-                    "from": o.seller,
-                    "to": me.name,
-                    "date": o.date,
-                    "price": o.price,
-                    "currency": o.currency,
-                    "custodial": False,
-                    "accepted": True,
-                }
+        label = edition_label(o.number, o.count, o.artist_proof)
+        return EditionView(
+            edition_id=o.edition_id,
+            work_id=o.work_id,
+            title=o.title,
+            artist=o.artist,
+            number=o.number,
+            count=o.count,
+            artist_proof=o.artist_proof,
+            label=label,
+            licence=(body.licence if body else None) or {"title": o.licence, "id": None, "version": None},
+            issued_at=body.issued_at if body else None,
+            owner={"name": me.name, "key_id": me.key_id},
+            status=owned.status,
+            accepted_at=owned.accepted_at,
+            folder=owned.folder,
+            transfers=[
+                TransferLink(
+                    seq=o.seq,
+                    seller=o.seller,
+                    to=me.name,
+                    date=o.date,
+                    price=o.price,
+                    currency=o.currency,
+                    accepted=True,
+                )
             ],
-            "chain": "accepted in this home (receipt and acceptance kept)",
-        }
+            chain="accepted in this home (receipt and acceptance kept)",
+        )
 
     def rerender(self, ref: str) -> tuple[Image.Image, bool]:
         """A unique render drawn again from the work's recipe and the edition's seed; equal to the issued one?"""

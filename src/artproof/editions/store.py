@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from artproof.core.signing import SignedDocument
-from artproof.editions.ids import edition_id, parse_edition_id
+from artproof.editions.ids import edition_id, edition_label, parse_edition_id
 from artproof.editions.parties import Party
 from artproof.errors import NotFound
 from artproof.store.tables import editions, transfers
@@ -38,7 +38,7 @@ class EditionRecord:
 
     @property
     def label(self) -> str:
-        return f"AP {self.number}" if self.artist_proof else f"{self.number} of {self.count}"
+        return edition_label(self.number, self.count, self.artist_proof)
 
     def row(self) -> dict[str, object]:
         return {

@@ -56,6 +56,7 @@ from artproof.ledger.log import AppendItem, Ledger, LogSigner, StoredEntry
 from artproof.ledger.merkle import consistency_proof, leaf_hash, verify_consistency
 from artproof.ledger.mirror import PublishResult, publish
 from artproof.ledger.proofs import InclusionBundle, check_bundle
+from artproof.ledger.results import Consistency, LedgerStatus, ProofCheck, Revealed
 from artproof.ledger.tiles import TileReader
 from artproof.store.repository import SqlStore
 from artproof.store.tables import ledger_keys, witness_state
@@ -122,27 +123,27 @@ def fetcher(source: str) -> Callable[[str], bytes]:
     return fetch_file
 
 
-def verify_offline(bundle: InclusionBundle, log: NoteVerifier, opening: dict[str, Any] | None = None) -> dict[str, Any]:
+def verify_offline(bundle: InclusionBundle, log: NoteVerifier, opening: dict[str, Any] | None = None) -> ProofCheck:
     """Check a proof bundle (and optionally a revealed value) with nothing but the log's key."""
     checkpoint, entry = check_bundle(bundle, log)
-    opened: dict[str, Any] = {}
+    opened: dict[str, Any] | None = None
     if opening is not None:
         name = str(opening.get("field", ""))
         commitment = commitment_at(entry.payload["subject"], name)
         open_commitment(
             commitment, Opening.model_validate({"value": opening.get("value"), "salt": opening.get("salt")})
         )
-        opened = {"opened": {"field": name, "value": opening.get("value")}}
-    return {
-        **opened,
-        "valid": True,
-        "origin": checkpoint.origin,
-        "tree_size": checkpoint.size,
-        "leaf_index": bundle.leaf_index,
-        "type": entry.payload["type"],
-        "signer": entry.signature.key_id,
-        "subject": entry.payload["subject"].get("work_id"),
-    }
+        opened = {"field": name, "value": opening.get("value")}
+    return ProofCheck(
+        opened=opened,
+        valid=True,
+        origin=checkpoint.origin,
+        tree_size=checkpoint.size,
+        leaf_index=bundle.leaf_index,
+        type=entry.payload["type"],
+        signer=entry.signature.key_id,
+        subject=entry.payload["subject"].get("work_id"),
+    )
 
 
 class LedgerService:
@@ -262,17 +263,17 @@ class LedgerService:
             )
         return entries[-1]
 
-    def status(self) -> dict[str, Any]:
+    def status(self) -> LedgerStatus:
         size, root = self.ledger.head()
         note = self.ledger.checkpoint()
         row = self._key_row()
-        return {
-            "size": size,
-            "root": root.hex(),
-            "checkpoint": note,
-            "origin": None if row is None else row.origin,
-            "log_key": None if row is None else self.verifier().vkey(),
-        }
+        return LedgerStatus(
+            size=size,
+            root=root.hex(),
+            checkpoint=note,
+            origin=None if row is None else row.origin,
+            log_key=None if row is None else self.verifier().vkey(),
+        )
 
     def bundle(self, entry: StoredEntry, size: int | None = None) -> InclusionBundle:
         """The inclusion proof of ``entry`` against the checkpoint at ``size`` (default: the latest)."""
@@ -291,10 +292,10 @@ class LedgerService:
 
     def check(
         self, bundle: InclusionBundle, verifier: NoteVerifier | None = None, opening: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
+    ) -> ProofCheck:
         return verify_offline(bundle, verifier or self.verifier(), opening)
 
-    def reveal(self, ref: str, name: str) -> dict[str, Any]:
+    def reveal(self, ref: str, name: str) -> Revealed:
         """The clear value behind a commitment in an entry, with its salt: proof that it matches."""
         entry = self.resolve(ref)
         commitment = commitment_at(parse_entry(entry.data).payload["subject"], name)
@@ -306,33 +307,33 @@ class LedgerService:
             )
         opening = Opening.model_validate_json(stored)
         open_commitment(commitment, opening)
-        return {
-            "entry_id": entry.entry_id,
-            "field": name,
-            "commitment": commitment.commitment,
-            "value": opening.value,
-            "salt": opening.salt,
-        }
+        return Revealed(
+            entry_id=entry.entry_id,
+            field=name,
+            commitment=commitment.commitment,
+            value=opening.value,
+            salt=opening.salt,
+        )
 
     def forget(self, ref: str, name: str) -> bool:
         """Delete a clear value (on request); the public commitment stays and proves nothing alone."""
         entry = self.resolve(ref)
         return self.ledger.forget_opening(entry.entry_id, name)
 
-    def consistency(self, old: int, new: int) -> dict[str, Any]:
+    def consistency(self, old: int, new: int) -> Consistency:
         if old > new:
             raise InvalidInput("OLD_SIZE must not exceed NEW_SIZE", value=f"{old} > {new}")
         proof = self.ledger.consistency(old, new)
         old_root, new_root = self.ledger.root_at(old), self.ledger.root_at(new)
         verify_consistency(old, new, old_root, new_root, proof)
-        return {
-            "old_size": old,
-            "new_size": new,
-            "old_root": old_root.hex(),
-            "new_root": new_root.hex(),
-            "hashes": [h.hex() for h in proof],
-            "verified": True,
-        }
+        return Consistency(
+            old_size=old,
+            new_size=new,
+            old_root=old_root.hex(),
+            new_root=new_root.hex(),
+            hashes=[h.hex() for h in proof],
+            verified=True,
+        )
 
     def publish(self, directory: Path, ca_pem: str | None = None) -> PublishResult:
         """Write or update the static mirror (checkpoint with cosignatures, tiles, keys, CA) in ``directory``."""

@@ -31,6 +31,7 @@ from artproof.editions.certificate import (
     picture_distance,
     verify_certificate,
 )
+from artproof.editions.coa import CertificateBody
 from artproof.editions.status import edition_status
 from artproof.errors import ArtproofError, IntegrityError
 from artproof.ledger.checkpoint import Checkpoint, parse_note
@@ -47,7 +48,7 @@ class CertificateCheck:
     summary: str
     reasons: list[str] = field(default_factory=list)  # each one makes the verdict tampered
     checks: list[str] = field(default_factory=list)  # what ran and what could not, in words
-    body: dict[str, Any] | None = None
+    body: CertificateBody | None = None
     belongs: bool = False  # this picture is the certificate's edition (exact pixels, or mark + fingerprint)
     logged: bool = False  # the certificate's issuance is proved in the log
     owner_key: str | None = None
@@ -90,8 +91,8 @@ def check_certificate(
             reasons=[f"the {source} does not verify: {exc.what}"],
         )
     result = CertificateCheck("unchecked", "", body=body)
-    edition_id = body["edition_id"]
-    result.checks.append(f"certificate signed by the artist {body['artist']['name']} (key {body['artist']['key_id']})")
+    edition_id = body.edition_id
+    result.checks.append(f"certificate signed by the artist {body.artist.name} (key {body.artist.key_id})")
     _belongs(result, body, picture, data, phash, mark)
     try:
         bundle = _bundle(section)
@@ -143,7 +144,7 @@ def check_certificate(
         result.summary = "certificate signed by the artist, but its entry in the log was not checked"
     result.details |= {
         "edition_id": edition_id,
-        "certificate_format": body.get("format"),
+        "certificate_format": body.format,
         "checks": result.checks,
         "owner_key": result.owner_key,
         "transfers": result.transfers,
@@ -152,9 +153,9 @@ def check_certificate(
 
 
 def _belongs(
-    result: CertificateCheck, body: dict[str, Any], picture: Image.Image, data: bytes, phash: str, mark: str | None
+    result: CertificateCheck, body: CertificateBody, picture: Image.Image, data: bytes, phash: str, mark: str | None
 ) -> None:
-    edition_id = body["edition_id"]
+    edition_id = body.edition_id
     if exact_pixels(body, picture, data):
         result.belongs = True
         result.checks.append("the picture is exactly the certified pixels")
@@ -180,7 +181,7 @@ def _belongs(
 
 
 def _issued_entry(
-    result: CertificateCheck, payload: dict[str, Any], signer: str, document: SignedDocument, body: dict[str, Any]
+    result: CertificateCheck, payload: dict[str, Any], signer: str, document: SignedDocument, body: CertificateBody
 ) -> None:
     problem = issuance_problem(document, body, payload, signer)
     if problem is not None:
@@ -193,7 +194,7 @@ def _status_from_mirror(
     verifier: Any,
     bundle: InclusionBundle | None,
     document: SignedDocument,
-    body: dict[str, Any],
+    body: CertificateBody,
     edition_id: str,
     witness_keys: list[bytes],
 ) -> None:
@@ -233,7 +234,7 @@ def _status_from_mirror(
         else:
             result.reasons.append("the log holds no issuance of this certificate: it was never issued")
             return
-    artist = body["artist"]["key_id"]
+    artist = body.artist.key_id
     history = mirror.key_history(verifier)
     issued_at = bundle.leaf_index if bundle is not None else mine[0][0]
     forged = history.forged(artist, issued_at)
@@ -243,7 +244,7 @@ def _status_from_mirror(
     later = history.later(artist, issued_at)
     if later is not None:
         result.checks.append(later)
-    status = edition_status(entries, history, artist, body.get("first_owner", {}).get("key_id"))
+    status = edition_status(entries, history, artist, body.first_owner.key_id)
     if status.problem is not None:
         result.reasons.append(status.problem)
         return

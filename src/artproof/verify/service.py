@@ -15,6 +15,7 @@ record to agree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from artproof.editions.identify import Identification
 from artproof.editions.ids import edition_id
 from artproof.editions.ownership import Ownership
 from artproof.editions.store import EditionRecord, EditionStore
-from artproof.errors import ArtproofError, ImageError, IntegrityError, KeyConflict, NotFound
+from artproof.errors import ArtproofError, ImageError, IntegrityError, InvalidInput, KeyConflict, NotFound
 from artproof.fingerprint.registry import FingerprintRegistry, Match, Query
 from artproof.interop.c2pa import C2paReport, CredentialJudge, read_credentials
 from artproof.interop.c2pa_manifest import CERTIFICATE_LABEL
@@ -49,36 +50,18 @@ from artproof.studio.service import Studio
 from artproof.verify.decide import EXIT_CODES, Evidence, Verdict, decide
 from artproof.verify.logkeys import LogKeys
 from artproof.verify.portable import CertificateCheck, check_certificate
+from artproof.verify.report import (
+    ChannelReport,
+    Classification,
+    EditionLabel,
+    VerifyReport,
+    VerifyRun,
+    worst_exit,
+)
 
-__all__ = ["EXIT_CODES", "Verdict", "VerifyService", "unreadable", "worst_exit"]
+__all__ = ["EXIT_CODES", "IMAGE_SUFFIXES", "Verdict", "VerifyReport", "VerifyRun", "VerifyService", "worst_exit"]
 
-
-def unreadable(name: str, error: str) -> dict[str, Any]:
-    """The verdict for a file that is no image artproof can read (exit 2), in the same shape as the others."""
-    return {
-        "file": name,
-        "verdict": "unreadable",
-        "headline": f"Unreadable: {error}",
-        "error": error,
-        "reasons": [error],
-        "work_id": None,
-        "title": None,
-        "artist": None,
-        "edition": None,
-        "owner": None,
-        "owner_since": None,
-        "classification": None,
-        "channels": {},
-    }
-
-
-# A folder exits with its most severe file's code: tampered/revoked, then unreadable, then unverified.
-SEVERITY = {4: 3, 2: 2, 3: 1, 0: 0}
-
-
-def worst_exit(codes: list[int]) -> int:
-    """The exit code of a folder: 4 (tampered, revoked) > 2 (unreadable) > 3 (unverified) > 0."""
-    return max(codes, key=lambda code: SEVERITY.get(code, 0), default=0)
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".gif", ".bmp", ".avif", ".mpo"})
 
 
 DECODE_SHORT = 1024  # big JPEGs decode at a reduced scale: every channel looks at 512 px or less
@@ -90,8 +73,8 @@ class Channel:
     summary: str
     details: dict[str, Any] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, Any]:
-        return {"status": self.status, "summary": self.summary, **self.details}
+    def report(self) -> ChannelReport:
+        return ChannelReport(status=self.status, summary=self.summary, **self.details)
 
 
 class VerifyService:
@@ -204,24 +187,24 @@ class VerifyService:
                 "broken", "the ledger entry names a different certificate", {"ledger_index": record.ledger_index}
             )
         chain = self.ownership.chain(record)
-        later = self.ledger.key_history().later(body["artist"]["key_id"], record.ledger_index)
+        later = self.ledger.key_history().later(body.artist.key_id, record.ledger_index)
         details = {
             "certificate": "signature valid",
             "ledger_index": record.ledger_index,
             "inclusion": "proof checks against the signed checkpoint",
-            "chain": chain["status"],
-            "transfers": len(chain["transfers"]),
-            "owner_since": chain["transfers"][-1]["date"] if chain["transfers"] else record.issued_at[:10],
+            "chain": chain.status,
+            "transfers": len(chain.transfers),
+            "owner_since": chain.since or record.issued_at[:10],
             "owner": record.owner.name,
-            "artist": body["artist"]["name"],
+            "artist": body.artist.name,
         }
         if later is not None:
             details["note"] = later
         if record.revoked_at:
             details["revoked"] = {"at": record.revoked_at, "reason": record.revoked_reason}
             return Channel("revoked", f"revoked by the artist: {record.revoked_reason}", details)
-        if chain["status"] != "valid":
-            return Channel("broken", f"the ownership record is {chain['status']}", details)
+        if not chain.valid:
+            return Channel("broken", f"the ownership record is {chain.status}", details)
         return Channel(
             "valid", "certificate signed by the artist, entered in the ledger, ownership chain intact", details
         )
@@ -256,7 +239,7 @@ class VerifyService:
         *,
         log_key: NoteVerifier | None = None,
         mirror: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> VerifyReport:
         """The verdict for one file (raises :class:`ImageError` when it is no image at all).
 
         ``certificate`` (a ``.coa.json``), else the certificate embedded in the file's credentials,
@@ -309,8 +292,8 @@ class VerifyService:
             ledger = Channel(check.status, check.summary, check.details)
             if check.body is not None and check.belongs and not check.reasons:
                 # this home's registry does not know the edition; its certificate does: say so in those channels
-                label = _label(check.body["edition"])
-                if mark == check.body["edition_id"]:
+                label = check.body.edition.label
+                if mark == check.body.edition_id:
                     watermark = Channel(
                         "found", f"watermark of edition {label} ({mark}), the edition its certificate names",
                         watermark.details,
@@ -340,14 +323,14 @@ class VerifyService:
             name, verdict, reasons, c2pa, watermark, fingerprint, ledger, record, matches, check, manifest
         )
         if signer_note and verdict == "authentic_edition":
-            doc["headline"] += f" Note: {signer_note}."
+            doc.headline += f" Note: {signer_note}."
         if check is not None:
-            doc["checks"] = check.checks
+            doc.checks = check.checks
             if verdict in ("unverified", "external_credentials", "registered_work") and check.body is not None:
-                doc["headline"] += f" Its certificate: {check.summary}."
+                doc.headline += f" Its certificate: {check.summary}."
         return doc
 
-    def verify_file(self, path: Path, certificate: bytes | None = None, **where: Any) -> dict[str, Any]:
+    def verify_file(self, path: Path, certificate: bytes | None = None, **where: Any) -> VerifyReport:
         """One file of a command line or a folder: its verdict, ``unreadable`` when it is no image we can read.
 
         A forged or broken record found on the way is ``tampered`` with its reason (never an abort), so
@@ -356,21 +339,48 @@ class VerifyService:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            return unreadable(str(path), f"cannot read: {exc.strerror}")
+            return VerifyReport.unreadable(str(path), f"cannot read: {exc.strerror}")
         try:
             doc = self.verify(data, path.name, certificate, **where)
         except ImageError as exc:
-            return unreadable(str(path), exc.diagnostics())
+            return VerifyReport.unreadable(str(path), exc.diagnostics())
         except KeyConflict:
             raise  # the log's key itself is in question: no verdict for any file
         except IntegrityError as exc:
-            doc = unreadable(path.name, exc.diagnostics()) | {
-                "verdict": "tampered",
-                "headline": f"Tampered: {exc.what}.",
-            }
-            doc.pop("error")
-        doc["file"] = str(path)
+            return VerifyReport(
+                file=str(path), verdict="tampered", headline=f"Tampered: {exc.what}.", reasons=[exc.diagnostics()]
+            )
+        doc.file = str(path)
         return doc
+
+    def verify_path(
+        self,
+        path: Path,
+        certificate: bytes | None = None,
+        *,
+        recursive: bool = False,
+        progress: Callable[[float], None] | None = None,
+        **where: Any,
+    ) -> VerifyRun:
+        """A file, or every image of a folder (``recursive``: and its sub-folders), in name order.
+
+        The run's exit code is its most severe file's (:func:`worst_exit`); one file that cannot be
+        read is ``unreadable`` in the table, never the end of the run.
+        """
+        if not path.is_dir():
+            if not path.exists():
+                raise InvalidInput("no such file", value=str(path), hint="give an image file or a folder")
+            return VerifyRun(reports=[self.verify_file(path, certificate, **where)])
+        pattern = path.rglob("*") if recursive else path.glob("*")
+        files = sorted(p for p in pattern if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+        if not files:
+            raise InvalidInput("no image files in this folder", value=str(path), hint="use --recursive for sub-folders")
+        reports = []
+        for n, file in enumerate(files, start=1):
+            reports.append(self.verify_file(file, certificate, **where))
+            if progress is not None:
+                progress(n / len(files))
+        return VerifyRun(reports=reports)
 
     def _work_record(self, work_id: str | None) -> tuple[list[str], WorkManifest | None]:
         """The registry's checked record of a work (checked once per verify), or why it no longer checks:
@@ -435,12 +445,12 @@ class VerifyService:
         """Who signed the credentials, when it is not the certificate's artist (re-signed genuine pixels)."""
         if report is None or report.signer is None or check is None or check.body is None:
             return ""
-        expected = ((check.body.get("credentials") or {}).get("signer") or {}).get("serial")
+        expected = check.body.signer_serial
         serial = str(report.signer.get("cert_serial_number") or "")
         if not expected or not serial or _serial(serial) == _serial(expected):
             return ""
         who = report.signer.get("common_name") or "an unknown signer"
-        return f"the Content Credentials are signed by {who}, not by the artist {check.body['artist']['name']}"
+        return f"the Content Credentials are signed by {who}, not by the artist {check.body.artist.name}"
 
     def _own(self, query: Query, searched: list[Match], ref: str) -> Match | None:
         """How this image compares with the picture registered under ``ref`` (found already, or aligned now)."""
@@ -463,83 +473,81 @@ class VerifyService:
         matches: list[Match],
         check: CertificateCheck | None = None,
         known: WorkManifest | None = None,
-    ) -> dict[str, Any]:
+    ) -> VerifyReport:
         body = check.body if check is not None and record is None else None
         work_id = record.work_id if record else (matches[0].entry.work_id if matches else c2pa.details.get("work_id"))
         if work_id is None and body is not None:
-            work_id = body["work"]["work_id"]
+            work_id = body.work.work_id
         classification = None
         artist = None
         title = None
         if work_id:
             try:
                 manifest = known if known is not None and known.work_id == work_id else self.studio.manifest(work_id)
-                classification = {
-                    "category": manifest.classification.category,
-                    "digital_source_type": manifest.classification.digital_source_type,
-                    "explanation": manifest.classification.explanation,
-                }
+                classification = Classification(
+                    category=manifest.classification.category,
+                    digital_source_type=manifest.classification.digital_source_type,
+                    explanation=manifest.classification.explanation,
+                )
                 artist, title = manifest.artist["name"], manifest.title
             except (NotFound, ArtproofError):
                 pass
-        edition: dict[str, Any] | None = None
+        edition: EditionLabel | None = None
         owner = since = revoked_reason = None
         if record is not None:
-            edition = {
-                "number": record.number,
-                "count": record.count,
-                "artist_proof": record.artist_proof,
-                "edition_id": record.edition_id,
-            }
+            edition = EditionLabel(
+                number=record.number,
+                count=record.count,
+                artist_proof=record.artist_proof,
+                edition_id=record.edition_id,
+            )
             owner = record.owner.name
             since = ledger.details.get("owner_since") or record.issued_at[:10]  # from the chain _ledger walked
             revoked_reason = record.revoked_reason
         elif body is not None and check is not None and verdict in ("authentic_edition", "revoked"):
-            edition = {
-                "number": body["edition"]["number"],
-                "count": body["edition"]["count"],
-                "artist_proof": body["edition"]["artist_proof"],
-                "edition_id": body["edition_id"],
-            }
-            title, artist = title or body["work"]["title"], artist or body["artist"]["name"]
+            edition = EditionLabel(
+                number=body.edition.number,
+                count=body.edition.count,
+                artist_proof=body.edition.artist_proof,
+                edition_id=body.edition_id,
+            )
+            title, artist = title or body.work.title, artist or body.artist.name
             if classification is None:
-                c = body.get("classification") or {}
-                classification = {k: c.get(k) for k in ("category", "digital_source_type", "explanation")}
-            first = body.get("first_owner") or {}
-            if check.owner_key and check.owner_key == first.get("key_id"):
-                owner = f"{first.get('name')} (key {check.owner_key})"  # still the first owner the artist named
+                c = body.classification or {}
+                classification = Classification(
+                    **{k: c.get(k) for k in ("category", "digital_source_type", "explanation")}
+                )
+            first = body.first_owner
+            if check.owner_key and check.owner_key == first.key_id:
+                owner = f"{first.name} (key {check.owner_key})"  # still the first owner the artist named
             elif check.owner_key:
                 owner = f"the holder of key {check.owner_key}"
             elif check.status_checked and check.transfers == 0:
-                owner = body["first_owner"].get("name")
-            since = None if check.transfers else body["issued_at"][:10]
+                owner = first.name
+            since = None if check.transfers else body.issued_at[:10]
             revoked_reason = (check.revoked or {}).get("reason")
         headline = _headline(
             verdict, reasons, edition, revoked_reason, title, artist, owner, since, classification, c2pa, matches
         )
-        return {
-            "file": name,
-            "verdict": verdict,
-            "headline": headline,
-            "reasons": reasons,
-            "work_id": work_id if verdict in ("authentic_edition", "registered_work", "revoked", "tampered") else None,
-            "title": title,
-            "artist": artist,
-            "edition": edition,
-            "owner": owner,
-            "owner_since": since,
-            "classification": classification,
-            "channels": {
-                "c2pa": c2pa.to_json(),
-                "watermark": watermark.to_json(),
-                "fingerprint": fingerprint.to_json(),
-                "ledger": ledger.to_json(),
+        return VerifyReport(
+            file=name,
+            verdict=verdict,
+            headline=headline,
+            reasons=reasons,
+            work_id=work_id if verdict in ("authentic_edition", "registered_work", "revoked", "tampered") else None,
+            title=title,
+            artist=artist,
+            edition=edition,
+            owner=owner,
+            owner_since=since,
+            classification=classification,
+            channels={
+                "c2pa": c2pa.report(),
+                "watermark": watermark.report(),
+                "fingerprint": fingerprint.report(),
+                "ledger": ledger.report(),
             },
-        }
-
-
-def _label(edition: dict[str, Any]) -> str:
-    return f"AP {edition['number']}" if edition.get("artist_proof") else f"{edition['number']} of {edition['count']}"
+        )
 
 
 def _serial(value: str) -> int | str:
@@ -568,28 +576,27 @@ def _match_json(match: Match) -> dict[str, Any]:
 def _headline(
     verdict: str,
     reasons: list[str],
-    edition: dict[str, Any] | None,
+    edition: EditionLabel | None,
     revoked_reason: str | None,
     title: str | None,
     artist: str | None,
     owner: str | None,
     since: str | None,
-    classification: dict[str, Any] | None,
+    classification: Classification | None,
     c2pa: Channel,
     matches: list[Match],
 ) -> str:
-    made = f" {classification['explanation']}" if classification and classification.get("explanation") else ""
+    made = f" {classification.explanation}" if classification and classification.explanation else ""
     if verdict == "authentic_edition" and edition is not None:
         number = (
-            f"artist's proof {edition['number']}"
-            if edition["artist_proof"]
-            else f"edition {edition['number']} of {edition['count']}"
+            f"artist's proof {edition.number}"
+            if edition.artist_proof
+            else f"edition {edition.number} of {edition.count}"
         )
         held = f", owned by {owner}" + (f" since {since}" if since else "") if owner else " (owner not checked)"
         return f'Authentic: {number} of "{title}" by {artist}{held}.{made}'
     if verdict == "revoked" and edition is not None:
-        label = f"AP {edition['number']}" if edition["artist_proof"] else f"{edition['number']} of {edition['count']}"
-        return f'Revoked: edition {label} of "{title}" was withdrawn by the artist ({revoked_reason}).'
+        return f'Revoked: edition {edition.label} of "{title}" was withdrawn by the artist ({revoked_reason}).'
     if verdict == "tampered":
         return "Tampered: " + "; ".join(reasons) + "."
     if verdict == "registered_work":
