@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from artproof.seal.registry import WorkRegistry
     from artproof.seal.service import SealService
     from artproof.store.repository import SqlStore
+    from artproof.studio.importing import ImportService
     from artproof.studio.service import Studio
     from artproof.verify.logkeys import LogKeys
     from artproof.verify.service import VerifyService
@@ -74,6 +75,14 @@ class Services:
         from artproof.studio.service import Studio
 
         return Studio(self.store, BlobStore(self.settings.blob_dir), self.identities, self.clock)
+
+    @cached_property
+    def importing(self) -> ImportService:
+        from artproof.studio.importing import ImportService
+
+        return ImportService(
+            self.studio, self.credentials.anchors_pem, self.ledger_time, self.registry.prior_registrations
+        )
 
     @cached_property
     def fingerprints(self) -> FingerprintRegistry:

@@ -15,18 +15,6 @@ from artproof.cli.common import JSON, passphrase, progress_bar, read_input, serv
 from artproof.cli.render import err, out, print_json, safe
 from artproof.errors import InvalidInput
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
-
-
-def _expand(paths: list[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES))
-        else:
-            files.append(path)
-    return files
-
 
 def import_files(
     paths: list[Path] = typer.Argument(..., help="image files or folders (searched recursively)"),
@@ -39,54 +27,30 @@ def import_files(
     Resumable: a file already imported (the same bytes) is skipped with a note, so re-running an
     interrupted folder import picks up where it stopped.
     """
-    from artproof.core.images import decode_image
-
-    files = _expand(paths)
-    if not files:
-        raise InvalidInput("no image files found", value=" ".join(map(str, paths)), hint="PNG, JPEG or WebP")
-    if title and len(files) > 1:
-        raise InvalidInput("--title applies to a single file", value=len(files))
-    svc = services()
-    secret = passphrase()
-    anchors = svc.credentials.anchors_pem()
-    results: list[dict[str, Any]] = []
-    with progress_bar(f"importing {len(files)} file(s)") as tick:
-        for n, path in enumerate(files, start=1):
-            outcome = svc.studio.import_path(
-                path, title=title, passphrase=secret, trust_pem=anchors, judge=svc.ledger_time, again=again
-            )
-            if outcome.data is not None and outcome.work_id is not None:
-                image = decode_image(outcome.data, name=path.name)
-                outcome.warnings += svc.verifier.prior_registrations(image, outcome.work_id)
-            results.append(outcome.to_json())
-            tick(n / len(files))
-    failed = [r for r in results if r.get("error")]
-    skipped = [r for r in results if r.get("skipped")]
+    with progress_bar("importing") as tick:
+        run = services().importing.import_paths(paths, title=title, again=again, passphrase=passphrase(), progress=tick)
     if as_json:
-        print_json(results)
+        print_json(run)
     else:
         table = Table(
-            title=f"{len(results) - len(failed) - len(skipped)} imported, {len(skipped)} already imported, "
-            f"{len(failed)} failed",
+            title=f"{run.imported} imported, {len(run.skipped)} already imported, {len(run.failed)} failed",
             title_justify="left",
         )
         for column in ("file", "work", "tool", "generations", "classification", "notes"):
             table.add_column(column, overflow="fold")
-        for r in results:
-            notes = r.get("error") or "; ".join(r.get("warnings", [])) or ""
+        for o in run.outcomes:
             table.add_row(
-                Text(safe(Path(r["file"]).name)),
-                r.get("work_id") or "-",
-                Text(safe(r.get("source_tool") or "-")),
-                str(len(r.get("generations", []))),
-                r.get("classification") or "unknown",
-                Text(safe(notes)),
+                Text(safe(Path(o.file).name)),
+                o.work_id or "-",
+                Text(safe(o.source_tool or "-")),
+                str(len(o.generations)),
+                o.classification or "unknown",
+                Text(safe(o.error or "; ".join(o.warnings))),
             )
         out.print(table)
-    for r in failed:
-        err.print(f"[red]error:[/red] {escape(safe(r['file']))}: {escape(safe(r['error']))}", soft_wrap=True)
-    if failed:
-        raise typer.Exit(2)
+    for o in run.failed:
+        err.print(f"[red]error:[/red] {escape(safe(o.file))}: {escape(safe(o.error or ''))}", soft_wrap=True)
+    raise typer.Exit(run.exit_code)
 
 
 def seal(

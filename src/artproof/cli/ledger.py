@@ -23,22 +23,11 @@ ledger_app = typer.Typer(no_args_is_help=True, help="The transparency ledger: st
 
 def register(work: str, as_json: bool = JSON) -> None:
     """Append a work.registered entry for the work's current signed record."""
-    svc = services()
-    result = svc.registry.register_work(work, passphrase())
-    warnings = [svc.verifier.describe(m) for m in result.matches]
-    for warning in warnings:
-        err.print(f"[yellow]warning:[/yellow] {warning}", soft_wrap=True)
+    result = services().registry.register_work(work, passphrase())
+    for warning in result.warnings:
+        err.print(f"[yellow]warning:[/yellow] {escape(safe(warning))}", soft_wrap=True)
     if as_json:
-        print_json(
-            {
-                "work_id": result.work_id,
-                "leaf_index": result.index,
-                "entry_id": result.entry_id,
-                "tree_size": result.tree_size,
-                "checkpoint": result.checkpoint,
-                "warnings": warnings,
-            }
-        )
+        print_json(result)
     else:
         out.print(
             f"registered {result.work_id} as ledger entry {result.index} ({result.entry_id}); "

@@ -14,10 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from PIL import Image
 
 from artproof.core.canonical import canonical_json
 from artproof.core.commitments import commit
-from artproof.errors import IntegrityError, InvalidInput
+from artproof.errors import ArtproofError, IntegrityError, InvalidInput
 from artproof.fingerprint.registry import FingerprintRegistry, Match
 from artproof.identity.service import IdentityService
 from artproof.ledger.checkpoint import Checkpoint, parse_note
@@ -48,6 +49,18 @@ class Registration:
     tree_size: int
     checkpoint: str
     matches: list[Match] = field(default_factory=list)  # registered pictures this one copies (confirmed)
+    warnings: list[str] = field(default_factory=list)  # the matches, in words
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``register --json`` document."""
+        return {
+            "work_id": self.work_id,
+            "leaf_index": self.index,
+            "entry_id": self.entry_id,
+            "tree_size": self.tree_size,
+            "checkpoint": self.checkpoint,
+            "warnings": self.warnings,
+        }
 
 
 class WorkRegistry:
@@ -126,8 +139,34 @@ class WorkRegistry:
         assert note is not None
         size = Checkpoint.parse_body(parse_note(note).body).size
         return Registration(
-            index=index, entry_id=item.entry_id, work_id=work.work_id, tree_size=size, checkpoint=note, matches=matches
+            index=index,
+            entry_id=item.entry_id,
+            work_id=work.work_id,
+            tree_size=size,
+            checkpoint=note,
+            matches=matches,
+            warnings=[self.describe(m) for m in matches],
         )
+
+    # registration warnings -----------------------------------------------------
+
+    def describe(self, match: Match) -> str:
+        """'matches work W "title" by ARTIST, registered on DATE' for a registration warning."""
+        try:
+            manifest = self.studio.manifest(match.entry.work_id)
+            who = f'"{manifest.title}" by {manifest.artist["name"]}'
+        except ArtproofError:
+            who = f"(artist key {match.entry.artist_key_id})"
+        return (
+            f"this image matches {match.entry.kind} {match.entry.ref} {who}, registered on "
+            f"{match.entry.registered_at[:10]} ({match.distance} pHash bits, aligned similarity {match.similarity:.2f})"
+        )
+
+    def prior_registrations(self, image: Image.Image, exclude_work: str | None = None) -> list[str]:
+        """Warnings for every registered work or edition (of another work) this image is a copy of."""
+        return [
+            self.describe(m) for m in self.fingerprints.search(image) if m.confirmed and m.entry.work_id != exclude_work
+        ]
 
     def record_seal(self, work_id: str, seal: dict[str, Any], passphrase: str | None) -> int:
         """Append ``work.sealed``: this identity signed the C2PA claim ``seal["claim_digest"]``.

@@ -209,26 +209,6 @@ class VerifyService:
             "valid", "certificate signed by the artist, entered in the ledger, ownership chain intact", details
         )
 
-    # registration warnings -----------------------------------------------------
-
-    def describe(self, match: Match) -> str:
-        """'matches work W "title" by ARTIST, registered on DATE' for a registration warning."""
-        try:
-            manifest = self.studio.manifest(match.entry.work_id)
-            who = f'"{manifest.title}" by {manifest.artist["name"]}'
-        except ArtproofError:
-            who = f"(artist key {match.entry.artist_key_id})"
-        return (
-            f"this image matches {match.entry.kind} {match.entry.ref} {who}, registered on "
-            f"{match.entry.registered_at[:10]} ({match.distance} pHash bits, aligned similarity {match.similarity:.2f})"
-        )
-
-    def prior_registrations(self, image: Image.Image, exclude_work: str | None = None) -> list[str]:
-        """Warnings for every registered work or edition (of another work) this image is a copy of."""
-        return [
-            self.describe(m) for m in self.fingerprints.search(image) if m.confirmed and m.entry.work_id != exclude_work
-        ]
-
     # the verdict -----------------------------------------------------------------
 
     def verify(
