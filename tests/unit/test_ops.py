@@ -11,6 +11,8 @@ from artproof.errors import InvalidInput, UnknownOperation
 from artproof.fingerprint import hamming, perceptual_hash
 from artproof.ops import OpContext, all_operations, get_operation
 from artproof.ops.generate.cppn import ARCHITECTURES, CppnParams, render_cppn
+from artproof.ops.registry import latest_operation
+from artproof.ops.vary import describe
 
 
 def cppn(
@@ -121,3 +123,23 @@ def test_select_record_check_catches_a_swapped_output() -> None:
     assert op.check_recorded(params, ["sha256:a", "sha256:b"], "sha256:b") is None
     assert "c2 is not the output" in (op.check_recorded(params, ["sha256:a", "sha256:b"], "sha256:a") or "")
     assert get_operation("edit.crop", "1.0.0").check_recorded(op.parse_params({"choice": "c1"}), [], "x") is None
+
+
+def test_the_labelled_sheet_shows_the_original_and_the_same_candidates_as_before() -> None:
+    old, new = get_operation("vary.candidates", "1.0.0"), get_operation("vary.candidates", "1.1.0")
+    assert latest_operation("vary.candidates").version == "1.1.0"
+    params = new.parse_params({"count": 8, "seed": 7})
+    base = cppn(w=480, h=480)
+    before, after = old.run(params, [base], OpContext()), new.run(params, [base], OpContext())
+    # older records replay unchanged: 1.0.0 still makes its own sheet; the candidates are identical
+    assert [pixel_hash(i) for i in before.extra] == [pixel_hash(i) for i in after.extra]
+    assert pixel_hash(after.image) == pixel_hash(new.run(params, [base], OpContext()).image)
+    sheet = np.asarray(after.image.convert("RGB"), dtype=np.int16)
+    # nine tiles (the original first) on a 3x3 grid of 320 px thumbnails with three 2x lines of text under each
+    assert after.image.size == (3 * 336 + 16, 3 * (336 + 80) + 16)
+    first_tile = np.asarray(base.resize((320, 320), Image.Resampling.LANCZOS).convert("RGB"), dtype=np.int16)
+    assert np.abs(sheet[16 : 16 + 320, 16 : 16 + 320] - first_tile).mean() < 2  # the original, top left
+    label = sheet[16 + 320 + 6 : 16 + 320 + 6 + 26, 16 : 16 + 320]
+    assert (label.max(axis=2) > 150).sum() > 150  # "original" is drawn, large enough to read
+    lines = describe(params, 2)
+    assert lines[0].startswith("c3") and lines[1].startswith("hue ") and lines[2].startswith("light ")

@@ -4,6 +4,10 @@ Each candidate draws its own settings from the seed and its number (with
 platform-stable random numbers), so the same seed gives the same candidates.
 The primary output is the contact sheet a person chooses from (itself part of
 the record: it shows what was on offer); the candidates are the extra outputs.
+Version 1.1.0 draws the same candidates on a legible sheet: the original first,
+then each candidate with its name, style and settings, in a bitmap font scaled
+2x with nearest-neighbour (the same pixels on every platform, so replay still
+compares the sheet bit for bit); 1.0.0 stays registered for older records.
 The operation recolours and relights existing pixels, so the candidates keep
 their input's origin.
 """
@@ -22,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from artproof.core.prng import stable_uniform
 from artproof.ops.registry import OpContext, Operation, OpOutput, Origin, operation
 
-__all__ = ["VariationParams", "Variations", "contact_sheet"]
+__all__ = ["LabelledVariations", "VariationParams", "Variations", "contact_sheet", "describe", "labelled_sheet"]
 
 Kind = Literal["palette", "lighting", "style"]
 STYLES = ("none", "posterize", "soft", "ink", "relief")
@@ -86,6 +90,27 @@ def _style(image: Image.Image, u: NDArray[np.float64]) -> Image.Image:
     return image
 
 
+_DIRECTIONS = ("E", "SE", "S", "SW", "W", "NW", "N", "NE")  # where the light comes from, y pointing down
+
+
+def describe(params: VariationParams, index: int) -> list[str]:
+    """Candidate ``index``'s settings in words for its label: style, then palette, then lighting."""
+    u = stable_uniform(f"vary/1/{params.seed}/{index}", 8)
+    lines = [f"c{index + 1}"]
+    if "style" in params.kinds:
+        style = STYLES[int(u[5] * len(STYLES)) % len(STYLES)]
+        lines[0] += f"  {'plain' if style == 'none' else style}"
+    if "palette" in params.kinds:
+        angle = (u[0] - 0.5) * 360 * params.strength
+        lines.append(f"hue {angle:+.0f}  sat {1.0 + (u[1] - 0.4) * 1.2 * params.strength:.2f}")
+    if "lighting" in params.kinds:
+        direction = _DIRECTIONS[round(u[2] * 8) % 8]
+        warmth = (u[3] - 0.5) * 0.25 * params.strength
+        tone = "warm" if warmth > 0.01 else "cool" if warmth < -0.01 else "neutral"
+        lines.append(f"light {direction}  {tone}  g{1.0 + (u[4] - 0.5) * 0.8 * params.strength:.2f}")
+    return lines
+
+
 def vary_image(image: Image.Image, params: VariationParams, index: int) -> Image.Image:
     """Candidate ``index`` (0-based) of ``params``: deterministic for the seed."""
     u = stable_uniform(f"vary/1/{params.seed}/{index}", 8)
@@ -118,6 +143,43 @@ def contact_sheet(images: Sequence[Image.Image], labels: Sequence[str]) -> Image
     return sheet
 
 
+def _text_2x(lines: Sequence[str], width: int, colours: Sequence[tuple[int, int, int]]) -> Image.Image:
+    """Lines of text drawn in the bitmap font and scaled 2x (nearest): legible and the same everywhere."""
+    font = ImageFont.load_default_imagefont()
+    small = Image.new("RGB", (width // 2, 12 * len(lines) + 2), _BACKGROUND)
+    draw = ImageDraw.Draw(small)
+    for n, line in enumerate(lines):
+        draw.text((0, 1 + 12 * n), line, fill=colours[min(n, len(colours) - 1)], font=font)
+    return small.resize((small.width * 2, small.height * 2), Image.Resampling.NEAREST)
+
+
+_BACKGROUND = (24, 24, 28)
+SHEET_THUMB = 320
+
+
+def labelled_sheet(
+    original: Image.Image, candidates: Sequence[Image.Image], labels: Sequence[list[str]]
+) -> Image.Image:
+    """The original, then every candidate, each with its name and settings under it (3 lines, 2x font)."""
+    tiles = [original, *candidates]
+    texts = [["original", "what was varied"], *labels]
+    cols = math.ceil(math.sqrt(len(tiles)))
+    rows = math.ceil(len(tiles) / cols)
+    pad, label_h = 16, 3 * 24 + 8
+    sheet = Image.new(
+        "RGB", (cols * (SHEET_THUMB + pad) + pad, rows * (SHEET_THUMB + pad + label_h) + pad), _BACKGROUND
+    )
+    for i, (image, text) in enumerate(zip(tiles, texts, strict=True)):
+        thumb = image.convert("RGB")
+        thumb.thumbnail((SHEET_THUMB, SHEET_THUMB), Image.Resampling.LANCZOS)
+        x = pad + (i % cols) * (SHEET_THUMB + pad)
+        y = pad + (i // cols) * (SHEET_THUMB + pad + label_h)
+        sheet.paste(thumb, (x + (SHEET_THUMB - thumb.width) // 2, y + (SHEET_THUMB - thumb.height) // 2))
+        colours = [(250, 214, 120) if i else (170, 200, 250), (215, 215, 220)]
+        sheet.paste(_text_2x(text, SHEET_THUMB, colours), (x, y + SHEET_THUMB + 6))
+    return sheet
+
+
 @operation("vary.candidates", version="1.0.0", agency="algorithmic")
 class Variations(Operation):
     """Seeded palette, lighting and style variations to choose from."""
@@ -136,3 +198,18 @@ class Variations(Operation):
 
     def origin(self, params: VariationParams, input_origins: Sequence[Origin]) -> Origin:
         return dict(input_origins[0])
+
+
+@operation("vary.candidates", version="1.1.0", agency="algorithmic")
+class LabelledVariations(Variations):
+    """The same candidates as 1.0.0, on a sheet that shows the original and labels each candidate."""
+
+    summary = "N seeded variations (palette, lighting, style) on a labelled contact sheet with the original"
+
+    def run(self, params: VariationParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
+        candidates = []
+        for i in range(params.count):
+            candidates.append(vary_image(inputs[0], params, i))
+            ctx.progress((i + 1) / params.count)
+        sheet = labelled_sheet(inputs[0], candidates, [describe(params, i) for i in range(params.count)])
+        return OpOutput(sheet, extra=candidates)
