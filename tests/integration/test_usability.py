@@ -36,3 +36,20 @@ def test_help_lists_commands_in_workflow_order_without_type_tags(tmp_path: Path)
     commands = [c for c in order if c not in ("version", "help")]
     assert commands[:8] == ["init", "create", "vary", "select", "edit", "import", "seal", "register"]
     assert commands.index("edition") < commands.index("verify") < commands.index("ledger")
+
+
+def test_work_show_of_an_import_shows_the_normalised_record_not_raw_json(tmp_path: Path, external: Path) -> None:
+    home = tmp_path / "home"
+    assert call(home, "init", "--name", "Ada").code == 0
+    source = external / "a1111" / "automatic1111_cropped.png"
+    done = call(home, "import", str(source), "--json")
+    assert done.code == 0, done.stderr
+    work = done.json()[0]["work_id"]
+    shown = call(home, "work", "show", work)
+    text = shown.stdout
+    assert shown.code == 0 and "raw=" not in text and '{"' not in text  # no truncated JSON in the table
+    assert "tool=AUTOMATIC1111," in text and "1 generation(s)" in text  # the table cell, wrapped
+    lines = [line.strip() for line in text.splitlines()]
+    at = lines.index("photo of a duck")  # the PNG Info layout: prompt, negative prompt, then the settings
+    assert lines[at + 1] == "Negative prompt: monochrome"
+    assert lines[at + 2].startswith("Steps: 15, Sampler: UniPC, CFG scale: 5, Seed: 235284042, Size: 512x400")

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from artproof.cli.common import JSON, passphrase, progress_bar, read_input, services
-from artproof.cli.render import err, out, print_json, safe
+from artproof.cli.render import err, out, png_info, print_json, safe
 from artproof.errors import InvalidInput
 
 
@@ -98,43 +98,6 @@ def seal(
             f"sealed {result.work_id} to {result.file} ({result.format}); Content Credentials read back as "
             f"{result.validation_state}; ledger entry {result.ledger_index}"
         )
-
-
-_PNG_INFO = (
-    ("steps", "Steps"),
-    ("sampler", "Sampler"),
-    ("scheduler", "Schedule type"),
-    ("cfg_scale", "CFG scale"),
-    ("seed", "Seed"),
-    ("size", "Size"),
-    ("model_hash", "Model hash"),
-    ("model", "Model"),
-    ("vae", "VAE"),
-    ("denoise", "Denoising strength"),
-)
-
-
-def _number(value: Any) -> str:
-    """Numbers as people wrote them: 0.87, not 0.8700000000000001."""
-    return f"{value:.6g}" if isinstance(value, float) else str(value)
-
-
-def png_info(g: dict[str, Any]) -> list[str]:
-    """A generation in the "PNG Info" layout A1111 and ComfyUI users know: prompt, negative, then settings."""
-    if g.get("source_tool") == "camera":
-        fields = {k: v for k, v in g.items() if v not in (None, [], {}) and k not in ("extra", "source_tool")}
-        return [", ".join(f"{k}: {_number(v)}" for k, v in fields.items())]
-    lines = [str(g["prompt"])] if g.get("prompt") else []
-    if g.get("negative_prompt"):
-        lines.append(f"Negative prompt: {g['negative_prompt']}")
-    values = dict(g)
-    if g.get("width") and g.get("height"):
-        values["size"] = f"{g['width']}x{g['height']}"
-    settings = [f"{label}: {_number(values[key])}" for key, label in _PNG_INFO if values.get(key) not in (None, "")]
-    settings += [f"Lora {lora.get('name')}: {_number(lora.get('weight'))}" for lora in g.get("loras") or []]
-    settings.append(f"Tool: {g.get('source_tool')}")
-    lines.append(", ".join(settings))
-    return lines
 
 
 def inspect(file: Path, as_json: bool = JSON) -> None:

@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING
 import typer
 from rich.markup import escape
 
-from artproof.cli.common import FORCE, JSON, load_log_key, passphrase, read_input, services, write_output
+from artproof.cli.common import (
+    FORCE,
+    JSON,
+    load_log_key,
+    passphrase,
+    progress_bar,
+    read_input,
+    services,
+    write_output,
+)
 from artproof.cli.render import err, out, print_json, safe
 from artproof.errors import InvalidInput, NotFound
 from artproof.store.files import check_output
@@ -155,7 +164,8 @@ def publish(directory: Path, as_json: bool = JSON) -> None:
     Incremental: only what changed since the last publish is written.
     """
     svc = services()
-    result = svc.ledger.publish(directory, svc.credentials.registry_ca_pem())
+    with progress_bar("publishing the log") as tick:
+        result = svc.ledger.publish(directory, svc.credentials.registry_ca_pem(), progress=tick)
     if as_json:
         doc = asdict(result)
         doc |= {"tiles": result.tiles_written, "entry_bundles": result.bundles_written}  # export-tiles' keys

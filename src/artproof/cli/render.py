@@ -63,7 +63,47 @@ def work_json(manifest: WorkManifest, *, signature_valid: bool = True) -> dict[s
     }
 
 
+_PNG_INFO = (
+    ("steps", "Steps"),
+    ("sampler", "Sampler"),
+    ("scheduler", "Schedule type"),
+    ("cfg_scale", "CFG scale"),
+    ("seed", "Seed"),
+    ("size", "Size"),
+    ("model_hash", "Model hash"),
+    ("model", "Model"),
+    ("vae", "VAE"),
+    ("denoise", "Denoising strength"),
+)
+
+
+def _number(value: Any) -> str:
+    """Numbers as people wrote them: 0.87, not 0.8700000000000001."""
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def png_info(g: dict[str, Any]) -> list[str]:
+    """A generation in the "PNG Info" layout A1111 and ComfyUI users know: prompt, negative, then settings."""
+    if g.get("source_tool") == "camera":
+        fields = {k: v for k, v in g.items() if v not in (None, [], {}) and k not in ("extra", "source_tool")}
+        return [", ".join(f"{k}: {_number(v)}" for k, v in fields.items())]
+    lines = [str(g["prompt"])] if g.get("prompt") else []
+    if g.get("negative_prompt"):
+        lines.append(f"Negative prompt: {g['negative_prompt']}")
+    values = dict(g)
+    if g.get("width") and g.get("height"):
+        values["size"] = f"{g['width']}x{g['height']}"
+    settings = [f"{label}: {_number(values[key])}" for key, label in _PNG_INFO if values.get(key) not in (None, "")]
+    settings += [f"Lora {lora.get('name')}: {_number(lora.get('weight'))}" for lora in g.get("loras") or []]
+    settings.append(f"Tool: {g.get('source_tool')}")
+    lines.append(", ".join(settings))
+    return lines
+
+
 def _params_text(params: dict[str, Any]) -> str:
+    if "generations" in params and "source_tool" in params:  # an import: its normalised record is shown below
+        count = len(params.get("generations") or [])
+        return f"file={params.get('file')}, tool={params.get('source_tool') or 'unknown'}, {count} generation(s)"
     parts = []
     for key, value in params.items():
         text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
@@ -99,6 +139,11 @@ def work_panel(manifest: WorkManifest) -> None:
             step.output[7:19] + extra,
         )
     out.print(table)
+    for i, step in enumerate(manifest.steps, start=1):
+        for n, g in enumerate(step.params.get("generations") or [], start=1) if step.op == "import.file" else ():
+            out.print(f"[bold]step {i}, generation {n}[/bold] (as the file recorded it)")
+            for line in png_info(g):
+                out.print(f"  {safe(line)}", markup=False, soft_wrap=True)
 
 
 def works_table(works: list[WorkRecord]) -> None:

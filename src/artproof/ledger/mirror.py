@@ -81,8 +81,13 @@ def publish(
     ca_pem: str | None,
     public_keys: dict[str, dict[str, Any]],
     published_at: str,
+    progress: Callable[[float], None] | None = None,
 ) -> PublishResult:
-    """Write (or bring up to date) the static mirror of the log in ``directory``."""
+    """Write (or bring up to date) the static mirror of the log in ``directory``.
+
+    ``progress`` hears the fraction done: hash tiles are the first half, entry bundles the second.
+    """
+    tick = progress or (lambda _fraction: None)
     if directory.exists() and not directory.is_dir():
         raise InvalidInput("the mirror must be a folder", value=str(directory), hint="name a folder")
     note = ledger.checkpoint()
@@ -110,6 +115,8 @@ def publish(
                 continue
             atomic_write(target, b"".join(ledger.level_hashes(HEIGHT * level, start, stop)))
             tiles += 1
+            if level == 0:
+                tick(0.5 * (n + 1) / max(1, (count + TILE - 1) // TILE))
         level += 1
     for n in range(previous // TILE, (size + TILE - 1) // TILE):
         start, stop = n * TILE, min(size, (n + 1) * TILE)
@@ -118,6 +125,7 @@ def publish(
             continue
         atomic_write(target, b"".join(struct.pack(">H", len(e)) + e for e in ledger.entries(start, stop)))
         bundles += 1
+        tick(0.5 + 0.5 * (n + 1) / max(1, (size + TILE - 1) // TILE))
     cosigned = ledger.cosignatures(size)
     text = _with_cosignatures(note, cosigned)
     atomic_write(directory / "log.pub", (log_key.vkey() + "\n").encode())

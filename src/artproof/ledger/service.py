@@ -335,7 +335,9 @@ class LedgerService:
             verified=True,
         )
 
-    def publish(self, directory: Path, ca_pem: str | None = None) -> PublishResult:
+    def publish(
+        self, directory: Path, ca_pem: str | None = None, progress: Callable[[float], None] | None = None
+    ) -> PublishResult:
         """Write or update the static mirror (checkpoint with cosignatures, tiles, keys, CA) in ``directory``."""
         me = self.identities.public()
         return publish(
@@ -345,6 +347,7 @@ class LedgerService:
             ca_pem=ca_pem,
             public_keys={me.key_id: me.model_dump(mode="json")},
             published_at=self.clock().isoformat(),
+            progress=progress,
         )
 
     # witnessing -------------------------------------------------------------

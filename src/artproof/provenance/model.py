@@ -10,7 +10,6 @@ from __future__ import annotations
 import platform
 from typing import Any, Literal
 
-import numpy as np
 import PIL
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -50,6 +49,9 @@ class Runtime(BaseModel):
 
 
 def current_runtime() -> Runtime:
+    """The runtime a step ran on (imports NumPy only when a step is recorded: start-up time)."""
+    import numpy as np
+
     return Runtime(machine=platform.machine(), system=platform.system(), numpy=np.__version__, pillow=PIL.__version__)
 
 

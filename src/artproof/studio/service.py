@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 
@@ -27,14 +27,16 @@ from artproof.core.text import check_name, printable
 from artproof.errors import ArtproofError, InvalidInput, NotFound
 from artproof.fingerprint import perceptual_hash
 from artproof.identity.service import IdentityService
-from artproof.interop.c2pa import CredentialJudge
-from artproof.interop.readers import Reading, read_file
 from artproof.ops import OpContext, Operation, latest_operation
 from artproof.provenance.manifest import build_manifest, check_manifest, sign_manifest
 from artproof.provenance.model import AssetInfo, Step, WorkManifest, current_runtime
 from artproof.provenance.replay import StepReplay, replay_manifest
 from artproof.store.blobs import BlobStore
 from artproof.store.repository import SqlStore, WorkRecord
+
+if TYPE_CHECKING:
+    from artproof.interop.c2pa import CredentialJudge
+    from artproof.interop.readers import Reading
 
 __all__ = ["ENGINES", "Candidates", "Studio", "parse_size", "title_from_prompt"]
 
@@ -342,6 +344,8 @@ class Studio:
         A file's own Content Credentials are kept in the record (state, signer, actions) and the original
         file, credentials included, becomes the parent ingredient when the work is sealed.
         """
+        from artproof.interop.readers import read_file  # the readers (and c2pa) load only to import
+
         reading = read_file(data, name, trust_pem, judge)
         image = decode_image(data, name=name)
         params = {
