@@ -353,27 +353,10 @@ def edit(
     as_json: bool = JSON,
 ) -> None:
     """Apply an edit to the work's current image, recorded as a step."""
-    params: dict[str, Any]
-    if operation == "crop":
-        if box is None:
-            raise InvalidInput("crop needs --box left,top,right,bottom", hint="for example --box 0,0,900,900")
-        try:
-            params = {"box": [int(v) for v in box.split(",")]}
-        except ValueError:
-            raise InvalidInput("--box must be four integers", value=box, hint="for example --box 0,0,900,900") from None
-        if len(params["box"]) != 4:
-            raise InvalidInput("--box must be four integers", value=box, hint="for example --box 0,0,900,900")
-    elif operation == "resize":
-        if size is None:
-            raise InvalidInput("resize needs --size WIDTHxHEIGHT", hint="for example --size 2048x2048")
-        from artproof.studio.service import parse_size
+    from artproof.studio.service import edit_params
 
-        width, height = parse_size(size)
-        params = {"width": width, "height": height, "resample": resample}
-    else:
-        raise InvalidInput("unknown edit", value=operation, hint="use crop or resize")
-    svc = services()
-    manifest = svc.studio.edit(work, f"edit.{operation}", params, passphrase=passphrase())
+    op_name, params = edit_params(operation, box=box, size=size, resample=resample)  # before the passphrase
+    manifest = services().studio.edit(work, op_name, params, passphrase=passphrase())
     _one_line(manifest, as_json, f"{operation} recorded")
 
 

@@ -110,9 +110,9 @@ def inspect(file: Path, as_json: bool = JSON) -> None:
     if as_json:
         print_json(doc)
         return
-    c = doc["c2pa"]
+    c = doc.c2pa
     say = functools.partial(out.print, markup=False, soft_wrap=True)  # strings from the file: no markup
-    say(f"{safe(doc['file'])}  {doc['format']} {doc['width']}x{doc['height']}")
+    say(f"{safe(doc.file)}  {doc.format} {doc.width}x{doc.height}")
     if not c["present"]:
         say("Content Credentials: none")
     elif c.get("validation_state") is None:
@@ -128,11 +128,11 @@ def inspect(file: Path, as_json: bool = JSON) -> None:
             say(f"  {safe(code)}: {safe(sentence)}")
         for ingredient in c["ingredients"]:
             say(f"  ingredient {safe(str(ingredient['title']))} ({safe(str(ingredient['relationship']))})")
-    say(f"made with: {safe(doc['source_tool'])}")
-    for g in doc["generations"]:
+    say(f"made with: {safe(doc.source_tool or 'unknown')}")
+    for g in doc.generations:
         for line in png_info(g):
             say("  " + safe(line))
-    for warning in doc["warnings"]:
+    for warning in doc.warnings:
         err.print(f"[yellow]warning:[/yellow] {escape(safe(warning))}")
 
 

@@ -46,6 +46,29 @@ REPLAY_TOLERANCE = 6  # pHash bits: re-encoding moves 0-2, unrelated images 25-4
 Progress = Callable[[float], None]
 
 
+def edit_params(
+    operation: str, *, box: str | None, size: str | None, resample: str = "lanczos"
+) -> tuple[str, dict[str, Any]]:
+    """(operation name, parameters) of ``crop`` / ``resize`` written as text; the operation validates ranges."""
+    example = "for example --box 0,0,900,900"
+    if operation == "crop":
+        if box is None:
+            raise InvalidInput("crop needs --box left,top,right,bottom", hint=example)
+        try:
+            values = [int(v) for v in box.split(",")]
+        except ValueError:
+            raise InvalidInput("--box must be four integers", value=box, hint=example) from None
+        if len(values) != 4:
+            raise InvalidInput("--box must be four integers", value=box, hint=example)
+        return "edit.crop", {"box": values}
+    if operation == "resize":
+        if size is None:
+            raise InvalidInput("resize needs --size WIDTHxHEIGHT", hint="for example --size 2048x2048")
+        width, height = parse_size(size)
+        return "edit.resize", {"width": width, "height": height, "resample": resample}
+    raise InvalidInput("unknown edit", value=operation, hint="use crop or resize")
+
+
 def parse_size(text: str) -> tuple[int, int]:
     """``"1024x768"`` -> (1024, 768); ``"512"`` -> (512, 512)."""
     match = re.fullmatch(r"\s*(\d+)\s*(?:[xX\u00d7]\s*(\d+))?\s*", text)
