@@ -30,11 +30,12 @@ from artproof.settings import Settings
 from artproof.store.repository import IdentityRecord
 from artproof.verify.report import VerifyReport
 
-__all__ = ["DEMO_PASSPHRASE", "DEMO_PROMPT", "DemoTour", "run_tour"]
+__all__ = ["DEMO_PASSPHRASE", "DEMO_PROMPT", "DEMO_SEED", "DEMO_STYLE", "DemoTour", "run_tour"]
 
 DEMO_PASSPHRASE = "demo passphrase"
 DEMO_PROMPT = "tidal dusk, copper and ink"
 DEMO_SEED = 42
+DEMO_STYLE = 19  # a trained painting style: the first picture a newcomer sees looks like a painting
 
 Progress = Callable[[str], AbstractContextManager[Callable[[float], None]]]
 
@@ -86,8 +87,8 @@ def _tour(svc: Services, home: Path, output: Path, progress: Progress) -> DemoTo
     me = svc.identities.init("Demo Studio", secret)
     with progress("generating 1024x1024") as tick:
         created = svc.studio.create(
-            engine="cppn", prompt=DEMO_PROMPT, seed=DEMO_SEED, size="1024x1024", title=None, passphrase=secret,
-            progress=tick,
+            engine="neural", prompt=DEMO_PROMPT, seed=DEMO_SEED, size="1024x1024", title=None, passphrase=secret,
+            progress=tick, style=DEMO_STYLE,
         )  # fmt: skip
     work_id = created.work_id
     with progress("8 variations") as tick:

@@ -14,6 +14,7 @@ __all__ = [
     "IntegrityError",
     "InvalidInput",
     "KeyConflict",
+    "ModelMissing",
     "NotFound",
     "StorageError",
     "UnknownOperation",
@@ -89,6 +90,10 @@ class ConfigError(ArtproofError):
 
     exit_code = 6
     http_status = 409
+
+
+class ModelMissing(ConfigError):
+    """A trained model that ships with a package is not installed (the message names the install command)."""
 
 
 class StorageError(ArtproofError):

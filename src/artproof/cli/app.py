@@ -254,7 +254,7 @@ def identity_list(as_json: bool = JSON) -> None:
 @app.command()
 def create(
     prompt: str = typer.Option(..., "--prompt", help="what to make; conditions palette, latent and structure"),
-    engine: str = typer.Option("cppn", "--engine", help="generator: cppn"),
+    engine: str = typer.Option("cppn", "--engine", help="generator: cppn, or neural (painted by a trained network)"),
     seed: int | None = typer.Option(
         None,
         "--seed",
@@ -262,6 +262,8 @@ def create(
     ),
     size: str = typer.Option("1024x1024", "--size", help="WIDTHxHEIGHT, 64 to 8192 pixels a side"),
     title: str | None = typer.Option(None, "--title", help="defaults to a name from the prompt"),
+    style: int | None = typer.Option(None, "--style", help="neural: one of the 26 trained styles, 0 to 25 (19)"),
+    strength: float | None = typer.Option(None, "--strength", help="neural: 0 (canvas) to 1 (painting, default)"),
     output: Path | None = typer.Option(None, "-o", "--output", help="also write the image here (.png, .jpg, .webp)"),
     force: bool = FORCE,
     as_json: bool = JSON,
@@ -274,8 +276,9 @@ def create(
     seed = _seed(seed)
     with progress_bar(f"generating {size}") as tick:
         manifest = svc.studio.create(
-            engine=engine, prompt=prompt, seed=seed, size=size, title=title, passphrase=secret, progress=tick
-        )
+            engine=engine, prompt=prompt, seed=seed, size=size, title=title, passphrase=secret, progress=tick,
+            style=style, strength=strength,
+        )  # fmt: skip
     if output is not None:
         write_output(output, image_bytes(svc.studio.load_image(manifest.master), output), force=force)
     if as_json:

@@ -14,7 +14,7 @@ __all__ = ["run_demo"]
 
 def run_demo(output: Path) -> None:
     """Identity, generation, variations, choice, crop, replay, ledger, sealing, editions, and two verdicts."""
-    from artproof.demo import DEMO_PASSPHRASE, DEMO_PROMPT, DEMO_SEED, run_tour
+    from artproof.demo import DEMO_PASSPHRASE, DEMO_PROMPT, DEMO_SEED, DEMO_STYLE, run_tour
 
     home = Path(tempfile.mkdtemp(prefix="artproof-demo-"))
     os.environ["ARTPROOF_HOME"] = str(home)  # the 'Try it yourself' commands below use this home
@@ -23,7 +23,10 @@ def run_demo(output: Path) -> None:
     t = run_tour(output, progress=progress_bar, home=home)
     o = t.output
     out.print(f"1. identity [bold]{t.identity.name}[/bold], key {t.identity.key_id}")
-    out.print(f"2. created '{t.created.title}' ({t.work_id}) from prompt '{DEMO_PROMPT}', seed {DEMO_SEED}")
+    out.print(
+        f"2. created '{t.created.title}' ({t.work_id}) from prompt '{DEMO_PROMPT}', seed {DEMO_SEED}: "
+        f"a canvas painted by a trained network (style {DEMO_STYLE})"
+    )
     out.print(f"3. 8 candidates c1..c8 (contact sheet: {o / 'candidates.png'})")
     out.print("4. chose c3 (recorded as a human decision)")
     out.print(f"5. cropped to 900x900 (master: {o / 'master.png'})\n")

@@ -31,6 +31,7 @@ class HashIndex:
         self.index = faiss.IndexBinaryMultiHash(64, 3, 21)
         self.index.nflip = 2
         self.ids: list[int] = []
+        self._codes: list[NDArray[np.uint8]] = []
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -39,6 +40,7 @@ class HashIndex:
         if len(ids):
             self.index.add(np.ascontiguousarray(codes))
             self.ids.extend(ids)
+            self._codes.append(np.ascontiguousarray(codes))
 
     def search(self, code: str, radius: int = GUARANTEED_RADIUS) -> list[tuple[int, int]]:
         """(id, distance) of every stored code within ``radius`` bits (at most 8 is guaranteed), nearest first."""
@@ -49,3 +51,18 @@ class HashIndex:
             (self.ids[int(label)], int(d)) for label, d in zip(labels[: limits[1]], distances[: limits[1]], strict=True)
         ]
         return sorted(found, key=lambda pair: pair[1])
+
+    def nearest(self, code: str, radius: int, k: int) -> list[tuple[int, int]]:
+        """(id, distance) of the ``k`` stored codes nearest ``code`` within ``radius`` bits, by a full scan.
+
+        For what the multi-hash cannot promise (beyond 8 bits): a crop of a busy picture can land
+        12-16 bits from every stored crop. About 8 ms per million codes (np.bitwise_count).
+        """
+        if not self.ids:
+            return []
+        codes = self._codes[0] if len(self._codes) == 1 else np.concatenate(self._codes)
+        self._codes = [codes]
+        query = to_codes([code]).view(np.uint64)[0]
+        distances = np.bitwise_count(codes.view(np.uint64)[:, 0] ^ query)
+        order = np.argsort(distances, kind="stable")[:k]
+        return [(self.ids[int(i)], int(distances[i])) for i in order if distances[i] <= radius]

@@ -32,6 +32,7 @@ __all__ = ["CONFIRM", "FingerprintRegistry", "Match", "Query", "Registered"]
 CONFIRM = 0.85  # aligned correlation above which a candidate is the same picture
 THUMB_SHORT = 128
 VARIANTS = ("full", *CROPS)
+WIDE_RADIUS, WIDE_CANDIDATES = 16, 3  # when nothing is within 8 bits: the few nearest, confirmed by alignment
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +162,11 @@ class FingerprintRegistry:
         """Registered pictures this image is a copy of (re-encoded, rescaled or cropped), confirmed first."""
         query = image if isinstance(image, Query) else Query.of(image)
         best: dict[int, tuple[int, str]] = {}
-        for label, distance in self._current_index().search(query.fingerprint.phash, GUARANTEED_RADIUS):
+        index = self._current_index()
+        found = index.search(query.fingerprint.phash, GUARANTEED_RADIUS)
+        if not found:  # a crop of a busy picture: its pHash moves further; alignment decides, not the hash
+            found = index.nearest(query.fingerprint.phash, WIDE_RADIUS, WIDE_CANDIDATES * len(VARIANTS))
+        for label, distance in found:
             row_id, position = divmod(label, len(VARIANTS))
             if row_id not in best or distance < best[row_id][0]:
                 best[row_id] = (distance, VARIANTS[position])

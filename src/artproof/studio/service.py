@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ENGINES", "Candidates", "Studio", "parse_size", "title_from_prompt"]
 
-ENGINES = {"cppn": "generate.cppn"}
+ENGINES = {"cppn": "generate.cppn", "neural": "generate.neural"}
 MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif"}
 REPLAY_TOLERANCE = 6  # pHash bits: re-encoding moves 0-2, unrelated images 25-40
 Progress = Callable[[float], None]
@@ -152,11 +152,21 @@ class Studio:
         title: str | None,
         passphrase: str | None,
         progress: Progress | None = None,
+        style: int | None = None,
+        strength: float | None = None,
     ) -> WorkManifest:
+        """A new work whose first step is a generation. ``style`` and ``strength`` are the neural engine's:
+        one of its 26 trained styles, and how much of the painting over the canvas (1 = all)."""
         if engine not in ENGINES:
             raise InvalidInput("unknown engine", value=engine, hint=f"choose one of: {', '.join(ENGINES)}")
         width, height = parse_size(size)
-        params = {"prompt": prompt, "seed": seed, "width": width, "height": height}
+        params: dict[str, Any] = {"prompt": prompt, "seed": seed, "width": width, "height": height}
+        if engine == "neural":
+            params |= {k: v for k, v in (("style", style), ("strength", strength)) if v is not None}
+        elif style is not None or strength is not None:
+            raise InvalidInput(
+                "--style and --strength apply to the neural engine", value=engine, hint="add --engine neural"
+            )
         title = (title or "").strip() or title_from_prompt(prompt)
         return self._record(None, ENGINES[engine], params, [], passphrase, progress, title=title)
 

@@ -41,6 +41,11 @@ from artproof.verify.logkeys import LogKeys
 
 __all__ = ["CertificateCheck", "check_certificate"]
 
+# pHash bits within which a picture still resembles its certificate's (crops of busy pictures reach 12-16);
+# unrelated pictures are 25-40 bits apart. Beyond it a mark naming the edition was copied, and a certificate
+# without a mark was moved to another picture.
+RESEMBLANCE_RADIUS = 20
+
 
 @dataclass
 class CertificateCheck:
@@ -162,9 +167,10 @@ def _belongs(
         return
     distance = picture_distance(body, phash)
     close = distance <= FINGERPRINT_RADIUS
+    resembles = distance <= RESEMBLANCE_RADIUS
     if mark is not None and mark != edition_id:
         result.reasons.append(f"the watermark says edition {mark}, the certificate is for edition {edition_id}")
-    elif mark == edition_id and not close:
+    elif mark == edition_id and not resembles:
         result.reasons.append(
             f"the watermark names edition {edition_id} but the picture is not that edition's "
             f"({distance} pHash bits from it): a mark copied into another image"
@@ -174,6 +180,11 @@ def _belongs(
         result.checks.append(f"watermark reads edition {edition_id}; the picture matches its hashes ({distance} bits)")
     elif close:
         result.checks.append(f"the picture matches the certificate's hashes ({distance} bits) but no mark was read")
+    elif resembles:
+        result.checks.append(
+            f"the picture resembles the certificate's ({distance} pHash bits: a crop or a re-encode of a busy "
+            "picture moves that far) but no mark was read: not confirmed"
+        )
     else:
         result.reasons.append(
             f"the certificate belongs to another picture ({distance} pHash bits away): it was moved to this file"

@@ -179,7 +179,9 @@ def detect(
     master and the master subtracted, which removes
     the picture's own interference and makes crops as readable as whole copies.
     ``scale``, when the caller already aligned the two (the fingerprint registry
-    does), is the copy's working scale: only it is tried, no search.
+    does), is the copy's working scale: it is tried first, and the search only when
+    it does not read (a thumbnail's alignment can be off by a fraction of a percent,
+    which a tiled mark at 512 px does not forgive on a crop).
     """
     height, width = pixels.shape[:2]
     if min(height, width) < MIN_DETECT_SHORT:
@@ -193,7 +195,7 @@ def detect(
     first = _working(luma, WORK_SHORT)
     tries, best_z = 0, 0.0
     candidates: list[float] = [1.0] if scale is None else list(dict.fromkeys([round(scale, 4), 1.0]))
-    searched = scale is not None
+    searched = False
     while candidates and tries < HYPOTHESES:
         at = candidates.pop(0)
         work = first if at == 1.0 else _working(luma, WORK_SHORT * at)

@@ -1,0 +1,1 @@
+"""Trained models that ship inside installed packages: where they are, what they are, checked."""
