@@ -36,3 +36,67 @@ def test_style_options_belong_to_the_neural_engine(tmp_path: Path) -> None:
     out_of_range = call(home, "create", "--engine", "neural", "--prompt", "p", "--seed", "1", "--style", "40")
     assert out_of_range.code == 2 and "style" in out_of_range.stderr
     assert call(home, "work", "list", "--json").json() == []  # nothing recorded
+
+
+def test_a_hand_edit_and_physical_steps_change_the_classification(tmp_path: Path) -> None:
+    from PIL import ImageDraw
+
+    from artproof.interop.c2pa import read_credentials
+
+    home = tmp_path / "home"
+    assert call(home, "init", "--name", "Ada").code == 0
+    made = call(
+        home, "create", "--engine", "neural", "--prompt", "harbour", "--seed", "5", "--size", "640x512", "--json"
+    )
+    work = made.json()["work_id"]
+    assert call(home, "work", "export", work, "-o", str(tmp_path / "w.png")).code == 0
+    picture = Image.open(tmp_path / "w.png").convert("RGB")
+    ImageDraw.Draw(picture).rectangle((0, 0, 319, 255), fill=(240, 200, 120))  # a quarter repainted by hand
+    picture.save(tmp_path / "retouched.jpg", quality=92)  # saved as JPEG: re-encode noise must not count
+    edited = call(
+        home, "edit", work, "external", "--file", str(tmp_path / "retouched.jpg"), "--tool", "Krita 5.2",
+        "--note", "painted the sky", "--json",
+    )  # fmt: skip
+    assert edited.code == 0, edited.stderr
+    record = edited.json()
+    step = record["steps"][-1]
+    assert step["op"] == "edit.external" and step["agency"] == "human" and step["params"]["tool"] == "Krita 5.2"
+    assert 0.24 <= step["params"]["changed_share"] <= 0.27  # the quarter, not the JPEG noise
+    c = record["classification"]
+    assert c["digital_source_type"] == "compositeWithTrainedAlgorithmicMedia" and 0.24 <= c["human_pixel_share"] <= 0.27
+    Image.new("RGB", (200, 150), (90, 90, 90)).save(tmp_path / "print.jpg")
+    printed = call(
+        home, "physical", work, "print", "--material", "Hahnemühle Photo Rag 308", "--method", "giclée",
+        "--photo", str(tmp_path / "print.jpg"), "--date", "2026-11-30", "--json",
+    )  # fmt: skip
+    assert printed.code == 0, printed.stderr
+    after = printed.json()
+    assert after["classification"]["physical_hybrid"] is True and after["master"] == record["master"]
+    photo = after["steps"][-1]["params"]["photos"][0]
+    assert photo["media_type"] == "image/jpeg" and photo["sha256"].startswith("sha256:")
+    assert call(home, "replay", work).code == 0
+    sealed = call(home, "seal", work, "-o", str(tmp_path / "sealed.png"))
+    assert sealed.code == 0, sealed.stderr
+    actions = [a.get("action") for a in read_credentials((tmp_path / "sealed.png").read_bytes(), "image/png").actions]
+    assert "c2pa.edited" in actions and "org.artproof.print" in actions
+
+
+def test_bad_hand_edits_and_physical_steps_are_refused_and_nothing_is_recorded(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert call(home, "init", "--name", "Ada").code == 0
+    work = call(home, "create", "--prompt", "p", "--seed", "1", "--size", "128x96", "--json").json()["work_id"]
+    Image.new("RGB", (100, 100)).save(tmp_path / "small.png")
+    (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8 not a jpeg")
+    cases = [
+        (("edit", work, "external", "--file", str(tmp_path / "small.png"), "--tool", "Krita"), "128x96"),
+        (("edit", work, "external", "--file", str(tmp_path / "small.png")), "--tool"),
+        (("physical", work, "print", "--material", "paper", "--date", "2999-01-01"), "future"),
+        (("physical", work, "print", "--material", "paper", "--date", "30/11/2026"), "YYYY-MM-DD"),
+        (("physical", work, "print"), "how it was printed"),
+        (("physical", work, "frame", "--method", "oak"), "print, finish, sign"),
+        (("physical", work, "sign", "--photo", str(tmp_path / "broken.jpg")), "broken.jpg"),
+    ]
+    for args, words in cases:
+        refused = call(home, *args)
+        assert refused.code == 2 and words in refused.stderr, (args, refused.stderr)
+    assert call(home, "work", "show", work, "--json").json()["revision"] == 1

@@ -18,7 +18,17 @@ from rich.markup import escape
 from typer.core import TyperGroup, TyperOption
 
 from artproof import __version__
-from artproof.cli.common import FORCE, JSON, image_bytes, passphrase, progress_bar, services, set_quiet, write_output
+from artproof.cli.common import (
+    FORCE,
+    JSON,
+    image_bytes,
+    passphrase,
+    progress_bar,
+    read_input,
+    services,
+    set_quiet,
+    write_output,
+)
 from artproof.cli.editions import certificate_app, edition_app, transfer
 from artproof.cli.interop import import_files, inspect, seal, trust_app
 from artproof.cli.ledger import ledger_app, register
@@ -37,7 +47,7 @@ from artproof.store.files import IMAGE_SUFFIXES, check_output
 
 # The order a person works in, not the order the code registers commands.
 WORKFLOW = (
-    "init", "create", "vary", "select", "edit", "import", "seal", "register", "edition", "certificate",
+    "init", "create", "vary", "select", "edit", "physical", "import", "seal", "register", "edition", "certificate",
     "transfer", "verify", "inspect", "work", "replay", "ledger", "identity", "trust", "ops", "demo",
 )  # fmt: skip
 
@@ -349,18 +359,52 @@ def select(work: str, choice: str, as_json: bool = JSON) -> None:
 @app.command()
 def edit(
     work: str,
-    operation: str = typer.Argument(..., help="crop or resize"),
+    operation: str = typer.Argument(..., help="crop, resize, or external (a hand edit made in another program)"),
     box: str | None = typer.Option(None, "--box", help="crop: left,top,right,bottom in pixels"),
     size: str | None = typer.Option(None, "--size", help="resize: WIDTHxHEIGHT"),
     resample: str = typer.Option("lanczos", "--resample", help="resize: lanczos, bicubic, bilinear, nearest"),
+    file: Path | None = typer.Option(None, "--file", help="external: the edited picture, at the work's size"),
+    tool: str | None = typer.Option(None, "--tool", help='external: the program, e.g. "Photoshop 2026"'),
+    note: str = typer.Option("", "--note", help="external: what you did, in your words"),
     as_json: bool = JSON,
 ) -> None:
-    """Apply an edit to the work's current image, recorded as a step."""
+    """Apply an edit to the work's current image, recorded as a step.
+
+    'external' records a hand edit made elsewhere: which pixels changed (a mask and their share) makes
+    that share of the picture human-made in the classification.
+    """
+    if operation == "external":
+        if file is None or tool is None:
+            raise InvalidInput("an external edit needs --file and --tool", hint='--file retouched.png --tool "Krita 5"')
+        data = read_input(file, "the edited file")
+        manifest = services().studio.edit_external(work, data, file.name, tool=tool, note=note, passphrase=passphrase())
+        share = manifest.steps[-1].params["changed_share"]
+        _one_line(manifest, as_json, f"hand edit recorded ({share:.0%} of the pixels changed)")
+        return
     from artproof.studio.service import edit_params
 
     op_name, params = edit_params(operation, box=box, size=size, resample=resample)  # before the passphrase
     manifest = services().studio.edit(work, op_name, params, passphrase=passphrase())
     _one_line(manifest, as_json, f"{operation} recorded")
+
+
+@app.command()
+def physical(
+    work: str,
+    kind: str = typer.Argument(..., help="print, finish or sign"),
+    method: str = typer.Option("", "--method", help="e.g. giclée, hand-varnished, signed in pencil"),
+    material: str = typer.Option("", "--material", help='e.g. "Hahnemühle Photo Rag 308"'),
+    date: str | None = typer.Option(None, "--date", help="the day it was done, YYYY-MM-DD (default: today)"),
+    note: str = typer.Option("", "--note", help="anything else, in your words"),
+    photo: list[Path] = typer.Option([], "--photo", help="a photograph as evidence (repeat for more)"),
+    as_json: bool = JSON,
+) -> None:
+    """Record physical work on the picture: printed, finished or signed by hand (a physical hybrid)."""
+    photos = [(read_input(p, "the photograph"), p.name) for p in photo]
+    manifest = services().studio.physical(
+        work, kind, method=method, material=material, date=date, note=note, photos=photos, passphrase=passphrase()
+    )
+    _one_line(manifest, as_json, f"{kind} recorded (a physical hybrid now)")
 
 
 # reading ------------------------------------------------------------------

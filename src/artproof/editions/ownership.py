@@ -12,11 +12,12 @@ from __future__ import annotations
 import builtins
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import Connection
 
 from artproof.core.commitments import commit
+from artproof.core.dates import check_day
 from artproof.core.signing import SignedDocument, document_digest, sign_document, verify_document
 from artproof.editions.certificate import certificate_hash, verify_certificate
 from artproof.editions.collection import Collection, Offer, Owned
@@ -282,22 +283,10 @@ def transfer_date(text: str | None, *, today: date, not_before: str) -> str:
     """The date of a transfer: ISO 8601 (YYYY-MM-DD), a real day, not before the edition was issued or
     the previous transfer, and not after tomorrow (clock skew); today when not given. It is signed into
     the ledger for good, so nothing else is accepted."""
-    if text is None:
-        return today.isoformat()
-    try:
-        day = date.fromisoformat(text.strip()) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()) else None
-    except ValueError:
-        day = None
-    if day is None:
-        raise InvalidInput(
-            "the transfer date is not a real date in the form YYYY-MM-DD", value=text, hint="e.g. 2026-11-30"
-        )
-    if day.isoformat() < not_before:
-        raise InvalidInput(
-            "the transfer date is before the edition was issued or before its previous transfer",
-            value=day.isoformat(),
-            hint=f"use {not_before} or later",
-        )
-    if day > today + timedelta(days=1):
-        raise InvalidInput("the transfer date is in the future", value=day.isoformat(), hint=f"today is {today}")
-    return day.isoformat()
+    return check_day(
+        text,
+        what="the transfer date",
+        today=today,
+        not_before=not_before,
+        before_why="the edition was issued or before its previous transfer",
+    )

@@ -46,7 +46,12 @@ CERTIFICATE_LABEL = "org.artproof.certificate"
 Disclosure = Literal["full", "redacted", "minimal"]
 TrainingMining = Literal["allowed", "notAllowed", "constrained"]
 
-_ACTION = {"import.file": "c2pa.opened", "edit.crop": "c2pa.cropped", "edit.resize": "c2pa.resized"}
+_ACTION = {
+    "import.file": "c2pa.opened",
+    "edit.crop": "c2pa.cropped",
+    "edit.resize": "c2pa.resized",
+    "edit.external": "c2pa.edited",
+}
 _AGENT = {"name": "artproof", "version": __version__}
 _AGENCY_SOURCE = {"trained": "trainedAlgorithmicMedia", "algorithmic": "algorithmicMedia"}
 

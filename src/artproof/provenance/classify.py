@@ -36,6 +36,7 @@ _DECISION_WORDS = {
     "human.select": "a choice among candidates",
     "edit.crop": "a crop",
     "edit.resize": "a resize",
+    "edit.external": "a hand edit in another program",
 }
 
 

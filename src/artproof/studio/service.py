@@ -10,6 +10,7 @@ as it was.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -196,6 +197,75 @@ class Studio:
                 hint=f"run: artproof vary {work.work_id} --count 8",
             )
         return self._record(work, "human.select", {"choice": choice}, offer.assets, passphrase, None)
+
+    def edit_external(
+        self, ref: str, data: bytes, name: str, *, tool: str, note: str = "", passphrase: str | None
+    ) -> WorkManifest:
+        """Record a hand edit made in another program (``edit.external``): the picture as it came back
+        (stored as PNG of its pixels, the file itself kept beside it), the tool, the note, and the mask
+        and share of the pixels that changed from the work's current image."""
+        import numpy as np
+
+        from artproof.ops.external import changed_mask
+
+        work = self.resolve(ref)
+        tool = check_name(tool, "the tool")
+        note = printable(note)
+        edited = decode_image(data, name=name, upright=True).convert("RGB")
+        before = self.load_image(work.master)
+        mask = changed_mask(before, edited)
+        share = float(np.count_nonzero(np.asarray(mask)) / (mask.width * mask.height))
+        mask_id = self.blobs.put(encode_png(mask))  # evidence first: a record never points at a missing file
+        file_id = self.blobs.put(data)
+        params = {
+            "tool": tool, "note": note, "file": printable(Path(name).name), "file_sha256": file_id,
+            "changed_share": round(share, 6), "mask": mask_id,
+        }  # fmt: skip
+        png = encode_png(edited)
+        return self._record(
+            work, "edit.external", params, [work.master], passphrase, None, produced=[(png, edited, "image/png")]
+        )
+
+    def physical(
+        self,
+        ref: str,
+        kind: str,
+        *,
+        method: str = "",
+        material: str = "",
+        date: str | None = None,
+        note: str = "",
+        photos: Sequence[tuple[bytes, str]] = (),
+        passphrase: str | None,
+    ) -> WorkManifest:
+        """Record physical work on the picture (``physical.print`` / ``finish`` / ``sign``) with its
+        evidence photographs; the digital picture is handed on unchanged."""
+        from artproof.core.dates import check_day
+        from artproof.ops.physical import KINDS
+
+        if kind not in KINDS:
+            raise InvalidInput("unknown physical step", value=kind, hint=f"one of: {', '.join(KINDS)}")
+        work = self.resolve(ref)
+        stored = []
+        for data, name in photos:
+            picture = decode_image(data, name=name)  # a photograph artproof can read, within the pixel limit
+            kind_of = Image.open(io.BytesIO(data)).format or ""
+            stored.append(
+                {
+                    "sha256": self.blobs.put(data), "media_type": MEDIA_TYPES.get(kind_of, "image/" + kind_of.lower()),
+                    "name": printable(Path(name).name), "width": picture.width, "height": picture.height,
+                }
+            )  # fmt: skip
+        params = {
+            "method": check_name(method, "the method") if method.strip() else "",
+            "material": check_name(material, "the material") if material.strip() else "",
+            "date": check_day(date, what="the date", today=self.clock().date()),
+            "note": printable(note),
+            "photos": stored,
+        }
+        if kind == "print" and not (params["method"] or params["material"]):
+            raise InvalidInput("say how it was printed", hint='--material "Hahnemühle Photo Rag 308" --method giclée')
+        return self._record(work, f"physical.{kind}", params, [work.master], passphrase, None)
 
     def edit(
         self,
