@@ -100,3 +100,43 @@ def test_bad_hand_edits_and_physical_steps_are_refused_and_nothing_is_recorded(t
         refused = call(home, *args)
         assert refused.code == 2 and words in refused.stderr, (args, refused.stderr)
     assert call(home, "work", "show", work, "--json").json()["revision"] == 1
+
+
+def test_a_named_grid_labels_each_look_and_each_candidate_keeps_its_own_origin(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert call(home, "init", "--name", "Ada").code == 0
+    work = call(home, "create", "--prompt", "copper tide", "--seed", "8", "--size", "320x256", "--json").json()
+    grid = call(
+        home, "vary", work["work_id"], "--palette", "autumn,ocean", "--lighting", "dusk", "--style", "19,oil",
+        "-o", str(tmp_path / "grid.png"), "--json",
+    )  # fmt: skip
+    assert grid.code == 0, grid.stderr
+    step = grid.json()["steps"][-1]
+    assert step["op"] == "vary.grid" and step["agency"] == "trained" and len(step["extra_outputs"]) == 4
+    assert [look["style"] for look in step["params"]["looks"]] == ["19", "oil", "19", "oil"]
+    assert step["extra_origins"] == [{"trained": 1.0}, {"algorithmic": 1.0}, {"trained": 1.0}, {"algorithmic": 1.0}]
+    assert Image.open(tmp_path / "grid.png").size == (3 * 336 + 16, 2 * (336 + 80) + 16)  # original + 4
+    oil = call(home, "select", work["work_id"], "c2", "--json").json()
+    assert oil["classification"]["digital_source_type"] == "algorithmicMedia"  # recoloured, not painted by a model
+    call(home, "vary", work["work_id"], "--style", "19")
+    painted = call(home, "select", work["work_id"], "c1", "--json").json()
+    assert painted["classification"]["digital_source_type"] == "trainedAlgorithmicMedia"
+    replayed = call(home, "replay", work["work_id"])
+    assert replayed.code == 0 and "mismatch" not in replayed.stdout
+
+
+def test_unknown_looks_are_refused_before_anything_is_recorded(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert call(home, "init", "--name", "Ada").code == 0
+    work = call(home, "create", "--prompt", "p", "--seed", "1", "--size", "96x96", "--json").json()["work_id"]
+    for args, words in [
+        (("--palette", "plaid"), "unknown palette"),
+        (("--lighting", "moon"), "unknown lighting"),
+        (("--style", "26"), "0 to 25"),
+        (("--style", "cubist"), "unknown style"),
+        (("--palette", ",".join(["autumn", "ocean", "mono", "sepia", "forest"]), "--lighting",
+          "dawn,noon,dusk,night,studio", "--style", "0,1,2"), "at most 64"),
+    ]:  # fmt: skip
+        refused = call(home, "vary", work, *args)
+        assert refused.code == 2 and words in refused.stderr, (args, refused.stderr)
+    assert call(home, "work", "show", work, "--json").json()["revision"] == 1

@@ -143,3 +143,19 @@ def test_the_labelled_sheet_shows_the_original_and_the_same_candidates_as_before
     assert (label.max(axis=2) > 150).sum() > 150  # "original" is drawn, large enough to read
     lines = describe(params, 2)
     assert lines[0].startswith("c3") and lines[1].startswith("hue ") and lines[2].startswith("light ")
+
+
+def test_older_steps_keep_their_ids_the_per_output_origins_are_left_out_when_absent() -> None:
+    from artproof.provenance.model import Step, current_runtime
+
+    fields = {
+        "op": "edit.crop", "version": "1.0.0", "agency": "human", "params": {"box": [0, 0, 8, 8]},
+        "inputs": ["sha256:" + "a" * 64], "output": "sha256:" + "b" * 64, "origin": {"algorithmic": 1.0},
+        "reexecutable": True, "replay_tolerance": 6, "actor": "k", "at": "2026-01-01T00:00:00+00:00",
+        "runtime": current_runtime(),
+    }  # fmt: skip
+    step = Step.create(**fields)
+    assert "extra_origins" not in step.model_dump(mode="json") and step.id_is_valid()
+    body = step.model_dump(mode="json")
+    del body["step_id"]
+    assert step.step_id == Step.compute_id(body)  # the id of the record as older versions wrote it

@@ -299,6 +299,11 @@ def create(
     out.print(f"work [cyan]{manifest.work_id}[/cyan], seed {seed}; the image: {escape(where)}", soft_wrap=True)
 
 
+def _names(text: str | None) -> list[str]:
+    """``"autumn, ocean"`` -> ["autumn", "ocean"]."""
+    return [part.strip().lower() for part in (text or "").split(",") if part.strip()]
+
+
 def _seed(seed: int | None) -> int:
     """The seed given, or a random one that is printed (stderr) and recorded like any other."""
     if seed is not None:
@@ -315,19 +320,42 @@ def vary(
     work: str,
     count: int = typer.Option(8, "--count", help="number of candidates, 1 to 64"),
     seed: int | None = typer.Option(None, "--seed", help="draws each candidate's settings (default: random, recorded)"),
-    strength: float | None = typer.Option(None, "--strength", help="0 to 1 (default 0.6)"),
+    strength: float | None = typer.Option(
+        None, "--strength", help="0 to 1: how far random candidates move (0.6), or how much of a trained style (1)"
+    ),
+    palette: str | None = typer.Option(None, "--palette", help="named palettes, e.g. autumn,ocean,mono"),
+    lighting: str | None = typer.Option(None, "--lighting", help="lighting presets, e.g. dawn,noon,dusk"),
+    style: str | None = typer.Option(None, "--style", help="trained styles 0-25 and classical ones, e.g. 7,19,oil"),
     sheet: Path | None = typer.Option(None, "-o", "--sheet", help="also write the contact sheet here"),
     force: bool = FORCE,
     as_json: bool = JSON,
 ) -> None:
-    """Make COUNT candidates (c1..cN) from the work's current image; choose with 'select'."""
+    """Make candidates (c1..cN) from the work's current image; choose with 'select'.
+
+    Without --palette/--lighting/--style: COUNT seeded random variations. With them: every combination
+    of the looks named (at most 64), labelled on the sheet.
+    """
     if sheet is not None:
         check_output(sheet, suffixes=IMAGE_SUFFIXES, force=force)  # before anything is recorded
+    named = [_names(v) for v in (palette, lighting, style)]
     svc = services()
-    secret = passphrase()
-    seed = _seed(seed)
-    with progress_bar(f"{count} variations") as tick:
-        manifest = svc.studio.vary(work, count=count, seed=seed, strength=strength, passphrase=secret, progress=tick)
+    if any(named):
+        from artproof.ops.grid import parse_looks
+
+        looks = parse_looks(*named)  # refused before the passphrase is asked
+        secret = passphrase()
+        with progress_bar(f"{len(looks)} variations") as tick:
+            manifest = svc.studio.vary_grid(
+                work, palettes=named[0], lightings=named[1], styles=named[2], strength=strength,
+                seed=seed or 0, passphrase=secret, progress=tick,
+            )  # fmt: skip
+    else:
+        secret = passphrase()
+        seed = _seed(seed)
+        with progress_bar(f"{count} variations") as tick:
+            manifest = svc.studio.vary(
+                work, count=count, seed=seed, strength=strength, passphrase=secret, progress=tick
+            )
     step = manifest.steps[-1]
     if sheet is not None:
         write_output(sheet, image_bytes(svc.studio.load_image(step.output), sheet), force=force)

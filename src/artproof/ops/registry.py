@@ -115,6 +115,15 @@ class Operation:
         """For a step replay cannot re-run: what is wrong with its record, judged from pixel hashes, or None."""
         return None
 
+    def step_agency(self, params: Any) -> Agency:
+        """The agency the step records: the operation's, unless its parameters decide (a grid of
+        variations is ``trained`` when a trained network paints any of them)."""
+        return self.agency
+
+    def extra_origins(self, params: Any, input_origins: Sequence[Origin]) -> list[Origin] | None:
+        """The origin of each extra output when they differ (None: all share :meth:`origin`)."""
+        return None
+
     def origin(self, params: Any, input_origins: Sequence[Origin]) -> Origin:
         """Where the output's pixels come from. Generators: all from their own agency.
 

@@ -58,4 +58,4 @@ class ProcessGraph:
         step = self.producer.get(asset)
         if step is None:
             raise IntegrityError("no step produced this image", value=asset)
-        return dict(step.origin)
+        return step.origin_of(asset)

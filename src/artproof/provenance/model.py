@@ -11,7 +11,7 @@ import platform
 from typing import Any, Literal
 
 import PIL
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from artproof.core.hashing import document_id
 
@@ -69,11 +69,28 @@ class Step(BaseModel):
     output: str
     extra_outputs: list[str] = Field(default_factory=list)
     origin: dict[str, float]
+    # The origin of each extra output, when they differ from one another (a grid where some candidates
+    # were painted by a trained network and others only recoloured). Absent from older records: the
+    # key is left out of the record when None, so their ids and signatures are unchanged.
+    extra_origins: list[dict[str, float]] | None = None
     reexecutable: bool
     replay_tolerance: int = Field(ge=0, le=32, description="pHash bits allowed across runtimes")
     actor: str
     at: str
     runtime: Runtime
+
+    @model_serializer(mode="wrap")
+    def _leave_out_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("extra_origins") is None:
+            data.pop("extra_origins", None)
+        return data
+
+    def origin_of(self, asset: str) -> dict[str, float]:
+        """The origin of one of this step's outputs."""
+        if self.extra_origins is not None and asset in self.extra_outputs:
+            return dict(self.extra_origins[self.extra_outputs.index(asset)])
+        return dict(self.origin)
 
     @staticmethod
     def compute_id(body: dict[str, Any]) -> str:

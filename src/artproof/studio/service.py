@@ -187,6 +187,27 @@ class Studio:
             params["strength"] = strength
         return self._record(work, "vary.candidates", params, [work.master], passphrase, progress)
 
+    def vary_grid(
+        self,
+        ref: str,
+        *,
+        palettes: Sequence[str] = (),
+        lightings: Sequence[str] = (),
+        styles: Sequence[str] = (),
+        strength: float | None = None,
+        seed: int = 0,
+        passphrase: str | None,
+        progress: Progress | None = None,
+    ) -> WorkManifest:
+        """Every combination of the named palettes, lightings and styles, as candidates (``vary.grid``)."""
+        work = self.resolve(ref)
+        params: dict[str, Any] = {
+            "palettes": list(palettes), "lightings": list(lightings), "styles": list(styles), "seed": seed,
+        }  # fmt: skip
+        if strength is not None:
+            params["strength"] = strength
+        return self._record(work, "vary.grid", params, [work.master], passphrase, progress)
+
     def select(self, ref: str, choice: str, *, passphrase: str | None) -> WorkManifest:
         work = self.resolve(ref)
         offer = self.candidates(check_manifest(work.manifest, expected_key_id=work.artist_key_id))
@@ -332,12 +353,13 @@ class Studio:
         step = Step.create(
             op=operation.name,
             version=operation.version,
-            agency=operation.agency,
+            agency=operation.step_agency(params),
             params=params.model_dump(mode="json"),
             inputs=list(inputs),
             output=new_assets[0].id,
             extra_outputs=[a.id for a in new_assets[1:]],
             origin=operation.origin(params, origins),
+            extra_origins=operation.extra_origins(params, origins),
             reexecutable=operation.reexecutable,
             replay_tolerance=REPLAY_TOLERANCE,
             actor=me.key_id,
@@ -506,5 +528,5 @@ class ImportOutcome:
 def _origin_of(steps: Sequence[Step], asset: str) -> dict[str, float]:
     for step in reversed(steps):
         if asset == step.output or asset in step.extra_outputs:
-            return dict(step.origin)
+            return step.origin_of(asset)
     raise NotFound("no recorded step produced this image", value=asset)

@@ -1,0 +1,167 @@
+"""vary.grid: variations a person names, in one grid: palettes x lightings x styles.
+
+``--palette autumn,ocean --lighting dawn,dusk --style 7,19,oil`` makes every combination (2 x 2 x 3
+= 12 candidates, at most 64): each candidate is the picture recoloured by its palette, lit by its
+preset, then painted in its style (one of the 26 trained styles by index, or a classical filter by
+name; see :mod:`artproof.ops.looks`). The contact sheet shows the original first and labels every
+candidate with its palette, light and style.
+
+Origins are per candidate: one painted by the trained network is ``trained`` (in proportion to the
+style strength), one only recoloured, relit or painted by a classical filter keeps its input's
+origin. So choosing a palette-only candidate leaves a CPPN work algorithmic, and choosing a
+style-19 candidate makes it AI-generated, which is what happened to its pixels.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+from PIL import Image
+from pydantic import BaseModel, ConfigDict, Field
+
+from artproof.errors import InvalidInput
+from artproof.models.registry import find_model
+from artproof.ops.generate.neural import MODEL, NUM_STYLES, WORKING_MAX, paint
+from artproof.ops.looks import CLASSICAL, LIGHTINGS, PALETTES, apply_classical, apply_lighting, apply_palette
+from artproof.ops.registry import Agency, OpContext, Operation, OpOutput, Origin, operation
+from artproof.ops.vary import labelled_sheet
+
+__all__ = ["GridParams", "VariationGrid", "parse_looks"]
+
+MAX_CANDIDATES = 64
+
+
+class Look(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    palette: str | None = None
+    lighting: str | None = None
+    style: str | None = None  # "0".."25" (trained) or a classical filter's name
+
+    @property
+    def trained(self) -> bool:
+        return self.style is not None and self.style.isdigit()
+
+    def lines(self, number: int) -> list[str]:
+        style = (f"style {self.style}" if self.trained else self.style) or "no style"
+        return [f"c{number}  {style}", f"palette {self.palette or '-'}", f"light {self.lighting or '-'}"]
+
+
+class GridParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    palettes: list[str] = Field(default_factory=list, description=f"schemes: {', '.join(PALETTES)}")
+    lightings: list[str] = Field(default_factory=list, description=f"presets: {', '.join(LIGHTINGS)}")
+    styles: list[str] = Field(
+        default_factory=list, description=f"0-{NUM_STYLES - 1} (trained) or {', '.join(CLASSICAL)}"
+    )
+    strength: float = Field(default=1.0, ge=0.0, le=1.0, description="how much of a trained style's painting")
+    seed: int = Field(default=0, ge=0, lt=2**53, description="the grain of classical filters")
+    looks: list[Look] = Field(default_factory=list, description="the candidates, in order (recorded)")
+    model: str | None = None
+    model_sha256: str | None = None
+    runtime: str | None = None
+
+
+def parse_looks(palettes: Sequence[str], lightings: Sequence[str], styles: Sequence[str]) -> list[Look]:
+    """Every combination of the named looks, checked: unknown names, indices out of range, too many."""
+    for name in palettes:
+        if name not in PALETTES:
+            raise InvalidInput("unknown palette", value=name, hint=f"one of: {', '.join(PALETTES)}")
+    for name in lightings:
+        if name not in LIGHTINGS:
+            raise InvalidInput("unknown lighting", value=name, hint=f"one of: {', '.join(LIGHTINGS)}")
+    for name in styles:
+        if name.isdigit() and not 0 <= int(name) < NUM_STYLES:
+            raise InvalidInput(
+                f"no trained style {name}: there are {NUM_STYLES}", value=name, hint=f"0 to {NUM_STYLES - 1}"
+            )
+        if not name.isdigit() and name not in CLASSICAL:
+            raise InvalidInput(
+                "unknown style", value=name, hint=f"a trained style 0-{NUM_STYLES - 1}, or {', '.join(CLASSICAL)}"
+            )
+    if not (palettes or lightings or styles):
+        raise InvalidInput("name at least one palette, lighting or style", hint="--palette autumn,ocean --style 7")
+    axes: tuple[list[str | None], ...] = (
+        list(palettes) or [None], list(lightings) or [None], list(styles) or [None]
+    )  # fmt: skip
+    total = len(axes[0]) * len(axes[1]) * len(axes[2])
+    if total > MAX_CANDIDATES:
+        raise InvalidInput(
+            f"{total} combinations: at most {MAX_CANDIDATES} candidates in one grid", hint="name fewer looks"
+        )
+    return [Look(palette=p, lighting=li, style=s) for p, li, s in itertools.product(*axes)]
+
+
+def render_look(picture: Image.Image, look: Look, params: GridParams) -> Image.Image:
+    """One candidate: palette, then lighting, then style (trained styles painted at the working scale)."""
+    out = picture.convert("RGB")
+    if look.palette:
+        out = apply_palette(out, look.palette)
+    if look.lighting:
+        out = apply_lighting(out, look.lighting)
+    if look.style and look.trained:
+        size = out.size
+        scale = min(1.0, WORKING_MAX / max(size))
+        work = (
+            out
+            if scale == 1.0
+            else out.resize((round(size[0] * scale), round(size[1] * scale)), Image.Resampling.LANCZOS)
+        )
+        out = paint(work, int(look.style), params.strength)
+        if out.size != size:
+            out = out.resize(size, Image.Resampling.LANCZOS)
+    elif look.style:
+        out = apply_classical(out, look.style, params.seed)
+    return out
+
+
+@operation("vary.grid", version="1.0.0", agency="algorithmic")
+class VariationGrid(Operation):
+    """Named palettes x lightings x styles (trained or classical), one candidate per combination."""
+
+    Params = GridParams
+    sets_master = False
+    summary = "every combination of named palettes, lightings and styles (26 trained, 5 classical), labelled"
+
+    def resolve(self, params: GridParams) -> GridParams:  # type: ignore[override]
+        update: dict[str, object] = {}
+        if not params.looks:
+            update["looks"] = parse_looks(params.palettes, params.lightings, params.styles)
+        looks = update.get("looks", params.looks)
+        if any(look.trained for look in looks) and params.model_sha256 is None:  # type: ignore[attr-defined]
+            model = find_model(MODEL)
+            update |= {"model": MODEL, "model_sha256": model.sha256, "runtime": model.runtime_text}
+        return params.model_copy(update=update) if update else params
+
+    def run(self, params: GridParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
+        params = self.resolve(params)
+        if params.model_sha256 is not None:
+            find_model(MODEL).check(params.model_sha256)
+        candidates = []
+        for i, look in enumerate(params.looks):
+            candidates.append(render_look(inputs[0], look, params))
+            ctx.progress((i + 1) / len(params.looks))
+        sheet = labelled_sheet(inputs[0], candidates, [look.lines(i + 1) for i, look in enumerate(params.looks)])
+        return OpOutput(sheet, extra=candidates)
+
+    def step_agency(self, params: GridParams) -> Agency:
+        return "trained" if any(look.trained for look in params.looks) else "algorithmic"
+
+    def origin(self, params: GridParams, input_origins: Sequence[Origin]) -> Origin:
+        return dict(input_origins[0])
+
+    def extra_origins(self, params: GridParams, input_origins: Sequence[Origin]) -> list[Origin] | None:
+        if not any(look.trained for look in params.looks):
+            return None
+        painted = params.strength
+        out = []
+        for look in params.looks:
+            if not look.trained:
+                out.append(dict(input_origins[0]))
+                continue
+            mixed = {k: v * (1 - painted) for k, v in input_origins[0].items()}
+            mixed["trained"] = mixed.get("trained", 0.0) + painted
+            out.append({k: round(v, 6) for k, v in mixed.items() if v > 0})
+        return out
