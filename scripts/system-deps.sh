@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages the test suite drives as a user would: libfaketime (certificate expiry
-# at another date). Installed when missing and we are root; otherwise the tests that need
+# at another date), and Vulkan's loader and CPU driver for Real-ESRGAN. Installed when missing and we are root; otherwise the tests that need
 # them say so (and fail under CI=true).
 set -uo pipefail
 need=()
 command -v faketime >/dev/null || need+=(faketime)
+# Real-ESRGAN (assist upscale) runs on the CPU through Vulkan: the loader, Mesa's CPU driver, OpenMP
+for pkg in libvulkan1 mesa-vulkan-drivers libomp5-14; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "installing ${need[*]} (Debian packages)" >&2

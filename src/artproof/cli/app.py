@@ -47,8 +47,8 @@ from artproof.store.files import IMAGE_SUFFIXES, check_output
 
 # The order a person works in, not the order the code registers commands.
 WORKFLOW = (
-    "init", "create", "vary", "select", "edit", "physical", "import", "seal", "register", "edition", "certificate",
-    "transfer", "verify", "inspect", "work", "replay", "ledger", "identity", "trust", "ops", "demo",
+    "init", "create", "vary", "select", "edit", "assist", "physical", "import", "seal", "register", "edition",
+    "certificate", "transfer", "verify", "inspect", "work", "replay", "ledger", "identity", "trust", "ops", "demo",
 )  # fmt: skip
 
 
@@ -100,7 +100,8 @@ def _one_line(manifest: Any, as_json: bool, what: str) -> None:
     master = manifest.assets[manifest.master]
     out.print(
         f"{what}: [cyan]{manifest.work_id}[/cyan] revision {manifest.revision}, {master.width}x{master.height}, "
-        f"{manifest.classification.digital_source_type}; see it: artproof work export {manifest.work_id} -o image.png",
+        f"{manifest.classification.digital_source_type or 'source unknown'}; "
+        f"see it: artproof work export {manifest.work_id} -o image.png",
         soft_wrap=True,
     )
 
@@ -414,6 +415,50 @@ def edit(
     op_name, params = edit_params(operation, box=box, size=size, resample=resample)  # before the passphrase
     manifest = services().studio.edit(work, op_name, params, passphrase=passphrase())
     _one_line(manifest, as_json, f"{operation} recorded")
+
+
+@app.command()
+def assist(
+    work: str,
+    action: str = typer.Argument(..., help="remove-background, upscale, relight or fit-print"),
+    value: str | None = typer.Argument(None, help="upscale: 2x, 3x or 4x; fit-print: a paper size such as A3"),
+    direction: str | None = typer.Option(None, "--from", help="relight: left, right, top, bottom, top-left, ..."),
+    strength: float | None = typer.Option(None, "--strength", help="relight: 0 to 1 (0.6)"),
+    dpi: int | None = typer.Option(None, "--dpi", help="fit-print: dots per inch (300)"),
+    fit: str | None = typer.Option(None, "--fit", help="fit-print: contain (whole picture) or cover (fill, crop)"),
+    quality: str | None = typer.Option(None, "--quality", help="upscale: general (Real-ESRGAN x4plus) or fast"),
+    as_json: bool = JSON,
+) -> None:
+    """Assistance on the current image: remove the background, upscale, relight, fit to a print size."""
+    from artproof.studio.service import assist_params
+
+    op_name, params = assist_params(
+        action, value, direction=direction, strength=strength, dpi=dpi, fit=fit, quality=quality
+    )  # refused before the passphrase is asked
+    svc = services()
+    secret = passphrase()
+    with progress_bar(action) as tick:
+        manifest = svc.studio.edit(work, op_name, params, passphrase=secret, progress=tick)
+    master = manifest.assets[manifest.master]
+    if op_name == "assist.fit_print" and not as_json:
+        from artproof.ops.assist import PAPERS
+
+        short, long = sorted(PAPERS[params["paper"]])
+        d = manifest.steps[-1].params["dpi"]
+        out.print(
+            f"{params['paper']} is {short:g} x {long:g} mm; at {d} dpi that is {round(short / 25.4 * d)} x "
+            f"{round(long / 25.4 * d)} px (mm / 25.4 x dpi); the picture is now {master.width}x{master.height}",
+            soft_wrap=True,
+        )
+        before = manifest.assets[manifest.steps[-1].inputs[0]]
+        scale = master.width / before.width
+        if scale > 2:
+            err.print(
+                f"[yellow]note:[/yellow] that is {scale:.1f}x the pixels' size with Lanczos; for a sharper print, "
+                f"upscale first (artproof assist WORK upscale 4x) and fit again",
+                soft_wrap=True,
+            )
+    _one_line(manifest, as_json, f"{action} recorded")
 
 
 @app.command()

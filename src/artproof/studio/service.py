@@ -70,6 +70,52 @@ def edit_params(
     raise InvalidInput("unknown edit", value=operation, hint="use crop or resize")
 
 
+ASSISTS = ("remove-background", "upscale", "relight", "fit-print")
+
+
+def assist_params(
+    action: str,
+    value: str | None = None,
+    *,
+    direction: str | None = None,
+    strength: float | None = None,
+    dpi: int | None = None,
+    fit: str | None = None,
+    quality: str | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """(operation name, parameters) of an assistance written as a person writes it:
+    ``remove-background``, ``upscale 4x``, ``relight --from left``, ``fit-print A3 --dpi 300``."""
+    if action == "remove-background":
+        return "assist.remove_background", {}
+    if action == "upscale":
+        match = re.fullmatch(r"\s*([234])\s*[xX]?\s*", value or "")
+        if match is None:
+            raise InvalidInput("upscale by 2x, 3x or 4x", value=value, hint="e.g. artproof assist WORK upscale 4x")
+        params: dict[str, Any] = {"factor": int(match.group(1))}
+        if quality is not None:
+            params["quality"] = quality
+        return "assist.upscale", params
+    if action == "relight":
+        if direction is None:
+            raise InvalidInput("relight needs --from", hint="--from left|right|top|bottom|top-left|...")
+        params = {"direction": direction}
+        if strength is not None:
+            params["strength"] = strength
+        return "assist.relight", params
+    if action == "fit-print":
+        if not value:
+            raise InvalidInput("fit-print needs a paper size", hint="e.g. artproof assist WORK fit-print A3 --dpi 300")
+        from artproof.ops.assist import PAPERS
+
+        paper = next((p for p in PAPERS if p.lower() == value.strip().lower()), None)
+        if paper is None:
+            raise InvalidInput("unknown paper size", value=value, hint=f"one of: {', '.join(PAPERS)}")
+        params = {"paper": paper}
+        params |= {k: v for k, v in (("dpi", dpi), ("fit", fit)) if v is not None}
+        return "assist.fit_print", params
+    raise InvalidInput("unknown assistance", value=action, hint=f"one of: {', '.join(ASSISTS)}")
+
+
 def parse_size(text: str) -> tuple[int, int]:
     """``"1024x768"`` -> (1024, 768); ``"512"`` -> (512, 512)."""
     match = re.fullmatch(r"\s*(\d+)\s*(?:[xX\u00d7]\s*(\d+))?\s*", text)
