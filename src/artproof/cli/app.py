@@ -265,16 +265,27 @@ def identity_list(as_json: bool = JSON) -> None:
 @app.command()
 def create(
     prompt: str = typer.Option(..., "--prompt", help="what to make; conditions palette, latent and structure"),
-    engine: str = typer.Option("cppn", "--engine", help="generator: cppn, or neural (painted by a trained network)"),
+    engine: str = typer.Option(
+        "cppn", "--engine", help="cppn, neural (a trained style network paints it) or diffusion (a local model)"
+    ),
     seed: int | None = typer.Option(
         None,
         "--seed",
         help="0 to 2^53-1; the same prompt and seed give the same image (default: a random seed, printed and recorded)",
     ),
-    size: str = typer.Option("1024x1024", "--size", help="WIDTHxHEIGHT, 64 to 8192 pixels a side"),
+    size: str | None = typer.Option(
+        None, "--size", help="WIDTHxHEIGHT, 64 to 8192 pixels a side (1024x1024; diffusion 512x512, multiples of 8)"
+    ),
     title: str | None = typer.Option(None, "--title", help="defaults to a name from the prompt"),
     style: int | None = typer.Option(None, "--style", help="neural: one of the 26 trained styles, 0 to 25 (19)"),
-    strength: float | None = typer.Option(None, "--strength", help="neural: 0 (canvas) to 1 (painting, default)"),
+    strength: float | None = typer.Option(
+        None, "--strength", help="neural: 0 (canvas) to 1 (painting, default); diffusion with --init: 0.6"
+    ),
+    model: str | None = typer.Option(None, "--model", help="diffusion: a local diffusers folder or checkpoint"),
+    steps: int | None = typer.Option(None, "--steps", help="diffusion: denoising steps (25)"),
+    guidance: float | None = typer.Option(None, "--guidance", help="diffusion: classifier-free guidance (7.5)"),
+    negative: str | None = typer.Option(None, "--negative", help="diffusion: the negative prompt"),
+    init: Path | None = typer.Option(None, "--init", help="diffusion: start from this image (img2img)"),
     output: Path | None = typer.Option(None, "-o", "--output", help="also write the image here (.png, .jpg, .webp)"),
     force: bool = FORCE,
     as_json: bool = JSON,
@@ -282,13 +293,24 @@ def create(
     """Generate a new work; the generation is its first recorded step."""
     if output is not None:
         check_output(output, suffixes=IMAGE_SUFFIXES, force=force)
+    options = None
+    if model is not None or engine == "diffusion":
+        from artproof.studio.service import DiffusionOptions
+
+        given = (read_input(init, "the init image"), init.name) if init is not None else None
+        options = DiffusionOptions(model or "", steps=steps, guidance=guidance, negative=negative, init=given)
+    elif any(v is not None for v in (steps, guidance, negative, init)):
+        raise InvalidInput(
+            "--steps, --guidance, --negative and --init are the diffusion engine's",
+            hint="--engine diffusion --model DIR",
+        )
     svc = services()
     secret = passphrase()
     seed = _seed(seed)
-    with progress_bar(f"generating {size}") as tick:
+    with progress_bar(f"generating {size or 'the default size'}") as tick:
         manifest = svc.studio.create(
             engine=engine, prompt=prompt, seed=seed, size=size, title=title, passphrase=secret, progress=tick,
-            style=style, strength=strength,
+            style=style, strength=strength, diffusion=options,
         )  # fmt: skip
     if output is not None:
         write_output(output, image_bytes(svc.studio.load_image(manifest.master), output), force=force)

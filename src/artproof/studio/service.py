@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ENGINES", "Candidates", "Studio", "parse_size", "title_from_prompt"]
 
-ENGINES = {"cppn": "generate.cppn", "neural": "generate.neural"}
+ENGINES = {"cppn": "generate.cppn", "neural": "generate.neural", "diffusion": "generate.diffusion"}
 MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif"}
 REPLAY_TOLERANCE = 6  # pHash bits: re-encoding moves 0-2, unrelated images 25-40
 Progress = Callable[[float], None]
@@ -137,6 +137,17 @@ def title_from_prompt(prompt: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class DiffusionOptions:
+    """The diffusion engine's settings: a local model, steps, guidance, a negative prompt, an init image."""
+
+    model: str
+    steps: int | None = None
+    guidance: float | None = None
+    negative: str | None = None
+    init: tuple[bytes, str] | None = None  # (the file's bytes, its name)
+
+
+@dataclass(frozen=True, slots=True)
 class Candidates:
     """The candidates a person can choose from: those of the latest variation step."""
 
@@ -195,27 +206,50 @@ class Studio:
         engine: str,
         prompt: str,
         seed: int,
-        size: str,
+        size: str | None,
         title: str | None,
         passphrase: str | None,
         progress: Progress | None = None,
         style: int | None = None,
         strength: float | None = None,
+        diffusion: DiffusionOptions | None = None,
     ) -> WorkManifest:
-        """A new work whose first step is a generation. ``style`` and ``strength`` are the neural engine's:
-        one of its 26 trained styles, and how much of the painting over the canvas (1 = all)."""
+        """A new work whose first step is a generation.
+
+        ``style`` is the neural engine's (one of its 26 trained styles); ``strength`` is how much of its
+        painting over the canvas (neural), or how far from the init image (diffusion img2img). The
+        diffusion engine's model and settings come in ``diffusion``; its init image is recorded as an
+        import first, with whatever provenance that file carries, and generated from.
+        """
         if engine not in ENGINES:
             raise InvalidInput("unknown engine", value=engine, hint=f"choose one of: {', '.join(ENGINES)}")
-        width, height = parse_size(size)
+        width, height = parse_size(size or ("512x512" if engine == "diffusion" else "1024x1024"))
         params: dict[str, Any] = {"prompt": prompt, "seed": seed, "width": width, "height": height}
-        if engine == "neural":
-            params |= {k: v for k, v in (("style", style), ("strength", strength)) if v is not None}
-        elif style is not None or strength is not None:
+        if engine != "neural" and style is not None:
+            raise InvalidInput("--style applies to the neural engine", value=engine, hint="add --engine neural")
+        if engine == "cppn" and strength is not None:
+            raise InvalidInput("--strength applies to the neural and diffusion engines", value=engine)
+        if (engine == "diffusion") != (diffusion is not None and bool(diffusion.model)):
             raise InvalidInput(
-                "--style and --strength apply to the neural engine", value=engine, hint="add --engine neural"
+                "the diffusion engine needs --model (a local model folder or file)",
+                hint="artproof create --engine diffusion --model ~/models/sd15/ --prompt ...",
             )
+        params |= {k: v for k, v in (("style", style), ("strength", strength)) if v is not None}
         title = (title or "").strip() or title_from_prompt(prompt)
-        return self._record(None, ENGINES[engine], params, [], passphrase, progress, title=title)
+        if diffusion is None:
+            return self._record(None, ENGINES[engine], params, [], passphrase, progress, title=title)
+        params |= {
+            "model_path": diffusion.model, "steps": diffusion.steps, "guidance": diffusion.guidance,
+            "negative_prompt": diffusion.negative,
+        }  # fmt: skip
+        params = {k: v for k, v in params.items() if v is not None}
+        if diffusion.init is None:
+            return self._record(None, "generate.diffusion", params, [], passphrase, progress, title=title)
+        operation = latest_operation("generate.diffusion")
+        operation.parse_params(params)  # a bad setting is refused before the init image is recorded
+        started, _ = self.import_file(diffusion.init[0], diffusion.init[1], title=title, passphrase=passphrase)
+        work = self.resolve(started.work_id)
+        return self._record(work, "generate.diffusion", params, [work.master], passphrase, progress)
 
     def vary(
         self,
