@@ -47,8 +47,9 @@ from artproof.store.files import IMAGE_SUFFIXES, check_output
 
 # The order a person works in, not the order the code registers commands.
 WORKFLOW = (
-    "init", "create", "vary", "select", "edit", "assist", "physical", "import", "seal", "register", "edition",
-    "certificate", "transfer", "verify", "inspect", "work", "replay", "ledger", "identity", "trust", "ops", "demo",
+    "init", "create", "vary", "select", "edit", "assist", "restore", "physical", "import", "seal", "register",
+    "edition", "certificate", "transfer", "verify", "inspect", "work", "replay", "ledger", "identity", "trust", "ops",
+    "demo",
 )  # fmt: skip
 
 
@@ -481,6 +482,50 @@ def assist(
                 soft_wrap=True,
             )
     _one_line(manifest, as_json, f"{action} recorded")
+
+
+@app.command()
+def restore(
+    work: str,
+    detect: str | None = typer.Option(None, "--detect", help="holes, fading (cracks: paint them into --mask)"),
+    mask: Path | None = typer.Option(None, "--mask", help="a mask you painted: 8-bit PNG at the picture's size"),
+    mask_out: Path | None = typer.Option(None, "--mask-out", help="write the mask that is filled here"),
+    fill: str = typer.Option("auto", "--fill", help="auto (= exemplar), exemplar, telea or ns"),
+    strength: float | None = typer.Option(None, "--strength", help="fading: 0 to 1 (1)"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="only find the damage (with --mask-out); record nothing"),
+    force: bool = FORCE,
+    as_json: bool = JSON,
+) -> None:
+    """Restore damage: correct fading, find holes or take your mask, and fill them (each a recorded step)."""
+    if mask_out is not None:
+        check_output(mask_out, suffixes=(".png",), force=force)
+    methods = {"auto": "exemplar", "exemplar": "exemplar", "telea": "telea", "ns": "ns"}
+    if fill not in methods:
+        raise InvalidInput("unknown fill", value=fill, hint="auto, exemplar, telea or ns")
+    kinds = _names(detect)
+    svc = services()
+    if dry_run:
+        found, share = svc.studio.find_damage(work, kinds)
+        if mask_out is not None:
+            write_output(mask_out, image_bytes(found, mask_out), force=force)
+        if as_json:
+            print_json({"work_id": work, "damaged_share": round(share, 6), "mask": str(mask_out) if mask_out else None})
+        else:
+            where = f"; mask written to {mask_out}" if mask_out else " (give --mask-out to see it)"
+            out.print(f"found {share:.2%} of the picture damaged{where}; nothing recorded", soft_wrap=True)
+        return
+    painted = (read_input(mask, "the mask"), mask.name) if mask is not None else None
+    secret = passphrase()
+    with progress_bar("restoring") as tick:
+        manifest = svc.studio.restore(
+            work, detect=kinds, mask=painted, method=methods[fill], fade_strength=strength, passphrase=secret,
+            progress=tick,
+        )  # fmt: skip
+    last = manifest.steps[-1]
+    if mask_out is not None and last.op == "restore.fill":
+        write_output(mask_out, image_bytes(svc.studio.load_image(last.inputs[1]), mask_out), force=force)
+    filled = f"{last.params['filled_share']:.2%} of the pixels filled" if last.op == "restore.fill" else "no holes"
+    _one_line(manifest, as_json, f"restored ({filled})")
 
 
 @app.command()

@@ -70,6 +70,25 @@ def edit_params(
     raise InvalidInput("unknown edit", value=operation, hint="use crop or resize")
 
 
+RESTORE_KINDS = ("holes", "fading", "cracks")
+
+
+def check_restore(detect: Sequence[str], masked: bool) -> list[str]:
+    """The kinds of damage to look for, checked; ``cracks`` needs a painted mask in this version."""
+    kinds = [k.strip().lower() for k in detect if k.strip()]
+    for kind in kinds:
+        if kind not in RESTORE_KINDS:
+            raise InvalidInput("unknown kind of damage", value=kind, hint=f"one of: {', '.join(RESTORE_KINDS)}")
+    if "cracks" in kinds and not masked:
+        raise InvalidInput(
+            "cracks are not detected automatically in this version",
+            hint="paint them white on black at the picture's size and give it: --mask cracks.png",
+        )
+    if not kinds and not masked:
+        raise InvalidInput("say what to restore", hint="--detect holes,fading, or --mask mask.png")
+    return kinds
+
+
 ASSISTS = ("remove-background", "upscale", "relight", "fit-print")
 
 
@@ -326,6 +345,63 @@ class Studio:
         return self._record(
             work, "edit.external", params, [work.master], passphrase, None, produced=[(png, edited, "image/png")]
         )
+
+    def restore(
+        self,
+        ref: str,
+        *,
+        detect: Sequence[str] = (),
+        mask: tuple[bytes, str] | None = None,
+        method: str = "exemplar",
+        fade_strength: float | None = None,
+        passphrase: str | None,
+        progress: Progress | None = None,
+    ) -> WorkManifest:
+        """Restore the current image: correct fading, then fill the damage a mask marks (found by
+        ``restore.detect``, or painted by a person and recorded as ``input.mask``), each a step."""
+        from artproof.ops.restore import mask_of
+
+        kinds = check_restore(detect, mask is not None)
+        work = self.resolve(ref)
+        manifest = self.manifest(work.work_id)
+        if "fading" in kinds:
+            params: dict[str, Any] = {} if fade_strength is None else {"strength": fade_strength}
+            manifest = self._record(work, "restore.fade", params, [work.master], passphrase, None)
+            work = self.resolve(work.work_id)
+        picture = work.master
+        if mask is not None:
+            painted = decode_image(mask[0], name=mask[1])
+            size = (manifest.assets[picture].width, manifest.assets[picture].height)
+            if painted.size != size:
+                raise InvalidInput(
+                    f"the mask is {painted.width}x{painted.height}, the picture {size[0]}x{size[1]}",
+                    hint="paint the mask at the picture's size (an 8-bit PNG, 255 = damage)",
+                )
+            damaged = mask_of(painted)
+            png = encode_png(Image.fromarray(damaged.astype("uint8") * 255, mode="L"))
+            params = {"file": printable(Path(mask[1]).name), "share": round(float(damaged.mean()), 6)}
+            image = decode_image(png, name="mask")
+            manifest = self._record(
+                work, "input.mask", params, [], passphrase, None, produced=[(png, image, "image/png")]
+            )
+        elif "holes" in kinds:
+            manifest = self._record(work, "restore.detect", {"kinds": ["holes"]}, [picture], passphrase, None)
+        else:
+            return manifest
+        work = self.resolve(work.work_id)
+        mask_asset = manifest.steps[-1].output
+        share = round(float(mask_of(self.load_image(mask_asset)).mean()), 6)
+        params = {"method": method, "filled_share": share}
+        return self._record(work, "restore.fill", params, [picture, mask_asset], passphrase, progress)
+
+    def find_damage(self, ref: str, detect: Sequence[str]) -> tuple[Image.Image, float]:
+        """(the mask ``restore`` would fill, white = damaged; its share of the picture), recording
+        nothing: ``--dry-run``."""
+        from artproof.ops.restore import detect_holes
+
+        check_restore(detect, False)
+        damaged = detect_holes(self.load_image(self.resolve(ref).master))
+        return Image.fromarray(damaged.astype("uint8") * 255, mode="L"), round(float(damaged.mean()), 6)
 
     def physical(
         self,
