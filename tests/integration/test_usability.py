@@ -36,18 +36,7 @@ def test_help_lists_commands_in_workflow_order_without_type_tags(tmp_path: Path)
     commands = [c for c in order if c not in ("version", "help")]
     assert commands[:11] == [
         "init", "create", "vary", "select", "edit", "assist", "restore", "physical", "import", "seal", "register"
-    ]  # fmt: skip == [
-        "init",
-        "create",
-        "vary",
-        "select",
-        "edit",
-        "assist",
-        "physical",
-        "import",
-        "seal",
-        "register",
-    ]
+    ]  # fmt: skip
     assert commands.index("edition") < commands.index("verify") < commands.index("ledger")
 
 
