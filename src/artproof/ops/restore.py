@@ -4,7 +4,8 @@ A restoration is several steps, so the record shows how it was done and replay c
 
 - ``restore.detect`` (algorithmic) makes a mask of the damage it can find (white = damaged): holes
   are flat areas of extreme value (paper showing through, a blown-out patch, dropped pixels) of at
-  least 40 pixels, or fully transparent ones, widened by 2 px to take their ragged edges;
+  least 40 pixels and at most 2 % of the picture (a larger field is the picture's own: a night sky,
+  a logo's ground), or fully transparent ones, with their rims, widened by 2 px for their edges;
 - ``input.mask`` (human) records a mask a person painted (an 8-bit PNG at the picture's size,
   255 = damage) as an image of the work, so the fill that uses it can be replayed;
 - ``restore.fill`` (algorithmic) fills the masked pixels from the rest: ``exemplar`` is OpenCV's
@@ -33,6 +34,7 @@ from artproof.ops.registry import OpContext, Operation, OpOutput, Origin, operat
 __all__ = ["detect_holes", "fade_correct", "fill", "mask_of"]
 
 MIN_HOLE = 40  # pixels: smaller flat patches are the picture's own (a highlight, a pupil)
+MAX_HOLE = 0.02  # of the picture: a larger flat black or white field is a night sky or a logo's ground
 
 
 def mask_of(image: Image.Image) -> np.ndarray:
@@ -52,7 +54,8 @@ def detect_holes(picture: Image.Image) -> np.ndarray:
         flat |= np.asarray(picture.getchannel("A")) == 0
     count, labels, stats, _ = cv2.connectedComponentsWithStats(flat.astype(np.uint8), connectivity=8)
     keep = np.zeros(count, bool)
-    keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= MIN_HOLE
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    keep[1:] = (areas >= MIN_HOLE) & (areas <= MAX_HOLE * luma.size)  # a larger field is the picture's own
     cores = keep[labels]
     # the flatness window misses a hole's rim: take every pixel of the same extreme value joined to a core
     extreme = (luma > 238) | (luma < 12) | cores
