@@ -58,6 +58,7 @@ bench: $(VENV)/.installed-bench $(BENCH_VENV)/.installed  ## measurements record
 	$(BIN)/python benchmarks/credentials.py --write
 	$(BIN)/python benchmarks/studio.py --write
 	$(BIN)/python benchmarks/restore.py --write
+	$(BIN)/python benchmarks/taste.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/watermark.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/fingerprint.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/verify.py --write

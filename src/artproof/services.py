@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from artproof.store.repository import SqlStore
     from artproof.studio.importing import ImportService
     from artproof.studio.service import Studio
+    from artproof.taste.service import TasteService
     from artproof.verify.logkeys import LogKeys
     from artproof.verify.service import VerifyService
 
@@ -74,7 +75,15 @@ class Services:
         from artproof.store.blobs import BlobStore
         from artproof.studio.service import Studio
 
-        return Studio(self.store, BlobStore(self.settings.blob_dir), self.identities, self.clock)
+        studio = Studio(self.store, BlobStore(self.settings.blob_dir), self.identities, self.clock)
+        studio.choice_observers.append(lambda work_id, chosen, offered: self.taste.chose(work_id, chosen, offered))
+        return studio
+
+    @cached_property
+    def taste(self) -> TasteService:
+        from artproof.taste.service import TasteService
+
+        return TasteService(self.settings.home, self.studio, self.clock)
 
     @cached_property
     def importing(self) -> ImportService:

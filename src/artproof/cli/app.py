@@ -37,6 +37,7 @@ from artproof.cli.render import (
     out,
     print_json,
     replay_table,
+    safe,
     work_json,
     work_panel,
     works_table,
@@ -49,7 +50,7 @@ from artproof.store.files import IMAGE_SUFFIXES, check_output
 WORKFLOW = (
     "init", "create", "vary", "select", "edit", "assist", "restore", "physical", "import", "seal", "register",
     "edition", "certificate", "transfer", "verify", "inspect", "work", "replay", "ledger", "identity", "trust", "ops",
-    "demo",
+    "taste", "demo",
 )  # fmt: skip
 
 
@@ -526,6 +527,51 @@ def restore(
         write_output(mask_out, image_bytes(svc.studio.load_image(last.inputs[1]), mask_out), force=force)
     filled = f"{last.params['filled_share']:.2%} of the pixels filled" if last.op == "restore.fill" else "no holes"
     _one_line(manifest, as_json, f"restored ({filled})")
+
+
+taste_app = typer.Typer(no_args_is_help=True, help="What you like: learned from likes, dislikes and your choices.")
+
+
+@taste_app.command("like")
+def taste_like(work: str) -> None:
+    """You like this work's current image (taste learns from it)."""
+    count = services().taste.opinion(work, liked=True)
+    out.print(f"liked {work}; {count} taste event(s) recorded")
+
+
+@taste_app.command("dislike")
+def taste_dislike(work: str) -> None:
+    """You dislike this work's current image (taste learns from it)."""
+    count = services().taste.opinion(work, liked=False)
+    out.print(f"disliked {work}; {count} taste event(s) recorded")
+
+
+@taste_app.command("rank")
+def taste_rank(
+    candidates: list[str] = typer.Argument(..., help="image files, or works (their current image)"),
+    as_json: bool = JSON,
+) -> None:
+    """Order pictures by your taste, best first (a model fit on your likes, dislikes and choices)."""
+    from artproof.core.images import decode_image
+
+    svc = services()
+    pictures = []
+    for item in candidates:
+        path = Path(item)
+        if path.is_file():
+            pictures.append((item, decode_image(read_input(path, "the picture"), name=path.name)))
+        else:
+            pictures.append((item, svc.studio.load_image(svc.studio.resolve(item).master)))
+    ranking = svc.taste.rank(pictures)
+    if as_json:
+        print_json(ranking)
+        return
+    for r in ranking.items:
+        out.print(f"{r.rank:>3}. {r.score:+.3f}  {safe(r.name)}", markup=False)
+    err.print(f"learned from {ranking.pairs} preference pair(s) in {ranking.events} event(s)")
+
+
+app.add_typer(taste_app, name="taste")
 
 
 @app.command()

@@ -180,6 +180,8 @@ class Studio:
         self.blobs = blobs
         self.identities = identities
         self.clock = clock
+        # told (work id, chosen image, images offered) after each recorded choice among candidates
+        self.choice_observers: list[Callable[[str, str, list[str]], None]] = []
 
     # reading --------------------------------------------------------------
 
@@ -316,7 +318,10 @@ class Studio:
                 value=work.work_id,
                 hint=f"run: artproof vary {work.work_id} --count 8",
             )
-        return self._record(work, "human.select", {"choice": choice}, offer.assets, passphrase, None)
+        manifest = self._record(work, "human.select", {"choice": choice}, offer.assets, passphrase, None)
+        for observer in self.choice_observers:  # taste learns from every choice (recorded first)
+            observer(manifest.work_id, manifest.steps[-1].output, offer.assets)
+        return manifest
 
     def edit_external(
         self, ref: str, data: bytes, name: str, *, tool: str, note: str = "", passphrase: str | None
