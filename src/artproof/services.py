@@ -77,6 +77,7 @@ class Services:
 
         studio = Studio(self.store, BlobStore(self.settings.blob_dir), self.identities, self.clock)
         studio.choice_observers.append(lambda work_id, chosen, offered: self.taste.chose(work_id, chosen, offered))
+        studio.taste_ranker = lambda images: self.taste.order(images)
         return studio
 
     @cached_property

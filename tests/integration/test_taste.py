@@ -39,6 +39,14 @@ def test_likes_and_dislikes_order_new_pictures_and_select_is_learned(tmp_path: P
     assert doc["pairs"] >= 9 and doc["items"][0]["score"] > doc["items"][1]["score"]
     by_work = call(home, "taste", "rank", fresh_cool, fresh_warm, "--json").json()
     assert by_work["items"][0]["name"] == fresh_warm
+    ordered = call(home, "vary", fresh_cool, "--palette", "ice,ember,mono,autumn", "--by-taste", "--json")
+    assert ordered.code == 0, ordered.stderr
+    step = ordered.json()["steps"][-1]
+    assert step["params"]["ordered_by"] == "taste" and sorted(step["params"]["order"]) == [0, 1, 2, 3]
+    first_two = {step["params"]["looks"][i]["palette"] for i in step["params"]["order"][:2]}
+    assert first_two == {"ember", "autumn"}  # the warm ones first: c1 and c2 on the sheet
+    replayed = call(home, "replay", fresh_cool)
+    assert replayed.code == 0 and "mismatch" not in replayed.stdout
 
 
 def test_ranking_without_taste_or_with_one_picture_is_refused(tmp_path: Path) -> None:
@@ -50,3 +58,7 @@ def test_ranking_without_taste_or_with_one_picture_is_refused(tmp_path: Path) ->
     assert none.code == 2 and "no taste learned yet" in none.stderr
     one = call(home, "taste", "rank", str(tmp_path / "a.png"))
     assert one.code == 2 and "at least two" in one.stderr
+    work = call(home, "create", "--prompt", "p", "--seed", "1", "--size", "96x96", "--json").json()["work_id"]
+    refused = call(home, "vary", work, "--count", "3", "--by-taste")
+    assert refused.code == 2 and "no taste learned yet" in refused.stderr
+    assert call(home, "work", "show", work, "--json").json()["revision"] == 1

@@ -351,6 +351,7 @@ def vary(
     palette: str | None = typer.Option(None, "--palette", help="named palettes, e.g. autumn,ocean,mono"),
     lighting: str | None = typer.Option(None, "--lighting", help="lighting presets, e.g. dawn,noon,dusk"),
     style: str | None = typer.Option(None, "--style", help="trained styles 0-25 and classical ones, e.g. 7,19,oil"),
+    by_taste: bool = typer.Option(False, "--by-taste", help="order the candidates best first by your taste"),
     sheet: Path | None = typer.Option(None, "-o", "--sheet", help="also write the contact sheet here"),
     force: bool = FORCE,
     as_json: bool = JSON,
@@ -372,14 +373,14 @@ def vary(
         with progress_bar(f"{len(looks)} variations") as tick:
             manifest = svc.studio.vary_grid(
                 work, palettes=named[0], lightings=named[1], styles=named[2], strength=strength,
-                seed=seed or 0, passphrase=secret, progress=tick,
+                seed=seed or 0, passphrase=secret, progress=tick, by_taste=by_taste,
             )  # fmt: skip
     else:
         secret = passphrase()
         seed = _seed(seed)
         with progress_bar(f"{count} variations") as tick:
             manifest = svc.studio.vary(
-                work, count=count, seed=seed, strength=strength, passphrase=secret, progress=tick
+                work, count=count, seed=seed, strength=strength, passphrase=secret, progress=tick, by_taste=by_taste
             )
     step = manifest.steps[-1]
     if sheet is not None:

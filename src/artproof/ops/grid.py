@@ -25,7 +25,7 @@ from artproof.models.registry import find_model
 from artproof.ops.generate.neural import MODEL, NUM_STYLES, WORKING_MAX, paint
 from artproof.ops.looks import CLASSICAL, LIGHTINGS, PALETTES, apply_classical, apply_lighting, apply_palette
 from artproof.ops.registry import Agency, OpContext, Operation, OpOutput, Origin, operation
-from artproof.ops.vary import labelled_sheet
+from artproof.ops.vary import arranged
 
 __all__ = ["GridParams", "VariationGrid", "parse_looks"]
 
@@ -59,6 +59,8 @@ class GridParams(BaseModel):
     strength: float = Field(default=1.0, ge=0.0, le=1.0, description="how much of a trained style's painting")
     seed: int = Field(default=0, ge=0, lt=2**53, description="the grain of classical filters")
     looks: list[Look] = Field(default_factory=list, description="the candidates, in order (recorded)")
+    order: tuple[int, ...] | None = Field(default=None, description="the candidates' order on the sheet, if ranked")
+    ordered_by: str | None = Field(default=None, description="what ordered them: taste (an algorithmic influence)")
     model: str | None = None
     model_sha256: str | None = None
     runtime: str | None = None
@@ -143,8 +145,10 @@ class VariationGrid(Operation):
         for i, look in enumerate(params.looks):
             candidates.append(render_look(inputs[0], look, params))
             ctx.progress((i + 1) / len(params.looks))
-        sheet = labelled_sheet(inputs[0], candidates, [look.lines(i + 1) for i, look in enumerate(params.looks)])
-        return OpOutput(sheet, extra=candidates)
+        return self.arrange(params, inputs, candidates)
+
+    def arrange(self, params: GridParams, inputs: Sequence[Image.Image], candidates: Sequence[Image.Image]) -> OpOutput:
+        return arranged(inputs[0], candidates, [look.lines(i + 1) for i, look in enumerate(params.looks)], params.order)
 
     def step_agency(self, params: GridParams) -> Agency:
         return "trained" if any(look.trained for look in params.looks) else "algorithmic"
@@ -164,4 +168,4 @@ class VariationGrid(Operation):
             mixed = {k: v * (1 - painted) for k, v in input_origins[0].items()}
             mixed["trained"] = mixed.get("trained", 0.0) + painted
             out.append({k: round(v, 6) for k, v in mixed.items() if v > 0})
-        return out
+        return out if params.order is None else [out[i] for i in params.order]

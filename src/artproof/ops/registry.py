@@ -115,6 +115,11 @@ class Operation:
         """For a step replay cannot re-run: what is wrong with its record, judged from pixel hashes, or None."""
         return None
 
+    def arrange(self, params: Any, inputs: Sequence[Image.Image], candidates: Sequence[Image.Image]) -> OpOutput:
+        """For operations that offer candidates: the output with ``candidates`` (made in their natural order)
+        arranged as ``params`` says (a taste ranking), without making them again."""
+        raise NotImplementedError(f"{self.name} offers no candidates to arrange")
+
     def step_agency(self, params: Any) -> Agency:
         """The agency the step records: the operation's, unless its parameters decide (a grid of
         variations is ``trained`` when a trained network paints any of them)."""

@@ -24,6 +24,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from pydantic import BaseModel, ConfigDict, Field
 
 from artproof.core.prng import stable_uniform
+from artproof.errors import InvalidInput
 from artproof.ops.registry import OpContext, Operation, OpOutput, Origin, operation
 
 __all__ = ["LabelledVariations", "VariationParams", "Variations", "contact_sheet", "describe", "labelled_sheet"]
@@ -45,6 +46,8 @@ class VariationParams(BaseModel):
     seed: int = Field(ge=0, lt=2**53, description="draws each candidate's settings")
     strength: float = Field(default=0.6, ge=0.0, le=1.0, description="how far candidates move")
     kinds: tuple[Kind, ...] = Field(default=("palette", "lighting", "style"), min_length=1)
+    order: tuple[int, ...] | None = Field(default=None, description="the candidates' order on the sheet, if ranked")
+    ordered_by: str | None = Field(default=None, description="what ordered them: taste (an algorithmic influence)")
 
 
 def _palette(rgb: NDArray[np.float32], u: NDArray[np.float64], strength: float) -> NDArray[np.float32]:
@@ -91,6 +94,20 @@ def _style(image: Image.Image, u: NDArray[np.float64]) -> Image.Image:
 
 
 _DIRECTIONS = ("E", "SE", "S", "SW", "W", "NW", "N", "NE")  # where the light comes from, y pointing down
+
+
+def arranged(
+    original: Image.Image, candidates: Sequence[Image.Image], labels: Sequence[list[str]], order: Sequence[int] | None
+) -> OpOutput:
+    """The contact sheet and candidates in ``order`` (best first when taste ranked them), renumbered c1..cN."""
+    positions = list(order) if order is not None else list(range(len(candidates)))
+    if sorted(positions) != list(range(len(candidates))):
+        raise InvalidInput("the recorded order is not a permutation of the candidates", value=positions)
+    chosen = [candidates[i] for i in positions]
+    lines = [
+        [f"c{k + 1}" + labels[i][0][len(labels[i][0].split()[0]) :], *labels[i][1:]] for k, i in enumerate(positions)
+    ]
+    return OpOutput(labelled_sheet(original, chosen, lines), extra=chosen)
 
 
 def describe(params: VariationParams, index: int) -> list[str]:
@@ -211,5 +228,9 @@ class LabelledVariations(Variations):
         for i in range(params.count):
             candidates.append(vary_image(inputs[0], params, i))
             ctx.progress((i + 1) / params.count)
-        sheet = labelled_sheet(inputs[0], candidates, [describe(params, i) for i in range(params.count)])
-        return OpOutput(sheet, extra=candidates)
+        return self.arrange(params, inputs, candidates)
+
+    def arrange(
+        self, params: VariationParams, inputs: Sequence[Image.Image], candidates: Sequence[Image.Image]
+    ) -> OpOutput:
+        return arranged(inputs[0], candidates, [describe(params, i) for i in range(params.count)], params.order)

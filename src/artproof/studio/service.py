@@ -182,6 +182,8 @@ class Studio:
         self.clock = clock
         # told (work id, chosen image, images offered) after each recorded choice among candidates
         self.choice_observers: list[Callable[[str, str, list[str]], None]] = []
+        # orders candidates best first (the artist's taste), for vary --by-taste; set by the composition root
+        self.taste_ranker: Callable[[Sequence[Image.Image]], list[int]] | None = None
 
     # reading --------------------------------------------------------------
 
@@ -281,12 +283,39 @@ class Studio:
         strength: float | None,
         passphrase: str | None,
         progress: Progress | None = None,
+        by_taste: bool = False,
     ) -> WorkManifest:
         work = self.resolve(ref)
         params: dict[str, Any] = {"count": count, "seed": seed}
         if strength is not None:
             params["strength"] = strength
-        return self._record(work, "vary.candidates", params, [work.master], passphrase, progress)
+        return self._vary(work, "vary.candidates", params, passphrase, progress, by_taste)
+
+    def _vary(
+        self, work: WorkRecord, op_name: str, raw: dict[str, Any], passphrase: str | None,
+        progress: Progress | None, by_taste: bool,
+    ) -> WorkManifest:  # fmt: skip
+        """Record a variation step; ``by_taste``: its candidates ordered best first by the artist's taste.
+
+        The candidates are made once, ranked, arranged in that order and recorded with it (``order``,
+        ``ordered_by: taste``): replay makes them again and arranges them the same way.
+        """
+        if not by_taste:
+            return self._record(work, op_name, raw, [work.master], passphrase, progress)
+        if self.taste_ranker is None:
+            raise InvalidInput("no taste in this installation", hint="vary without --by-taste")
+        self.identities.unlock(passphrase)  # a wrong passphrase fails before the candidates are made
+        operation = latest_operation(op_name)
+        params = operation.resolve(operation.parse_params(raw))
+        original = self.load_image(work.master)
+        made = operation.run(params, [original], OpContext(progress=progress or (lambda f: None)))
+        order = self.taste_ranker(made.extra)
+        ranked = params.model_copy(update={"order": tuple(order), "ordered_by": "taste"})
+        out = operation.arrange(ranked, [original], made.extra)
+        produced = [(encode_png(img), img, "image/png") for img in (out.image, *out.extra)]
+        return self._record(
+            work, op_name, ranked.model_dump(mode="json"), [work.master], passphrase, None, produced=produced
+        )
 
     def vary_grid(
         self,
@@ -299,6 +328,7 @@ class Studio:
         seed: int = 0,
         passphrase: str | None,
         progress: Progress | None = None,
+        by_taste: bool = False,
     ) -> WorkManifest:
         """Every combination of the named palettes, lightings and styles, as candidates (``vary.grid``)."""
         work = self.resolve(ref)
@@ -307,7 +337,7 @@ class Studio:
         }  # fmt: skip
         if strength is not None:
             params["strength"] = strength
-        return self._record(work, "vary.grid", params, [work.master], passphrase, progress)
+        return self._vary(work, "vary.grid", params, passphrase, progress, by_taste)
 
     def select(self, ref: str, choice: str, *, passphrase: str | None) -> WorkManifest:
         work = self.resolve(ref)

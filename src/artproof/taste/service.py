@@ -110,6 +110,17 @@ class TasteService:
         pairs = [(row[a], row[b]) for a, b in pairs_by_id if a in row and b in row]
         return fit(np.asarray([known[a] for a in ids]), pairs), len(events)
 
+    def order(self, pictures: Sequence[Image.Image]) -> list[int]:
+        """Indices of ``pictures`` best first by this artist's taste (``vary --by-taste``)."""
+        model, _ = self.model()
+        if model is None:
+            raise InvalidInput(
+                "no taste learned yet, so nothing to order by",
+                hint="like or dislike works (artproof taste like WORK), or choose among candidates with select",
+            )
+        scores = model.score(np.stack([features(p) for p in pictures]))
+        return [int(i) for i in np.argsort(-scores, kind="stable")]
+
     def rank(self, pictures: Sequence[tuple[str, Image.Image]]) -> Ranking:
         """The pictures in the order of this artist's taste, best first."""
         if len(pictures) < 2:
