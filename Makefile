@@ -19,7 +19,7 @@ $(RUN_STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	touch $(RUN_STAMP)
 
 $(STAMP): $(RUN_STAMP)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,diffusion]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,diffusion,taste]'
 	touch $(STAMP)
 
 run: $(RUN_STAMP)  ## set up .venv and run the demo (identity, generation, variations, choice, crop, replay)
@@ -49,7 +49,7 @@ $(BENCH_VENV)/.installed:
 	touch $@
 
 $(VENV)/.installed-bench: pyproject.toml $(STAMP)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,diffusion,bench]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,diffusion,taste,bench]'
 	touch $@
 
 bench: $(VENV)/.installed-bench $(BENCH_VENV)/.installed  ## measurements recorded in benchmarks/RESULTS.md (about an hour)

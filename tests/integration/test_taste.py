@@ -37,6 +37,12 @@ def test_likes_and_dislikes_order_new_pictures_and_select_is_learned(tmp_path: P
     doc = ranked.json()
     assert [i["name"] for i in doc["items"]] == [str(tmp_path / "warm.png"), str(tmp_path / "cool.png")]
     assert doc["pairs"] >= 9 and doc["items"][0]["score"] > doc["items"][1]["score"]
+    from artproof.taste.features import content_available
+
+    cached = json.loads((home / "taste" / "features.json").read_text())
+    lengths = {name: len(v) for name, v in next(iter(cached.values())).items()}
+    assert lengths["colour"] == 24 and lengths["style"] == 100
+    assert lengths.get("content") == (1280 if content_available() else None)  # the taste extra, when installed
     by_work = call(home, "taste", "rank", fresh_cool, fresh_warm, "--json").json()
     assert by_work["items"][0]["name"] == fresh_warm
     ordered = call(home, "vary", fresh_cool, "--palette", "ice,ember,mono,autumn", "--by-taste", "--json")

@@ -22,7 +22,7 @@ from artproof.core.results import Result
 from artproof.errors import InvalidInput
 from artproof.store.files import atomic_write
 from artproof.studio.service import Studio
-from artproof.taste.features import features
+from artproof.taste.features import content_available, feature_parts
 from artproof.taste.model import TasteModel, fit
 
 __all__ = ["Ranked", "Ranking", "TasteService"]
@@ -80,19 +80,22 @@ class TasteService:
             {"kind": "choice", "work_id": work_id, "chosen": chosen, "others": [a for a in offered if a != chosen]}
         )
 
-    def _features(self, assets: set[str]) -> dict[str, list[float]]:
+    def _features(self, assets: set[str]) -> dict[str, dict[str, list[float]]]:
+        """Each image's feature parts, cached by image id (a part this installation adds later is computed
+        then: the content embedding once the ``taste`` extra is installed)."""
         path = self.folder / "features.json"
-        cache: dict[str, list[float]] = json.loads(path.read_text()) if path.exists() else {}
-        missing = [a for a in sorted(assets) if a not in cache]
+        cache: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+        wanted = set(feature_parts_available())
+        missing = [a for a in sorted(assets) if not isinstance(cache.get(a), dict) or not wanted <= set(cache[a])]
         for asset in missing:
             try:
-                cache[asset] = features(self.studio.load_image(asset)).tolist()
+                cache[asset] = feature_parts(self.studio.load_image(asset))
             except Exception:  # an image no longer stored: its events are left out
                 continue
         if missing:
             self.folder.mkdir(parents=True, exist_ok=True)
             atomic_write(path, json.dumps(cache).encode())
-        return cache
+        return {a: cache[a] for a in assets if isinstance(cache.get(a), dict)}
 
     def model(self) -> tuple[TasteModel | None, int]:
         events = self.events()
@@ -108,7 +111,7 @@ class TasteService:
             return None, len(events)
         row = {a: i for i, a in enumerate(ids)}
         pairs = [(row[a], row[b]) for a, b in pairs_by_id if a in row and b in row]
-        return fit(np.asarray([known[a] for a in ids]), pairs), len(events)
+        return fit(np.asarray([_vector(known[a]) for a in ids]), pairs), len(events)
 
     def order(self, pictures: Sequence[Image.Image]) -> list[int]:
         """Indices of ``pictures`` best first by this artist's taste (``vary --by-taste``)."""
@@ -118,7 +121,7 @@ class TasteService:
                 "no taste learned yet, so nothing to order by",
                 hint="like or dislike works (artproof taste like WORK), or choose among candidates with select",
             )
-        scores = model.score(np.stack([features(p) for p in pictures]))
+        scores = model.score(np.stack([_vector(feature_parts(p)) for p in pictures]))
         return [int(i) for i in np.argsort(-scores, kind="stable")]
 
     def rank(self, pictures: Sequence[tuple[str, Image.Image]]) -> Ranking:
@@ -131,7 +134,19 @@ class TasteService:
                 "no taste learned yet",
                 hint="like or dislike works (artproof taste like WORK), or choose among candidates with select",
             )
-        scores = model.score(np.stack([features(p) for _, p in pictures]))
+        scores = model.score(np.stack([_vector(feature_parts(p)) for _, p in pictures]))
         order = np.argsort(-scores, kind="stable")
         items = [Ranked(name=pictures[i][0], score=round(float(scores[i]), 4), rank=r + 1) for r, i in enumerate(order)]
         return Ranking(items=items, pairs=model.pairs, events=count)
+
+
+PARTS = ("colour", "style", "content")
+
+
+def feature_parts_available() -> list[str]:
+    """The feature parts this installation computes (content only with the ``taste`` extra)."""
+    return ["colour", "style", *(["content"] if content_available() else [])]
+
+
+def _vector(parts: dict[str, list[float]]) -> np.ndarray:
+    return np.concatenate([np.asarray(parts[name], dtype=np.float64) for name in PARTS if name in parts])
