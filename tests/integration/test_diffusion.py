@@ -126,3 +126,14 @@ def test_a_changed_or_missing_model_and_bad_settings_are_refused(tmp_path: Path,
     replayed = call(home, "replay", made.json()["work_id"], "--json")
     [step] = replayed.json()["steps"]
     assert replayed.code == 4 and step["status"] == "error" and "not the one this step was made with" in step["detail"]
+
+
+def test_a_step_recorded_on_another_device_is_compared_perceptually(tiny_model: Path) -> None:
+    from artproof.ops import get_operation
+
+    op = get_operation("generate.diffusion", "1.0.0")
+    here = op.resolve(op.parse_params({"model_path": str(tiny_model), "prompt": "a harbour", "seed": 1, "steps": 1,
+                                       "width": 64, "height": 64}))  # fmt: skip
+    assert op.same_device(here)
+    elsewhere = here.model_copy(update={"device": "cuda" if here.device == "cpu" else "cpu"})  # type: ignore[attr-defined]
+    assert not op.same_device(elsewhere)  # replay then allows the step's perceptual tolerance

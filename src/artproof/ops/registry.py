@@ -120,6 +120,11 @@ class Operation:
         arranged as ``params`` says (a taste ranking), without making them again."""
         raise NotImplementedError(f"{self.name} offers no candidates to arrange")
 
+    def same_device(self, params: Any) -> bool:
+        """Whether this step runs here on the device it was recorded on (a GPU rounds differently from a
+        CPU: replay then compares perceptually, within the step's tolerance)."""
+        return True
+
     def step_agency(self, params: Any) -> Agency:
         """The agency the step records: the operation's, unless its parameters decide (a grid of
         variations is ``trained`` when a trained network paints any of them)."""

@@ -44,14 +44,19 @@ class StepReplay:
 
 
 def _compare(
-    manifest: WorkManifest, produced: list[Image.Image], recorded: list[str], runtime: Runtime, tolerance: int
+    manifest: WorkManifest,
+    produced: list[Image.Image],
+    recorded: list[str],
+    runtime: Runtime,
+    tolerance: int,
+    same_device: bool = True,
 ) -> tuple[ReplayStatus, str]:
     if len(produced) != len(recorded):
         return "mismatch", f"made {len(produced)} image(s), the record has {len(recorded)}"
     infos = [manifest.assets[a] for a in recorded]
     if all(pixel_hash(img) == info.pixels for img, info in zip(produced, infos, strict=True)):
         return "match", f"{len(produced)} image(s) identical, bit for bit"
-    same_runtime = runtime.same_as(current_runtime())
+    same_runtime = runtime.same_as(current_runtime()) and same_device
     distances = [hamming(perceptual_hash(img), info.phash) for img, info in zip(produced, infos, strict=True)]
     if not same_runtime and max(distances) <= tolerance:
         return "perceptual_match", (
@@ -82,8 +87,9 @@ def replay_manifest(
                 inputs = [load_image(a) for a in step.inputs]
                 output = operation.run(params, inputs, OpContext())
                 status, detail = _compare(
-                    manifest, [output.image, *output.extra], recorded, step.runtime, step.replay_tolerance
-                )
+                    manifest, [output.image, *output.extra], recorded, step.runtime, step.replay_tolerance,
+                    operation.same_device(params),
+                )  # fmt: skip
                 for asset in recorded:
                     load_image(asset)  # the stored copies must be intact too
             else:

@@ -163,7 +163,7 @@ class DiffusionGenerate(Operation):
                 value=resolved.model_path,
                 hint=f"the record names {str(resolved.model_sha256)[:23]}...: give that model's files",
             )
-        device = resolved.device or "cpu"
+        device = "cuda" if torch.cuda.is_available() else "cpu"  # here; the recorded one may differ (same_device)
         pipe = _load(path, device)
         generator = torch.Generator("cpu").manual_seed(resolved.seed)
 
@@ -187,6 +187,13 @@ class DiffusionGenerate(Operation):
             else:
                 image = pipe(width=resolved.width, height=resolved.height, **common).images[0]
         return OpOutput(image.convert("RGB"))
+
+    def same_device(self, params: DiffusionParams) -> bool:
+        try:
+            import torch
+        except ImportError:
+            return True
+        return (params.device or "cpu") == ("cuda" if torch.cuda.is_available() else "cpu")
 
     def origin(self, params: DiffusionParams, input_origins: Sequence[Origin]) -> Origin:
         return {"trained": 1.0}  # img2img redraws every pixel from noise added to the input
