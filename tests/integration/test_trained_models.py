@@ -164,3 +164,8 @@ def test_a_reference_picture_lends_its_style_and_is_recorded_as_an_input(tmp_pat
     assert replayed.code == 0 and "mismatch" not in replayed.stdout
     missing = call(home, "vary", work["work_id"], "--style", "ref:2")
     assert missing.code == 2 and "no such reference picture" in missing.stderr
+    borrowed = call(home, "vary", work["work_id"], "--palette", f"{reference},ocean", "--json")
+    assert borrowed.code == 0, borrowed.stderr
+    last = borrowed.json()["steps"][-1]
+    assert last["params"]["palettes"] == ["ref:1", "ocean"] and len(last["inputs"]) == 2
+    assert "extra_origins" not in last  # recoloured only: every candidate keeps the picture's origin

@@ -348,7 +348,9 @@ def vary(
     strength: float | None = typer.Option(
         None, "--strength", help="0 to 1: how far random candidates move (0.6), or how much of a trained style (1)"
     ),
-    palette: str | None = typer.Option(None, "--palette", help="named palettes, e.g. autumn,ocean,mono"),
+    palette: str | None = typer.Option(
+        None, "--palette", help="named palettes, or pictures whose palette to take: autumn,ocean,photo.jpg"
+    ),
     lighting: str | None = typer.Option(None, "--lighting", help="lighting presets, e.g. dawn,noon,dusk"),
     style: str | None = typer.Option(
         None, "--style", help="trained styles 0-25, classical ones, or pictures to borrow a style from: 7,oil,ref.jpg"
@@ -366,14 +368,19 @@ def vary(
     if sheet is not None:
         check_output(sheet, suffixes=IMAGE_SUFFIXES, force=force)  # before anything is recorded
     references: list[tuple[bytes, str]] = []
-    styles = []
-    for token in [t.strip() for t in (style or "").split(",") if t.strip()]:
-        if Path(token).expanduser().is_file():  # a picture whose style to borrow
-            references.append((read_input(Path(token).expanduser(), "the reference picture"), Path(token).name))
-            styles.append(f"ref:{len(references)}")
-        else:
-            styles.append(token.lower())
-    named = [_names(palette), _names(lighting), styles]
+
+    def looks_of(text: str | None) -> list[str]:
+        """Names, and pictures (paths) whose style or palette to borrow, as ref:1, ref:2, ..."""
+        tokens = []
+        for token in [t.strip() for t in (text or "").split(",") if t.strip()]:
+            if Path(token).expanduser().is_file():
+                references.append((read_input(Path(token).expanduser(), "the reference picture"), Path(token).name))
+                tokens.append(f"ref:{len(references)}")
+            else:
+                tokens.append(token.lower())
+        return tokens
+
+    named = [looks_of(palette), _names(lighting), looks_of(style)]
     svc = services()
     if any(named):
         from artproof.ops.grid import parse_looks

@@ -23,7 +23,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from artproof.errors import InvalidInput
 from artproof.models.registry import find_model
 from artproof.ops.generate.neural import MODEL, NUM_STYLES, WORKING_MAX, paint, paint_like
-from artproof.ops.looks import CLASSICAL, LIGHTINGS, PALETTES, apply_classical, apply_lighting, apply_palette
+from artproof.ops.looks import (
+    CLASSICAL,
+    LIGHTINGS,
+    PALETTES,
+    apply_classical,
+    apply_lighting,
+    apply_palette,
+    palette_of,
+)
 from artproof.ops.registry import Agency, OpContext, Operation, OpOutput, Origin, operation
 from artproof.ops.vary import arranged
 
@@ -44,6 +52,10 @@ class Look(BaseModel):
         return int(self.style[4:]) if self.style is not None and self.style.startswith("ref:") else None
 
     @property
+    def palette_reference(self) -> int | None:
+        return int(self.palette[4:]) if self.palette is not None and self.palette.startswith("ref:") else None
+
+    @property
     def trained(self) -> bool:
         return self.style is not None and (self.style.isdigit() or self.reference is not None)
 
@@ -52,7 +64,8 @@ class Look(BaseModel):
             f"reference {self.reference}" if self.reference is not None else
             f"style {self.style}" if self.trained else self.style
         ) or "no style"  # fmt: skip
-        return [f"c{number}  {style}", f"palette {self.palette or '-'}", f"light {self.lighting or '-'}"]
+        palette = f"of reference {self.palette_reference}" if self.palette_reference else (self.palette or "-")
+        return [f"c{number}  {style}", f"palette {palette}", f"light {self.lighting or '-'}"]
 
 
 class GridParams(BaseModel):
@@ -84,6 +97,10 @@ def parse_looks(
 ) -> list[Look]:
     """Every combination of the named looks, checked: unknown names, indices out of range, too many."""
     for name in palettes:
+        if name.startswith("ref:"):
+            if not (name[4:].isdigit() and 1 <= int(name[4:]) <= references):
+                raise InvalidInput("no such reference picture", value=name, hint="give the picture's path as a palette")
+            continue
         if name not in PALETTES:
             raise InvalidInput("unknown palette", value=name, hint=f"one of: {', '.join(PALETTES)}")
     for name in lightings:
@@ -120,7 +137,9 @@ def render_look(
 ) -> Image.Image:
     """One candidate: palette, then lighting, then style (trained styles painted at the working scale)."""
     out = picture.convert("RGB")
-    if look.palette:
+    if look.palette_reference is not None:
+        out = apply_palette(out, "", palette_of(references[look.palette_reference - 1]))
+    elif look.palette:
         out = apply_palette(out, look.palette)
     if look.lighting:
         out = apply_lighting(out, look.lighting)
@@ -173,7 +192,7 @@ class VariationGrid(Operation):
             find_model(MODEL).check(params.model_sha256)
         for name, sha in (params.reference_models or {}).items():
             find_model(name).check(sha)
-        wanted = max((look.reference or 0 for look in params.looks), default=0)
+        wanted = max((max(look.reference or 0, look.palette_reference or 0) for look in params.looks), default=0)
         if wanted > len(inputs) - 1:
             raise InvalidInput(f"reference {wanted} is named but {len(inputs) - 1} reference picture(s) given")
         candidates = []

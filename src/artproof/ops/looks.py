@@ -15,12 +15,13 @@ Each is a pure function of the picture (and of nothing else, so replay gives the
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageFilter
 
-__all__ = ["CLASSICAL", "LIGHTINGS", "PALETTES", "apply_classical", "apply_lighting", "apply_palette"]
+__all__ = ["CLASSICAL", "LIGHTINGS", "PALETTES", "apply_classical", "apply_lighting", "apply_palette", "palette_of"]
 
 F32 = NDArray[np.float32]
 
@@ -61,9 +62,21 @@ def _image(rgb: F32) -> Image.Image:
     return Image.fromarray((np.clip(rgb, 0, 1) * np.float32(255.0) + np.float32(0.5)).astype(np.uint8), mode="RGB")
 
 
-def apply_palette(image: Image.Image, name: str) -> Image.Image:
-    """The picture recoloured through scheme ``name``, its own luminance kept."""
-    stops = np.asarray(PALETTES[name], dtype=np.float32) / np.float32(255.0)
+def palette_of(picture: Image.Image, count: int = 5) -> tuple[tuple[int, int, int], ...]:
+    """Another picture's palette: its ``count`` main colours (median cut), dark to light."""
+    small = picture.convert("RGB")
+    small.thumbnail((128, 128))
+    quantized = small.quantize(colors=count, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    flat = quantized.getpalette() or []
+    colours = [(int(flat[3 * i]), int(flat[3 * i + 1]), int(flat[3 * i + 2])) for i in range(count)]
+    return tuple(sorted(colours, key=lambda c: 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]))
+
+
+def apply_palette(
+    image: Image.Image, name: str, stops_given: Sequence[tuple[int, int, int]] | None = None
+) -> Image.Image:
+    """The picture recoloured through scheme ``name`` (or the colour stops given), its own luminance kept."""
+    stops = np.asarray(stops_given if stops_given is not None else PALETTES[name], dtype=np.float32) / np.float32(255.0)
     rgb = _rgb(image)
     luma = rgb @ _LUMA
     position = luma * np.float32(len(stops) - 1)
