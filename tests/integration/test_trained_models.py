@@ -169,3 +169,20 @@ def test_a_reference_picture_lends_its_style_and_is_recorded_as_an_input(tmp_pat
     last = borrowed.json()["steps"][-1]
     assert last["params"]["palettes"] == ["ref:1", "ocean"] and len(last["inputs"]) == 2
     assert "extra_origins" not in last  # recoloured only: every candidate keeps the picture's origin
+
+
+def test_other_tools_files_too_small_for_the_style_networks_are_refused_not_crashed(
+    tmp_path: Path, external: Path
+) -> None:
+    """The fixtures from A1111 and NovelAI are cropped to a pixel: a message, never a traceback."""
+    home = tmp_path / "home"
+    assert call(home, "init", "--name", "Ada").code == 0
+    tiny = call(home, "import", str(external / "a1111" / "automatic1111_cropped.png"), "--json").json()[0]["work_id"]
+    other = call(home, "import", str(external / "novelai" / "novelai1_cropped.png"), "--json").json()[0]["work_id"]
+    refused = call(home, "vary", tiny, "--style", "7")
+    assert refused.code == 2 and "too small for the style networks" in refused.stderr
+    assert call(home, "work", "show", tiny, "--json").json()["revision"] == 1
+    assert call(home, "taste", "like", tiny).code == 0 and call(home, "taste", "dislike", other).code == 0
+    ranked = call(home, "taste", "rank", tiny, other, "--json")  # features of a 1x1 picture still compute
+    assert ranked.code == 0, ranked.stderr
+    assert ranked.json()["pairs"] == 1

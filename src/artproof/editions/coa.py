@@ -1,4 +1,5 @@
-"""The certificate of authenticity as a typed model: built, signed, checked and hashed in one place.
+"""The certificate of authenticity as a typed model: built, signed and checked in one place (its digest,
+what the ledger names, is :func:`artproof.editions.certificate.certificate_hash`).
 
 ``CertificateBody`` is the signed body (docs/formats.md, ``artproof.coa/2``; ``/1`` bodies parse
 too). Fields this version does not know stay in the model (``extra="allow"``), so a newer body
@@ -14,7 +15,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import BaseModel, ConfigDict
 
-from artproof.core.signing import SignedDocument, document_digest, sign_document, verify_document
+from artproof.core.signing import SignedDocument, sign_document, verify_document
 from artproof.editions.ids import edition_label
 from artproof.errors import IntegrityError
 
@@ -128,8 +129,3 @@ class Certificate:
         if body.artist.key_id != signed.signature.key_id:
             raise IntegrityError("the certificate is not signed by the artist it names")
         return cls(signed, body)
-
-    @property
-    def sha256(self) -> str:
-        """What the ``edition.issued`` entry names: the digest of the signed certificate."""
-        return document_digest(self.signed)

@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 from PIL import Image, ImageFilter
 from pydantic import BaseModel, ConfigDict, Field
 
+from artproof.core.filters import box_mean
 from artproof.errors import InvalidInput, ModelMissing
 from artproof.models.registry import find_model
 from artproof.ops.registry import OpContext, Operation, OpOutput, Origin, operation
@@ -48,10 +49,8 @@ PAPERS: dict[str, tuple[float, float]] = {
 def guided_filter(guide: F32, source: F32, radius: int, eps: float) -> F32:
     """The guided filter (He, Sun and Tang): ``source`` smoothed along the edges of ``guide`` (both HxW)."""
 
-    from scipy.ndimage import uniform_filter
-
     def box(a: NDArray[np.floating]) -> F32:
-        return np.asarray(uniform_filter(np.asarray(a, dtype=np.float32), 2 * radius + 1, mode="reflect"), np.float32)
+        return box_mean(a, 2 * radius + 1)
 
     mean_i, mean_p = box(guide), box(source)
     cov = box(guide * source) - mean_i * mean_p
@@ -75,6 +74,7 @@ class RemoveBackground(Operation):
     """The subject kept, the background made transparent (U²-Net-p, refined on the picture's edges)."""
 
     Params = BackgroundParams
+    keeps_origin = True  # the colours are the input's; the network drew only the mask
     summary = "remove the background: U2-Net-p's mask (refined with a guided filter) as the alpha channel"
 
     def resolve(self, params: BackgroundParams) -> BackgroundParams:  # type: ignore[override]
@@ -116,25 +116,27 @@ class RemoveBackground(Operation):
         ctx.progress(1.0)
         return OpOutput(out)
 
-    def origin(self, params: BackgroundParams, input_origins: Sequence[Origin]) -> Origin:
-        return dict(input_origins[0])  # the colours are the input's; the network drew only the mask
-
 
 @contextmanager
-def _stdout_to_stderr() -> Iterator[None]:
-    """ncnn prints its progress ("5.00%" ...) on file descriptor 1: with --json stdout carries one document
-    only, so it goes to the null device (artproof shows its own progress bar)."""
+def _quiet_native_output() -> Iterator[None]:
+    """ncnn prints its progress ("0.00%" ...) straight to the file descriptors: stdout must carry one
+    --json document only and stderr artproof's own progress bar, so both go to the null device while it
+    runs (its failures arrive as exceptions, which are turned into messages)."""
     sys.stdout.flush()
-    saved = os.dup(1)
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
     sink = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(sink, 1)
+        os.dup2(sink, 2)
         os.close(sink)
         yield
     finally:
         sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
+        sys.stderr.flush()
+        for fd, copy in zip((1, 2), saved, strict=True):
+            os.dup2(copy, fd)
+            os.close(copy)
 
 
 class UpscaleParams(BaseModel):
@@ -176,7 +178,7 @@ class Upscale(Operation):
             raise ModelMissing("Real-ESRGAN cannot start", value=str(exc)[:120], hint=model.spec.install) from None
         picture = inputs[0]
         alpha = picture.getchannel("A") if picture.mode == "RGBA" else None
-        with _stdout_to_stderr():
+        with _quiet_native_output():
             try:
                 # x4plus in tiles of 128 px: half the memory (2.3 GB, not 4.7, for 256x192 in) and a little faster
                 engine = Realesrgan(gpuid=-1, model=number, tilesize=128 if params.quality == "general" else 0)
@@ -215,6 +217,7 @@ class Relight(Operation):
     """A light from a direction over the surface the picture's luminance suggests."""
 
     Params = RelightParams
+    keeps_origin = True
     summary = "relight from a direction: Lambertian shading of a surface estimated from the luminance"
 
     def run(self, params: RelightParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
@@ -240,9 +243,6 @@ class Relight(Operation):
         if picture.mode == "RGBA":
             relit.putalpha(picture.getchannel("A"))
         return OpOutput(relit)
-
-    def origin(self, params: RelightParams, input_origins: Sequence[Origin]) -> Origin:
-        return dict(input_origins[0])
 
 
 class FitPrintParams(BaseModel):
@@ -270,6 +270,7 @@ class FitPrint(Operation):
     """The picture at the pixel size a paper size needs at a DPI."""
 
     Params = FitPrintParams
+    keeps_origin = True
     summary = "fit to a paper size at a DPI (A5-A0, letter, tabloid, 8x10, 11x14, 16x20), Lanczos"
 
     def run(self, params: FitPrintParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
@@ -280,6 +281,3 @@ class FitPrint(Operation):
             left, top = (size[0] - sheet[0]) // 2, (size[1] - sheet[1]) // 2
             out = out.crop((left, top, left + sheet[0], top + sheet[1]))
         return OpOutput(out)
-
-    def origin(self, params: FitPrintParams, input_origins: Sequence[Origin]) -> Origin:
-        return dict(input_origins[0])

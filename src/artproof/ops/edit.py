@@ -14,7 +14,7 @@ from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from artproof.errors import InvalidInput
-from artproof.ops.registry import OpContext, Operation, OpOutput, Origin, operation
+from artproof.ops.registry import OpContext, Operation, OpOutput, operation
 
 __all__ = ["Crop", "CropParams", "Resize", "ResizeParams"]
 
@@ -39,6 +39,7 @@ class Crop(Operation):
     """Keep the pixels inside a box."""
 
     Params = CropParams
+    keeps_origin = True
     summary = "crop to a box chosen by a person"
 
     def run(self, params: CropParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
@@ -51,9 +52,6 @@ class Crop(Operation):
                 hint=f"use right <= {image.width} and bottom <= {image.height}",
             )
         return OpOutput(image.crop(params.box))
-
-    def origin(self, params: CropParams, input_origins: Sequence[Origin]) -> Origin:
-        return dict(input_origins[0])
 
 
 class ResizeParams(BaseModel):
@@ -77,10 +75,8 @@ class Resize(Operation):
     """Scale to a size a person chose (classic resampling, no model)."""
 
     Params = ResizeParams
+    keeps_origin = True
     summary = "resize with a classic filter"
 
     def run(self, params: ResizeParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
         return OpOutput(inputs[0].resize((params.width, params.height), _RESAMPLE[params.resample]))
-
-    def origin(self, params: ResizeParams, input_origins: Sequence[Origin]) -> Origin:
-        return dict(input_origins[0])

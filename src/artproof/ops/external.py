@@ -18,7 +18,7 @@ from PIL import Image, ImageFilter
 from pydantic import BaseModel, ConfigDict, Field
 
 from artproof.errors import InvalidInput
-from artproof.ops.registry import OpContext, Operation, OpOutput, Origin, operation
+from artproof.ops.registry import OpContext, Operation, OpOutput, Origin, blend_origin, operation
 
 __all__ = ["THRESHOLD", "ExternalEdit", "ExternalEditParams", "changed_mask"]
 
@@ -74,7 +74,4 @@ class ExternalEdit(Operation):
         return None
 
     def origin(self, params: ExternalEditParams, input_origins: Sequence[Origin]) -> Origin:
-        kept = 1.0 - params.changed_share
-        out = {k: v * kept for k, v in input_origins[0].items()}
-        out["human"] = out.get("human", 0.0) + params.changed_share
-        return {k: round(v, 6) for k, v in out.items() if v > 0}
+        return blend_origin(input_origins[0], "human", params.changed_share)

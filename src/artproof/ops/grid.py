@@ -32,7 +32,7 @@ from artproof.ops.looks import (
     apply_palette,
     palette_of,
 )
-from artproof.ops.registry import Agency, OpContext, Operation, OpOutput, Origin, operation
+from artproof.ops.registry import Agency, OpContext, Operation, OpOutput, Origin, blend_origin, operation
 from artproof.ops.vary import arranged
 
 __all__ = ["GridParams", "VariationGrid", "parse_looks"]
@@ -167,6 +167,7 @@ class VariationGrid(Operation):
     """Named palettes x lightings x styles (trained or classical), one candidate per combination."""
 
     Params = GridParams
+    keeps_origin = True
     inputs = (1, 9)  # the picture, then up to 8 reference pictures
     sets_master = False
     summary = "every combination of named palettes, lightings and styles (26 trained, 5 classical), labelled"
@@ -207,19 +208,11 @@ class VariationGrid(Operation):
     def step_agency(self, params: GridParams) -> Agency:
         return "trained" if any(look.trained for look in params.looks) else "algorithmic"
 
-    def origin(self, params: GridParams, input_origins: Sequence[Origin]) -> Origin:
-        return dict(input_origins[0])
-
     def extra_origins(self, params: GridParams, input_origins: Sequence[Origin]) -> list[Origin] | None:
         if not any(look.trained for look in params.looks):
             return None
-        painted = params.strength
-        out = []
-        for look in params.looks:
-            if not look.trained:
-                out.append(dict(input_origins[0]))
-                continue
-            mixed = {k: v * (1 - painted) for k, v in input_origins[0].items()}
-            mixed["trained"] = mixed.get("trained", 0.0) + painted
-            out.append({k: round(v, 6) for k, v in mixed.items() if v > 0})
+        out = [
+            blend_origin(input_origins[0], "trained", params.strength) if look.trained else dict(input_origins[0])
+            for look in params.looks
+        ]
         return out if params.order is None else [out[i] for i in params.order]

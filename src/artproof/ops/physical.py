@@ -16,7 +16,7 @@ from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field
 
 from artproof.errors import InvalidInput
-from artproof.ops.registry import OpContext, Operation, OpOutput, Origin, operation
+from artproof.ops.registry import OpContext, Operation, OpOutput, operation
 
 __all__ = ["KINDS", "Photo", "PhysicalParams"]
 
@@ -45,6 +45,7 @@ class PhysicalParams(BaseModel):
 
 class _Physical(Operation):
     Params = PhysicalParams
+    keeps_origin = True
     reexecutable = False
 
     def run(self, params: PhysicalParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
@@ -57,9 +58,6 @@ class _Physical(Operation):
         if input_pixels[0] != output_pixels:
             return "a physical step must hand on the picture unchanged"
         return None
-
-    def origin(self, params: PhysicalParams, input_origins: Sequence[Origin]) -> Origin:
-        return dict(input_origins[0])
 
 
 @operation("physical.print", version="1.0.0", agency="physical")

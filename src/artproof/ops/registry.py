@@ -27,6 +27,7 @@ __all__ = [
     "Operation",
     "Origin",
     "all_operations",
+    "blend_origin",
     "get_operation",
     "latest_operation",
     "operation",
@@ -81,6 +82,9 @@ class Operation:
     # Whether the primary output becomes the work's current image (variation
     # steps leave it alone until a person selects a candidate).
     sets_master: ClassVar[bool] = True
+    # Whether the output's pixels keep their input's origin (geometry, colour and light change what is
+    # there; they make no pixels of their own): cropping an AI image does not make it human pixels.
+    keeps_origin: ClassVar[bool] = False
     summary: ClassVar[str] = ""
 
     def parse_params(self, raw: dict[str, Any]) -> BaseModel:
@@ -135,12 +139,17 @@ class Operation:
         return None
 
     def origin(self, params: Any, input_origins: Sequence[Origin]) -> Origin:
-        """Where the output's pixels come from. Generators: all from their own agency.
+        """Where the output's pixels come from. Generators: all from their own agency; operations that
+        ``keeps_origin``: their first input's."""
+        return dict(input_origins[0]) if self.keeps_origin else {self.agency: 1.0}
 
-        Geometric and colour operations override this to pass their input's
-        origin through: cropping an AI image does not make it human pixels.
-        """
-        return {self.agency: 1.0}
+
+def blend_origin(kept: Origin, agency: str, share: float) -> Origin:
+    """``kept`` for ``1 - share`` of the pixels and ``agency`` for ``share`` of them (a hand edit, a fill,
+    a painting over a picture), rounded as steps record it."""
+    out = {k: v * (1.0 - share) for k, v in kept.items()}
+    out[agency] = out.get(agency, 0.0) + share
+    return {k: round(v, 6) for k, v in out.items() if v > 0}
 
 
 _REGISTRY: dict[tuple[str, str], type[Operation]] = {}

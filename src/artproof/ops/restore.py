@@ -29,9 +29,9 @@ from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field
 
 from artproof.errors import IntegrityError, InvalidInput
-from artproof.ops.registry import OpContext, Operation, OpOutput, Origin, operation
+from artproof.ops.registry import OpContext, Operation, OpOutput, Origin, blend_origin, operation
 
-__all__ = ["detect_holes", "fade_correct", "fill", "mask_of"]
+__all__ = ["detect_holes", "fade_correct", "fill", "mask_image", "mask_of"]
 
 MIN_HOLE = 40  # pixels: smaller flat patches are the picture's own (a highlight, a pupil)
 MAX_HOLE = 0.02  # of the picture: a larger flat black or white field is a night sky or a logo's ground
@@ -97,7 +97,8 @@ def fade_correct(picture: Image.Image, strength: float) -> Image.Image:
     return Image.fromarray((out + 0.5).astype(np.uint8), mode="RGB")
 
 
-def _as_mask_image(damaged: np.ndarray) -> Image.Image:
+def mask_image(damaged: np.ndarray) -> Image.Image:
+    """Booleans as a mask image: white (255) where damaged."""
     return Image.fromarray(damaged.astype(np.uint8) * 255, mode="L")
 
 
@@ -116,7 +117,7 @@ class DetectDamage(Operation):
     summary = "find damage (holes: flat extreme or transparent areas), as a mask the fill uses"
 
     def run(self, params: DetectParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
-        return OpOutput(_as_mask_image(detect_holes(inputs[0])))
+        return OpOutput(mask_image(detect_holes(inputs[0])))
 
     def origin(self, params: DetectParams, input_origins: Sequence[Origin]) -> Origin:
         return {"algorithmic": 1.0}
@@ -176,10 +177,7 @@ class FillDamage(Operation):
         return OpOutput(fill(picture, damaged, params.method, params.radius))
 
     def origin(self, params: FillParams, input_origins: Sequence[Origin]) -> Origin:
-        kept = 1.0 - params.filled_share
-        out = {k: v * kept for k, v in input_origins[0].items()}
-        out["algorithmic"] = out.get("algorithmic", 0.0) + params.filled_share
-        return {k: round(v, 6) for k, v in out.items() if v > 0}
+        return blend_origin(input_origins[0], "algorithmic", params.filled_share)
 
 
 class FadeParams(BaseModel):
@@ -193,10 +191,8 @@ class CorrectFading(Operation):
     """Faded or discoloured pigment corrected: white balance and a per-channel stretch."""
 
     Params = FadeParams
+    keeps_origin = True
     summary = "correct fading: grey-world white balance and per-channel 0.5-99.5 percentile stretch"
 
     def run(self, params: FadeParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
         return OpOutput(fade_correct(inputs[0], params.strength))
-
-    def origin(self, params: FadeParams, input_origins: Sequence[Origin]) -> Origin:
-        return dict(input_origins[0])

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from artproof.core.prng import stable_uniform
 from artproof.errors import InvalidInput
-from artproof.ops.registry import OpContext, Operation, OpOutput, Origin, operation
+from artproof.ops.registry import OpContext, Operation, OpOutput, operation
 
 __all__ = ["LabelledVariations", "VariationParams", "Variations", "contact_sheet", "describe", "labelled_sheet"]
 
@@ -202,19 +202,20 @@ class Variations(Operation):
     """Seeded palette, lighting and style variations to choose from."""
 
     Params = VariationParams
+    keeps_origin = True
     sets_master = False
     summary = "N seeded variations (palette, lighting, style) and their contact sheet"
 
-    def run(self, params: VariationParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
-        candidates = []
+    def candidates(self, params: VariationParams, picture: Image.Image, ctx: OpContext) -> list[Image.Image]:
+        made = []
         for i in range(params.count):
-            candidates.append(vary_image(inputs[0], params, i))
+            made.append(vary_image(picture, params, i))
             ctx.progress((i + 1) / params.count)
-        sheet = contact_sheet(candidates, [f"c{i + 1}" for i in range(params.count)])
-        return OpOutput(sheet, extra=candidates)
+        return made
 
-    def origin(self, params: VariationParams, input_origins: Sequence[Origin]) -> Origin:
-        return dict(input_origins[0])
+    def run(self, params: VariationParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
+        candidates = self.candidates(params, inputs[0], ctx)
+        return OpOutput(contact_sheet(candidates, [f"c{i + 1}" for i in range(params.count)]), extra=candidates)
 
 
 @operation("vary.candidates", version="1.1.0", agency="algorithmic")
@@ -224,11 +225,7 @@ class LabelledVariations(Variations):
     summary = "N seeded variations (palette, lighting, style) on a labelled contact sheet with the original"
 
     def run(self, params: VariationParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
-        candidates = []
-        for i in range(params.count):
-            candidates.append(vary_image(inputs[0], params, i))
-            ctx.progress((i + 1) / params.count)
-        return self.arrange(params, inputs, candidates)
+        return self.arrange(params, inputs, self.candidates(params, inputs[0], ctx))
 
     def arrange(
         self, params: VariationParams, inputs: Sequence[Image.Image], candidates: Sequence[Image.Image]

@@ -412,7 +412,7 @@ class Studio:
     ) -> WorkManifest:
         """Restore the current image: correct fading, then fill the damage a mask marks (found by
         ``restore.detect``, or painted by a person and recorded as ``input.mask``), each a step."""
-        from artproof.ops.restore import mask_of
+        from artproof.ops.restore import mask_image, mask_of
 
         kinds = check_restore(detect, mask is not None)
         work = self.resolve(ref)
@@ -431,7 +431,7 @@ class Studio:
                     hint="paint the mask at the picture's size (an 8-bit PNG, 255 = damage)",
                 )
             damaged = mask_of(painted)
-            png = encode_png(Image.fromarray(damaged.astype("uint8") * 255, mode="L"))
+            png = encode_png(mask_image(damaged))
             params = {"file": printable(Path(mask[1]).name), "share": round(float(damaged.mean()), 6)}
             image = decode_image(png, name="mask")
             manifest = self._record(
@@ -450,11 +450,11 @@ class Studio:
     def find_damage(self, ref: str, detect: Sequence[str]) -> tuple[Image.Image, float]:
         """(the mask ``restore`` would fill, white = damaged; its share of the picture), recording
         nothing: ``--dry-run``."""
-        from artproof.ops.restore import detect_holes
+        from artproof.ops.restore import detect_holes, mask_image
 
         check_restore(detect, False)
         damaged = detect_holes(self.load_image(self.resolve(ref).master))
-        return Image.fromarray(damaged.astype("uint8") * 255, mode="L"), round(float(damaged.mean()), 6)
+        return mask_image(damaged), round(float(damaged.mean()), 6)
 
     def physical(
         self,

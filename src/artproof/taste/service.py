@@ -19,7 +19,7 @@ import numpy as np
 from PIL import Image
 
 from artproof.core.results import Result
-from artproof.errors import InvalidInput
+from artproof.errors import ArtproofError, InvalidInput
 from artproof.store.files import atomic_write
 from artproof.studio.service import Studio
 from artproof.taste.features import content_available, feature_parts
@@ -90,7 +90,7 @@ class TasteService:
         for asset in missing:
             try:
                 cache[asset] = feature_parts(self.studio.load_image(asset))
-            except Exception:  # an image no longer stored: its events are left out
+            except ArtproofError:  # an image no longer stored (or unreadable): its events are left out
                 continue
         if missing:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -111,6 +111,8 @@ class TasteService:
             return None, len(events)
         row = {a: i for i, a in enumerate(ids)}
         pairs = [(row[a], row[b]) for a, b in pairs_by_id if a in row and b in row]
+        if not pairs:  # the preferences name images no longer stored: nothing to learn from
+            return None, len(events)
         return fit(np.asarray([_vector(known[a]) for a in ids]), pairs), len(events)
 
     def order(self, pictures: Sequence[Image.Image]) -> list[int]:

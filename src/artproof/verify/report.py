@@ -34,10 +34,6 @@ class ChannelReport(BaseModel):
     status: str
     summary: str
 
-    def get(self, key: str, default: Any = None) -> Any:
-        """A detail of this channel (``edition_id``, ``validation_state``, ...), or ``default``."""
-        return (self.model_extra or {}).get(key, default)
-
 
 class EditionLabel(BaseModel):
     number: int

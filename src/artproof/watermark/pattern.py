@@ -19,6 +19,7 @@ from functools import cache
 import numpy as np
 from numpy.typing import NDArray
 
+from artproof.core.filters import box_mean
 from artproof.core.prng import stable_uniform
 from artproof.watermark.code import CODE_BITS
 
@@ -68,13 +69,6 @@ class Carriers:
         ky = np.fft.fftfreq(P, d=1.0 / P)[self.data_y]
         turn = np.exp(2j * np.pi * (ky * offset[0] + self.data_x * offset[1]) / P)
         return np.real(spectrum[self.data_y, self.data_x] * turn * np.conj(self.data_phase))
-
-
-def box_mean(values: NDArray[np.float32], size: int, mode: str = "reflect") -> NDArray[np.float32]:
-    """The mean over a size x size window (SciPy, imported on first use: the CLI starts faster without it)."""
-    from scipy.ndimage import uniform_filter
-
-    return np.asarray(uniform_filter(values, size, mode=mode), dtype=np.float32)
 
 
 def highpass(work: NDArray[np.float32]) -> NDArray[np.float32]:

