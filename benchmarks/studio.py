@@ -57,8 +57,8 @@ def _measure(job: Callable[[], Any]) -> tuple[float, float]:
     return result
 
 
-def _op(name: str, params: dict[str, Any], picture: Image.Image | None) -> Callable[[], Any]:
-    op = get_operation(name, "1.0.0")
+def _op(name: str, params: dict[str, Any], picture: Image.Image | None, version: str = "1.0.0") -> Callable[[], Any]:
+    op = get_operation(name, version)
 
     def job() -> Any:
         resolved = op.resolve(op.parse_params(params))
@@ -76,6 +76,8 @@ def timings() -> list[tuple[str, str, float, float]]:
                 "generate.neural", {"prompt": "harbour", "seed": 1, "width": size[0], "height": size[1]}, None
             ),
             "assist.remove_background": _op("assist.remove_background", {}, picture),
+            "assist.cutout (GrabCut, at most 640 px)": _op("assist.cutout", {}, picture),
+            "restore.detect (holes, cracks)": _op("restore.detect", {"kinds": ["holes", "cracks"]}, picture, "1.1.0"),
             "assist.relight": _op("assist.relight", {"direction": "left"}, picture),
             "assist.fit_print (A3, 300 dpi)": _op("assist.fit_print", {"paper": "A3", "dpi": 300}, picture),
             "vary.grid: 1 candidate, style 19": _op("vary.grid", {"styles": ["19"]}, picture),
@@ -162,13 +164,17 @@ def background_removal() -> dict[str, list[float]]:
     scores: dict[str, list[float]] = {
         "artproof (U2-Net-p + guided filter)": [],
         "U2-Net-p alone": [],
+        "GrabCut, no network (assist.cutout)": [],
         "colour baseline": [],
     }
+    cutout = get_operation("assist.cutout", "1.0.0")
     for picture, truth in composites():
         refined = op.run(op.resolve(op.parse_params({})), [picture], OpContext()).image
         raw = op.run(op.resolve(op.parse_params({"refine": False})), [picture], OpContext()).image
         scores["artproof (U2-Net-p + guided filter)"].append(iou(np.asarray(refined.getchannel("A")) > 127, truth))
         scores["U2-Net-p alone"].append(iou(np.asarray(raw.getchannel("A")) > 127, truth))
+        grabbed = cutout.run(cutout.parse_params({}), [picture], OpContext()).image
+        scores["GrabCut, no network (assist.cutout)"].append(iou(np.asarray(grabbed.getchannel("A")) > 127, truth))
         scores["colour baseline"].append(iou(colour_baseline(picture), truth))
     return scores
 

@@ -44,6 +44,26 @@ def test_remove_background_finds_the_subject_and_records_its_model(tmp_path: Pat
     assert call(home, "replay", work).code == 0
 
 
+def test_remove_background_without_a_network_by_grabcut(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert call(home, "init", "--name", "Ada").code == 0
+    truth = _object_on_a_background(tmp_path / "object.png")
+    work = call(home, "import", str(tmp_path / "object.png"), "--json").json()[0]["work_id"]
+    assert call(home, "assist", work, "upscale", "2x", "--method", "grabcut").code == 2
+    assert call(home, "assist", work, "remove-background", "--method", "magic").code == 2
+    done = call(home, "assist", work, "remove-background", "--method", "grabcut", "--json")
+    assert done.code == 0, done.stderr
+    record = done.json()
+    assert record["steps"][-1]["op"] == "assist.cutout" and record["steps"][-1]["agency"] == "algorithmic"
+    assert record["classification"]["digital_source_type"] != "trainedAlgorithmicMedia"  # no network touched it
+    assert call(home, "work", "export", work, "-o", str(tmp_path / "cut.png")).code == 0
+    kept = np.asarray(Image.open(tmp_path / "cut.png").getchannel("A")) > 127
+    iou = (kept & truth).sum() / (kept | truth).sum()
+    assert iou > 0.85, iou
+    replayed = call(home, "replay", work)
+    assert replayed.code == 0 and "mismatch" not in replayed.stdout
+
+
 @pytest.fixture
 def vulkan() -> None:
     """Vulkan's loader (Debian's libvulkan1, with mesa-vulkan-drivers), which ``make test`` installs; required

@@ -137,3 +137,38 @@ def test_a_step_recorded_on_another_device_is_compared_perceptually(tiny_model: 
     assert op.same_device(here)
     elsewhere = here.model_copy(update={"device": "cuda" if here.device == "cpu" else "cpu"})  # type: ignore[attr-defined]
     assert not op.same_device(elsewhere)  # replay then allows the step's perceptual tolerance
+
+
+def test_restore_fill_diffusion_repaints_only_the_mask_and_replays(tmp_path: Path, tiny_model: Path) -> None:
+    import numpy as np
+    from PIL import ImageDraw
+
+    home = tmp_path / "home"
+    assert call(home, "init", "--name", "Ada").code == 0
+    rng = np.random.default_rng(5)
+    picture = Image.fromarray((rng.random((12, 16, 3)) * 255).astype(np.uint8)).resize((160, 120))
+    picture.save(tmp_path / "torn.png")
+    mask = Image.new("L", picture.size)
+    ImageDraw.Draw(mask).rectangle((60, 40, 100, 80), fill=255)
+    mask.save(tmp_path / "missing.png")
+    work = call(home, "import", str(tmp_path / "torn.png"), "--json").json()[0]["work_id"]
+    done = call(
+        home, "restore", work, "--mask", str(tmp_path / "missing.png"), "--fill", "diffusion",
+        "--model", str(tiny_model), "--prompt", "the sea", "--seed", "4", "--steps", "2", "--json",
+    )  # fmt: skip
+    assert done.code == 0, done.stderr
+    record = done.json()
+    step = record["steps"][-1]
+    assert step["op"] == "restore.inpaint" and step["agency"] == "trained"
+    assert step["params"]["model_sha256"].startswith("sha256:") and step["params"]["seed"] == 4
+    assert step["params"]["filled_share"] == round(41 * 41 / (160 * 120), 6)
+    assert record["classification"]["digital_source_type"] == "compositeWithTrainedAlgorithmicMedia"
+    assert call(home, "work", "export", work, "-o", str(tmp_path / "restored.png")).code == 0
+    before = np.asarray(picture.convert("RGB"), dtype=np.int16)
+    after = np.asarray(Image.open(tmp_path / "restored.png").convert("RGB"), dtype=np.int16)
+    far = np.ones(before.shape[:2], bool)
+    far[38:83, 58:103] = False  # the mask and its 2-px blending band
+    assert np.array_equal(before[far], after[far])  # every other pixel is the picture's own
+    assert np.abs(before[40:81, 60:101] - after[40:81, 60:101]).mean() > 5  # the mask is repainted
+    replayed = call(home, "replay", work)
+    assert replayed.code == 0 and "mismatch" not in replayed.stdout

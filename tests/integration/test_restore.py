@@ -60,8 +60,9 @@ def test_a_painted_mask_and_fading_and_bad_input(tmp_path: Path) -> None:
     assert call(home, "init", "--name", "Ada").code == 0
     _damaged(tmp_path)
     work = call(home, "import", str(tmp_path / "damaged.png"), "--json").json()[0]["work_id"]
-    refused = call(home, "restore", work, "--detect", "cracks")
-    assert refused.code == 2 and "--mask" in refused.stderr
+    refused = call(home, "restore", work, "--detect", "holes", "--fill", "diffusion")
+    assert refused.code == 2 and "--model" in refused.stderr
+    assert call(home, "restore", work, "--detect", "holes", "--fill", "smudge").code == 2
     Image.new("L", (100, 100)).save(tmp_path / "small.png")
     wrong = call(home, "restore", work, "--mask", str(tmp_path / "small.png"))
     assert wrong.code == 2 and "640x480" in wrong.stderr
@@ -76,4 +77,78 @@ def test_a_painted_mask_and_fading_and_bad_input(tmp_path: Path) -> None:
     assert ops[-3:] == ["restore.fade", "input.mask", "restore.fill"]
     mask_step = done.json()["steps"][-2]
     assert mask_step["agency"] == "human" and mask_step["params"]["file"] == "cracks.png"
+    assert call(home, "replay", work).code == 0
+
+
+def _cracked(tmp_path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """A colourful picture with three dark and two light grey cracks (random walks, 1-3 px)."""
+    rng = np.random.default_rng(11)
+    small = (rng.random((48, 64, 3)) * 255).astype(np.uint8)
+    original = Image.fromarray(small).resize((640, 480), Image.Resampling.BICUBIC).filter(ImageFilter.GaussianBlur(3))
+    damaged = original.copy()
+    cracks = Image.new("L", original.size)
+    for k in range(5):
+        x, y, angle = float(rng.integers(80, 560)), float(rng.integers(80, 400)), float(rng.random() * 6.28)
+        points = []
+        for _ in range(60):
+            angle += float(rng.normal(0, 0.25))
+            x, y = x + 3 * np.cos(angle), y + 3 * np.sin(angle)
+            points.append((int(x), int(y)))
+        grey = 25 if k < 3 else 235
+        ImageDraw.Draw(damaged).line(points, fill=(grey, grey, grey), width=1 + k % 3)
+        ImageDraw.Draw(cracks).line(points, fill=255, width=1 + k % 3)
+    damaged.save(tmp_path / "cracked.png")
+    return np.asarray(original, dtype=np.float64), np.asarray(cracks) > 127
+
+
+def test_cracks_are_found_and_filled(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert call(home, "init", "--name", "Ada").code == 0
+    original, cracks = _cracked(tmp_path)
+    work = call(home, "import", str(tmp_path / "cracked.png"), "--json").json()[0]["work_id"]
+    found_png = tmp_path / "found.png"
+    dry = call(home, "restore", work, "--detect", "cracks", "--dry-run", "--mask-out", str(found_png), "--json")
+    assert dry.code == 0, dry.stderr
+    found = np.asarray(Image.open(found_png).convert("L")) > 127
+    assert (found & cracks).sum() / cracks.sum() > 0.9  # dark and light cracks
+    assert found.sum() < 3 * cracks.sum()  # and not the picture's own colours
+    faint = call(home, "restore", work, "--detect", "cracks", "--sensitivity", "0", "--dry-run", "--json").json()
+    assert faint["damaged_share"] <= dry.json()["damaged_share"]  # less sensitive finds no more
+    done = call(home, "restore", work, "--detect", "cracks", "--fill", "biharmonic", "--json")
+    assert done.code == 0, done.stderr
+    steps = done.json()["steps"]
+    assert steps[-2]["op"] == "restore.detect" and steps[-2]["params"]["kinds"] == ["cracks"]
+    assert steps[-1]["op"] == "restore.fill" and steps[-1]["params"]["method"] == "biharmonic"
+    assert call(home, "work", "export", work, "-o", str(tmp_path / "restored.png")).code == 0
+    restored = np.asarray(Image.open(tmp_path / "restored.png").convert("RGB"), dtype=np.float64)
+    damaged = np.asarray(Image.open(tmp_path / "cracked.png").convert("RGB"), dtype=np.float64)
+    before = np.sqrt(np.mean((damaged - original)[cracks] ** 2))
+    after = np.sqrt(np.mean((restored - original)[cracks] ** 2))
+    assert after < before / 4, (before, after)
+    replayed = call(home, "replay", work)
+    assert replayed.code == 0 and "mismatch" not in replayed.stdout
+
+
+def test_uneven_darkening_is_evened_by_retinex(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert call(home, "init", "--name", "Ada").code == 0
+    rng = np.random.default_rng(3)
+    small = (rng.random((30, 40, 3)) * 255).astype(np.uint8)
+    picture = np.asarray(Image.fromarray(small).resize((400, 300), Image.Resampling.BICUBIC), dtype=np.float64)
+    fade = np.linspace(0.2, 1.0, 400)[None, :, None]  # the left side darkened (varnish): a fifth of its light
+    faded = np.clip(picture * fade, 0, 255).astype(np.uint8)
+    Image.fromarray(faded).save(tmp_path / "faded.png")
+    work = call(home, "import", str(tmp_path / "faded.png"), "--json").json()[0]["work_id"]
+    assert call(home, "restore", work, "--detect", "fading", "--fade", "sepia").code == 2
+    done = call(home, "restore", work, "--detect", "fading", "--fade", "retinex", "--json")
+    assert done.code == 0, done.stderr
+    assert done.json()["steps"][-1]["params"]["method"] == "retinex"
+    assert call(home, "work", "export", work, "-o", str(tmp_path / "even.png")).code == 0
+    even = np.asarray(Image.open(tmp_path / "even.png").convert("L"), dtype=np.float64)
+    before = np.asarray(Image.fromarray(faded).convert("L"), dtype=np.float64)
+
+    def balance(grey: np.ndarray) -> float:
+        return float(grey[:, :100].std() / grey[:, 300:].std())
+
+    assert balance(before) < 0.45 and balance(even) > 0.7, (balance(before), balance(even))
     assert call(home, "replay", work).code == 0

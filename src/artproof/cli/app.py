@@ -469,13 +469,16 @@ def assist(
     dpi: int | None = typer.Option(None, "--dpi", help="fit-print: dots per inch (300)"),
     fit: str | None = typer.Option(None, "--fit", help="fit-print: contain (whole picture) or cover (fill, crop)"),
     quality: str | None = typer.Option(None, "--quality", help="upscale: general (Real-ESRGAN x4plus) or fast"),
+    method: str | None = typer.Option(
+        None, "--method", help="remove-background: u2net (trained network, default) or grabcut (no network)"
+    ),
     as_json: bool = JSON,
 ) -> None:
     """Assistance on the current image: remove the background, upscale, relight, fit to a print size."""
     from artproof.studio.service import assist_params
 
     op_name, params = assist_params(
-        action, value, direction=direction, strength=strength, dpi=dpi, fit=fit, quality=quality
+        action, value, direction=direction, strength=strength, dpi=dpi, fit=fit, quality=quality, method=method
     )  # refused before the passphrase is asked
     svc = services()
     secret = passphrase()
@@ -506,25 +509,32 @@ def assist(
 @app.command()
 def restore(
     work: str,
-    detect: str | None = typer.Option(None, "--detect", help="holes, fading (cracks: paint them into --mask)"),
+    detect: str | None = typer.Option(None, "--detect", help="holes, cracks, fading (comma-separated)"),
     mask: Path | None = typer.Option(None, "--mask", help="a mask you painted: 8-bit PNG at the picture's size"),
     mask_out: Path | None = typer.Option(None, "--mask-out", help="write the mask that is filled here"),
-    fill: str = typer.Option("auto", "--fill", help="auto (= exemplar), exemplar, telea or ns"),
+    fill: str = typer.Option("auto", "--fill", help="auto (= exemplar), exemplar, telea, ns, biharmonic, diffusion"),
+    sensitivity: float = typer.Option(0.5, "--sensitivity", min=0.0, max=1.0, help="cracks: 0 to 1; 1 finds fainter"),
     strength: float | None = typer.Option(None, "--strength", help="fading: 0 to 1 (1)"),
+    fade: str = typer.Option("stretch", "--fade", help="fading: stretch (even fading) or retinex (uneven)"),
+    model: Path | None = typer.Option(None, "--model", help="--fill diffusion: a local diffusers folder or file"),
+    prompt: str = typer.Option("", "--prompt", help="--fill diffusion: what the missing part shows"),
+    seed: int = typer.Option(0, "--seed", min=0, help="--fill diffusion: the seed"),
+    steps: int = typer.Option(25, "--steps", min=1, max=150, help="--fill diffusion: denoising steps"),
+    guidance: float = typer.Option(7.5, "--guidance", min=0.0, max=30.0, help="--fill diffusion: guidance scale"),
     dry_run: bool = typer.Option(False, "--dry-run", help="only find the damage (with --mask-out); record nothing"),
     force: bool = FORCE,
     as_json: bool = JSON,
 ) -> None:
-    """Restore damage: correct fading, find holes or take your mask, and fill them (each a recorded step)."""
+    """Restore damage: correct fading, find holes and cracks or take your mask, and fill them (each a recorded step)."""
+    from artproof.studio.service import InpaintModel, check_restore
+
     if mask_out is not None:
         check_output(mask_out, suffixes=(".png",), force=force)
-    methods = {"auto": "exemplar", "exemplar": "exemplar", "telea": "telea", "ns": "ns"}
-    if fill not in methods:
-        raise InvalidInput("unknown fill", value=fill, hint="auto, exemplar, telea or ns")
     kinds = _names(detect)
+    check_restore(kinds, mask is not None or dry_run, fill, str(model) if model else None, fade)
     svc = services()
     if dry_run:
-        found, share = svc.studio.find_damage(work, kinds)
+        found, share = svc.studio.find_damage(work, kinds, sensitivity)
         if mask_out is not None:
             write_output(mask_out, image_bytes(found, mask_out), force=force)
         if as_json:
@@ -534,16 +544,20 @@ def restore(
             out.print(f"found {share:.2%} of the picture damaged{where}; nothing recorded", soft_wrap=True)
         return
     painted = (read_input(mask, "the mask"), mask.name) if mask is not None else None
+    painter = None
+    if model is not None:
+        painter = InpaintModel(model_path=str(model), prompt=prompt, seed=seed, steps=steps, guidance=guidance)
     secret = passphrase()
     with progress_bar("restoring") as tick:
         manifest = svc.studio.restore(
-            work, detect=kinds, mask=painted, method=methods[fill], fade_strength=strength, passphrase=secret,
-            progress=tick,
+            work, detect=kinds, mask=painted, method=fill, sensitivity=sensitivity, fade_strength=strength,
+            fade_method=fade, model=painter, passphrase=secret, progress=tick,
         )  # fmt: skip
     last = manifest.steps[-1]
-    if mask_out is not None and last.op == "restore.fill":
+    filling = last.op in ("restore.fill", "restore.inpaint")
+    if mask_out is not None and filling:
         write_output(mask_out, image_bytes(svc.studio.load_image(last.inputs[1]), mask_out), force=force)
-    filled = f"{last.params['filled_share']:.2%} of the pixels filled" if last.op == "restore.fill" else "no holes"
+    filled = f"{last.params['filled_share']:.2%} of the pixels filled" if filling else "no damage found to fill"
     _one_line(manifest, as_json, f"restored ({filled})")
 
 

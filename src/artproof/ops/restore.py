@@ -6,17 +6,29 @@ A restoration is several steps, so the record shows how it was done and replay c
   are flat areas of extreme value (paper showing through, a blown-out patch, dropped pixels) of at
   least 40 pixels and at most 2 % of the picture (a larger field is the picture's own: a night sky,
   a logo's ground), or fully transparent ones, with their rims, widened by 2 px for their edges;
+  cracks (1.1.0) are thin, long, nearly colourless lines darker or lighter than their surroundings,
+  found as in the restoration literature (Giakoumis, Nikolaidis and Pitas 2006): a morphological
+  top-hat (black for dark cracks, white for light ones) thresholded with hysteresis, kept where the
+  pixels are grey (craquelure shows ground or grime, not pigment: brush strokes are coloured), then
+  each connected line kept only when it is long (skeleton >= 20 px) and thin (area <= 6 px per px of
+  skeleton), widened by 1 px; ``sensitivity`` (0-1) lowers the contrast it needs (70 levels at 0.5);
 - ``input.mask`` (human) records a mask a person painted (an 8-bit PNG at the picture's size,
   255 = damage) as an image of the work, so the fill that uses it can be replayed;
 - ``restore.fill`` (algorithmic) fills the masked pixels from the rest: ``exemplar`` is OpenCV's
   frequency-selective reconstruction (xphoto FSR, which continues texture: +3 to +4 dB inside the
   damage over Telea on the same mask, measured on photographs), ``telea`` and ``ns`` OpenCV's
-  fast-marching and Navier-Stokes inpainting for thin cracks; the filled share of the pixels becomes
-  algorithmic in the picture's origin;
+  fast-marching and Navier-Stokes inpainting for thin cracks, ``biharmonic`` (1.1.0) scikit-image's
+  smooth biharmonic fill; the filled share of the pixels becomes algorithmic in the picture's origin;
+- ``restore.inpaint`` (trained, in ``ops/generate/inpaint.py``) fills them with a local diffusion model;
 - ``restore.fade`` (algorithmic) corrects faded or discoloured pigment over the whole picture: grey-
-  world white balance and a per-channel stretch of the 0.5-99.5 percentiles, blended by strength.
+  world white balance and a per-channel stretch of the 0.5-99.5 percentiles, blended by strength;
+  1.1.0 adds ``retinex``: multi-scale Retinex (Jobson, Rahman and Woodell 1997; Gaussian surrounds of
+  1.5 %, 8 % and 25 % of the short side) on the luminance only, so hues are kept, for light that is
+  uneven across the picture (a varnish darkened at the edges, a photograph lit from one side), which
+  one global stretch cannot undo.
 
-Cracks are not detected automatically in this version: paint them into a mask (``--mask``).
+What the detector finds is a proposal: ``restore --dry-run --mask-out`` shows it, and a mask painted
+from it (``--mask``) is recorded as the person's.
 """
 
 from __future__ import annotations
@@ -31,7 +43,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from artproof.errors import IntegrityError, InvalidInput
 from artproof.ops.registry import OpContext, Operation, OpOutput, Origin, blend_origin, operation
 
-__all__ = ["detect_holes", "fade_correct", "fill", "mask_image", "mask_of"]
+__all__ = [
+    "detect_cracks", "detect_damage", "detect_holes", "fade_correct", "fill", "mask_image", "mask_of", "retinex",
+]  # fmt: skip
 
 MIN_HOLE = 40  # pixels: smaller flat patches are the picture's own (a highlight, a pupil)
 MAX_HOLE = 0.02  # of the picture: a larger flat black or white field is a night sky or a logo's ground
@@ -68,6 +82,45 @@ def detect_holes(picture: Image.Image) -> np.ndarray:
     return np.asarray(widened > 0)
 
 
+CRACK_GREY = 30  # levels between a pixel's strongest and weakest channel: above it, the line is pigment
+CRACK_LENGTH = 20  # px of skeleton: shorter lines are texture
+CRACK_WIDTH = 6.0  # px of area per px of skeleton: wider is a stroke or an edge
+
+
+def detect_cracks(picture: Image.Image, sensitivity: float = 0.5) -> np.ndarray:
+    """Thin, long, grey lines darker or lighter than their surroundings (see the module's docstring)."""
+    import cv2
+    from skimage.filters import apply_hysteresis_threshold
+    from skimage.morphology import skeletonize
+
+    rgb = np.asarray(picture.convert("RGB")).astype(np.int16)
+    luma = np.asarray(picture.convert("L"), dtype=np.float32)
+    grey = (rgb.max(axis=2) - rgb.min(axis=2)) <= CRACK_GREY
+    high = 120.0 - 100.0 * sensitivity  # top-hat contrast, grey levels, that starts a line
+    element = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (11, 11))  # wider than a crack
+    found = np.zeros(luma.shape, bool)
+    for kind in (cv2.MORPH_BLACKHAT, cv2.MORPH_TOPHAT):
+        response = np.where(grey, cv2.morphologyEx(luma, kind, element), 0)
+        lines = apply_hysteresis_threshold(response, 0.4 * high, high)  # type: ignore[no-untyped-call]
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(lines.astype(np.uint8), connectivity=8)
+        lengths = np.bincount(labels[skeletonize(lines)], minlength=count)  # type: ignore[no-untyped-call]
+        keep = (lengths >= CRACK_LENGTH) & (stats[:, cv2.CC_STAT_AREA] <= CRACK_WIDTH * np.maximum(lengths, 1))
+        keep[0] = False
+        found |= keep[labels]
+    widened = cv2.dilate(found.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
+    return np.asarray(widened > 0)
+
+
+def detect_damage(picture: Image.Image, kinds: Sequence[str], sensitivity: float = 0.5) -> np.ndarray:
+    """The union of the masks of each kind asked for (``holes``, ``cracks``)."""
+    found = np.zeros((picture.height, picture.width), bool)
+    if "holes" in kinds:
+        found |= detect_holes(picture)
+    if "cracks" in kinds:
+        found |= detect_cracks(picture, sensitivity)
+    return found
+
+
 def fill(picture: Image.Image, damaged: np.ndarray, method: str, radius: int = 3) -> Image.Image:
     """The picture with ``damaged`` pixels filled from the rest (OpenCV)."""
     import cv2
@@ -75,6 +128,11 @@ def fill(picture: Image.Image, damaged: np.ndarray, method: str, radius: int = 3
     rgb = np.ascontiguousarray(np.asarray(picture.convert("RGB")))
     if not damaged.any():
         return picture.convert("RGB")
+    if method == "biharmonic":
+        from skimage.restoration import inpaint_biharmonic
+
+        smooth = inpaint_biharmonic(rgb, damaged, channel_axis=-1)
+        return Image.fromarray(np.clip(smooth * 255.0 + 0.5, 0, 255).astype(np.uint8), mode="RGB")
     if method == "exemplar":
         out = np.zeros_like(rgb)
         known = np.ascontiguousarray((~damaged).astype(np.uint8) * 255)  # xphoto: 0 marks what is missing
@@ -95,6 +153,25 @@ def fade_correct(picture: Image.Image, strength: float) -> Image.Image:
     stretched = (balanced - low) * (255.0 / np.maximum(high - low, 1.0))
     out = rgb * (1 - strength) + np.clip(stretched, 0, 255) * strength
     return Image.fromarray((out + 0.5).astype(np.uint8), mode="RGB")
+
+
+def retinex(picture: Image.Image, strength: float) -> Image.Image:
+    """Multi-scale Retinex on the luminance, stretched to its 1-99 percentiles; colours scaled with it."""
+    import cv2
+
+    rgb = np.asarray(picture.convert("RGB"), dtype=np.float32)
+    luma = rgb @ np.array([0.299, 0.587, 0.114], np.float32) + 1.0
+    short = min(luma.shape)
+    logs = np.log(luma)
+    detail = np.zeros_like(luma)
+    for share in (0.015, 0.08, 0.25):
+        surround = cv2.GaussianBlur(luma, (0, 0), sigmaX=max(1.0, share * short))
+        detail += (logs - np.log(surround)) / 3.0
+    low, high = np.percentile(detail, (1, 99))
+    target = np.clip((detail - low) / max(float(high - low), 1e-6), 0, 1) * 254.0 + 1.0
+    out = np.clip(rgb * (target / luma)[..., None], 0, 255)
+    mixed = rgb * (1 - strength) + out * strength
+    return Image.fromarray((mixed + 0.5).astype(np.uint8), mode="RGB")
 
 
 def mask_image(damaged: np.ndarray) -> Image.Image:
@@ -121,6 +198,24 @@ class DetectDamage(Operation):
 
     def origin(self, params: DetectParams, input_origins: Sequence[Origin]) -> Origin:
         return {"algorithmic": 1.0}
+
+
+class CrackParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kinds: tuple[Literal["holes", "cracks"], ...] = Field(default=("holes",), min_length=1)
+    sensitivity: float = Field(default=0.5, ge=0.0, le=1.0, description="cracks: 1 finds fainter lines")
+
+
+@operation("restore.detect", version="1.1.0", agency="algorithmic")
+class DetectDamageAndCracks(DetectDamage):
+    """A mask of the damage found: holes, and dark or light cracks."""
+
+    Params = CrackParams  # type: ignore[assignment]
+    summary = "find damage (holes; dark and light cracks by top-hat and line shape), as a mask the fill uses"
+
+    def run(self, params: CrackParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:  # type: ignore[override]
+        return OpOutput(mask_image(detect_damage(inputs[0], params.kinds, params.sensitivity)))
 
 
 class MaskParams(BaseModel):
@@ -180,6 +275,18 @@ class FillDamage(Operation):
         return blend_origin(input_origins[0], "algorithmic", params.filled_share)
 
 
+class BiharmonicFillParams(FillParams):
+    method: Literal["exemplar", "telea", "ns", "biharmonic"] = "exemplar"  # type: ignore[assignment]
+
+
+@operation("restore.fill", version="1.1.0", agency="algorithmic")
+class FillDamageBiharmonic(FillDamage):
+    """Fill the masked pixels: 1.0.0's methods and scikit-image's biharmonic fill."""
+
+    Params = BiharmonicFillParams
+    summary = "fill masked damage: exemplar (OpenCV FSR), telea, ns (OpenCV) or biharmonic (scikit-image)"
+
+
 class FadeParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -195,4 +302,21 @@ class CorrectFading(Operation):
     summary = "correct fading: grey-world white balance and per-channel 0.5-99.5 percentile stretch"
 
     def run(self, params: FadeParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
+        return OpOutput(fade_correct(inputs[0], params.strength))
+
+
+class RetinexFadeParams(FadeParams):
+    method: Literal["stretch", "retinex"] = "stretch"
+
+
+@operation("restore.fade", version="1.1.0", agency="algorithmic")
+class CorrectFadingRetinex(CorrectFading):
+    """Fading corrected by the global stretch of 1.0.0, or by multi-scale Retinex where it is uneven."""
+
+    Params = RetinexFadeParams
+    summary = "correct fading: white balance and percentile stretch, or multi-scale Retinex on the luminance"
+
+    def run(self, params: RetinexFadeParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:  # type: ignore[override]
+        if params.method == "retinex":
+            return OpOutput(retinex(inputs[0], params.strength))
         return OpOutput(fade_correct(inputs[0], params.strength))

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PIL import Image
+from pydantic import BaseModel, ConfigDict
 
 from artproof.core.canonical import canonical_json
 from artproof.core.hashing import content_id, short_id
@@ -71,22 +72,43 @@ def edit_params(
 
 
 RESTORE_KINDS = ("holes", "fading", "cracks")
+FILLS = {"auto": "exemplar", "exemplar": "exemplar", "telea": "telea", "ns": "ns", "biharmonic": "biharmonic",
+         "diffusion": "diffusion"}  # fmt: skip
 
 
-def check_restore(detect: Sequence[str], masked: bool) -> list[str]:
-    """The kinds of damage to look for, checked; ``cracks`` needs a painted mask in this version."""
+def check_restore(
+    detect: Sequence[str], masked: bool, fill: str = "auto", model: str | None = None, fade: str = "stretch"
+) -> list[str]:
+    """The kinds of damage to look for and the fill, checked before anything is asked or recorded."""
+    if fade not in ("stretch", "retinex"):
+        raise InvalidInput("unknown fading correction", value=fade, hint="stretch (even fading) or retinex (uneven)")
     kinds = [k.strip().lower() for k in detect if k.strip()]
     for kind in kinds:
         if kind not in RESTORE_KINDS:
             raise InvalidInput("unknown kind of damage", value=kind, hint=f"one of: {', '.join(RESTORE_KINDS)}")
-    if "cracks" in kinds and not masked:
-        raise InvalidInput(
-            "cracks are not detected automatically in this version",
-            hint="paint them white on black at the picture's size and give it: --mask cracks.png",
-        )
     if not kinds and not masked:
-        raise InvalidInput("say what to restore", hint="--detect holes,fading, or --mask mask.png")
+        raise InvalidInput("say what to restore", hint="--detect holes,cracks,fading, or --mask mask.png")
+    if fill not in FILLS:
+        raise InvalidInput("unknown fill", value=fill, hint=", ".join(FILLS))
+    if fill == "diffusion" and not model:
+        raise InvalidInput(
+            "--fill diffusion needs a local model",
+            hint="--model ~/models/sd15-inpainting/ (a diffusers folder or file)",
+        )
     return kinds
+
+
+class InpaintModel(BaseModel):
+    """``restore --fill diffusion``: the local model and how it paints."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model_path: str
+    prompt: str = ""
+    negative_prompt: str = ""
+    seed: int = 0
+    steps: int = 25
+    guidance: float = 7.5
 
 
 ASSISTS = ("remove-background", "upscale", "relight", "fit-print")
@@ -101,11 +123,19 @@ def assist_params(
     dpi: int | None = None,
     fit: str | None = None,
     quality: str | None = None,
+    method: str | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """(operation name, parameters) of an assistance written as a person writes it:
-    ``remove-background``, ``upscale 4x``, ``relight --from left``, ``fit-print A3 --dpi 300``."""
+    ``remove-background [--method u2net|grabcut]``, ``upscale 4x``, ``relight --from left``,
+    ``fit-print A3 --dpi 300``."""
+    if method is not None and action != "remove-background":
+        raise InvalidInput("--method is for remove-background", value=method)
     if action == "remove-background":
-        return "assist.remove_background", {}
+        if method in (None, "u2net"):
+            return "assist.remove_background", {}
+        if method == "grabcut":
+            return "assist.cutout", {}
+        raise InvalidInput("unknown background removal method", value=method, hint="u2net (trained) or grabcut")
     if action == "upscale":
         match = re.fullmatch(r"\s*([234])\s*[xX]?\s*", value or "")
         if match is None:
@@ -405,20 +435,26 @@ class Studio:
         *,
         detect: Sequence[str] = (),
         mask: tuple[bytes, str] | None = None,
-        method: str = "exemplar",
+        method: str = "auto",
+        sensitivity: float = 0.5,
         fade_strength: float | None = None,
+        fade_method: str = "stretch",
+        model: InpaintModel | None = None,
         passphrase: str | None,
         progress: Progress | None = None,
     ) -> WorkManifest:
         """Restore the current image: correct fading, then fill the damage a mask marks (found by
-        ``restore.detect``, or painted by a person and recorded as ``input.mask``), each a step."""
+        ``restore.detect``, or painted by a person and recorded as ``input.mask``), each a step; the
+        fill is ``restore.fill`` (algorithmic) or, with a model, ``restore.inpaint`` (trained)."""
         from artproof.ops.restore import mask_image, mask_of
 
-        kinds = check_restore(detect, mask is not None)
+        kinds = check_restore(detect, mask is not None, method, model.model_path if model else None, fade_method)
+        found = [k for k in kinds if k in ("holes", "cracks")]
         work = self.resolve(ref)
         manifest = self.manifest(work.work_id)
         if "fading" in kinds:
-            params: dict[str, Any] = {} if fade_strength is None else {"strength": fade_strength}
+            params: dict[str, Any] = {"method": fade_method}
+            params |= {} if fade_strength is None else {"strength": fade_strength}
             manifest = self._record(work, "restore.fade", params, [work.master], passphrase, None)
             work = self.resolve(work.work_id)
         picture = work.master
@@ -437,23 +473,27 @@ class Studio:
             manifest = self._record(
                 work, "input.mask", params, [], passphrase, None, produced=[(png, image, "image/png")]
             )
-        elif "holes" in kinds:
-            manifest = self._record(work, "restore.detect", {"kinds": ["holes"]}, [picture], passphrase, None)
+        elif found:
+            detect_params = {"kinds": found, "sensitivity": sensitivity}
+            manifest = self._record(work, "restore.detect", detect_params, [picture], passphrase, None)
         else:
             return manifest
         work = self.resolve(work.work_id)
         mask_asset = manifest.steps[-1].output
         share = round(float(mask_of(self.load_image(mask_asset)).mean()), 6)
-        params = {"method": method, "filled_share": share}
+        if FILLS[method] == "diffusion" and model is not None:
+            inpaint = {**model.model_dump(), "filled_share": share}
+            return self._record(work, "restore.inpaint", inpaint, [picture, mask_asset], passphrase, progress)
+        params = {"method": FILLS[method], "filled_share": share}
         return self._record(work, "restore.fill", params, [picture, mask_asset], passphrase, progress)
 
-    def find_damage(self, ref: str, detect: Sequence[str]) -> tuple[Image.Image, float]:
+    def find_damage(self, ref: str, detect: Sequence[str], sensitivity: float = 0.5) -> tuple[Image.Image, float]:
         """(the mask ``restore`` would fill, white = damaged; its share of the picture), recording
         nothing: ``--dry-run``."""
-        from artproof.ops.restore import detect_holes, mask_image
+        from artproof.ops.restore import detect_damage, mask_image
 
-        check_restore(detect, False)
-        damaged = detect_holes(self.load_image(self.resolve(ref).master))
+        kinds = check_restore(detect, False)
+        damaged = detect_damage(self.load_image(self.resolve(ref).master), kinds, sensitivity)
         return mask_image(damaged), round(float(damaged.mean()), 6)
 
     def physical(

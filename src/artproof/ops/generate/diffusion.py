@@ -22,7 +22,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field
@@ -30,24 +30,33 @@ from pydantic import BaseModel, ConfigDict, Field
 from artproof.errors import IntegrityError, InvalidInput, ModelMissing
 from artproof.ops.registry import OpContext, Operation, OpOutput, Origin, operation
 
-__all__ = ["INSTALL", "DiffusionGenerate", "DiffusionParams", "model_digest"]
+__all__ = [
+    "INSTALL",
+    "DiffusionGenerate",
+    "DiffusionParams",
+    "DiffusionStep",
+    "ModelSettings",
+    "model_digest",
+    "recorded_pipeline",
+    "resolve_model",
+    "same_device",
+    "sampling",
+]  # fmt: skip
 
 INSTALL = "pip install -e '.[diffusion]' -c constraints.txt (torch 2.13.0, CPU; make test installs it)"
 WEIGHT_SUFFIXES = (".safetensors", ".ckpt", ".bin", ".pt", ".pth")
 
 
-class DiffusionParams(BaseModel):
+class ModelSettings(BaseModel):
+    """What every diffusion step records about the model and how it ran (filled in by :func:`resolve_model`)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     model_path: str = Field(min_length=1, max_length=4096, description="a diffusers folder or a checkpoint file")
-    prompt: str = Field(min_length=1, max_length=2000)
     negative_prompt: str = Field(default="", max_length=2000)
     seed: int = Field(ge=0, lt=2**53)
     steps: int = Field(default=25, ge=1, le=150)
     guidance: float = Field(default=7.5, ge=0.0, le=30.0)
-    width: int = Field(default=512, ge=64, le=2048, multiple_of=8)
-    height: int = Field(default=512, ge=64, le=2048, multiple_of=8)
-    strength: float = Field(default=0.6, gt=0.0, le=1.0, description="img2img: how far from the input image")
     model_sha256: str | None = None
     model_name: str | None = None
     pipeline: str | None = None
@@ -56,6 +65,13 @@ class DiffusionParams(BaseModel):
     dtype: str | None = None
     device: str | None = None
     libraries: dict[str, str] | None = None
+
+
+class DiffusionParams(ModelSettings):
+    prompt: str = Field(min_length=1, max_length=2000)
+    width: int = Field(default=512, ge=64, le=2048, multiple_of=8)
+    height: int = Field(default=512, ge=64, le=2048, multiple_of=8)
+    strength: float = Field(default=0.6, gt=0.0, le=1.0, description="img2img: how far from the input image")
 
 
 def model_digest(path: Path) -> str:
@@ -146,67 +162,109 @@ def _load(path: Path, device: str) -> Any:
     return pipe.to(device)
 
 
+S = TypeVar("S", bound=ModelSettings)
+
+
+def resolve_model(params: S) -> S:
+    """``params`` with the model's hash, pipeline, scheduler, device and library versions filled in."""
+    if params.model_sha256 is not None:
+        return params
+    libraries = _libraries()
+    import torch
+
+    path = _check_path(params.model_path)
+    index = json.loads((path / "model_index.json").read_text()) if path.is_dir() else {}
+    device = _device()
+    pipe = _pipeline(path, device)
+    return params.model_copy(
+        update={
+            "model_path": str(path),
+            "model_sha256": _digest(path),
+            "model_name": path.stem if path.is_file() else path.name,
+            "pipeline": index.get("_class_name") or type(pipe).__name__,
+            "scheduler": type(pipe.scheduler).__name__,
+            "scheduler_config": json.loads(json.dumps(dict(pipe.scheduler.config), default=str)),
+            "dtype": str(torch.float32).removeprefix("torch."),
+            "device": device,
+            "libraries": libraries,
+        }
+    )
+
+
+def _device() -> str:
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def recorded_pipeline(resolved: ModelSettings) -> Any:
+    """The loaded pipeline for a resolved step, on the device at hand, refusing a model whose files
+    are not the recorded ones (a replay is never compared against another network's pixels)."""
+    _libraries()
+    path = _check_path(resolved.model_path)
+    if _digest(path) != resolved.model_sha256:
+        raise IntegrityError(
+            "the model at this path is not the one this step was made with",
+            value=resolved.model_path,
+            hint=f"the record names {str(resolved.model_sha256)[:23]}...: give that model's files",
+        )
+    return _pipeline(path, _device())  # here; the recorded device may differ (same_device)
+
+
+def sampling(resolved: ModelSettings, prompt: str, ctx: OpContext) -> dict[str, Any]:
+    """The arguments every pipeline call shares: prompt, steps, guidance, a CPU generator seeded with
+    the recorded seed (the same on every device), and progress after each step."""
+    import torch
+
+    def step_end(_pipe: Any, index: int, _timestep: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+        ctx.progress((index + 1) / resolved.steps)
+        return kwargs
+
+    return {
+        "prompt": prompt,
+        "negative_prompt": resolved.negative_prompt or None,
+        "num_inference_steps": resolved.steps,
+        "guidance_scale": resolved.guidance,
+        "generator": torch.Generator("cpu").manual_seed(resolved.seed),
+        "callback_on_step_end": step_end,
+    }
+
+
+def same_device(params: ModelSettings) -> bool:
+    """Whether a replay runs where the step was recorded (else it is compared perceptually)."""
+    try:
+        import torch
+    except ImportError:
+        return True
+    return (params.device or "cpu") == ("cuda" if torch.cuda.is_available() else "cpu")
+
+
+class DiffusionStep(Operation):
+    """What every diffusion operation shares: the model resolved into the record, and replay on
+    another device compared perceptually."""
+
+    def resolve(self, params: ModelSettings) -> ModelSettings:  # type: ignore[override]
+        return resolve_model(params)
+
+    def same_device(self, params: ModelSettings) -> bool:
+        return same_device(params)
+
+
 @operation("generate.diffusion", version="1.0.0", agency="trained")
-class DiffusionGenerate(Operation):
+class DiffusionGenerate(DiffusionStep):
     """Stable Diffusion from a local model: txt2img, or img2img from the work's image."""
 
     Params = DiffusionParams
     inputs = (0, 1)
     summary = "Stable Diffusion (1.x, SDXL) from a local model folder or file, txt2img or img2img, seeded"
 
-    def resolve(self, params: DiffusionParams) -> DiffusionParams:  # type: ignore[override]
-        if params.model_sha256 is not None:
-            return params
-        libraries = _libraries()
-        import torch
-
-        path = _check_path(params.model_path)
-        index = json.loads((path / "model_index.json").read_text()) if path.is_dir() else {}
-        device = "cuda" if torch.cuda.is_available() else "cpu"
-        pipe = _pipeline(path, device)
-        return params.model_copy(
-            update={
-                "model_path": str(path),
-                "model_sha256": _digest(path),
-                "model_name": path.stem if path.is_file() else path.name,
-                "pipeline": index.get("_class_name") or type(pipe).__name__,
-                "scheduler": type(pipe.scheduler).__name__,
-                "scheduler_config": json.loads(json.dumps(dict(pipe.scheduler.config), default=str)),
-                "dtype": "float32",
-                "device": device,
-                "libraries": libraries,
-            }
-        )
-
     def run(self, params: DiffusionParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
-        _libraries()
+        resolved = resolve_model(params)
+        pipe = recorded_pipeline(resolved)
         import torch
         from diffusers import AutoPipelineForImage2Image
 
-        resolved = self.resolve(params)
-        path = _check_path(resolved.model_path)
-        if _digest(path) != resolved.model_sha256:
-            raise IntegrityError(
-                "the model at this path is not the one this step was made with",
-                value=resolved.model_path,
-                hint=f"the record names {str(resolved.model_sha256)[:23]}...: give that model's files",
-            )
-        device = "cuda" if torch.cuda.is_available() else "cpu"  # here; the recorded one may differ (same_device)
-        pipe = _pipeline(path, device)
-        generator = torch.Generator("cpu").manual_seed(resolved.seed)
-
-        def step_end(_pipe: Any, index: int, _timestep: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
-            ctx.progress((index + 1) / resolved.steps)
-            return kwargs
-
-        common = {
-            "prompt": resolved.prompt,
-            "negative_prompt": resolved.negative_prompt or None,
-            "num_inference_steps": resolved.steps,
-            "guidance_scale": resolved.guidance,
-            "generator": generator,
-            "callback_on_step_end": step_end,
-        }
+        common = sampling(resolved, resolved.prompt, ctx)
         with torch.inference_mode():
             if inputs:
                 init = inputs[0].convert("RGB").resize((resolved.width, resolved.height), Image.Resampling.LANCZOS)
@@ -215,13 +273,6 @@ class DiffusionGenerate(Operation):
             else:
                 image = pipe(width=resolved.width, height=resolved.height, **common).images[0]
         return OpOutput(image.convert("RGB"))
-
-    def same_device(self, params: DiffusionParams) -> bool:
-        try:
-            import torch
-        except ImportError:
-            return True
-        return (params.device or "cpu") == ("cuda" if torch.cuda.is_available() else "cpu")
 
     def origin(self, params: DiffusionParams, input_origins: Sequence[Origin]) -> Origin:
         return {"trained": 1.0}  # img2img redraws every pixel from noise added to the input
