@@ -27,6 +27,7 @@ from artproof.cli.common import (
     read_input,
     services,
     set_quiet,
+    text_or_file,
     write_output,
 )
 from artproof.cli.editions import certificate_app, edition_app, transfer
@@ -79,7 +80,7 @@ app = typer.Typer(
     help="artproof: create AI art with recorded, signed, replayable provenance.",
 )
 identity_app = typer.Typer(no_args_is_help=True, help="Your identity and the public keys of others.")
-work_app = typer.Typer(no_args_is_help=True, help="List, show and export works.")
+work_app = typer.Typer(no_args_is_help=True, help="List, show, describe and export works.")
 app.add_typer(identity_app, name="identity")
 app.add_typer(work_app, name="work")
 app.add_typer(ledger_app, name="ledger")
@@ -664,6 +665,27 @@ def work_show(
         print_json(to_prov_json(manifest))
         return
     _show(manifest, as_json)
+
+
+@work_app.command("set")
+def work_set(
+    work: str,
+    title: str | None = typer.Option(None, "--title", help="the work's title"),
+    series: str | None = typer.Option(None, "--series", help="the series it belongs to ('' to clear)"),
+    year: int | None = typer.Option(None, "--year", min=1000, max=9999, help="the year it was made"),
+    statement: str | None = typer.Option(None, "--statement", help="the artist's statement: a text file, or the text"),
+    medium: str | None = typer.Option(None, "--medium", help='e.g. "pigment print on cotton rag"'),
+    dimensions: str | None = typer.Option(None, "--dimensions", help='e.g. "60 x 45 cm"'),
+    as_json: bool = JSON,
+) -> None:
+    """Describe a work (title, series, year, statement, medium, dimensions): a new signed revision."""
+    words = text_or_file(statement, "the statement") if statement is not None else None
+    studio = services().studio
+    manifest = studio.describe(
+        work, title=title, series=series, year=year, statement=words, medium=medium, dimensions=dimensions,
+        passphrase=passphrase(),
+    )  # fmt: skip
+    _one_line(manifest, as_json, "described")
 
 
 @work_app.command("export")

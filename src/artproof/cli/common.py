@@ -98,6 +98,25 @@ def read_input(path: Path, what: str = "the file") -> bytes:
         raise InvalidInput(f"cannot read {what}", value=str(path), hint=exc.strerror or "check the path") from None
 
 
+def text_or_file(value: str, what: str) -> str:
+    """``FILE|TEXT`` options (a statement, a training-data declaration): the text of the file when the
+    value names one (UTF-8, at most 100 kB), else the value itself."""
+    path = Path(value).expanduser()
+    try:
+        is_file = len(value) < 4096 and path.is_file()
+    except OSError:
+        is_file = False
+    if not is_file:
+        return value
+    data = read_input(path, what)
+    if len(data) > 100_000:
+        raise InvalidInput(f"{what} is too long", value=f"{len(data)} bytes", hint="at most 100 kB of text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{what} is not UTF-8 text", value=str(path), hint="save it as plain text") from None
+
+
 def load_log_key(path: Path) -> NoteVerifier:
     """A log's public key from the file the user named (``artproof ledger key -o log.pub``)."""
     from artproof.ledger.checkpoint import NoteVerifier

@@ -43,6 +43,12 @@ def print_json(document: Any) -> None:
     sys.stdout.flush()
 
 
+def details_of(manifest: WorkManifest) -> Any:
+    from artproof.ops.describe import details_of as described
+
+    return described(manifest)
+
+
 def work_json(manifest: WorkManifest, *, signature_valid: bool = True) -> dict[str, Any]:
     payload = manifest.payload()
     master = manifest.assets[manifest.master]
@@ -56,6 +62,7 @@ def work_json(manifest: WorkManifest, *, signature_valid: bool = True) -> dict[s
         "master_pixels": master.pixels,
         "width": master.width,
         "height": master.height,
+        "details": details_of(manifest).model_dump(mode="json"),
         "classification": payload["classification"],
         "steps": payload["steps"],
         "assets": payload["assets"],
@@ -119,6 +126,17 @@ def work_panel(manifest: WorkManifest) -> None:
     )
     out.print(f"by {text(manifest.artist['name'])} (key {manifest.artist['key_id']}), created {manifest.created_at}")
     out.print(f"master {manifest.master}  {master.width}x{master.height}")
+    details = details_of(manifest)
+    facts = [
+        ("series", details.series), ("year", str(details.year or "")), ("medium", details.medium),
+        ("dimensions", details.dimensions),
+    ]  # fmt: skip
+    shown = "; ".join(f"{name}: {value}" for name, value in facts if value)
+    if shown:
+        out.print(safe(shown), markup=False, soft_wrap=True)
+    if details.statement:
+        out.print("[bold]statement[/bold]")
+        out.print(f"  {safe(details.statement)}", markup=False, soft_wrap=True)
     out.print(
         f"[bold]classification[/bold] {c.digital_source_type or 'unknown'} ({c.category}); "
         f"physical hybrid: {'yes' if c.physical_hybrid else 'no'}; human decisions: {c.human_decisions}; "

@@ -45,6 +45,10 @@ class CertWork(_Part):
     title: str
     revision: int | None = None
     manifest_sha256: str | None = None  # coa/2: the digest of the signed record of how it was made
+    series: str | None = None  # as the artist described the work (work set), only when given
+    year: int | None = None
+    medium: str | None = None
+    dimensions: str | None = None
 
 
 class CertArtist(_Part):

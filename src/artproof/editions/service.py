@@ -60,6 +60,7 @@ from artproof.interop.c2pa_manifest import xmp_packet
 from artproof.interop.pngchunks import with_itxt
 from artproof.ledger.log import AppendItem
 from artproof.ledger.service import LedgerService, signed_item
+from artproof.ops.describe import details_of
 from artproof.seal.registry import WorkRegistry
 from artproof.seal.service import SealService, seal_facts
 from artproof.store.blobs import storage_error
@@ -191,6 +192,10 @@ class EditionService:
         now = self.clock().isoformat()
         manifest_sha256 = document_digest(record.manifest)
         generation = generation_summary(manifest)
+        details = details_of(manifest)
+        described = {
+            k: v for k, v in details.model_dump().items() if k in ("series", "year", "medium", "dimensions") and v
+        }
         xmp = xmp_packet(manifest, disclosure="full", training_mining="notAllowed")
         items: list[AppendItem] = []
         records: list[EditionRecord] = []
@@ -211,6 +216,7 @@ class EditionService:
                         title=manifest.title,
                         revision=manifest.revision,
                         manifest_sha256=manifest_sha256,
+                        **described,
                     ),
                     artist=CertArtist(name=me.name, key_id=me.key_id, public_key=me.public_key),
                     edition=CertEdition(

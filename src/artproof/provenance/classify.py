@@ -40,6 +40,9 @@ _DECISION_WORDS = {
 }
 
 
+_NOT_DECISIONS = {"work.describe"}  # words about the work (title, statement), not a decision about its pixels
+
+
 def _source_type(shares: dict[str, float], human_steps: int) -> tuple[str | None, str]:
     trained = shares.get("trained", 0.0)
     algorithmic = shares.get("algorithmic", 0.0)
@@ -72,7 +75,7 @@ def classify(graph: ProcessGraph, master: str) -> Classification:
     raw = graph.origin_of(master)
     total = sum(raw.values()) or 1.0
     shares = {k: round(v / total, 6) for k, v in sorted(raw.items()) if v > 0}
-    human_steps = [s for s in ancestors if s.agency == "human"]
+    human_steps = [s for s in ancestors if s.agency == "human" and s.op not in _NOT_DECISIONS]
     physical = any(s.agency == "physical" for s in ancestors)
     source_type, category = _source_type(shares, len(human_steps))
     handmade = round(shares.get("human", 0.0) + shares.get("physical", 0.0), 6)

@@ -537,6 +537,45 @@ class Studio:
             raise InvalidInput("say how it was printed", hint='--material "Hahnemühle Photo Rag 308" --method giclée')
         return self._record(work, f"physical.{kind}", params, [work.master], passphrase, None)
 
+    def describe(
+        self,
+        ref: str,
+        *,
+        title: str | None = None,
+        series: str | None = None,
+        year: int | None = None,
+        statement: str | None = None,
+        medium: str | None = None,
+        dimensions: str | None = None,
+        passphrase: str | None,
+    ) -> WorkManifest:
+        """Describe the work (``work.describe``): the fields given replace the current ones, the rest
+        are kept; the whole description is recorded as a new signed revision."""
+        from artproof.ops.describe import details_of
+
+        work = self.resolve(ref)
+        current = details_of(self.manifest(work.work_id))
+        given: dict[str, Any] = {
+            "title": None if title is None else check_name(title, "the title"),
+            "series": None if series is None else (check_name(series, "the series") if series.strip() else ""),
+            "medium": None if medium is None else printable(medium).strip(),
+            "dimensions": None if dimensions is None else printable(dimensions).strip(),
+            "statement": None if statement is None else statement.strip(),
+            "year": year,
+        }
+        if year is not None and year > self.clock().year:
+            raise InvalidInput("the year is in the future", value=year, hint="the year the work was made")
+        changes = {k: v for k, v in given.items() if v is not None}
+        if not changes:
+            raise InvalidInput(
+                "nothing to set", hint="--title, --series, --year, --statement, --medium or --dimensions"
+            )
+        details = current.model_copy(update=changes)
+        if details == current:
+            raise InvalidInput("the work already reads so: nothing changed", value=work.work_id)
+        params = type(current).model_validate(details.model_dump()).model_dump(mode="json")  # validated again
+        return self._record(work, "work.describe", params, [work.master], passphrase, None)
+
     def edit(
         self,
         ref: str,
@@ -625,7 +664,7 @@ class Studio:
         else:
             created_at, work_id, revision = previous.created_at, previous.work_id, previous.revision + 1
             master = step.output if operation.sets_master else previous.master
-            work_title = previous.title
+            work_title = params.title if operation.name == "work.describe" else previous.title  # type: ignore[attr-defined]
         manifest = build_manifest(
             work_id=work_id,
             title=work_title,
