@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from artproof.fingerprint.registry import FingerprintRegistry
     from artproof.identity.service import IdentityService
     from artproof.ledger.service import LedgerService
+    from artproof.models.cards import ModelCards
     from artproof.seal.credentials import CredentialService
     from artproof.seal.expiry import LedgerTimeJudge
     from artproof.seal.registry import WorkRegistry
@@ -63,6 +64,12 @@ class Services:
         from artproof.store.repository import SqlStore
 
         return SqlStore(self.engine)
+
+    @cached_property
+    def model_cards(self) -> ModelCards:
+        from artproof.models.cards import ModelCards
+
+        return ModelCards(self.engine, self.clock)
 
     @cached_property
     def identities(self) -> IdentityService:

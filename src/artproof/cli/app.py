@@ -33,6 +33,7 @@ from artproof.cli.common import (
 from artproof.cli.editions import certificate_app, edition_app, transfer
 from artproof.cli.interop import import_files, inspect, seal, trust_app
 from artproof.cli.ledger import ledger_app, register
+from artproof.cli.models import model_app
 from artproof.cli.render import (
     err,
     out,
@@ -51,7 +52,7 @@ from artproof.store.files import IMAGE_SUFFIXES, check_output
 WORKFLOW = (
     "init", "create", "vary", "select", "edit", "assist", "restore", "physical", "import", "seal", "register",
     "edition", "certificate", "transfer", "verify", "inspect", "work", "replay", "ledger", "identity", "trust", "ops",
-    "taste", "demo",
+    "taste", "model", "demo",
 )  # fmt: skip
 
 
@@ -91,6 +92,7 @@ app.command("inspect")(inspect)
 app.add_typer(trust_app, name="trust")
 app.add_typer(edition_app, name="edition")
 app.add_typer(certificate_app, name="certificate")
+app.add_typer(model_app, name="model")
 app.command("transfer")(transfer)
 app.command("verify")(verify)
 
@@ -657,14 +659,21 @@ def work_show(
     as_json: bool = JSON,
     prov: bool = typer.Option(False, "--prov", help="print the process graph as W3C PROV-JSON"),
 ) -> None:
-    """Show a work: its classification and its process graph (signature checked)."""
-    manifest = services().studio.manifest(work)
+    """Show a work: its description, classification, process graph and models (signature checked)."""
+    svc = services()
+    manifest = svc.studio.manifest(work)
     if prov:
         from artproof.interop.prov import to_prov_json
 
         print_json(to_prov_json(manifest))
         return
-    _show(manifest, as_json)
+    models = svc.model_cards.of_steps(manifest.steps)
+    if as_json:
+        print_json({**work_json(manifest), "models": [m.to_json() for m in models]})
+        return
+    work_panel(manifest)
+    for m in models:
+        out.print(f"[bold]model[/bold] (step {m.step}, {m.op}): {escape(safe(m.summary))}", soft_wrap=True)
 
 
 @work_app.command("set")

@@ -209,3 +209,15 @@ fingerprints = Table(
     Column("registered_at", String(40), nullable=False),
     Index("ix_fingerprints_ref", "ref"),
 )
+
+
+# Model cards ---------------------------------------------------------------
+
+model_cards = Table(
+    "model_cards",
+    metadata,
+    Column("sha256", String(80), primary_key=True),  # "sha256:<hex>" of the weights (a file, or a folder's digest)
+    Column("name", String(200), nullable=False),
+    Column("card", Text, nullable=False),  # JSON: the ModelCard
+    Column("added_at", String(40), nullable=False),
+)
