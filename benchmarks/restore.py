@@ -108,7 +108,8 @@ def goal_lines(rows: dict[str, list[tuple[float, float]]]) -> list[str]:
     out = []
     for kind, auto, anchor in (
         ("holes", "holes: artproof auto (detected mask, exemplar)", "holes: OpenCV Telea, true mask (anchor)"),
-        ("cracks", "cracks: artproof auto (detected holes + cracks, exemplar)", "cracks: OpenCV Telea, painted (true) mask"),
+        ("cracks", "cracks: artproof auto (detected holes + cracks, exemplar)",
+         "cracks: OpenCV Telea, painted (true) mask"),
         ("all damage", "all damage: artproof auto (detected holes + cracks, exemplar)",
          "all damage: OpenCV Telea, true mask (anchor)"),
     ):  # fmt: skip
