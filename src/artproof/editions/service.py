@@ -17,11 +17,11 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PIL import Image
@@ -67,6 +67,10 @@ from artproof.store.blobs import storage_error
 from artproof.store.files import atomic_write
 from artproof.studio.service import Studio
 from artproof.watermark import ALGORITHM, check_size, embed
+
+if TYPE_CHECKING:
+    from artproof.models.cards import StepModel
+    from artproof.provenance.model import Step
 
 __all__ = ["MAX_EDITIONS", "MAX_PROOFS", "EditionService", "IssueResult", "slug"]
 
@@ -115,7 +119,9 @@ class EditionService:
         clock: Callable[[], datetime],
         collection: Collection,
         ownership: Ownership,
+        models_of: Callable[[Sequence[Step]], list[StepModel]] | None = None,
     ) -> None:
+        self.models_of = models_of
         self.collection = collection
         self.ownership = ownership
         self.registry = registry
@@ -193,6 +199,7 @@ class EditionService:
         manifest_sha256 = document_digest(record.manifest)
         generation = generation_summary(manifest)
         details = details_of(manifest)
+        models = [m.to_json() for m in self.models_of(manifest.steps)] if self.models_of else []
         described = {
             k: v for k, v in details.model_dump().items() if k in ("series", "year", "medium", "dimensions") and v
         }
@@ -229,6 +236,7 @@ class EditionService:
                     watermark={"algorithm": ALGORITHM, "id": planned.edition_id},
                     classification=manifest.classification.model_dump(mode="json"),
                     physical_steps=[{"op": s.op, "params": s.params} for s in manifest.steps if s.agency == "physical"],
+                    **({"models": models} if models else {}),
                     unique_render=None if planned.seed is None else {"seed": planned.seed},
                     licence=terms.reference(),
                     issued_at=now,

@@ -28,7 +28,7 @@ from artproof.errors import InvalidInput, ModelMissing, NotFound
 from artproof.models.registry import MODELS, find_model
 from artproof.store.tables import model_cards
 
-__all__ = ["NOT_DECLARED", "SHIPPED", "ModelCard", "ModelCards", "StepModel"]
+__all__ = ["NOT_DECLARED", "SHIPPED", "ModelCard", "ModelCards", "StepModel", "certificate_models"]
 
 NOT_DECLARED = "not declared"
 
@@ -227,3 +227,15 @@ class ModelCards:
                     name = str(g.get("model") or "a model")
                     found.append(StepModel(step=i, op=step.op, recorded=str(short), name=name, card=card))
         return found
+
+
+def certificate_models(payload: dict[str, Any]) -> list[str]:
+    """One line per trained model a certificate body names (``models``), for ``verify`` and prints;
+    an entry that does not parse is shown as undeclared rather than dropped."""
+    lines = []
+    for entry in payload.get("models") or []:
+        try:
+            lines.append(StepModel.model_validate(entry).summary)
+        except ValidationError:
+            lines.append(f"a model the certificate names without a readable card; training data: {NOT_DECLARED}")
+    return lines

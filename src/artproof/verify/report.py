@@ -74,6 +74,7 @@ class VerifyReport(BaseModel):
     classification: Classification | None = None
     channels: dict[str, ChannelReport] = Field(default_factory=dict)
     checks: list[str] | None = None  # what was checked away from the registry (a presented certificate)
+    models: list[str] | None = None  # the certificate's trained models, one line each (their cards' summaries)
     error: str | None = None  # why an unreadable file could not be read
 
     @property
@@ -86,9 +87,10 @@ class VerifyReport(BaseModel):
         return cls(file=name, verdict="unreadable", headline=f"Unreadable: {error}", error=error, reasons=[error])
 
     def to_json(self) -> dict[str, Any]:
-        """The ``--json`` document: ``checks`` only when a certificate was checked, ``error`` only when unreadable."""
+        """The ``--json`` document: ``checks`` only when a certificate was checked, ``models`` only when the
+        edition's certificate names trained models, ``error`` only when unreadable."""
         doc = self.model_dump(mode="json")
-        for key in ("checks", "error"):
+        for key in ("checks", "models", "error"):
             if doc[key] is None:
                 del doc[key]
         return doc

@@ -509,6 +509,12 @@ class VerifyService:
         headline = _headline(
             verdict, reasons, edition, revoked_reason, title, artist, owner, since, classification, c2pa, matches
         )
+        models = None
+        if verdict in ("authentic_edition", "revoked"):
+            from artproof.models.cards import certificate_models
+
+            payload = body.document() if body is not None else (record.certificate.payload if record else {})
+            models = certificate_models(payload) or None
         return VerifyReport(
             file=name,
             verdict=verdict,
@@ -527,6 +533,7 @@ class VerifyService:
                 "fingerprint": fingerprint.report(),
                 "ledger": ledger.report(),
             },
+            models=models,
         )
 
 
