@@ -5,6 +5,8 @@
 set -uo pipefail
 need=()
 command -v faketime >/dev/null || need+=(faketime)
+# PDFs (certificates, packs) are rendered to PNG and their text read back by the tests
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
 # Real-ESRGAN (assist upscale) runs on the CPU through Vulkan: the loader, Mesa's CPU driver, OpenMP
 for pkg in libvulkan1 mesa-vulkan-drivers libomp5-14; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from artproof.identity.service import IdentityService
     from artproof.ledger.service import LedgerService
     from artproof.models.cards import ModelCards
+    from artproof.pack.service import PackService
     from artproof.seal.credentials import CredentialService
     from artproof.seal.expiry import LedgerTimeJudge
     from artproof.seal.registry import WorkRegistry
@@ -186,6 +187,12 @@ class Services:
             self.ownership,
             models_of=self.model_cards.of_steps,
         )
+
+    @cached_property
+    def packs(self) -> PackService:
+        from artproof.pack.service import PackService
+
+        return PackService(self.editions, self.studio.blobs, self.settings.public_url)
 
     @cached_property
     def ledger_time(self) -> LedgerTimeJudge:

@@ -23,6 +23,7 @@ class Settings:
     passphrase: str | None = None
     log_origin: str | None = None
     tsa_url: str | None = None
+    public_url: str | None = None  # the public registry (ARTPROOF_PUBLIC_URL): QR codes link to <url>/v/<edition id>
 
     @property
     def blob_dir(self) -> Path:
@@ -39,4 +40,5 @@ class Settings:
             passphrase=env.get("ARTPROOF_PASSPHRASE"),
             log_origin=env.get("ARTPROOF_LOG_ORIGIN"),
             tsa_url=env.get("ARTPROOF_TSA_URL") or None,
+            public_url=env.get("ARTPROOF_PUBLIC_URL") or None,
         )

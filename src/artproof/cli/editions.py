@@ -243,6 +243,24 @@ def export_certificate(
         out.print(f"wrote {output}")
 
 
+@certificate_app.command("print")
+def print_certificate(
+    edition: str,
+    output: Path = typer.Option(..., "-o", "--output", help="the PDF to write (.pdf)"),
+    paper: str = typer.Option("a4", "--paper", help="a4 or letter"),
+    force: bool = FORCE,
+    as_json: bool = JSON,
+) -> None:
+    """A one-page printable certificate (PDF): the picture, the facts, the signature's fingerprint, a QR code."""
+    check_output(output, suffixes=(".pdf",), force=force)
+    facts, data = services().packs.certificate_print(edition, paper)
+    write_output(output, data, force=force)
+    if as_json:
+        print_json({**facts.to_json(), "file": str(output), "bytes": len(data), "paper": paper.lower()})
+    else:
+        out.print(f"wrote {output} ({facts.title}, {facts.edition}; QR: {facts.link})", markup=False, soft_wrap=True)
+
+
 @edition_app.command("accept")
 def accept(
     receipt: Path,

@@ -1,0 +1,1 @@
+"""What a collector keeps and shows: the printable certificate, the provenance pack, the bundle."""
