@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -76,3 +77,12 @@ def external() -> Path:
             pytest.fail(f"../shared/fixtures/external is missing under CI (looked in {SHARED})")
         pytest.skip("../shared/fixtures/external is not beside this checkout")
     return SHARED
+
+
+@pytest.fixture
+def poppler() -> None:
+    """poppler-utils (pdftoppm, pdftotext, pdfinfo), which ``make test`` installs; required under CI."""
+    if shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("poppler-utils is missing: scripts/system-deps.sh installs it (make test)")
+        pytest.skip("poppler-utils is not installed (apt-get install poppler-utils)")

@@ -192,7 +192,16 @@ class Services:
     def packs(self) -> PackService:
         from artproof.pack.service import PackService
 
-        return PackService(self.editions, self.studio.blobs, self.settings.public_url)
+        return PackService(
+            self.editions,
+            self.studio.blobs,
+            self.settings.public_url,
+            studio=self.studio,
+            registry=self.registry,
+            ledger=self.ledger,
+            ownership=self.ownership,
+            model_cards=self.model_cards,
+        )
 
     @cached_property
     def ledger_time(self) -> LedgerTimeJudge:

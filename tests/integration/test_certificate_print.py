@@ -4,38 +4,15 @@ its QR code decoded (OpenCV) back to the verify link."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
-import numpy as np
 import pytest
 from PIL import Image
 
 from tests.integration.inproc import call
-
-
-@pytest.fixture
-def poppler() -> None:
-    if shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("poppler-utils is missing: scripts/system-deps.sh installs it (make test)")
-        pytest.skip("poppler-utils is not installed (apt-get install poppler-utils)")
-
-
-def _decode_qr(png: Path) -> str:
-    import cv2
-
-    grey = np.asarray(Image.open(png).convert("L"))
-    lower = np.ascontiguousarray(grey[grey.shape[0] // 2 :])  # the page's lower half holds the code
-    for picture in (lower, grey):
-        for detector in (cv2.QRCodeDetector(), cv2.QRCodeDetectorAruco()):
-            text, _, _ = detector.detectAndDecode(picture)
-            if text:
-                return str(text)
-    return ""
+from tests.integration.pdfs import decode_qr
 
 
 @pytest.mark.usefixtures("poppler")
@@ -76,13 +53,13 @@ def test_a_printable_certificate_states_the_signed_facts_and_links_to_verify(tmp
     subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(tmp_path / "page")], check=True)
     page = tmp_path / "page-1.png"
     assert Image.open(page).size == (1241, 1754)  # A4 at 150 dpi
-    assert _decode_qr(page) == f"https://registry.example.org/v/{edition}"
+    assert decode_qr(page) == f"https://registry.example.org/v/{edition}"
     # Letter, without a public registry: the QR code carries the edition id
     letter = call(home, "certificate", "print", edition, "-o", str(tmp_path / "coa-letter.pdf"), "--paper", "letter")
     assert letter.code == 0, letter.stderr
     subprocess.run(["pdftoppm", "-r", "150", "-png", str(tmp_path / "coa-letter.pdf"), str(tmp_path / "l")], check=True)
     assert Image.open(tmp_path / "l-1.png").size == (1275, 1650)
-    assert _decode_qr(tmp_path / "l-1.png") == edition
+    assert decode_qr(tmp_path / "l-1.png") == edition
     # the same certificate prints to the same bytes
     again = call(home, "certificate", "print", edition, "-o", str(tmp_path / "coa.pdf"), "--force", env=env)
     assert again.code == 0 and (tmp_path / "coa.pdf").read_bytes() == pdf.read_bytes()

@@ -30,7 +30,7 @@ from artproof.cli.common import (
     text_or_file,
     write_output,
 )
-from artproof.cli.editions import certificate_app, edition_app, transfer
+from artproof.cli.editions import certificate_app, edition_app, pack, transfer
 from artproof.cli.interop import import_files, inspect, seal, trust_app
 from artproof.cli.ledger import ledger_app, register
 from artproof.cli.models import model_app
@@ -51,8 +51,8 @@ from artproof.store.files import IMAGE_SUFFIXES, check_output
 # The order a person works in, not the order the code registers commands.
 WORKFLOW = (
     "init", "create", "vary", "select", "edit", "assist", "restore", "physical", "import", "seal", "register",
-    "edition", "certificate", "transfer", "verify", "inspect", "work", "replay", "ledger", "identity", "trust", "ops",
-    "taste", "model", "demo",
+    "edition", "certificate", "transfer", "pack", "verify", "inspect", "work", "replay", "ledger", "identity", "trust",
+    "ops", "taste", "model", "demo",
 )  # fmt: skip
 
 
@@ -94,6 +94,7 @@ app.add_typer(edition_app, name="edition")
 app.add_typer(certificate_app, name="certificate")
 app.add_typer(model_app, name="model")
 app.command("transfer")(transfer)
+app.command("pack")(pack)
 app.command("verify")(verify)
 
 

@@ -27,7 +27,7 @@ from artproof.store.files import check_output
 if TYPE_CHECKING:
     from artproof.editions.store import EditionRecord
 
-__all__ = ["certificate_app", "edition_app", "transfer"]
+__all__ = ["certificate_app", "edition_app", "pack", "transfer"]
 
 edition_app = typer.Typer(no_args_is_help=True, help="Limited editions: issue, list, show, identify, revoke.")
 certificate_app = typer.Typer(no_args_is_help=True, help="Certificates of authenticity.")
@@ -352,3 +352,24 @@ def transfer(
             f"(transfer {doc.seq}, ledger entry {doc.ledger_index})",
             markup=False,
         )
+
+
+def pack(
+    ref: str = typer.Argument(..., help="an edition id, or a work"),
+    output: Path = typer.Option(..., "-o", "--output", help="the PDF to write (.pdf)"),
+    force: bool = FORCE,
+    as_json: bool = JSON,
+) -> None:
+    """The provenance pack: one PDF with the picture, the process, the models, the certificate and the proofs."""
+    check_output(output, suffixes=(".pdf",), force=force)
+    svc = services()
+    secret = passphrase() if svc.packs.needs_signature(ref) else None  # a work not yet registered is, first
+    packed, data = svc.packs.pack(ref, secret)
+    write_output(output, data, force=force)
+    if as_json:
+        print_json({**packed.to_json(), "file": str(output)})
+    else:
+        registered = (
+            f"; registered the work first (ledger entry {packed.ledger_index})" if packed.registered_now else ""
+        )
+        out.print(f"wrote {output}: {packed.pages} page(s){registered}", markup=False, soft_wrap=True)

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from PIL import Image
 
 from artproof import __version__
 from artproof.pack.facts import CertificateFacts
 
-__all__ = ["PAPERS", "certificate_pdf"]
+__all__ = ["INK", "MUTED", "PAPERS", "RULE", "certificate_pdf", "fonts", "qr_drawing"]
 
 Paper = Literal["a4", "letter"]
 PAPERS: dict[str, tuple[float, float]] = {"a4": (595.2756, 841.8898), "letter": (612.0, 792.0)}
@@ -42,6 +42,22 @@ def _fonts() -> tuple[str, str, str]:
         for name, file in zip(names, ("Vera.ttf", "VeraBd.ttf", "VeraIt.ttf"), strict=True):
             pdfmetrics.registerFont(TTFont(name, str(folder / file)))
     return names
+
+
+def qr_drawing(link: str, size: float) -> Any:
+    """reportlab's vector QR code (error correction M) for ``link``, ``size`` points square."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+
+    qr = QrCodeWidget(link, barLevel="M")
+    x0, y0, x1, y1 = qr.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(qr)
+    return drawing
+
+
+def fonts() -> tuple[str, str, str]:
+    return _fonts()
 
 
 def _fit(text: str, font: str, size: float, width: float) -> tuple[str, float]:
@@ -70,8 +86,6 @@ def certificate_pdf(facts: CertificateFacts, picture: Image.Image, paper: Paper 
     """The one-page certificate as PDF bytes."""
     from reportlab import rl_config
     from reportlab.graphics import renderPDF
-    from reportlab.graphics.barcode.qr import QrCodeWidget
-    from reportlab.graphics.shapes import Drawing
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
@@ -168,10 +182,7 @@ def certificate_pdf(facts: CertificateFacts, picture: Image.Image, paper: Paper 
             pdf.drawString(margin + label_w, y, line)
             y -= 12
         y -= 5
-    qr = QrCodeWidget(facts.link, barLevel="M")
-    x0, y0, x1, y1 = qr.getBounds()
-    drawing = Drawing(qr_size, qr_size, transform=[qr_size / (x1 - x0), 0, 0, qr_size / (y1 - y0), 0, 0])
-    drawing.add(qr)
+    drawing = qr_drawing(facts.link, qr_size)
     qr_top = top - shown_h - 44 - 96 - (16 if facts.series else 0)
     renderPDF.draw(drawing, pdf, width - margin - qr_size, qr_top - qr_size - 20)
     pdf.setFillColorRGB(*MUTED)

@@ -2,22 +2,190 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from artproof.core.images import decode_image
+from artproof.core.results import Result
 from artproof.editions.certificate import certificate_hash, verify_certificate
+from artproof.editions.ids import edition_label
+from artproof.editions.licences import licence
 from artproof.editions.service import EditionService
-from artproof.errors import InvalidInput
+from artproof.errors import ArtproofError, InvalidInput, NotFound
 from artproof.pack.certificate_pdf import PAPERS, Paper, certificate_pdf
-from artproof.pack.facts import CertificateFacts
+from artproof.pack.facts import CertificateFacts, verify_link
 from artproof.store.blobs import BlobStore
 
-__all__ = ["PackService"]
+if TYPE_CHECKING:
+    from artproof.editions.ownership import Ownership
+    from artproof.ledger.service import LedgerService
+    from artproof.models.cards import ModelCards
+    from artproof.provenance.model import WorkManifest
+    from artproof.seal.registry import WorkRegistry
+    from artproof.studio.service import Studio
+
+__all__ = ["PackService", "Packed"]
+
+
+class Packed(Result):
+    """What ``pack`` made: the work, the edition (if one), the pages, and whether it registered the work."""
+
+    work_id: str
+    edition_id: str | None = None
+    title: str
+    pages: int
+    bytes: int
+    registered_now: bool = False
+    ledger_index: int | None = None
+
+
+def as_issued(manifest: WorkManifest, revision: int, base: str) -> WorkManifest:
+    """The record as it stood when an edition was issued from revision ``revision`` (each revision adds
+    one step): the steps up to it, that revision's image as the master, its classification."""
+    from artproof.provenance.classify import classify
+    from artproof.provenance.graph import ProcessGraph
+
+    steps = manifest.steps[:revision]
+    produced = {s.output for s in steps}
+    master = base if base in produced else next(s.output for s in reversed(steps))
+    return manifest.model_copy(
+        update={"steps": steps, "revision": revision, "master": master,
+                "classification": classify(ProcessGraph(steps), master)}
+    )  # fmt: skip
 
 
 class PackService:
-    def __init__(self, editions: EditionService, blobs: BlobStore, public_url: str | None) -> None:
+    def __init__(
+        self,
+        editions: EditionService,
+        blobs: BlobStore,
+        public_url: str | None,
+        *,
+        studio: Studio,
+        registry: WorkRegistry,
+        ledger: LedgerService,
+        ownership: Ownership,
+        model_cards: ModelCards,
+    ) -> None:
         self.editions = editions
         self.blobs = blobs
         self.public_url = public_url
+        self.studio = studio
+        self.registry = registry
+        self.ledger = ledger
+        self.ownership = ownership
+        self.model_cards = model_cards
+
+    def needs_signature(self, ref: str) -> bool:
+        """Whether packing ``ref`` registers a work first (which the artist signs)."""
+        try:
+            self.editions.get(ref)
+            return False
+        except (NotFound, InvalidInput):  # not an edition: a work
+            return self.registry.registration(ref) is None
+
+    def pack(self, ref: str, passphrase: str | None) -> tuple[Packed, bytes]:
+        """The provenance pack (PDF) of an edition, or of a work (registered first when its current
+        record is not in the ledger yet, which needs the passphrase)."""
+        from artproof.ops.describe import details_of
+        from artproof.pack.pack_pdf import PackContents, pack_pdf
+
+        try:
+            record = self.editions.get(ref)
+        except (NotFound, InvalidInput):  # not an edition: a work
+            record = None
+        work_ref = record.work_id if record is not None else ref
+        registered_now = False
+        edition = None
+        transfers: list[dict[str, object]] = []
+        if record is None:
+            entry = self.registry.registration(work_ref)
+            if entry is None:
+                self.registry.register_work(work_ref, passphrase)
+                registered_now = True
+                entry = self.registry.registration(work_ref)
+            assert entry is not None
+            manifest = self.studio.manifest(work_ref)
+            registration = {"index": entry.index, "proof": self.ledger.bundle(entry).to_json()}
+            picture = self.studio.load_image(manifest.master)
+            link = verify_link(manifest.work_id, self.public_url)
+            ledger_index = entry.index
+        else:
+            body = verify_certificate(record.certificate)
+            manifest = self.studio.manifest(record.work_id)
+            registration = None
+            picture = decode_image(self.blobs.get(record.file_blob), name=f"edition {record.edition_id}")
+            link = verify_link(record.edition_id, self.public_url)
+            terms = body.licence or {}
+            names = {
+                "edition": edition_label(record.number, record.count, record.artist_proof), "title": body.work.title,
+                "work_id": record.work_id, "artist": body.artist.name, "edition_id": record.edition_id,
+            }  # fmt: skip
+            try:
+                terms_text = licence(str(terms.get("id"))) if terms.get("id") else None
+            except ArtproofError:  # an unknown or older licence id: its title is still printed
+                terms_text = None
+            text = ""
+            if terms_text is not None and terms_text.sha256 == terms.get("sha256", terms_text.sha256):
+                text = terms_text.render(**names)  # the words the certificate's hash names, names filled in
+            if record.revision < manifest.revision:
+                manifest = as_issued(manifest, record.revision, record.base_blob)
+            entry = self.ledger.ledger.entry(record.ledger_index)
+            edition = {
+                "label": edition_label(record.number, record.count, record.artist_proof),
+                "edition_id": record.edition_id,
+                "issued": record.issued_at[:10],
+                "certificate_sha256": certificate_hash(record.certificate),
+                "licence_title": body.licence_title or "",
+                "licence_text": text,
+                "proof": self.ledger.bundle(entry).to_json(),
+            }
+            transfers = [t.to_json() for t in self.ownership.chain(record).transfers]
+            ledger_index = record.ledger_index
+        thumbnails = {}
+        for step in manifest.steps:
+            wanted = [step.output]
+            if step.op in ("restore.fill", "restore.inpaint") and len(step.inputs) > 1:
+                wanted.append(step.inputs[1])
+            if step.op == "edit.external" and step.params.get("mask"):
+                wanted.append(str(step.params["mask"]))
+            for asset in wanted:
+                if asset not in thumbnails and self.blobs.has(asset):
+                    image = self.studio.load_image(asset)
+                    image.thumbnail((256, 256))
+                    thumbnails[asset] = image
+        master = manifest.assets[manifest.master]
+        files = [
+            ("work", f"{manifest.work_id}, revision {manifest.revision}"),
+            ("master image", f"{master.width} x {master.height} px, {master.media_type}"),
+            ("master file SHA-256", manifest.master),
+            ("master pixels SHA-256", master.pixels),
+            ("perceptual hash", master.phash),
+        ]
+        if record is not None:
+            files.append(("edition file", record.file_blob))
+        contents = PackContents(
+            manifest=manifest,
+            details=details_of(manifest),
+            picture=picture,
+            thumbnails=thumbnails,
+            models=self.model_cards.of_steps(manifest.steps),
+            link=link,
+            registration=registration,
+            edition=edition,
+            transfers=transfers,
+            files=files,
+        )
+        data, pages = pack_pdf(contents)
+        packed = Packed(
+            work_id=manifest.work_id,
+            edition_id=record.edition_id if record else None,
+            title=manifest.title,
+            pages=pages,
+            bytes=len(data),
+            registered_now=registered_now,
+            ledger_index=ledger_index,
+        )
+        return packed, data
 
     def certificate_facts(self, ref: str) -> CertificateFacts:
         """What the printed certificate of edition ``ref`` states (its signature checked first)."""
