@@ -201,6 +201,8 @@ class Services:
             ledger=self.ledger,
             ownership=self.ownership,
             model_cards=self.model_cards,
+            identities=self.identities,
+            ca_pem=lambda: self.credentials.registry_ca_pem(),
         )
 
     @cached_property

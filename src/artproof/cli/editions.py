@@ -356,20 +356,26 @@ def transfer(
 
 def pack(
     ref: str = typer.Argument(..., help="an edition id, or a work"),
-    output: Path = typer.Option(..., "-o", "--output", help="the PDF to write (.pdf)"),
+    output: Path = typer.Option(..., "-o", "--output", help="the PDF to write (.pdf), or with --bundle the .zip"),
+    bundle: bool = typer.Option(False, "--bundle", help="the machine-checkable bundle (a zip, signed index)"),
     force: bool = FORCE,
     as_json: bool = JSON,
 ) -> None:
-    """The provenance pack: one PDF with the picture, the process, the models, the certificate and the proofs."""
-    check_output(output, suffixes=(".pdf",), force=force)
+    """The provenance pack: a PDF with the picture, the process, the models, the certificate and the proofs;
+    with --bundle, a zip of the signed files behind it that anyone can check offline (verify --bundle)."""
+    check_output(output, suffixes=(".zip",) if bundle else (".pdf",), force=force)
     svc = services()
-    secret = passphrase() if svc.packs.needs_signature(ref) else None  # a work not yet registered is, first
-    packed, data = svc.packs.pack(ref, secret)
+    if bundle:
+        packed, data = svc.packs.bundle(ref, passphrase())  # the index is signed by the artist
+    else:
+        secret = passphrase() if svc.packs.needs_signature(ref) else None  # a work not yet registered is, first
+        packed, data = svc.packs.pack(ref, secret)
     write_output(output, data, force=force)
     if as_json:
         print_json({**packed.to_json(), "file": str(output)})
     else:
+        what = "bundle" if bundle else f"{packed.pages} page(s)"
         registered = (
             f"; registered the work first (ledger entry {packed.ledger_index})" if packed.registered_now else ""
         )
-        out.print(f"wrote {output}: {packed.pages} page(s){registered}", markup=False, soft_wrap=True)
+        out.print(f"wrote {output}: {what}{registered}", markup=False, soft_wrap=True)

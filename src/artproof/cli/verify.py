@@ -12,6 +12,7 @@ from rich.text import Text
 
 from artproof.cli.common import JSON, load_log_key, progress_bar, read_input, services
 from artproof.cli.render import err, out, print_json, safe
+from artproof.errors import InvalidInput
 
 if TYPE_CHECKING:
     from artproof.verify.report import VerifyReport
@@ -59,8 +60,28 @@ def _show(doc: VerifyReport) -> None:
         out.print(f"  - {safe(line)}", soft_wrap=True, markup=False)
 
 
+def _verify_bundle(bundle: Path, path: Path | None, as_json: bool) -> None:
+    file = (read_input(path, "the file"), path.name) if path is not None else None
+    from artproof.pack.check import check_bundle_in_home
+    from artproof.settings import Settings
+
+    report = check_bundle_in_home(Settings.from_env(), read_input(bundle, "the bundle"), bundle.name, file)
+    if as_json:
+        print_json(report)
+    else:
+        style = "green" if report.ok else "red"
+        out.print(f"[{style}]{'BUNDLE CHECKS' if report.ok else 'BUNDLE FAILS'}[/{style}]  {escape(safe(bundle.name))}")
+        for line in report.failures:
+            out.print(f"  [red]x[/red] {escape(safe(line))}", soft_wrap=True)
+        for line in report.checks:
+            out.print(f"  - {safe(line)}", soft_wrap=True, markup=False)
+        if report.file is not None:
+            _show(report.file)
+    raise typer.Exit(report.exit_code)
+
+
 def verify(
-    path: Path = typer.Argument(..., help="an image file, or a folder of them"),
+    path: Path | None = typer.Argument(None, help="an image file, or a folder of them"),
     recursive: bool = typer.Option(False, "--recursive", "-r", help="a folder: include its sub-folders"),
     certificate: Path | None = typer.Option(
         None, "--certificate", help="a .coa.json presented with the file: checked against it"
@@ -71,6 +92,9 @@ def verify(
     mirror: str | None = typer.Option(
         None, "--mirror", help="a published mirror of the log (folder or http(s) URL): status and consistency"
     ),
+    bundle: Path | None = typer.Option(
+        None, "--bundle", help="a provenance bundle (pack --bundle): check everything in it, offline; FILE optional"
+    ),
     as_json: bool = JSON,
 ) -> None:
     """Is this what it claims to be? Credentials, watermark, fingerprint, certificate and ledger: one verdict.
@@ -78,6 +102,11 @@ def verify(
     Works in any home, even an empty one: the certificate (given, or inside the file's credentials),
     the log's key and a mirror are enough to reach the verdict the artist's registry would.
     """
+    if bundle is not None:
+        _verify_bundle(bundle, path, as_json)
+        return
+    if path is None:
+        raise InvalidInput("say what to verify", hint="artproof verify FILE, or artproof verify --bundle pack.zip")
     coa = read_input(certificate, "the certificate file") if certificate is not None else None
     where: dict[str, Any] = {"mirror": mirror}
     if log_key is not None:

@@ -16,7 +16,10 @@ from artproof.pack.facts import CertificateFacts, verify_link
 from artproof.store.blobs import BlobStore
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from artproof.editions.ownership import Ownership
+    from artproof.identity.service import IdentityService
     from artproof.ledger.service import LedgerService
     from artproof.models.cards import ModelCards
     from artproof.provenance.model import WorkManifest
@@ -65,7 +68,11 @@ class PackService:
         ledger: LedgerService,
         ownership: Ownership,
         model_cards: ModelCards,
+        identities: IdentityService | None = None,
+        ca_pem: Callable[[], str | None] = lambda: None,
     ) -> None:
+        self.identities = identities
+        self.ca_pem = ca_pem
         self.editions = editions
         self.blobs = blobs
         self.public_url = public_url
@@ -209,3 +216,48 @@ class PackService:
         picture = decode_image(self.blobs.get(record.file_blob), name=f"edition {record.edition_id}")
         paper_size: Paper = "letter" if size == "letter" else "a4"
         return facts, certificate_pdf(facts, picture, paper_size)
+
+    def bundle(self, ref: str, passphrase: str | None) -> tuple[Packed, bytes]:
+        """The machine-checkable bundle of an edition or a work (``artproof.pack.bundle``), its index
+        signed by the artist (which needs the passphrase)."""
+        import json
+
+        from artproof.core.canonical import canonical_json
+        from artproof.core.images import encode_png
+        from artproof.pack.bundle import bundle_index, write_bundle
+
+        if self.identities is None:
+            raise InvalidInput("this installation cannot sign bundles")
+        me, key = self.identities.unlock(passphrase)
+        packed, pdf = self.pack(ref, passphrase)
+        work = self.studio.resolve(packed.work_id)
+        if work.artist_key_id != me.key_id:
+            raise InvalidInput("this work belongs to another identity", value=work.artist_key_id)
+        members: dict[str, bytes] = {
+            "pack.pdf": pdf,
+            "manifest.json": canonical_json(work.manifest.model_dump(mode="json")),
+            "artist.pub": (me.public_key + "\n").encode("ascii"),
+            "log.pub": (self.ledger.verifier().vkey() + "\n").encode("ascii"),
+        }
+        ca = self.ca_pem()
+        if ca:
+            members["ca.pem"] = ca.encode("ascii")
+        subject: dict[str, object] = {"work_id": packed.work_id, "title": packed.title}
+        if packed.edition_id is not None:
+            record = self.editions.get(packed.edition_id)
+            members["certificate.coa.json"] = self.editions.certificate_file(packed.edition_id)
+            members["edition.png"] = self.blobs.get(record.file_blob)
+            subject |= {"edition_id": packed.edition_id, "revision": record.revision}
+        else:
+            manifest = self.studio.manifest(packed.work_id)
+            entry = self.registry.registration(packed.work_id)
+            assert entry is not None  # pack() registered it
+            members["proof.json"] = json.dumps(self.ledger.bundle(entry).to_json(), indent=2).encode()
+            master = self.studio.blobs.get(manifest.master)
+            is_png = manifest.assets[manifest.master].media_type == "image/png"
+            members["master.png"] = master if is_png else encode_png(self.studio.load_image(manifest.master))
+            subject |= {"revision": manifest.revision}
+        index = bundle_index(members, subject, key)
+        members["index.json"] = canonical_json(index.model_dump(mode="json"))
+        data = write_bundle(members)
+        return packed.model_copy(update={"bytes": len(data)}), data
