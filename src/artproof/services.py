@@ -203,6 +203,7 @@ class Services:
             model_cards=self.model_cards,
             identities=self.identities,
             ca_pem=lambda: self.credentials.registry_ca_pem(),
+            sign_pdf=self.sealing.sign_document,
         )
 
     @cached_property

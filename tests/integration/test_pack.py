@@ -60,6 +60,15 @@ def test_an_editions_pack_holds_the_process_models_certificate_proof_and_sales(t
     assert "{edition}" not in text  # the licence's names are filled in
     subprocess.run(["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", str(pdf), str(tmp_path / "p")], check=True)
     assert decode_qr(next(tmp_path.glob("p-*1.png"))) == edition
+    # the PDF carries Content Credentials: made by artproof from the record, the edition placed in it
+    inspected = call(home, "inspect", str(pdf), "--json").json()
+    c2pa = inspected["c2pa"]
+    assert inspected["format"] == "PDF" and c2pa["present"] and c2pa["validation_state"] in ("Valid", "Trusted")
+    assert c2pa["signer"]["common_name"] == "Ada Lovelace" and c2pa["title"] == "Provenance pack: Harbour At Dusk"
+    assert [a["action"] for a in c2pa["actions"]] == ["c2pa.created", "c2pa.placed"]
+    [picture] = c2pa["ingredients"]
+    assert picture["title"] == f"edition {edition}" and picture["relationship"] == "componentOf"
+    assert picture["active_manifest"]  # the edition file's own credentials travel inside the pack
 
 
 @pytest.mark.usefixtures("poppler")

@@ -365,11 +365,8 @@ def pack(
     with --bundle, a zip of the signed files behind it that anyone can check offline (verify --bundle)."""
     check_output(output, suffixes=(".zip",) if bundle else (".pdf",), force=force)
     svc = services()
-    if bundle:
-        packed, data = svc.packs.bundle(ref, passphrase())  # the index is signed by the artist
-    else:
-        secret = passphrase() if svc.packs.needs_signature(ref) else None  # a work not yet registered is, first
-        packed, data = svc.packs.pack(ref, secret)
+    secret = passphrase()  # the PDF's credentials (and a bundle's index) are signed by the artist
+    packed, data = svc.packs.bundle(ref, secret) if bundle else svc.packs.pack(ref, secret)
     write_output(output, data, force=force)
     if as_json:
         print_json({**packed.to_json(), "file": str(output)})

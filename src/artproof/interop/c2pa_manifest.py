@@ -41,6 +41,7 @@ __all__ = [
 ]
 
 PARENT_LABEL = "artproof.parent"
+PACK_INGREDIENT = "artproof.picture"  # the label of the picture a pack places
 CERTIFICATE_LABEL = "org.artproof.certificate"
 
 Disclosure = Literal["full", "redacted", "minimal"]
@@ -90,6 +91,36 @@ def _action_name(op: str) -> str:
     if op.startswith("generate."):
         return "c2pa.created"
     return _ACTION.get(op, "org.artproof." + op.split(".", 1)[-1])
+
+
+def document_definition(title: str, author: str, work_title: str) -> dict[str, Any]:
+    """The Content Credentials of a document artproof generated from a work's record (the provenance
+    pack's PDF): created by artproof from the record, with the work's picture placed as a component."""
+    return {
+        "claim_generator_info": [_AGENT],
+        "title": title,
+        "format": "application/pdf",
+        "assertions": [
+            {
+                "label": "c2pa.actions.v2",
+                "data": {
+                    "actions": [
+                        {"action": "c2pa.created", "softwareAgent": _AGENT,
+                         "digitalSourceType": SOURCE_TYPE_BASE + "algorithmicMedia",
+                         "parameters": {"org.artproof.document": "provenance pack, generated from the signed record"}},
+                        {"action": "c2pa.placed", "softwareAgent": _AGENT,
+                         "parameters": {"ingredientIds": [PACK_INGREDIENT]}},
+                    ]
+                },
+            },
+            {
+                "label": "stds.schema-org.CreativeWork",
+                "data": {"@context": "https://schema.org", "@type": "CreativeWork", "name": title,
+                         "author": [{"@type": "Person", "name": author}],
+                         "about": {"@type": "VisualArtwork", "name": work_title}},
+            },
+        ],
+    }  # fmt: skip
 
 
 def build_definition(

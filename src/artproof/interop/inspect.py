@@ -28,6 +28,17 @@ class Inspection(Result):
 
 
 def inspect_bytes(data: bytes, name: str, trust_pem: str | None, judge: CredentialJudge | None = None) -> Inspection:
+    if data[:5] == b"%PDF-":  # a provenance pack or any PDF: its Content Credentials, read as an image's are
+        from artproof.interop.c2pa import read_credentials
+
+        report = read_credentials(data, "application/pdf", trust_pem)
+        if judge is not None and report.present:
+            judge(report)
+        return Inspection(
+            file=name, format="PDF", width=0, height=0,
+            c2pa=report.to_json() if report.present else {"present": False},
+            generations=[], exif={}, warnings=[],
+        )  # fmt: skip
     reading = read_file(data, name, trust_pem, judge)
     return Inspection(
         file=name,

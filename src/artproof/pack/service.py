@@ -41,7 +41,7 @@ class Packed(Result):
     ledger_index: int | None = None
 
 
-def as_issued(manifest: WorkManifest, revision: int, base: str) -> WorkManifest:
+def as_issued(manifest: WorkManifest, revision: int, base: str, title: str) -> WorkManifest:
     """The record as it stood when an edition was issued from revision ``revision`` (each revision adds
     one step): the steps up to it, that revision's image as the master, its classification."""
     from artproof.provenance.classify import classify
@@ -51,7 +51,7 @@ def as_issued(manifest: WorkManifest, revision: int, base: str) -> WorkManifest:
     produced = {s.output for s in steps}
     master = base if base in produced else next(s.output for s in reversed(steps))
     return manifest.model_copy(
-        update={"steps": steps, "revision": revision, "master": master,
+        update={"steps": steps, "revision": revision, "master": master, "title": title,
                 "classification": classify(ProcessGraph(steps), master)}
     )  # fmt: skip
 
@@ -70,7 +70,9 @@ class PackService:
         model_cards: ModelCards,
         identities: IdentityService | None = None,
         ca_pem: Callable[[], str | None] = lambda: None,
+        sign_pdf: Callable[..., bytes] | None = None,
     ) -> None:
+        self.sign_pdf = sign_pdf
         self.identities = identities
         self.ca_pem = ca_pem
         self.editions = editions
@@ -82,17 +84,10 @@ class PackService:
         self.ownership = ownership
         self.model_cards = model_cards
 
-    def needs_signature(self, ref: str) -> bool:
-        """Whether packing ``ref`` registers a work first (which the artist signs)."""
-        try:
-            self.editions.get(ref)
-            return False
-        except (NotFound, InvalidInput):  # not an edition: a work
-            return self.registry.registration(ref) is None
-
     def pack(self, ref: str, passphrase: str | None) -> tuple[Packed, bytes]:
         """The provenance pack (PDF) of an edition, or of a work (registered first when its current
-        record is not in the ledger yet, which needs the passphrase)."""
+        record is not in the ledger yet). The PDF carries Content Credentials signed with the artist's
+        signing certificate (so the passphrase is needed), the picture placed as its component."""
         from artproof.ops.describe import details_of
         from artproof.pack.pack_pdf import PackContents, pack_pdf
 
@@ -135,7 +130,7 @@ class PackService:
             if terms_text is not None and terms_text.sha256 == terms.get("sha256", terms_text.sha256):
                 text = terms_text.render(**names)  # the words the certificate's hash names, names filled in
             if record.revision < manifest.revision:
-                manifest = as_issued(manifest, record.revision, record.base_blob)
+                manifest = as_issued(manifest, record.revision, record.base_blob, body.work.title)
             entry = self.ledger.ledger.entry(record.ledger_index)
             edition = {
                 "label": edition_label(record.number, record.count, record.artist_proof),
@@ -183,6 +178,15 @@ class PackService:
             files=files,
         )
         data, pages = pack_pdf(contents)
+        if self.sign_pdf is not None:
+            if record is not None:
+                placed = (self.blobs.get(record.file_blob), "image/png", f"edition {record.edition_id}")
+            else:
+                placed = (self.blobs.get(manifest.master), manifest.assets[manifest.master].media_type, manifest.title)
+            data = self.sign_pdf(
+                data, title=f"Provenance pack: {manifest.title}", author=str(manifest.artist.get("name", "")),
+                work_title=manifest.title, picture=placed, passphrase=passphrase,
+            )  # fmt: skip
         packed = Packed(
             work_id=manifest.work_id,
             edition_id=record.edition_id if record else None,

@@ -25,7 +25,15 @@ from artproof.core.images import FORMATS as IMAGE_FORMATS
 from artproof.core.images import decode_image, encode_as, encode_png
 from artproof.errors import InvalidInput
 from artproof.interop.c2pa import read_credentials, sign_credentials
-from artproof.interop.c2pa_manifest import PARENT_LABEL, Disclosure, TrainingMining, build_definition, xmp_packet
+from artproof.interop.c2pa_manifest import (
+    PACK_INGREDIENT,
+    PARENT_LABEL,
+    Disclosure,
+    TrainingMining,
+    build_definition,
+    document_definition,
+    xmp_packet,
+)
 from artproof.interop.pngchunks import with_itxt
 from artproof.provenance.graph import ProcessGraph
 from artproof.seal.credentials import CredentialService
@@ -141,6 +149,22 @@ class SealService:
         )
         check = read_credentials(sealed, media_type, self.credentials.anchors_pem(), claim_digest=True)
         return Signed(sealed, media_type, check.validation_state, check.claim_digest, openings)
+
+    def sign_document(
+        self, pdf: bytes, *, title: str, author: str, work_title: str, picture: tuple[bytes, str, str],
+        passphrase: str | None,
+    ) -> bytes:  # fmt: skip
+        """Content Credentials for a PDF artproof generated (the provenance pack), naming the work's
+        picture (``(bytes, media type, title)``, with its own credentials when it has them) as the
+        component it places."""
+        signer = self.signer(passphrase)
+        definition = document_definition(title, author, work_title)
+        data, media_type, name = picture
+        ingredient = {"title": name, "relationship": "componentOf", "label": PACK_INGREDIENT}
+        return sign_credentials(
+            pdf, "application/pdf", definition, certificate_chain_pem=signer.chain, sign=signer.sign,
+            ingredients=[(ingredient, media_type, data)], thumbnail=False, tsa_url=self.tsa_url,
+        )  # fmt: skip
 
     def seal(
         self,
