@@ -18,6 +18,7 @@ from rich.markup import escape
 from typer.core import TyperGroup, TyperOption
 
 from artproof import __version__
+from artproof.cli.backup import backup_app
 from artproof.cli.common import (
     FORCE,
     JSON,
@@ -52,7 +53,7 @@ from artproof.store.files import IMAGE_SUFFIXES, check_output
 WORKFLOW = (
     "init", "create", "vary", "select", "edit", "assist", "restore", "physical", "import", "seal", "register",
     "edition", "certificate", "transfer", "pack", "verify", "inspect", "work", "replay", "ledger", "identity", "trust",
-    "ops", "taste", "model", "demo",
+    "ops", "taste", "model", "backup", "demo",
 )  # fmt: skip
 
 
@@ -93,6 +94,7 @@ app.add_typer(trust_app, name="trust")
 app.add_typer(edition_app, name="edition")
 app.add_typer(certificate_app, name="certificate")
 app.add_typer(model_app, name="model")
+app.add_typer(backup_app, name="backup")
 app.command("transfer")(transfer)
 app.command("pack")(pack)
 app.command("verify")(verify)
