@@ -19,6 +19,7 @@ from artproof.settings import Settings
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from artproof.catalog.service import CatalogService
     from artproof.editions.collection import Collection
     from artproof.editions.identify import Identification
     from artproof.editions.ownership import Ownership
@@ -186,6 +187,18 @@ class Services:
             self.collection,
             self.ownership,
             models_of=self.model_cards.of_steps,
+        )
+
+    @cached_property
+    def catalog(self) -> CatalogService:
+        from artproof.catalog.service import CatalogService
+
+        return CatalogService(
+            self.engine,
+            self.studio.blobs,
+            self.clock,
+            verify=lambda data, name, certificate, **where: self.verifier.verify(data, name, certificate, **where),
+            edition=self.editions.show,
         )
 
     @cached_property

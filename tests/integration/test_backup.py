@@ -31,6 +31,12 @@ def test_a_backup_round_trip_loses_nothing(tmp_path: Path) -> None:
     assert call(home, "seal", work, "-o", str(tmp_path / "m.png")).code == 0
     assert call(home, "edition", "issue", work, "--count", "2", "-o", str(tmp_path / "ed")).code == 0
     assert call(home, "model", "add", "--sha256", "ab" * 32, "--name", "Mine").code == 0
+    edition = next((tmp_path / "ed").glob("*1of2.png"))
+    item = call(home, "catalog", "add", str(edition), "--price", "900", "--currency", "EUR", "--json").json()["item"]
+    (tmp_path / "invoice.pdf").write_bytes(b"%PDF-1.4\n% the invoice\n")
+    assert (
+        call(home, "catalog", "attach", item["item_id"], str(tmp_path / "invoice.pdf"), "--kind", "receipt").code == 0
+    )
     backup = tmp_path / "home.backup"
     made = call(home, "backup", "create", "-o", str(backup), "--json")
     assert made.code == 0, made.stderr
@@ -45,7 +51,8 @@ def test_a_backup_round_trip_loses_nothing(tmp_path: Path) -> None:
     assert _rows(restored / "artproof.db") == _rows(home / "artproof.db")  # every row
     assert call(restored, "replay", work).code == 0
     assert call(restored, "model", "show", "Mine").code == 0
-    edition = next((tmp_path / "ed").glob("*1of2.png"))
+    events = call(restored, "catalog", "show", item["item_id"], "--json").json()["events"]
+    assert [e["kind"] for e in events] == ["acquired", "document"]  # the catalog and its documents
     assert call(restored, "verify", str(edition), "--json").json()["verdict"] == "authentic_edition"
     assert call(restored, "create", "--prompt", "after", "--seed", "1", "--size", "64x64").code == 0  # keys unlock
 

@@ -221,3 +221,27 @@ model_cards = Table(
     Column("card", Text, nullable=False),  # JSON: the ModelCard
     Column("added_at", String(40), nullable=False),
 )
+
+
+# The collector's catalog ----------------------------------------------------
+
+catalog_items = Table(
+    "catalog_items",
+    metadata,
+    Column("item_id", String(16), primary_key=True),
+    Column("kind", String(10), nullable=False),  # edition | file
+    Column("item", Text, nullable=False),  # JSON: what the item is (CatalogItem), as added
+    Column("added_at", String(40), nullable=False),
+)
+
+catalog_events = Table(
+    "catalog_events",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("item_id", String(16), nullable=False),
+    Column("kind", String(20), nullable=False),  # acquired | valuation | condition | location | loan | document
+    Column("on_day", String(10), nullable=False),  # the day it happened
+    Column("data", Text, nullable=False),  # JSON
+    Column("recorded_at", String(40), nullable=False),  # when it was entered: the audit log
+    Index("ix_catalog_events_item", "item_id"),
+)

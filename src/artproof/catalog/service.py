@@ -1,0 +1,366 @@
+"""The catalog: what a collector or a gallery holds, and one timeline per item that every report is drawn from.
+
+An item is an edition (by its id: re-checked on demand, revoked or transferred away) or a file (verified
+when it is added, its verdict kept; a file that verifies as tampered is refused unless ``force``, and
+then marked). Everything that happens to an item is an event appended to its timeline (acquisition,
+valuations, condition, locations, loans, documents) with the day it happened and the time it was
+entered: nothing is edited in place, so the timeline is also the audit log. Documents and photographs
+go in the content-addressed blob store. Amounts are decimals in their ISO 4217 currency; fair market
+value and insurance replacement value are kept apart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import Field
+from sqlalchemy import Engine, insert, select
+
+from artproof.catalog.money import amount, currency
+from artproof.core.dates import check_day
+from artproof.core.hashing import short_id
+from artproof.core.images import decode_image, pixel_hash
+from artproof.core.results import Result
+from artproof.core.text import check_name, printable
+from artproof.errors import InvalidInput, NotFound
+from artproof.store.blobs import BlobStore
+from artproof.store.tables import catalog_events, catalog_items
+
+__all__ = ["CatalogItem", "CatalogService", "ItemView", "TimelineEvent"]
+
+DOCUMENT_KINDS = ("receipt", "certificate", "appraisal", "condition", "other")
+MAX_DOCUMENT = 25 * 1024 * 1024
+_MAGIC = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
+          (b"RIFF", "image/webp"))  # fmt: skip
+
+
+class CatalogItem(Result):
+    item_id: str
+    kind: str  # edition | file
+    title: str = ""
+    artist: str = ""
+    edition_id: str | None = None
+    edition: str | None = None  # "3 of 5"
+    work_id: str | None = None
+    file: str | None = None  # the file's name as added
+    file_blob: str | None = None
+    pixels: str | None = None  # the file's pixel SHA-256 when added: what condition --check compares
+    verdict: str | None = None
+    marked: str | None = None  # why it was added despite its verdict (--force)
+    added_at: str
+
+
+class TimelineEvent(Result):
+    seq: int
+    kind: str
+    on_day: str
+    data: dict[str, Any]
+    recorded_at: str
+
+
+REPORTS = ("insurance", "inventory")
+
+
+@dataclass
+class Report:
+    pdf: bytes
+    items: int
+    totals: dict[str, str]
+
+
+class ItemView(Result):
+    """An item with its timeline and what the timeline says now."""
+
+    item: CatalogItem
+    events: list[TimelineEvent] = Field(default_factory=list)
+    fair_market_value: dict[str, Any] | None = None
+    insurance_value: dict[str, Any] | None = None
+    location: dict[str, Any] | None = None
+    on_loan: dict[str, Any] | None = None
+    status: str | None = None
+
+
+def _media_type(data: bytes, name: str) -> str:
+    for magic, media in _MAGIC:
+        if data.startswith(magic) and (media != "image/webp" or data[8:12] == b"WEBP"):
+            return media
+    if name.lower().endswith((".txt", ".md", ".json", ".csv")):
+        try:
+            data.decode("utf-8")
+            return "text/plain"
+        except UnicodeDecodeError:
+            pass
+    raise InvalidInput("this kind of document is not kept", value=name, hint="PDF, PNG, JPEG, WebP or UTF-8 text")
+
+
+class CatalogService:
+    def __init__(
+        self,
+        engine: Engine,
+        blobs: BlobStore,
+        clock: Callable[[], datetime],
+        *,
+        verify: Callable[..., Any],
+        edition: Callable[[str], Any],
+    ) -> None:
+        self.engine = engine
+        self.blobs = blobs
+        self.clock = clock
+        self.verify = verify
+        self.edition = edition
+
+    # items ------------------------------------------------------------------
+
+    def add(
+        self,
+        ref: str,
+        *,
+        file: tuple[bytes, str] | None = None,
+        certificate: bytes | None = None,
+        where: dict[str, Any] | None = None,
+        acquired: str | None = None,
+        price: str | None = None,
+        currency_code: str | None = None,
+        seller: str | None = None,
+        force: bool = False,
+    ) -> ItemView:
+        """Add an edition (by id) or a file (verified first, with ``where``: the log key or mirror
+        ``verify`` takes) with how it was acquired."""
+        today = self.clock().date()
+        day = check_day(acquired, what="the acquisition date", today=today)
+        if day > today.isoformat():
+            raise InvalidInput("the acquisition date is in the future", value=day, hint="the day you acquired it")
+        paid = amount(price, "the price") if price is not None else None
+        money = currency(currency_code) if currency_code else None
+        if paid is not None and money is None:
+            raise InvalidInput("a price needs its currency", hint="--currency EUR")
+        now = self.clock().isoformat()
+        item_id = short_id(os.urandom(16) + now.encode(), 10)
+        if file is not None:
+            data, name = file
+            report = self.verify(data, name, certificate, **(where or {}))
+            marked = None
+            if report.verdict in ("tampered", "revoked"):
+                if not force:
+                    raise InvalidInput(
+                        f"this file verifies as {report.verdict}", value="; ".join(report.reasons)[:200] or name,
+                        hint="--force adds it anyway, marked with its verdict",
+                    )  # fmt: skip
+                marked = f"{report.verdict}: " + ("; ".join(report.reasons) or report.headline)
+            picture = decode_image(data, name=name)
+            edition = report.edition
+            item = CatalogItem(
+                item_id=item_id, kind="file", title=report.title or name, artist=report.artist or "",
+                edition_id=edition.edition_id if edition else None, edition=edition.short if edition else None,
+                work_id=report.work_id, file=printable(name), file_blob=self.blobs.put(data),
+                pixels=pixel_hash(picture), verdict=report.verdict, marked=marked, added_at=now,
+            )  # fmt: skip
+        else:
+            view = self.edition(ref)
+            item = CatalogItem(
+                item_id=item_id, kind="edition", title=view.title or "", artist=view.artist or "",
+                edition_id=view.edition_id, edition=view.label, work_id=view.work_id, verdict=view.status,
+                added_at=now,
+            )  # fmt: skip
+        acquired_data: dict[str, Any] = {"seller": printable(seller or "")}
+        if paid is not None:
+            acquired_data |= {"price": paid, "currency": money}
+        with self.engine.begin() as c:
+            c.execute(insert(catalog_items).values(item_id=item_id, kind=item.kind, item=item.model_dump_json(),
+                                                   added_at=now))  # fmt: skip
+            c.execute(insert(catalog_events).values(item_id=item_id, kind="acquired", on_day=day,
+                                                    data=json.dumps(acquired_data), recorded_at=now))  # fmt: skip
+        return self.show(item_id)
+
+    def items(self) -> list[CatalogItem]:
+        with self.engine.connect() as c:
+            rows = c.execute(select(catalog_items.c.item).order_by(catalog_items.c.added_at)).all()
+        return [CatalogItem.model_validate_json(r.item) for r in rows]
+
+    def _item(self, ref: str) -> CatalogItem:
+        text = ref.strip().lower()
+        found = [i for i in self.items() if i.item_id.startswith(text) and len(text) >= 4]
+        found = found or [i for i in self.items() if i.edition_id and i.edition_id.lower() == text]
+        if len(found) != 1:
+            raise NotFound("no such catalog item" if not found else "more than one item matches", value=ref,
+                           hint="artproof catalog list")  # fmt: skip
+        return found[0]
+
+    def show(self, ref: str, *, recheck: bool = False) -> ItemView:
+        item = self._item(ref)
+        with self.engine.connect() as c:
+            rows = c.execute(
+                select(catalog_events).where(catalog_events.c.item_id == item.item_id).order_by(catalog_events.c.seq)
+            ).all()
+        events = [TimelineEvent(seq=r.seq, kind=r.kind, on_day=r.on_day, data=json.loads(r.data),
+                                recorded_at=r.recorded_at) for r in rows]  # fmt: skip
+        view = ItemView(item=item, events=events)
+        for e in events:  # in order: the latest of each kind wins
+            if e.kind == "valuation":
+                for key, field in (("fmv", "fair_market_value"), ("insurance", "insurance_value")):
+                    if e.data.get(key) is not None:
+                        setattr(view, field, {"amount": e.data[key], "currency": e.data["currency"],
+                                              "date": e.on_day, "source": e.data.get("source", "")})  # fmt: skip
+            elif e.kind == "location":
+                view.location = {**e.data, "since": e.on_day}
+            elif e.kind == "loan":
+                view.on_loan = {**e.data, "start": e.on_day}
+        if item.kind == "edition" and recheck and item.edition_id:
+            try:
+                view.status = str(self.edition(item.edition_id).status)
+            except NotFound:
+                view.status = "not found in this home"
+        return view
+
+    def _append(self, item: CatalogItem, kind: str, on_day: str, data: dict[str, Any]) -> ItemView:
+        with self.engine.begin() as c:
+            row = {"item_id": item.item_id, "kind": kind, "on_day": on_day, "data": json.dumps(data)}
+            c.execute(insert(catalog_events).values(**row, recorded_at=self.clock().isoformat()))
+        return self.show(item.item_id)
+
+    def _day(self, text: str | None, what: str) -> str:
+        today = self.clock().date()
+        day = check_day(text, what=what, today=today)
+        if day > today.isoformat():
+            raise InvalidInput(f"{what} is in the future", value=day)
+        return day
+
+    # events -----------------------------------------------------------------
+
+    def value(
+        self, ref: str, *, fmv: str | None, insurance: str | None, currency_code: str, on: str | None, source: str
+    ) -> ItemView:
+        item = self._item(ref)
+        if fmv is None and insurance is None:
+            raise InvalidInput("give a value", hint="--fmv 1500 and/or --insurance 2000")
+        data = {"fmv": amount(fmv, "the fair market value") if fmv is not None else None,
+                "insurance": amount(insurance, "the insurance value") if insurance is not None else None,
+                "currency": currency(currency_code), "source": printable(source)}  # fmt: skip
+        return self._append(item, "valuation", self._day(on, "the valuation date"), data)
+
+    def locate(self, ref: str, *, location: str, display: str = "", on: str | None = None) -> ItemView:
+        item = self._item(ref)
+        data = {"location": check_name(location, "the location"), "display": printable(display)}
+        return self._append(item, "location", self._day(on, "the date"), data)
+
+    def loan(self, ref: str, *, to: str, start: str, end: str) -> ItemView:
+        item = self._item(ref)
+        planned = date(9998, 12, 31)  # a loan is agreed before it starts: its days may be in the future
+        first = check_day(start, what="the loan's start", today=planned)
+        last = check_day(end, what="the loan's end", today=planned)
+        if last < first:
+            raise InvalidInput("the loan ends before it starts", value=f"{first} to {last}")
+        return self._append(item, "loan", first, {"to": check_name(to, "the borrower"), "end": last})
+
+    def attach(self, ref: str, document: tuple[bytes, str], kind: str) -> ItemView:
+        item = self._item(ref)
+        if kind not in DOCUMENT_KINDS:
+            raise InvalidInput("unknown kind of document", value=kind, hint=", ".join(DOCUMENT_KINDS))
+        data, name = document
+        if len(data) > MAX_DOCUMENT:
+            raise InvalidInput("the document is too large", value=f"{len(data)} bytes", hint="at most 25 MB")
+        media = _media_type(data, name)
+        stored = {"kind": kind, "name": printable(os.path.basename(name)), "sha256": self.blobs.put(data),
+                  "media_type": media, "bytes": len(data)}  # fmt: skip
+        return self._append(item, "document", self.clock().date().isoformat(), stored)
+
+    def condition(
+        self, ref: str, *, note: str = "", photos: Sequence[tuple[bytes, str]] = (), check: bool = False,
+        on: str | None = None,
+    ) -> ItemView:  # fmt: skip
+        """A dated condition entry: a note, photographs, and for a file, ``check`` re-verifies the stored
+        file against what was recorded when it was added (bit rot or a swapped file is caught)."""
+        item = self._item(ref)
+        if not (note.strip() or photos or check):
+            raise InvalidInput("say what the condition is", hint='--note "...", --photo p.jpg or --check')
+        data: dict[str, Any] = {"note": printable(note), "photos": []}
+        for photo, name in photos:
+            decode_image(photo, name=name)  # a photograph artproof can read
+            data["photos"].append({"name": printable(os.path.basename(name)), "sha256": self.blobs.put(photo)})
+        if check:
+            if item.file_blob is None:
+                raise InvalidInput("--check needs a stored file", hint="an item added from a file")
+            data["check"] = self._check_file(item)
+        return self._append(item, "condition", self._day(on, "the date"), data)
+
+    def _check_file(self, item: CatalogItem) -> dict[str, Any]:
+        from artproof.core.hashing import content_id
+
+        assert item.file_blob is not None
+        try:
+            stored = self.blobs.path_of(item.file_blob).read_bytes()
+        except OSError as exc:
+            return {"result": "missing", "detail": f"the stored file cannot be read: {exc.strerror}"}
+        if content_id(stored) != item.file_blob:
+            return {
+                "result": "changed",
+                "detail": "the stored file's bytes differ from the ones added (bit rot or a swap)",
+            }
+        try:
+            pixels = pixel_hash(decode_image(stored, name=item.file or "file"))
+        except Exception as exc:  # a damaged file is the finding, not a crash
+            return {"result": "changed", "detail": f"the stored file no longer decodes: {exc}"[:200]}
+        if pixels != item.pixels:
+            return {"result": "changed", "detail": "its pixels differ from the ones added"}
+        return {"result": "intact", "detail": "file and pixel hashes as when it was added"}
+
+    # views ------------------------------------------------------------------
+
+    def listing(self, *, artist: str | None = None, location: str | None = None) -> list[ItemView]:
+        views = [self.show(i.item_id) for i in self.items()]
+        if artist:
+            views = [v for v in views if artist.casefold() in v.item.artist.casefold()]
+        if location:
+            views = [v for v in views if v.location and location.casefold() in v.location["location"].casefold()]
+        return views
+
+    def report(self, kind: str, refs: Sequence[str]) -> Report:
+        """An insurance schedule (items, photographs, insurance values, totals per currency) or an
+        inventory (items, acquisition, location, market value), as PDF, from the timelines."""
+        from artproof.catalog.report import report_pdf
+
+        if kind not in REPORTS:
+            raise InvalidInput("unknown report", value=kind, hint=", ".join(REPORTS))
+        views = [self.show(r) for r in refs] if refs else self.listing()
+        if not views:
+            raise InvalidInput("the catalog has no items", hint="artproof catalog add EDITION|FILE")
+        totals: dict[str, Decimal] = {}
+        for v in views:
+            worth = v.insurance_value if kind == "insurance" else v.fair_market_value
+            if worth:
+                totals[worth["currency"]] = totals.get(worth["currency"], Decimal(0)) + Decimal(worth["amount"])
+        pictures = {}
+        for v in views:
+            if v.item.file_blob is not None:
+                with contextlib.suppress(Exception):  # a damaged file still appears in the report, unpictured
+                    pictures[v.item.item_id] = decode_image(self.blobs.get(v.item.file_blob), name=v.item.file or "")
+        text_totals = {k: format(t, "f") for k, t in sorted(totals.items())}
+        pdf = report_pdf(kind, views, pictures, text_totals, self.clock().date().isoformat())
+        return Report(pdf=pdf, items=len(views), totals=text_totals)
+
+    def export_csv(self) -> bytes:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["item", "kind", "title", "artist", "edition", "edition_id", "verdict", "acquired", "price",
+                         "currency", "fair_market_value", "insurance_value", "value_currency", "location"])  # fmt: skip
+        for v in self.listing():
+            acquired = next((e for e in v.events if e.kind == "acquired"), None)
+            paid = acquired.data if acquired else {}
+            value = v.insurance_value or v.fair_market_value or {}
+            writer.writerow([
+                v.item.item_id, v.item.kind, v.item.title, v.item.artist, v.item.edition or "", v.item.edition_id or "",
+                v.item.verdict or "", acquired.on_day if acquired else "", paid.get("price") or "",
+                paid.get("currency") or "",
+                (v.fair_market_value or {}).get("amount", ""), (v.insurance_value or {}).get("amount", ""),
+                value.get("currency", ""), (v.location or {}).get("location", ""),
+            ])  # fmt: skip
+        return out.getvalue().encode("utf-8")

@@ -1,0 +1,121 @@
+"""The collector's catalog: items from files (verified first) and editions, one timeline per item, values kept
+apart by kind and currency, condition checks that catch a swapped or rotten file, documents, reports."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.integration.inproc import call
+
+
+@pytest.fixture(scope="module")
+def bought(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path | str]:
+    root = tmp_path_factory.mktemp("catalog")
+    artist = root / "artist"
+    assert call(artist, "init", "--name", "Ada Lovelace").code == 0
+    work = call(artist, "create", "--prompt", "tide pools", "--seed", "7", "--size", "640x512", "--json").json()
+    assert call(artist, "seal", work["work_id"], "-o", str(root / "master.png")).code == 0
+    issued = call(artist, "edition", "issue", work["work_id"], "--count", "3", "-o", str(root / "ed"), "--json")
+    assert call(artist, "ledger", "key", "-o", str(root / "log.pub")).code == 0
+    return {"root": root, "artist": artist, "file": next((root / "ed").glob("*1of3.png")),
+            "coa": next((root / "ed").glob("*1of3.coa.json")), "edition": issued.json()["editions"][1]["edition_id"]}  # fmt: skip
+
+
+def test_a_collector_catalogs_a_bought_edition_and_its_whole_timeline(bought: dict, tmp_path: Path) -> None:
+    home = tmp_path / "collector"
+    added = call(
+        home, "catalog", "add", str(bought["file"]), "--certificate", str(bought["coa"]), "--log-key",
+        str(bought["root"] / "log.pub"), "--acquired", "2026-11-01", "--price", "1200.50", "--currency", "eur",
+        "--seller", "Gallery X", "--json",
+    )  # fmt: skip
+    assert added.code == 0, added.stderr
+    item = added.json()["item"]
+    assert item["verdict"] == "authentic_edition" and item["title"] == "Tide Pools" and item["artist"] == "Ada Lovelace"
+    assert item["edition"] == "1/3"
+    i = item["item_id"]
+    assert call(home, "catalog", "value", i, "--fmv", "1500", "--currency", "EUR", "--date", "2026-11-10").code == 0
+    valued = call(
+        home,
+        "catalog",
+        "value",
+        i,
+        "--insurance",
+        "2000",
+        "--currency",
+        "EUR",
+        "--source",
+        "appraisal by Jane Roe",
+        "--json",
+    )
+    view = valued.json()
+    assert view["fair_market_value"]["amount"] == "1500" and view["insurance_value"]["amount"] == "2000"
+    assert call(home, "catalog", "locate", i, "--location", "Living room, north wall", "--display", "6500K").code == 0
+    loan = call(home, "catalog", "loan", i, "--to", "Museum Y", "--start", "2027-01-10", "--end", "2027-04-01")
+    assert loan.code == 0, loan.stderr
+    checked = call(home, "catalog", "condition", i, "--check", "--note", "on receipt", "--json").json()
+    assert checked["events"][-1]["data"]["check"]["result"] == "intact"
+    (tmp_path / "invoice.pdf").write_bytes(b"%PDF-1.4\n% an invoice\n")
+    attached = call(home, "catalog", "attach", i, str(tmp_path / "invoice.pdf"), "--kind", "receipt", "--json").json()
+    assert attached["events"][-1]["data"]["media_type"] == "application/pdf"
+    kinds = [e["kind"] for e in attached["events"]]
+    assert kinds == ["acquired", "valuation", "valuation", "location", "loan", "condition", "document"]
+    assert attached["events"][0]["data"] == {"seller": "Gallery X", "price": "1200.50", "currency": "EUR"}
+    # the file rots in the store: the next check says so
+    blob = next(p for p in (home / "blobs").rglob("*") if p.is_file() and p.read_bytes()[:4] == b"\x89PNG")
+    data = bytearray(blob.read_bytes())
+    data[-100] ^= 0xFF
+    blob.write_bytes(bytes(data))
+    rotten = call(home, "catalog", "condition", i, "--check", "--json").json()
+    assert rotten["events"][-1]["data"]["check"]["result"] == "changed"
+    # exports and reports come from the timeline
+    assert call(home, "catalog", "export", "--csv", str(tmp_path / "items.csv")).code == 0
+    [row] = list(csv.DictReader((tmp_path / "items.csv").open()))
+    assert (row["price"], row["fair_market_value"], row["insurance_value"], row["location"]) == (
+        "1200.50", "1500", "2000", "Living room, north wall")  # fmt: skip
+    report = call(home, "catalog", "report", "insurance", "-o", str(tmp_path / "insurance.pdf"), "--json")
+    assert report.code == 0 and report.json()["totals"] == {"EUR": "2000"}
+    text = subprocess.run(["pdftotext", str(tmp_path / "insurance.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "Insurance schedule" in text and "Tide Pools" in text and "2000 EUR" in text
+
+
+def test_bad_catalog_input_is_refused_and_nothing_is_recorded(bought: dict, tmp_path: Path) -> None:
+    home = tmp_path / "collector"
+    i = call(home, "catalog", "add", str(bought["file"]), "--json").json()["item"]["item_id"]
+    for args, words in [
+        (("value", i, "--fmv", "-5"), "cannot be negative"),
+        (("value", i, "--fmv", "5", "--currency", "XYZ"), "unknown currency"),
+        (("value", i), "give a value"),
+        (("value", i, "--fmv", "5", "--date", "2099-01-01"), "future"),
+        (("loan", i, "--to", "M", "--start", "2027-02-01", "--end", "2027-01-01"), "ends before it starts"),
+        (("add", str(bought["file"]), "--acquired", "2099-01-01"), "in the future"),
+        (("add", str(bought["file"]), "--price", "10"), "needs its currency"),
+        (("condition", i), "say what the condition is"),
+        (("attach", i, str(bought["root"] / "log.pub"), "--kind", "receipt"), "not kept"),
+        (("attach", i, str(bought["coa"]), "--kind", "deed"), "unknown kind"),
+        (("show", "nothing"), "no such catalog item"),
+    ]:
+        refused = call(home, "catalog", *args)
+        assert refused.code in (2, 3) and words in refused.stderr, (args, refused.stderr)
+    assert [e["kind"] for e in call(home, "catalog", "show", i, "--json").json()["events"]] == ["acquired"]
+    # edition 1's file sold with edition 2's certificate reads tampered: refused, or added marked with --force
+    other = next(p for p in (bought["root"] / "ed").glob("*2of3.coa.json"))
+    where = ("--certificate", str(other), "--log-key", str(bought["root"] / "log.pub"))
+    refused = call(home, "catalog", "add", str(bought["file"]), *where)
+    assert refused.code == 2 and "verifies as tampered" in refused.stderr
+    marked = call(home, "catalog", "add", str(bought["file"]), *where, "--force", "--json")
+    assert marked.code == 0 and marked.json()["item"]["marked"].startswith("tampered")
+
+
+def test_an_edition_item_is_rechecked_and_shows_a_revocation(bought: dict) -> None:
+    artist = bought["artist"]
+    assert isinstance(artist, Path)
+    added = call(artist, "catalog", "add", str(bought["edition"]), "--json")
+    assert added.code == 0, added.stderr
+    item = added.json()["item"]
+    assert item["kind"] == "edition" and item["edition"] == "2 of 3"
+    assert call(artist, "edition", "revoke", str(bought["edition"]), "--reason", "damaged in transit").code == 0
+    assert call(artist, "catalog", "show", item["item_id"], "--json").json()["status"] == "revoked"
