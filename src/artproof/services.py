@@ -19,12 +19,13 @@ from artproof.settings import Settings
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from artproof.catalog.market import MarketView
     from artproof.catalog.service import CatalogService
     from artproof.editions.collection import Collection
     from artproof.editions.identify import Identification
     from artproof.editions.ownership import Ownership
     from artproof.editions.service import EditionService
-    from artproof.editions.store import EditionStore
+    from artproof.editions.store import EditionRecord, EditionStore
     from artproof.fingerprint.registry import FingerprintRegistry
     from artproof.identity.service import IdentityService
     from artproof.ledger.service import LedgerService
@@ -199,7 +200,18 @@ class Services:
             self.clock,
             verify=lambda data, name, certificate, **where: self.verifier.verify(data, name, certificate, **where),
             edition=self.editions.show,
+            sales=self._sales,
         )
+
+    def _sales(self, query: str) -> MarketView:
+        from artproof.catalog.market import market
+        from artproof.editions.certificate import verify_certificate
+
+        def describe(record: EditionRecord) -> tuple[str, str, str]:
+            body = verify_certificate(record.certificate)
+            return body.work.title, body.work.series or "", body.artist.name
+
+        return market(query, self.edition_store.all(), self.ownership.chain, describe)
 
     @cached_property
     def packs(self) -> PackService:

@@ -119,3 +119,36 @@ def test_an_edition_item_is_rechecked_and_shows_a_revocation(bought: dict) -> No
     assert item["kind"] == "edition" and item["edition"] == "2 of 3"
     assert call(artist, "edition", "revoke", str(bought["edition"]), "--reason", "damaged in transit").code == 0
     assert call(artist, "catalog", "show", item["item_id"], "--json").json()["status"] == "revoked"
+
+
+def test_charts_and_the_market_view(bought: dict, tmp_path: Path) -> None:
+    from PIL import Image
+
+    artist = bought["artist"]
+    assert isinstance(artist, Path)
+    work_id = call(artist, "work", "list", "--json").json()[0]["work_id"]
+    editions = call(artist, "edition", "list", work_id, "--json").json()
+    third = next(e for e in editions if e["label"] == "3 of 3")["edition_id"]
+    sold = call(artist, "transfer", third, "--to", "Grace <grace@example.org>", "--price", "800", "--currency", "EUR")
+    assert sold.code == 0, sold.stderr
+    view = call(artist, "market", "Ada Lovelace", "--chart", str(tmp_path / "sales.png"), "--json").json()
+    assert [(s["edition"], s["price"], s["currency"]) for s in view["sales"]] == [("3 of 3", "800", "EUR")]
+    assert view["summary"]["EUR"] == {"count": 1, "min": "800", "median": "800", "max": "800"}
+    assert "grace" not in str(view).lower()  # the buyer is not named
+    assert Image.open(tmp_path / "sales.png").size == (960, 504)
+    assert call(artist, "market", "Nobody", "--json").json()["sales"] == []
+    home = tmp_path / "collector"
+    i = call(home, "catalog", "add", str(bought["file"]), "--price", "700", "--currency", "EUR", "--acquired",
+             "2026-10-01", "--json").json()["item"]["item_id"]  # fmt: skip
+    assert (
+        call(home, "catalog", "value", i, "--insurance", "1000", "--currency", "EUR", "--date", "2026-11-01").code == 0
+    )
+    assert (
+        call(home, "catalog", "value", i, "--insurance", "1300", "--currency", "EUR", "--date", "2026-11-20").code == 0
+    )
+    assert call(home, "catalog", "chart", i, "-o", str(tmp_path / "item.png")).code == 0
+    assert call(home, "catalog", "chart", "-o", str(tmp_path / "all.png")).code == 0
+    for png in ("item.png", "all.png"):
+        picture = Image.open(tmp_path / png).convert("RGB")
+        assert picture.size == (960, 504) and len(picture.getcolors(1 << 16) or []) > 20  # a drawn chart, not a blank
+    assert call(home, "catalog", "chart", "-o", str(tmp_path / "x.jpg")).code == 2

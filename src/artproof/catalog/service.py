@@ -25,6 +25,7 @@ from typing import Any
 from pydantic import Field
 from sqlalchemy import Engine, insert, select
 
+from artproof.catalog.market import MarketView
 from artproof.catalog.money import amount, currency
 from artproof.core.dates import check_day
 from artproof.core.hashing import short_id
@@ -111,7 +112,9 @@ class CatalogService:
         *,
         verify: Callable[..., Any],
         edition: Callable[[str], Any],
+        sales: Callable[[str], MarketView] | None = None,
     ) -> None:
+        self.sales = sales
         self.engine = engine
         self.blobs = blobs
         self.clock = clock
@@ -346,6 +349,45 @@ class CatalogService:
         text_totals = {k: format(t, "f") for k, t in sorted(totals.items())}
         pdf = report_pdf(kind, views, pictures, text_totals, self.clock().date().isoformat())
         return Report(pdf=pdf, items=len(views), totals=text_totals)
+
+    def market(self, query: str) -> MarketView:
+        """Recorded sales of a series or an artist in this registry (see :mod:`.market`)."""
+        if self.sales is None:
+            raise InvalidInput("this installation has no registry of sales")
+        return self.sales(query)
+
+    def chart(self, ref: str | None) -> bytes:
+        """A PNG of values over time: one item's market and insurance values (and what was paid), or the
+        whole catalog's insured total per currency."""
+        from artproof.catalog.charts import value_chart
+
+        if ref is not None:
+            view = self.show(ref)
+            series: dict[str, list[tuple[str, Decimal]]] = {}
+            for e in view.events:
+                if e.kind == "valuation":
+                    for key, label in (("fmv", "market value"), ("insurance", "insurance value")):
+                        if e.data.get(key) is not None:
+                            series.setdefault(f"{label} ({e.data['currency']})", []).append(
+                                (e.on_day, Decimal(e.data[key]))
+                            )
+            bought = [(e.on_day, Decimal(e.data["price"]), e.data["currency"]) for e in view.events
+                      if e.kind == "acquired" and e.data.get("price")]  # fmt: skip
+            if not series and not bought:
+                raise InvalidInput("this item has no values to chart", hint="artproof catalog value ITEM --fmv ...")
+            return value_chart(f"{view.item.title}: value over time", series, bought)
+        latest: dict[str, dict[str, Decimal]] = {}  # currency -> item -> its insured value
+        points: dict[str, list[tuple[str, Decimal]]] = {}
+        insured = [(e, v.item.item_id) for v in self.listing() for e in v.events
+                   if e.kind == "valuation" and e.data.get("insurance") is not None]  # fmt: skip
+        events = sorted(insured, key=lambda pair: (pair[0].on_day, pair[0].seq))
+        for e, item in events:
+            code = e.data["currency"]
+            latest.setdefault(code, {})[item] = Decimal(e.data["insurance"])
+            points.setdefault(f"insured in all ({code})", []).append((e.on_day, sum(latest[code].values(), Decimal(0))))
+        if not points:
+            raise InvalidInput("no insurance values to chart", hint="artproof catalog value ITEM --insurance ...")
+        return value_chart("The collection: insured value over time", points, [])
 
     def export_csv(self) -> bytes:
         out = io.StringIO()

@@ -19,7 +19,7 @@ from typer.core import TyperGroup, TyperOption
 
 from artproof import __version__
 from artproof.cli.backup import backup_app
-from artproof.cli.catalog import catalog_app
+from artproof.cli.catalog import catalog_app, market
 from artproof.cli.common import (
     FORCE,
     JSON,
@@ -54,7 +54,7 @@ from artproof.store.files import IMAGE_SUFFIXES, check_output
 WORKFLOW = (
     "init", "create", "vary", "select", "edit", "assist", "restore", "physical", "import", "seal", "register",
     "edition", "certificate", "transfer", "pack", "verify", "inspect", "work", "replay", "ledger", "identity", "trust",
-    "ops", "taste", "model", "catalog", "backup", "demo",
+    "ops", "taste", "model", "catalog", "market", "backup", "demo",
 )  # fmt: skip
 
 
@@ -97,6 +97,7 @@ app.add_typer(certificate_app, name="certificate")
 app.add_typer(model_app, name="model")
 app.add_typer(backup_app, name="backup")
 app.add_typer(catalog_app, name="catalog")
+app.command("market")(market)
 app.command("transfer")(transfer)
 app.command("pack")(pack)
 app.command("verify")(verify)

@@ -12,7 +12,7 @@ from artproof.cli.common import FORCE, JSON, load_log_key, read_input, services,
 from artproof.cli.render import out, print_json, safe
 from artproof.store.files import check_output
 
-__all__ = ["catalog_app"]
+__all__ = ["catalog_app", "market"]
 
 catalog_app = typer.Typer(no_args_is_help=True, help="Your collection's catalog: items, values, condition, places.")
 
@@ -198,3 +198,42 @@ def catalog_report(
     else:
         totals = ", ".join(f"{v} {k}" for k, v in made.totals.items()) or "no values"
         out.print(f"wrote {output}: {made.items} item(s); insured in all: {totals}")
+
+
+@catalog_app.command("chart")
+def catalog_chart(
+    item: str | None = typer.Argument(None, help="an item (the whole collection when none)"),
+    output: Path = typer.Option(..., "-o", "--output", help="the PNG to write"),
+    force: bool = FORCE,
+) -> None:
+    """Value over time as a PNG chart: an item's values and purchase, or the collection's insured total."""
+    check_output(output, suffixes=(".png",), force=force)
+    write_output(output, services().catalog.chart(item), force=force)
+    out.print(f"wrote {output}")
+
+
+def market(
+    query: str = typer.Argument(..., help="a series or an artist"),
+    chart: Path | None = typer.Option(None, "--chart", help="also write the sales as a PNG chart"),
+    force: bool = FORCE,
+    as_json: bool = JSON,
+) -> None:
+    """Recorded sales of a series or an artist over time, from the registry's transfers (prices as disclosed)."""
+    if chart is not None:
+        check_output(chart, suffixes=(".png",), force=force)
+    view = services().catalog.market(query)
+    if chart is not None:
+        from artproof.catalog.charts import sales_chart
+
+        write_output(chart, sales_chart(f"Recorded sales: {query}", view.sales), force=force)
+    if as_json:
+        print_json(view)
+        return
+    table = Table(title=f"{len(view.sales)} recorded sale(s) of {query}", title_justify="left")
+    for column in ("date", "title", "edition", "price"):
+        table.add_column(column)
+    for sale in view.sales:
+        table.add_row(sale.date, Text(safe(sale.title)), sale.edition, f"{sale.price} {sale.currency}")
+    out.print(table)
+    for code, facts in view.summary.items():
+        out.print(f"{code}: {facts['count']} sale(s), {facts['min']} to {facts['max']}, median {facts['median']}")
