@@ -152,3 +152,43 @@ def test_charts_and_the_market_view(bought: dict, tmp_path: Path) -> None:
         picture = Image.open(tmp_path / png).convert("RGB")
         assert picture.size == (960, 504) and len(picture.getcolors(1 << 16) or []) > 20  # a drawn chart, not a blank
     assert call(home, "catalog", "chart", "-o", str(tmp_path / "x.jpg")).code == 2
+
+
+def test_a_physical_pieces_condition_photos_are_aligned_and_a_new_scratch_shows(tmp_path: Path) -> None:
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = np.random.default_rng(3)
+    texture = Image.fromarray((rng.random((90, 120, 3)) * 255).astype(np.uint8)).resize(
+        (1200, 900), Image.Resampling.BICUBIC
+    )
+    piece = texture.filter(ImageFilter.GaussianBlur(1.5))
+    canvas = Image.new("RGB", (1400, 1100), (235, 235, 230))
+    canvas.paste(piece, (100, 100))
+    canvas.save(tmp_path / "intake.jpg", quality=92)
+    # months later: photographed a little askew and brighter, with a new scratch across a corner
+    later = canvas.copy()
+    ImageDraw.Draw(later).line([(250, 250), (520, 330)], fill=(250, 250, 250), width=6)
+    coeffs = [1.02, 0.03, -25.0, -0.02, 1.01, 18.0, 0.00002, 0.0]
+    later = later.transform(later.size, Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BICUBIC,
+                            fillcolor=(235, 235, 230)).point(lambda v: min(255, int(v * 1.08)))  # fmt: skip
+    later.save(tmp_path / "after-loan.jpg", quality=90)
+    same = later.point(lambda v: min(255, int(v * 0.95)))  # the same state, photographed again darker
+    same.save(tmp_path / "again.jpg", quality=85)
+    home = tmp_path / "gallery"
+    i = call(home, "catalog", "add", "Tidal Study No. 4", "--physical", "--artist", "Ada Lovelace", "--json").json()
+    item = i["item"]["item_id"]
+    assert i["item"]["kind"] == "physical"
+    assert (
+        call(home, "catalog", "condition", item, "--note", "intake", "--photo", str(tmp_path / "intake.jpg")).code == 0
+    )
+    after = call(home, "catalog", "condition", item, "--note", "after the loan", "--photo", str(tmp_path / "after-loan.jpg"),
+                 "--json").json()  # fmt: skip
+    [photo] = after["events"][-1]["data"]["photos"]
+    compared = photo["compared"]
+    assert compared["aligned"] and compared["inliers"] >= 12 and compared["regions"] >= 1
+    assert 0.0005 < compared["changed_share"] < 0.05, compared
+    assert photo["difference_map"].startswith("sha256:")
+    unchanged = call(home, "catalog", "condition", item, "--photo", str(tmp_path / "again.jpg"), "--json").json()
+    facts = unchanged["events"][-1]["data"]["photos"][0]["compared"]
+    assert facts["aligned"] and facts["changed_share"] < compared["changed_share"] / 3, (facts, compared)

@@ -46,7 +46,7 @@ _MAGIC = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b
 
 class CatalogItem(Result):
     item_id: str
-    kind: str  # edition | file
+    kind: str  # edition | file | physical
     title: str = ""
     artist: str = ""
     edition_id: str | None = None
@@ -135,6 +135,7 @@ class CatalogService:
         currency_code: str | None = None,
         seller: str | None = None,
         force: bool = False,
+        physical: dict[str, str] | None = None,
     ) -> ItemView:
         """Add an edition (by id) or a file (verified first, with ``where``: the log key or mirror
         ``verify`` takes) with how it was acquired."""
@@ -148,7 +149,12 @@ class CatalogService:
             raise InvalidInput("a price needs its currency", hint="--currency EUR")
         now = self.clock().isoformat()
         item_id = short_id(os.urandom(16) + now.encode(), 10)
-        if file is not None:
+        if physical is not None:  # a piece that is not in any registry: a print, a painting, a sculpture
+            item = CatalogItem(
+                item_id=item_id, kind="physical", title=check_name(ref, "the title"),
+                artist=printable(physical.get("artist", "")), added_at=now,
+            )  # fmt: skip
+        elif file is not None:
             data, name = file
             report = self.verify(data, name, certificate, **(where or {}))
             marked = None
@@ -286,14 +292,32 @@ class CatalogService:
         if not (note.strip() or photos or check):
             raise InvalidInput("say what the condition is", hint='--note "...", --photo p.jpg or --check')
         data: dict[str, Any] = {"note": printable(note), "photos": []}
+        previous = self._last_photo(item.item_id)
         for photo, name in photos:
-            decode_image(photo, name=name)  # a photograph artproof can read
-            data["photos"].append({"name": printable(os.path.basename(name)), "sha256": self.blobs.put(photo)})
+            picture = decode_image(photo, name=name)  # a photograph artproof can read
+            entry: dict[str, Any] = {"name": printable(os.path.basename(name)), "sha256": self.blobs.put(photo)}
+            if previous is not None:
+                from artproof.catalog.condition import compare_photos
+                from artproof.core.images import encode_png
+
+                difference, facts = compare_photos(previous, picture)
+                entry["compared"] = facts
+                if difference is not None:
+                    entry["difference_map"] = self.blobs.put(encode_png(difference))
+            data["photos"].append(entry)
         if check:
             if item.file_blob is None:
                 raise InvalidInput("--check needs a stored file", hint="an item added from a file")
             data["check"] = self._check_file(item)
         return self._append(item, "condition", self._day(on, "the date"), data)
+
+    def _last_photo(self, item_id: str) -> Any:
+        """The latest condition photograph of an item, to compare a new one with (None when there is none)."""
+        for event in reversed(self.show(item_id).events):
+            photos = event.data.get("photos") if event.kind == "condition" else None
+            if photos:
+                return decode_image(self.blobs.get(photos[-1]["sha256"]), name=photos[-1]["name"])
+        return None
 
     def _check_file(self, item: CatalogItem) -> dict[str, Any]:
         from artproof.core.hashing import content_id

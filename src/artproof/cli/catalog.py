@@ -59,18 +59,20 @@ def catalog_add(
     log_key: Path | None = typer.Option(None, "--log-key", help="the artist's log key, to check the certificate"),
     mirror: str | None = typer.Option(None, "--mirror", help="a published mirror of the artist's log"),
     force: bool = typer.Option(False, "--force", help="add a file that verifies as tampered, marked as such"),
+    physical: bool = typer.Option(False, "--physical", help="a physical piece: REF is its title"),
+    artist: str = typer.Option("", "--artist", help="--physical: who made it"),
     as_json: bool = JSON,
 ) -> None:
-    """Add an edition or a file to the catalog, with how it was acquired."""
+    """Add an edition, a file or a physical piece to the catalog, with how it was acquired."""
     path = Path(ref)
-    file = (read_input(path, "the file"), path.name) if path.is_file() else None
+    file = (read_input(path, "the file"), path.name) if path.is_file() and not physical else None
     coa = read_input(certificate, "the certificate") if certificate is not None else None
     where: dict[str, object] = {"mirror": mirror}
     if log_key is not None:
         where["log_key"] = load_log_key(log_key)
     view = services().catalog.add(
         ref, file=file, certificate=coa, where=where, acquired=acquired, price=price, currency_code=currency,
-        seller=seller, force=force,
+        seller=seller, force=force, physical={"artist": artist} if physical else None,
     )  # fmt: skip
     _show(view, as_json)
 
