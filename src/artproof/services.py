@@ -201,6 +201,7 @@ class Services:
             verify=lambda data, name, certificate, **where: self.verifier.verify(data, name, certificate, **where),
             edition=self.editions.show,
             sales=self._sales,
+            public_url=self.settings.public_url,
         )
 
     def _sales(self, query: str) -> MarketView:

@@ -80,6 +80,16 @@ def test_a_collector_catalogs_a_bought_edition_and_its_whole_timeline(bought: di
     assert report.code == 0 and report.json()["totals"] == {"EUR": "2000"}
     text = subprocess.run(["pdftotext", str(tmp_path / "insurance.pdf"), "-"], capture_output=True, text=True).stdout
     assert "Insurance schedule" in text and "Tide Pools" in text and "2000 EUR" in text
+    from tests.integration.pdfs import decode_qr
+
+    for kind, words in (("tearsheet", "authentic_edition"), ("labels", "Ada Lovelace"), ("condition", "changed")):
+        pdf = tmp_path / f"{kind}.pdf"
+        assert call(home, "catalog", "report", kind, i, "-o", str(pdf)).code == 0
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert "Tide Pools" in text and words in text, (kind, text)
+        if kind != "condition":
+            subprocess.run(["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", str(pdf), str(tmp_path / kind)])
+            assert decode_qr(next(tmp_path.glob(f"{kind}-*1.png"))) == item["edition_id"]
 
 
 def test_bad_catalog_input_is_refused_and_nothing_is_recorded(bought: dict, tmp_path: Path) -> None:
@@ -192,3 +202,7 @@ def test_a_physical_pieces_condition_photos_are_aligned_and_a_new_scratch_shows(
     unchanged = call(home, "catalog", "condition", item, "--photo", str(tmp_path / "again.jpg"), "--json").json()
     facts = unchanged["events"][-1]["data"]["photos"][0]["compared"]
     assert facts["aligned"] and facts["changed_share"] < compared["changed_share"] / 3, (facts, compared)
+    report = call(home, "catalog", "report", "condition", item, "-o", str(tmp_path / "condition.pdf"))
+    assert report.code == 0
+    text = subprocess.run(["pdftotext", str(tmp_path / "condition.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "after the loan" in text and "region(s)" in text

@@ -33,6 +33,7 @@ from artproof.core.images import decode_image, pixel_hash
 from artproof.core.results import Result
 from artproof.core.text import check_name, printable
 from artproof.errors import InvalidInput, NotFound
+from artproof.pack.facts import verify_link
 from artproof.store.blobs import BlobStore
 from artproof.store.tables import catalog_events, catalog_items
 
@@ -68,7 +69,7 @@ class TimelineEvent(Result):
     recorded_at: str
 
 
-REPORTS = ("insurance", "inventory")
+REPORTS = ("insurance", "inventory", "condition", "tearsheet", "labels")
 
 
 @dataclass
@@ -113,8 +114,10 @@ class CatalogService:
         verify: Callable[..., Any],
         edition: Callable[[str], Any],
         sales: Callable[[str], MarketView] | None = None,
+        public_url: str | None = None,
     ) -> None:
         self.sales = sales
+        self.public_url = public_url
         self.engine = engine
         self.blobs = blobs
         self.clock = clock
@@ -353,13 +356,25 @@ class CatalogService:
     def report(self, kind: str, refs: Sequence[str]) -> Report:
         """An insurance schedule (items, photographs, insurance values, totals per currency) or an
         inventory (items, acquisition, location, market value), as PDF, from the timelines."""
-        from artproof.catalog.report import report_pdf
+        from artproof.catalog.report import condition_pdf, labels_pdf, report_pdf, tearsheet_pdf
 
         if kind not in REPORTS:
             raise InvalidInput("unknown report", value=kind, hint=", ".join(REPORTS))
         views = [self.show(r) for r in refs] if refs else self.listing()
         if not views:
             raise InvalidInput("the catalog has no items", hint="artproof catalog add EDITION|FILE")
+        links = {v.item.item_id: verify_link(v.item.edition_id, self.public_url) for v in views if v.item.edition_id}
+        if kind == "labels":
+            return Report(pdf=labels_pdf(views, links), items=len(views), totals={})
+        if kind == "condition":
+            shown: dict[str, Any] = {}
+            for v in views:
+                for e in v.events:
+                    for photo in e.data.get("photos") or [] if e.kind == "condition" else []:
+                        for key in ("sha256", "difference_map"):
+                            if photo.get(key) and self.blobs.has(photo[key]):
+                                shown[photo[key]] = decode_image(self.blobs.get(photo[key]), name=photo.get("name", ""))
+            return Report(pdf=condition_pdf(views, shown, self.clock().date().isoformat()), items=len(views), totals={})
         totals: dict[str, Decimal] = {}
         for v in views:
             worth = v.insurance_value if kind == "insurance" else v.fair_market_value
@@ -371,6 +386,8 @@ class CatalogService:
                 with contextlib.suppress(Exception):  # a damaged file still appears in the report, unpictured
                     pictures[v.item.item_id] = decode_image(self.blobs.get(v.item.file_blob), name=v.item.file or "")
         text_totals = {k: format(t, "f") for k, t in sorted(totals.items())}
+        if kind == "tearsheet":
+            return Report(pdf=tearsheet_pdf(views, pictures, links), items=len(views), totals={})
         pdf = report_pdf(kind, views, pictures, text_totals, self.clock().date().isoformat())
         return Report(pdf=pdf, items=len(views), totals=text_totals)
 

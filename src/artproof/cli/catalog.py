@@ -185,21 +185,22 @@ def catalog_export(
 
 @catalog_app.command("report")
 def catalog_report(
-    kind: str = typer.Argument(..., help="insurance or inventory"),
+    kind: str = typer.Argument(..., help="insurance, inventory, condition, tearsheet or labels"),
     items: list[str] = typer.Argument(None, help="the items (all when none)"),
     output: Path = typer.Option(..., "-o", "--output", help="the PDF to write"),
     force: bool = FORCE,
     as_json: bool = JSON,
 ) -> None:
-    """A report drawn from the items' timelines, as PDF: an insurance schedule or an inventory."""
+    """A report drawn from the items' timelines, as PDF: insurance schedule, inventory, condition report,
+    tear sheets (one page per item) or wall labels (eight to a sheet, with QR codes)."""
     check_output(output, suffixes=(".pdf",), force=force)
     made = services().catalog.report(kind, items or [])
     write_output(output, made.pdf, force=force)
     if as_json:
         print_json({"file": str(output), "kind": kind, "items": made.items, "totals": made.totals})
     else:
-        totals = ", ".join(f"{v} {k}" for k, v in made.totals.items()) or "no values"
-        out.print(f"wrote {output}: {made.items} item(s); insured in all: {totals}")
+        totals = ", ".join(f"{v} {k}" for k, v in made.totals.items())
+        out.print(f"wrote {output}: {made.items} item(s)" + (f"; in all: {totals}" if totals else ""))
 
 
 @catalog_app.command("chart")
