@@ -18,6 +18,7 @@ def bought(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path | str]:
     artist = root / "artist"
     assert call(artist, "init", "--name", "Ada Lovelace").code == 0
     work = call(artist, "create", "--prompt", "tide pools", "--seed", "7", "--size", "640x512", "--json").json()
+    assert call(artist, "work", "set", work["work_id"], "--series", "Tides").code == 0
     assert call(artist, "seal", work["work_id"], "-o", str(root / "master.png")).code == 0
     issued = call(artist, "edition", "issue", work["work_id"], "--count", "3", "-o", str(root / "ed"), "--json")
     assert call(artist, "ledger", "key", "-o", str(root / "log.pub")).code == 0
@@ -27,6 +28,11 @@ def bought(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path | str]:
 
 def test_a_collector_catalogs_a_bought_edition_and_its_whole_timeline(bought: dict, tmp_path: Path) -> None:
     home = tmp_path / "collector"
+    gallery = call(home, "catalog", "contact", "add", "Gallery X", "--role", "gallery", "--email", "x@gallery.example",
+                   "--json")  # fmt: skip
+    assert gallery.code == 0, gallery.stderr
+    assert call(home, "catalog", "contact", "add", "gallery x", "--role", "gallery").code == 2  # once
+    assert call(home, "catalog", "contact", "add", "Y", "--role", "friend").code == 2
     added = call(
         home, "catalog", "add", str(bought["file"]), "--certificate", str(bought["coa"]), "--log-key",
         str(bought["root"] / "log.pub"), "--acquired", "2026-11-01", "--price", "1200.50", "--currency", "eur",
@@ -35,7 +41,9 @@ def test_a_collector_catalogs_a_bought_edition_and_its_whole_timeline(bought: di
     assert added.code == 0, added.stderr
     item = added.json()["item"]
     assert item["verdict"] == "authentic_edition" and item["title"] == "Tide Pools" and item["artist"] == "Ada Lovelace"
-    assert item["edition"] == "1/3"
+    assert item["edition"] == "1/3" and item["series"] == "Tides"
+    assert len(call(home, "catalog", "list", "--series", "tides", "--json").json()) == 1
+    assert call(home, "catalog", "list", "--series", "Other", "--json").json() == []
     i = item["item_id"]
     assert call(home, "catalog", "value", i, "--fmv", "1500", "--currency", "EUR", "--date", "2026-11-10").code == 0
     valued = call(
@@ -63,7 +71,9 @@ def test_a_collector_catalogs_a_bought_edition_and_its_whole_timeline(bought: di
     assert attached["events"][-1]["data"]["media_type"] == "application/pdf"
     kinds = [e["kind"] for e in attached["events"]]
     assert kinds == ["acquired", "valuation", "valuation", "location", "loan", "condition", "document"]
-    assert attached["events"][0]["data"] == {"seller": "Gallery X", "price": "1200.50", "currency": "EUR"}
+    assert attached["events"][0]["data"] == {
+        "seller": "Gallery X", "seller_contact": gallery.json()["contact_id"], "price": "1200.50", "currency": "EUR",
+    }  # fmt: skip
     # the file rots in the store: the next check says so
     blob = next(p for p in (home / "blobs").rglob("*") if p.is_file() and p.read_bytes()[:4] == b"\x89PNG")
     data = bytearray(blob.read_bytes())

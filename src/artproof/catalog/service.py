@@ -32,12 +32,12 @@ from artproof.core.hashing import short_id
 from artproof.core.images import decode_image, pixel_hash
 from artproof.core.results import Result
 from artproof.core.text import check_name, printable
-from artproof.errors import InvalidInput, NotFound
+from artproof.errors import ArtproofError, InvalidInput, NotFound
 from artproof.pack.facts import verify_link
 from artproof.store.blobs import BlobStore
-from artproof.store.tables import catalog_events, catalog_items
+from artproof.store.tables import catalog_contacts, catalog_events, catalog_items
 
-__all__ = ["CatalogItem", "CatalogService", "ItemView", "TimelineEvent"]
+__all__ = ["CatalogItem", "CatalogService", "Contact", "ItemView", "TimelineEvent"]
 
 DOCUMENT_KINDS = ("receipt", "certificate", "appraisal", "condition", "other")
 MAX_DOCUMENT = 25 * 1024 * 1024
@@ -50,6 +50,7 @@ class CatalogItem(Result):
     kind: str  # edition | file | physical
     title: str = ""
     artist: str = ""
+    series: str = ""
     edition_id: str | None = None
     edition: str | None = None  # "3 of 5"
     work_id: str | None = None
@@ -58,6 +59,21 @@ class CatalogItem(Result):
     pixels: str | None = None  # the file's pixel SHA-256 when added: what condition --check compares
     verdict: str | None = None
     marked: str | None = None  # why it was added despite its verdict (--force)
+    added_at: str
+
+
+ROLES = ("artist", "gallery", "buyer", "seller", "insurer", "appraiser", "conservator", "museum", "other")
+
+
+class Contact(Result):
+    """A person or an organisation the catalog's items, loans and sales refer to."""
+
+    contact_id: str
+    name: str
+    role: str
+    email: str = ""
+    phone: str = ""
+    note: str = ""
     added_at: str
 
 
@@ -102,6 +118,16 @@ def _media_type(data: bytes, name: str) -> str:
         except UnicodeDecodeError:
             pass
     raise InvalidInput("this kind of document is not kept", value=name, hint="PDF, PNG, JPEG, WebP or UTF-8 text")
+
+
+def _series(certificate: bytes) -> str:
+    """The series a (checked) certificate names, for the catalog's filter."""
+    from artproof.editions.certificate import load_certificate_file, verify_certificate
+
+    try:
+        return verify_certificate(load_certificate_file(certificate)[0]).work.series or ""
+    except ArtproofError:  # the verdict already said what the certificate is worth; no series then
+        return ""
 
 
 class CatalogService:
@@ -170,8 +196,9 @@ class CatalogService:
                 marked = f"{report.verdict}: " + ("; ".join(report.reasons) or report.headline)
             picture = decode_image(data, name=name)
             edition = report.edition
+            series = _series(certificate) if certificate is not None and report.verdict == "authentic_edition" else ""
             item = CatalogItem(
-                item_id=item_id, kind="file", title=report.title or name, artist=report.artist or "",
+                item_id=item_id, kind="file", title=report.title or name, artist=report.artist or "", series=series,
                 edition_id=edition.edition_id if edition else None, edition=edition.short if edition else None,
                 work_id=report.work_id, file=printable(name), file_blob=self.blobs.put(data),
                 pixels=pixel_hash(picture), verdict=report.verdict, marked=marked, added_at=now,
@@ -180,10 +207,13 @@ class CatalogService:
             view = self.edition(ref)
             item = CatalogItem(
                 item_id=item_id, kind="edition", title=view.title or "", artist=view.artist or "",
+                series=view.series or "",
                 edition_id=view.edition_id, edition=view.label, work_id=view.work_id, verdict=view.status,
                 added_at=now,
             )  # fmt: skip
         acquired_data: dict[str, Any] = {"seller": printable(seller or "")}
+        if seller and (party := self._party(seller)).get("contact_id"):
+            acquired_data["seller_contact"] = party["contact_id"]
         if paid is not None:
             acquired_data |= {"price": paid, "currency": money}
         with self.engine.begin() as c:
@@ -271,7 +301,13 @@ class CatalogService:
         last = check_day(end, what="the loan's end", today=planned)
         if last < first:
             raise InvalidInput("the loan ends before it starts", value=f"{first} to {last}")
-        return self._append(item, "loan", first, {"to": check_name(to, "the borrower"), "end": last})
+        borrower = self._party(check_name(to, "the borrower"))
+        data = {
+            "to": borrower["name"],
+            "end": last,
+            **({"to_contact": borrower["contact_id"]} if "contact_id" in borrower else {}),
+        }
+        return self._append(item, "loan", first, data)
 
     def attach(self, ref: str, document: tuple[bytes, str], kind: str) -> ItemView:
         item = self._item(ref)
@@ -343,10 +379,43 @@ class CatalogService:
             return {"result": "changed", "detail": "its pixels differ from the ones added"}
         return {"result": "intact", "detail": "file and pixel hashes as when it was added"}
 
+    # contacts ---------------------------------------------------------------
+
+    def add_contact(self, name: str, *, role: str, email: str = "", phone: str = "", note: str = "") -> Contact:
+        if role not in ROLES:
+            raise InvalidInput("unknown role", value=role, hint=", ".join(ROLES))
+        if email and ("@" not in email or " " in email.strip()):
+            raise InvalidInput("not an e-mail address", value=email)
+        named = check_name(name, "the name")
+        if any(c.name.casefold() == named.casefold() for c in self.contacts()):
+            raise InvalidInput("a contact of this name exists", value=named, hint="artproof catalog contact list")
+        now = self.clock().isoformat()
+        contact = Contact(contact_id=short_id(os.urandom(16), 8), name=named, role=role, email=email.strip(),
+                          phone=printable(phone), note=printable(note), added_at=now)  # fmt: skip
+        with self.engine.begin() as c:
+            c.execute(insert(catalog_contacts).values(contact_id=contact.contact_id, name=named,
+                                                      contact=contact.model_dump_json(), added_at=now))  # fmt: skip
+        return contact
+
+    def contacts(self) -> list[Contact]:
+        with self.engine.connect() as c:
+            rows = c.execute(select(catalog_contacts.c.contact).order_by(catalog_contacts.c.name)).all()
+        return [Contact.model_validate_json(r.contact) for r in rows]
+
+    def _party(self, name: str) -> dict[str, str]:
+        """A seller, a borrower: the contact it names when there is one (by name, any case)."""
+        named = printable(name).strip()
+        found = next((c for c in self.contacts() if c.name.casefold() == named.casefold()), None)
+        return {"name": named, "contact_id": found.contact_id} if found else {"name": named}
+
     # views ------------------------------------------------------------------
 
-    def listing(self, *, artist: str | None = None, location: str | None = None) -> list[ItemView]:
+    def listing(
+        self, *, artist: str | None = None, series: str | None = None, location: str | None = None
+    ) -> list[ItemView]:
         views = [self.show(i.item_id) for i in self.items()]
+        if series:
+            views = [v for v in views if v.item.series.casefold() == series.strip().casefold()]
         if artist:
             views = [v for v in views if artist.casefold() in v.item.artist.casefold()]
         if location:

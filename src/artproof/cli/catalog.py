@@ -80,11 +80,12 @@ def catalog_add(
 @catalog_app.command("list")
 def catalog_list(
     artist: str | None = typer.Option(None, "--artist"),
+    series: str | None = typer.Option(None, "--series"),
     location: str | None = typer.Option(None, "--location"),
     as_json: bool = JSON,
 ) -> None:
     """The items, with their latest values and places."""
-    views = services().catalog.listing(artist=artist, location=location)
+    views = services().catalog.listing(artist=artist, series=series, location=location)
     if as_json:
         print_json([v.to_json() for v in views])
         return
@@ -240,3 +241,37 @@ def market(
     out.print(table)
     for code, facts in view.summary.items():
         out.print(f"{code}: {facts['count']} sale(s), {facts['min']} to {facts['max']}, median {facts['median']}")
+
+
+contact_app = typer.Typer(no_args_is_help=True, help="The people and organisations your items refer to.")
+catalog_app.add_typer(contact_app, name="contact")
+
+
+@contact_app.command("add")
+def contact_add(
+    name: str,
+    role: str = typer.Option(
+        ..., "--role", help="artist, gallery, buyer, seller, insurer, appraiser, conservator, museum"
+    ),
+    email: str = typer.Option("", "--email"),
+    phone: str = typer.Option("", "--phone"),
+    note: str = typer.Option("", "--note"),
+    as_json: bool = JSON,
+) -> None:
+    """Add a contact; sellers and borrowers named like it are linked to it."""
+    contact = services().catalog.add_contact(name, role=role, email=email, phone=phone, note=note)
+    if as_json:
+        print_json(contact)
+    else:
+        out.print(f"contact {contact.contact_id}: {safe(contact.name)} ({contact.role})", markup=False)
+
+
+@contact_app.command("list")
+def contact_list(as_json: bool = JSON) -> None:
+    """Your contacts."""
+    contacts = services().catalog.contacts()
+    if as_json:
+        print_json([c.to_json() for c in contacts])
+        return
+    for c in contacts:
+        out.print(f"{c.contact_id}  {safe(c.name)}  ({c.role})  {safe(c.email)}", markup=False)

@@ -93,6 +93,7 @@ class EditionView(Result):
     edition_id: str
     work_id: str | None = None
     title: str | None = None
+    series: str | None = None
     artist: str | None = None
     number: int | None = None
     count: int | None = None

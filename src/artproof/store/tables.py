@@ -245,3 +245,12 @@ catalog_events = Table(
     Column("recorded_at", String(40), nullable=False),  # when it was entered: the audit log
     Index("ix_catalog_events_item", "item_id"),
 )
+
+catalog_contacts = Table(
+    "catalog_contacts",
+    metadata,
+    Column("contact_id", String(16), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("contact", Text, nullable=False),  # JSON: role, email, phone, note
+    Column("added_at", String(40), nullable=False),
+)

@@ -1,4 +1,4 @@
-"""The collector's catalog: items and their append-only timeline of events (the audit log).
+"""The collector's catalog: items, their append-only timeline of events (the audit log), and contacts.
 
 Revision ID: 0006
 Revises: 0005
@@ -31,9 +31,17 @@ def upgrade() -> None:
         sa.Column("recorded_at", sa.String(40), nullable=False),
     )
     op.create_index("ix_catalog_events_item", "catalog_events", ["item_id"])
+    op.create_table(
+        "catalog_contacts",
+        sa.Column("contact_id", sa.String(16), primary_key=True),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("contact", sa.Text, nullable=False),
+        sa.Column("added_at", sa.String(40), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("catalog_contacts")
     op.drop_index("ix_catalog_events_item", table_name="catalog_events")
     op.drop_table("catalog_events")
     op.drop_table("catalog_items")
