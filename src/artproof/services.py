@@ -230,6 +230,7 @@ class Services:
             identities=self.identities,
             ca_pem=lambda: self.credentials.registry_ca_pem(),
             sign_pdf=self.sealing.sign_document,
+            seal=lambda ref, path, secret: self.sealing.seal(ref, path, passphrase=secret),
         )
 
     @cached_property

@@ -62,7 +62,10 @@ def test_a_bundle_checks_in_an_empty_home_without_a_database(bundled: dict[str, 
         assert words in text, words
     assert not (stranger / "artproof.db").exists()  # no database for the bundle itself
     work = call(stranger, "verify", "--bundle", str(bundled["work_zip"]), "--json")
-    assert work.code == 0 and "registration of this record is ledger entry" in " ".join(work.json()["checks"])
+    said = " ".join(work.json()["checks"])
+    assert work.code == 0 and "registration of this record is ledger entry" in said
+    assert "master.png's Content Credentials are intact, signed by Ada Lovelace" in said  # sealed for the bundle
+    assert "edition.png's Content Credentials are intact" in text
     with_file = call(
         stranger, "verify", "--bundle", str(bundled["edition_zip"]), str(bundled["edition_file"]), "--json"
     )

@@ -185,6 +185,9 @@ def _check(
             report.failures.append("master.png is not the record's picture (its pixels differ)")
         else:
             report.checks.append("master.png has exactly the pixels of the record's current image")
+    for member in ("edition.png", "master.png"):
+        if member in members:
+            _credentials(members, member, report)
     if "ca.pem" in members:
         from cryptography import x509
 
@@ -226,3 +229,18 @@ def check_bundle_in_home(
         return build_services(settings).verifier.verify(file[0], file[1], certificate, log_key=log_key)
 
     return check_bundle(data, name, log_keys=keys, verify_file=verify_file if file is not None else None)
+
+
+def _credentials(members: dict[str, bytes], name: str, report: BundleReport) -> None:
+    """The picture's own Content Credentials, validated offline against the bundle's CA."""
+    from artproof.interop.c2pa import read_credentials
+
+    ca = members.get("ca.pem", b"").decode("ascii", "replace") or None
+    found = read_credentials(members[name], "image/png", ca)
+    if not found.present:
+        report.checks.append(f"{name} carries no Content Credentials")
+    elif found.validation_state in ("Valid", "Trusted"):
+        signer = (found.signer or {}).get("common_name", "?")
+        report.checks.append(f"{name}'s Content Credentials are intact, signed by {signer} (CA from the bundle)")
+    else:
+        report.failures.append(f"{name}'s Content Credentials do not validate: {'; '.join(found.failures)[:160]}")

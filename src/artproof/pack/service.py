@@ -17,6 +17,7 @@ from artproof.store.blobs import BlobStore
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
     from artproof.editions.ownership import Ownership
     from artproof.identity.service import IdentityService
@@ -71,8 +72,10 @@ class PackService:
         identities: IdentityService | None = None,
         ca_pem: Callable[[], str | None] = lambda: None,
         sign_pdf: Callable[..., bytes] | None = None,
+        seal: Callable[[str, Path, str | None], object] | None = None,
     ) -> None:
         self.sign_pdf = sign_pdf
+        self.seal = seal
         self.identities = identities
         self.ca_pem = ca_pem
         self.editions = editions
@@ -225,6 +228,8 @@ class PackService:
         """The machine-checkable bundle of an edition or a work (``artproof.pack.bundle``), its index
         signed by the artist (which needs the passphrase)."""
         import json
+        import tempfile
+        from pathlib import Path
 
         from artproof.core.canonical import canonical_json
         from artproof.core.images import encode_png
@@ -257,9 +262,15 @@ class PackService:
             entry = self.registry.registration(packed.work_id)
             assert entry is not None  # pack() registered it
             members["proof.json"] = json.dumps(self.ledger.bundle(entry).to_json(), indent=2).encode()
-            master = self.studio.blobs.get(manifest.master)
-            is_png = manifest.assets[manifest.master].media_type == "image/png"
-            members["master.png"] = master if is_png else encode_png(self.studio.load_image(manifest.master))
+            if self.seal is not None:  # the work's picture with its Content Credentials (sealed now)
+                with tempfile.TemporaryDirectory(prefix=".artproof-pack-") as folder:
+                    sealed = Path(folder) / "master.png"
+                    self.seal(packed.work_id, sealed, passphrase)
+                    members["master.png"] = sealed.read_bytes()
+            else:
+                master = self.studio.blobs.get(manifest.master)
+                is_png = manifest.assets[manifest.master].media_type == "image/png"
+                members["master.png"] = master if is_png else encode_png(self.studio.load_image(manifest.master))
             subject |= {"revision": manifest.revision}
         index = bundle_index(members, subject, key)
         members["index.json"] = canonical_json(index.model_dump(mode="json"))
