@@ -26,7 +26,7 @@ def _rows(database: Path) -> dict[str, list[tuple[object, ...]]]:
 
 def test_a_backup_round_trip_loses_nothing(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    assert call(home, "init", "--name", "Ada").code == 0
+    assert call(home, "init", "--name", "Ada Quillfeather").code == 0
     work = call(home, "create", "--prompt", "tide", "--seed", "2", "--size", "640x512", "--json").json()["work_id"]
     assert call(home, "seal", work, "-o", str(tmp_path / "m.png")).code == 0
     assert call(home, "edition", "issue", work, "--count", "2", "-o", str(tmp_path / "ed")).code == 0
@@ -41,7 +41,8 @@ def test_a_backup_round_trip_loses_nothing(tmp_path: Path) -> None:
     made = call(home, "backup", "create", "-o", str(backup), "--json")
     assert made.code == 0, made.stderr
     assert backup.stat().st_mode & 0o777 == 0o600
-    assert b"Ada" not in backup.read_bytes() and b"tide" not in backup.read_bytes()  # encrypted
+    sealed = backup.read_bytes()
+    assert b"Quillfeather" not in sealed and work.encode() not in sealed  # encrypted (12 bytes: never by chance)
     checked = call(home, "backup", "verify", str(backup), "--json").json()
     assert checked["files"] == made.json()["files"] and checked["tables"]["works"] == 1
     restored = tmp_path / "restored"
