@@ -64,13 +64,21 @@ def test_a_collector_catalogs_a_bought_edition_and_its_whole_timeline(bought: di
     assert call(home, "catalog", "locate", i, "--location", "Living room, north wall", "--display", "6500K").code == 0
     loan = call(home, "catalog", "loan", i, "--to", "Museum Y", "--start", "2027-01-10", "--end", "2027-04-01")
     assert loan.code == 0, loan.stderr
+    shown = call(home, "catalog", "exhibited", i, "--title", "Tides", "--venue", "Kunsthalle", "--start", "2027-03-01",
+                 "--end", "2027-05-01")  # fmt: skip
+    assert shown.code == 0, shown.stderr
+    assert call(home, "catalog", "published", i, "--title", "Tides (catalogue)", "--page", "p. 42").code == 0
+    assert call(home, "catalog", "exhibited", i, "--title", "T", "--venue", "V", "--start", "2027-05-02",
+                "--end", "2027-05-01").code == 2  # fmt: skip
     checked = call(home, "catalog", "condition", i, "--check", "--note", "on receipt", "--json").json()
     assert checked["events"][-1]["data"]["check"]["result"] == "intact"
     (tmp_path / "invoice.pdf").write_bytes(b"%PDF-1.4\n% an invoice\n")
     attached = call(home, "catalog", "attach", i, str(tmp_path / "invoice.pdf"), "--kind", "receipt", "--json").json()
     assert attached["events"][-1]["data"]["media_type"] == "application/pdf"
     kinds = [e["kind"] for e in attached["events"]]
-    assert kinds == ["acquired", "valuation", "valuation", "location", "loan", "condition", "document"]
+    assert kinds == [
+        "acquired", "valuation", "valuation", "location", "loan", "exhibition", "publication", "condition", "document",
+    ]  # fmt: skip
     assert attached["events"][0]["data"] == {
         "seller": "Gallery X", "seller_contact": gallery.json()["contact_id"], "price": "1200.50", "currency": "EUR",
     }  # fmt: skip

@@ -309,6 +309,30 @@ class CatalogService:
         }
         return self._append(item, "loan", first, data)
 
+    def exhibited(self, ref: str, *, title: str, venue: str, start: str, end: str | None = None) -> ItemView:
+        """The item shown in an exhibition (its history is part of its provenance and its value)."""
+        item = self._item(ref)
+        planned = date(9998, 12, 31)
+        first = check_day(start, what="the exhibition's start", today=planned)
+        last = check_day(end, what="the exhibition's end", today=planned) if end else ""
+        if last and last < first:
+            raise InvalidInput("the exhibition ends before it starts", value=f"{first} to {last}")
+        data = {
+            "title": check_name(title, "the exhibition's title"),
+            "venue": check_name(venue, "the venue"),
+            "end": last,
+        }
+        return self._append(item, "exhibition", first, data)
+
+    def published(
+        self, ref: str, *, title: str, publisher: str = "", on: str | None = None, page: str = ""
+    ) -> ItemView:
+        """The item reproduced or discussed in a publication (a catalogue, a book, an article)."""
+        item = self._item(ref)
+        data = {"title": check_name(title, "the publication's title"), "publisher": printable(publisher),
+                "page": printable(page)}  # fmt: skip
+        return self._append(item, "publication", self._day(on, "the publication date"), data)
+
     def attach(self, ref: str, document: tuple[bytes, str], kind: str) -> ItemView:
         item = self._item(ref)
         if kind not in DOCUMENT_KINDS:

@@ -157,6 +157,32 @@ def catalog_loan(
     _show(services().catalog.loan(item, to=to, start=start, end=end), as_json)
 
 
+@catalog_app.command("exhibited")
+def catalog_exhibited(
+    item: str,
+    title: str = typer.Option(..., "--title", help="the exhibition"),
+    venue: str = typer.Option(..., "--venue"),
+    start: str = typer.Option(..., "--start"),
+    end: str | None = typer.Option(None, "--end"),
+    as_json: bool = JSON,
+) -> None:
+    """The item was (or will be) shown in an exhibition."""
+    _show(services().catalog.exhibited(item, title=title, venue=venue, start=start, end=end), as_json)
+
+
+@catalog_app.command("published")
+def catalog_published(
+    item: str,
+    title: str = typer.Option(..., "--title", help="the catalogue, book or article"),
+    publisher: str = typer.Option("", "--publisher"),
+    date: str | None = typer.Option(None, "--date"),
+    page: str = typer.Option("", "--page", help='e.g. "p. 42, fig. 7"'),
+    as_json: bool = JSON,
+) -> None:
+    """The item was reproduced or discussed in a publication."""
+    _show(services().catalog.published(item, title=title, publisher=publisher, on=date, page=page), as_json)
+
+
 @catalog_app.command("attach")
 def catalog_attach(
     item: str,
