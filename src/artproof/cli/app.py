@@ -54,7 +54,7 @@ from artproof.store.files import IMAGE_SUFFIXES, check_output
 WORKFLOW = (
     "init", "create", "vary", "select", "edit", "assist", "restore", "physical", "import", "seal", "register",
     "edition", "certificate", "transfer", "pack", "verify", "inspect", "work", "replay", "ledger", "identity", "trust",
-    "ops", "taste", "model", "catalog", "market", "backup", "demo",
+    "ops", "taste", "model", "catalog", "market", "backup", "serve", "demo",
 )  # fmt: skip
 
 
@@ -724,6 +724,20 @@ def work_export(
         asset = offer.assets[candidate_index(candidate, len(offer.assets))]
     write_output(output, image_bytes(studio.load_image(asset), output), force=force)
     err.print(f"{asset} written to {output}")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="the address to listen on (loopback unless you say so)"),
+    port: int = typer.Option(8000, "--port", min=1, max=65535),
+) -> None:
+    """The web registry: /verify, certificate pages (/v/ID), the published ledger (/ledger/) and /api/v1."""
+    import uvicorn
+
+    from artproof.web.app import create_app
+
+    err.print(f"artproof registry at http://{host}:{port}/  (verify at /verify, API at /openapi.json)")
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
 
 
 @app.command()
