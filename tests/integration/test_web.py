@@ -67,7 +67,11 @@ def test_the_verify_page_and_the_certificate_page(registry: dict, monkeypatch: p
     assert "<script" not in page.text  # nothing runs in the visitor's browser
     edition = client.get(f"/v/{registry['edition']}")
     assert edition.status_code == 200 and "Edition 1 of 2" in edition.text and "Certificate SHA-256" in edition.text
+    assert f'src="/v/{registry["edition"]}/picture.png"' in edition.text and 'alt="Tide Pools, 1 of 2' in edition.text
+    picture = client.get(f"/v/{registry['edition']}/picture.png")
+    assert picture.status_code == 200 and picture.content.startswith(b"\x89PNG")
     assert client.get("/v/zzzzz-zzzzz-zzzz").status_code == 404
+    assert client.get("/v/zzzzz-zzzzz-zzzz/picture.png").status_code == 404
     import artproof.web.app as web
 
     monkeypatch.setattr(web, "MAX_UPLOAD", 1000)

@@ -116,6 +116,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 return templates.TemplateResponse(request, "missing.html", {"what": exc.what}, 404)
         return templates.TemplateResponse(request, "edition.html", {"view": view, "facts": facts})
 
+    @app.get("/v/{edition_id}/picture.png", include_in_schema=False)
+    def edition_picture(edition_id: str) -> Response:
+        """The edition's picture at most 1200 px on its long side (a view, not the collector's file)."""
+        from artproof.core.images import decode_image, encode_png
+
+        with lock:
+            try:
+                record = services.editions.get(edition_id)
+                picture = decode_image(services.studio.blobs.get(record.file_blob), name=edition_id)
+            except ArtproofError as exc:
+                raise HTTPException(404, exc.what) from None
+        picture.thumbnail((1200, 1200))
+        return Response(encode_png(picture), media_type="image/png", headers={"Cache-Control": "public, max-age=3600"})
+
     @app.get("/api/v1/editions/{edition_id}", tags=["editions"], summary="An edition as 'edition show --json'")
     def api_edition(edition_id: str) -> JSONResponse:
         with lock:
