@@ -152,3 +152,12 @@ def test_uneven_darkening_is_evened_by_retinex(tmp_path: Path) -> None:
 
     assert balance(before) < 0.45 and balance(even) > 0.7, (balance(before), balance(even))
     assert call(home, "replay", work).code == 0
+
+
+def test_a_thumbnail_is_too_small_to_find_cracks_in(tmp_path: Path, external: Path) -> None:
+    home = tmp_path / "home"
+    assert call(home, "init", "--name", "Ada").code == 0
+    work = call(home, "import", str(external / "exif" / "Canon_40D.jpg"), "--json").json()[0]["work_id"]
+    refused = call(home, "restore", work, "--detect", "cracks", "--dry-run")
+    assert refused.code == 2 and "too small to find cracks" in refused.stderr and "--mask" in refused.stderr
+    assert call(home, "restore", work, "--detect", "holes", "--dry-run").code == 0  # holes have no such limit

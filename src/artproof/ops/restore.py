@@ -12,6 +12,8 @@ A restoration is several steps, so the record shows how it was done and replay c
   pixels are grey (craquelure shows ground or grime, not pigment: brush strokes are coloured), then
   each connected line kept only when it is long (skeleton >= 20 px) and thin (area <= 6 px per px of
   skeleton), widened by 1 px; ``sensitivity`` (0-1) lowers the contrast it needs (70 levels at 0.5);
+  a picture under 200 px a side is refused (its texture is as thin as a crack: the Canon test
+  photograph, 100x68, read 35 % cracked, 7 % at 2x, 1.2 % at 4x);
 - ``input.mask`` (human) records a mask a person painted (an 8-bit PNG at the picture's size,
   255 = damage) as an image of the work, so the fill that uses it can be replayed;
 - ``restore.fill`` (algorithmic) fills the masked pixels from the rest: ``exemplar`` is OpenCV's
@@ -85,6 +87,7 @@ def detect_holes(picture: Image.Image) -> np.ndarray:
 CRACK_GREY = 30  # levels between a pixel's strongest and weakest channel: above it, the line is pigment
 CRACK_LENGTH = 20  # px of skeleton: shorter lines are texture
 CRACK_WIDTH = 6.0  # px of area per px of skeleton: wider is a stroke or an edge
+CRACK_MIN_SIDE = 200  # px: below it a 1-3 px crack cannot be told from texture by an 11 px element
 
 
 def detect_cracks(picture: Image.Image, sensitivity: float = 0.5) -> np.ndarray:
@@ -93,6 +96,11 @@ def detect_cracks(picture: Image.Image, sensitivity: float = 0.5) -> np.ndarray:
     from skimage.filters import apply_hysteresis_threshold
     from skimage.morphology import skeletonize
 
+    if min(picture.size) < CRACK_MIN_SIDE:
+        raise InvalidInput(
+            f"the picture is too small to find cracks in ({picture.width}x{picture.height})",
+            hint=f"at least {CRACK_MIN_SIDE} px a side; paint them white on black and give --mask",
+        )
     rgb = np.asarray(picture.convert("RGB")).astype(np.int16)
     luma = np.asarray(picture.convert("L"), dtype=np.float32)
     grey = (rgb.max(axis=2) - rgb.min(axis=2)) <= CRACK_GREY
