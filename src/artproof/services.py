@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from artproof.editions.identify import Identification
     from artproof.editions.ownership import Ownership
     from artproof.editions.service import EditionService
-    from artproof.editions.store import EditionRecord, EditionStore
+    from artproof.editions.store import EditionStore
     from artproof.fingerprint.registry import FingerprintRegistry
     from artproof.identity.service import IdentityService
     from artproof.ledger.service import LedgerService
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from artproof.verify.logkeys import LogKeys
     from artproof.verify.service import VerifyService
 
-__all__ = ["Services", "build_services", "utc_now"]
+__all__ = ["Services", "build_services", "ensure_home", "utc_now"]
 
 
 def utc_now() -> datetime:
@@ -206,13 +206,8 @@ class Services:
 
     def _sales(self, query: str) -> MarketView:
         from artproof.catalog.market import market
-        from artproof.editions.certificate import verify_certificate
 
-        def describe(record: EditionRecord) -> tuple[str, str, str]:
-            body = verify_certificate(record.certificate)
-            return body.work.title, body.work.series or "", body.artist.name
-
-        return market(query, self.edition_store.all(), self.ownership.chain, describe)
+        return market(query, self.edition_store.all(), self.ownership.chain)
 
     @cached_property
     def packs(self) -> PackService:
@@ -257,8 +252,8 @@ class Services:
         )
 
 
-def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
-    """The services of the home ``settings`` names; the home folder is made (or refused) here, at once."""
+def ensure_home(settings: Settings) -> None:
+    """The home folder made (or refused with a message) before anything is written into it."""
     from artproof.store.blobs import storage_error
 
     try:
@@ -267,6 +262,11 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         raise storage_error(exc, settings.home) from exc
     if not settings.home.is_dir():
         raise StorageError("ARTPROOF_HOME is not a directory", value=str(settings.home), hint="point it at a directory")
+
+
+def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
+    """The services of the home ``settings`` names; the home folder is made (or refused) here, at once."""
+    ensure_home(settings)
     services = Services(settings, clock)
     services.engine  # noqa: B018  (open the database now: a wrong URL or an old schema fails before any work)
     return services

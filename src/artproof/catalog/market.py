@@ -36,14 +36,21 @@ class MarketView(Result):
     summary: dict[str, dict[str, Any]] = Field(default_factory=dict)  # per currency: count, min, median, max
 
 
+def _described(record: Any) -> tuple[str, str, str]:
+    """(title, series, artist) as the edition's signed certificate states them."""
+    from artproof.editions.certificate import verify_certificate
+
+    body = verify_certificate(record.certificate)
+    return body.work.title, body.work.series or "", body.artist.name
+
+
 def market(
     query: str,
     editions: Iterable[Any],
     chain_of: Callable[[Any], Any],
-    describe: Callable[[Any], tuple[str, str, str]],
+    describe: Callable[[Any], tuple[str, str, str]] = _described,
 ) -> MarketView:
-    """Sales of every edition whose series or artist is ``query`` (any case). ``describe(record)`` gives
-    (title, series, artist)."""
+    """Sales of every edition whose series or artist is ``query`` (any case)."""
     wanted = query.strip().casefold()
     if not wanted:
         raise InvalidInput("say which series or artist", hint="artproof market Tides")

@@ -230,21 +230,37 @@ class CatalogService:
 
     def _item(self, ref: str) -> CatalogItem:
         text = ref.strip().lower()
-        found = [i for i in self.items() if i.item_id.startswith(text) and len(text) >= 4]
-        found = found or [i for i in self.items() if i.edition_id and i.edition_id.lower() == text]
+        items = self.items()
+        found = [i for i in items if i.item_id.startswith(text) and len(text) >= 4]
+        found = found or [i for i in items if i.edition_id and i.edition_id.lower() == text]
         if len(found) != 1:
             raise NotFound("no such catalog item" if not found else "more than one item matches", value=ref,
                            hint="artproof catalog list")  # fmt: skip
         return found[0]
 
     def show(self, ref: str, *, recheck: bool = False) -> ItemView:
-        item = self._item(ref)
+        return self._view(self._item(ref), recheck=recheck)
+
+    def _events(self, item_id: str | None = None) -> dict[str, list[TimelineEvent]]:
+        """The timelines (of one item, or of all), oldest first, in one query."""
+        query = select(catalog_events).order_by(catalog_events.c.seq)
+        if item_id is not None:
+            query = query.where(catalog_events.c.item_id == item_id)
         with self.engine.connect() as c:
-            rows = c.execute(
-                select(catalog_events).where(catalog_events.c.item_id == item.item_id).order_by(catalog_events.c.seq)
-            ).all()
-        events = [TimelineEvent(seq=r.seq, kind=r.kind, on_day=r.on_day, data=json.loads(r.data),
-                                recorded_at=r.recorded_at) for r in rows]  # fmt: skip
+            rows = c.execute(query).all()
+        timelines: dict[str, list[TimelineEvent]] = {}
+        for r in rows:
+            timelines.setdefault(r.item_id, []).append(
+                TimelineEvent(
+                    seq=r.seq, kind=r.kind, on_day=r.on_day, data=json.loads(r.data), recorded_at=r.recorded_at
+                )
+            )
+        return timelines
+
+    def _view(self, item: CatalogItem, events: list[TimelineEvent] | None = None, *, recheck: bool = False) -> ItemView:
+        """An item with its timeline and what the timeline says now (the latest event of each kind)."""
+        if events is None:
+            events = self._events(item.item_id).get(item.item_id, [])
         view = ItemView(item=item, events=events)
         for e in events:  # in order: the latest of each kind wins
             if e.kind == "valuation":
@@ -267,7 +283,7 @@ class CatalogService:
         with self.engine.begin() as c:
             row = {"item_id": item.item_id, "kind": kind, "on_day": on_day, "data": json.dumps(data)}
             c.execute(insert(catalog_events).values(**row, recorded_at=self.clock().isoformat()))
-        return self.show(item.item_id)
+        return self._view(item)
 
     def _day(self, text: str | None, what: str) -> str:
         today = self.clock().date()
@@ -376,7 +392,7 @@ class CatalogService:
 
     def _last_photo(self, item_id: str) -> Any:
         """The latest condition photograph of an item, to compare a new one with (None when there is none)."""
-        for event in reversed(self.show(item_id).events):
+        for event in reversed(self._events(item_id).get(item_id, [])):
             photos = event.data.get("photos") if event.kind == "condition" else None
             if photos:
                 return decode_image(self.blobs.get(photos[-1]["sha256"]), name=photos[-1]["name"])
@@ -437,7 +453,8 @@ class CatalogService:
     def listing(
         self, *, artist: str | None = None, series: str | None = None, location: str | None = None
     ) -> list[ItemView]:
-        views = [self.show(i.item_id) for i in self.items()]
+        timelines = self._events()
+        views = [self._view(i, timelines.get(i.item_id, [])) for i in self.items()]
         if series:
             views = [v for v in views if v.item.series.casefold() == series.strip().casefold()]
         if artist:

@@ -46,7 +46,8 @@ from artproof.errors import IntegrityError, InvalidInput
 from artproof.ops.registry import OpContext, Operation, OpOutput, Origin, blend_origin, operation
 
 __all__ = [
-    "detect_cracks", "detect_damage", "detect_holes", "fade_correct", "fill", "mask_image", "mask_of", "retinex",
+    "detect_cracks", "detect_damage", "detect_holes", "fade_correct", "fill", "mask_image", "mask_of", "recorded_mask",
+    "retinex",
 ]  # fmt: skip
 
 MIN_HOLE = 40  # pixels: smaller flat patches are the picture's own (a highlight, a pupil)
@@ -56,6 +57,21 @@ MAX_HOLE = 0.02  # of the picture: a larger flat black or white field is a night
 def mask_of(image: Image.Image) -> np.ndarray:
     """A mask image (any mode) as booleans: True where damaged (above half grey)."""
     return np.asarray(image.convert("L")) > 127
+
+
+def recorded_mask(picture: Image.Image, mask: Image.Image, filled_share: float) -> np.ndarray:
+    """The damage a fill step was given, checked: the mask at the picture's size, and the very mask the
+    step records (its share of the picture), so a replay never fills with another mask."""
+    if mask.size != picture.size:
+        raise InvalidInput(
+            f"the mask is {mask.width}x{mask.height}, the picture {picture.width}x{picture.height}",
+            hint="paint the mask at the picture's size",
+        )
+    damaged = mask_of(mask)
+    share = round(float(damaged.mean()), 6)
+    if abs(share - filled_share) > 1e-6:
+        raise IntegrityError("the mask is not the one this step records", value=f"{share} vs {filled_share}")
+    return damaged
 
 
 def detect_holes(picture: Image.Image) -> np.ndarray:
@@ -267,17 +283,8 @@ class FillDamage(Operation):
     summary = "fill masked damage: exemplar (OpenCV FSR), telea or ns (OpenCV inpainting)"
 
     def run(self, params: FillParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
-        picture, mask_image = inputs
-        if mask_image.size != picture.size:
-            raise InvalidInput(
-                f"the mask is {mask_image.width}x{mask_image.height}, the picture {picture.width}x{picture.height}",
-                hint="paint the mask at the picture's size",
-            )
-        damaged = mask_of(mask_image)
-        share = round(float(damaged.mean()), 6)
-        if abs(share - params.filled_share) > 1e-6:
-            raise IntegrityError("the mask is not the one this step records", value=f"{share} vs {params.filled_share}")
-        return OpOutput(fill(picture, damaged, params.method, params.radius))
+        picture, mask = inputs
+        return OpOutput(fill(picture, recorded_mask(picture, mask, params.filled_share), params.method, params.radius))
 
     def origin(self, params: FillParams, input_origins: Sequence[Origin]) -> Origin:
         return blend_origin(input_origins[0], "algorithmic", params.filled_share)

@@ -137,8 +137,8 @@ def _check(
         verifier = NoteVerifier.from_vkey(vkey)
     except ArtproofError:
         raise IntegrityError("the bundle's log key (log.pub) is malformed") from None
-    pinned, where = log_keys.with_given(verifier).resolve(verifier.name)
-    report.checks.append(f"log {verifier.name}: key from the bundle ({where}; fingerprint {_fingerprint(vkey)})")
+    pinned, where = log_keys.with_given(verifier, "the bundle's log.pub").resolve(verifier.name)
+    report.checks.append(f"log {verifier.name}: {where}; key fingerprint {_fingerprint(vkey)}")
     verifier = pinned or verifier
 
     if "certificate.coa.json" in members:
@@ -215,13 +215,9 @@ def check_bundle_in_home(
     """``verify --bundle`` in the home ``settings`` names: no database is opened for the bundle itself
     (only the pinned log keys are read, and the bundle's pinned when its log is new here); a FILE is
     verified as ``verify FILE --certificate --log-key`` would, in this home."""
-    from artproof.services import build_services, utc_now
-    from artproof.store.blobs import storage_error
+    from artproof.services import build_services, ensure_home, utc_now
 
-    try:
-        settings.home.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise storage_error(exc, settings.home) from exc
+    ensure_home(settings)
     keys = LogKeys(settings.home, lambda: None, utc_now)
 
     def verify_file(certificate: bytes, log_key: NoteVerifier) -> VerifyReport:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from artproof.editions.ownership import Ownership
+    from artproof.editions.store import EditionRecord
     from artproof.identity.service import IdentityService
     from artproof.ledger.service import LedgerService
     from artproof.models.cards import ModelCards
@@ -203,10 +204,11 @@ class PackService:
 
     def certificate_facts(self, ref: str) -> CertificateFacts:
         """What the printed certificate of edition ``ref`` states (its signature checked first)."""
-        record = self.editions.get(ref)
-        body = verify_certificate(record.certificate)
+        return self._facts(self.editions.get(ref))
+
+    def _facts(self, record: EditionRecord) -> CertificateFacts:
         return CertificateFacts.of(
-            body,
+            verify_certificate(record.certificate),
             certificate_sha256=certificate_hash(record.certificate),
             ledger_index=record.ledger_index,
             public_url=self.public_url,
@@ -218,8 +220,8 @@ class PackService:
         size = paper.strip().lower()
         if size not in PAPERS:
             raise InvalidInput("unknown paper", value=paper, hint="a4 or letter")
-        facts = self.certificate_facts(ref)
         record = self.editions.get(ref)
+        facts = self._facts(record)
         picture = decode_image(self.blobs.get(record.file_blob), name=f"edition {record.edition_id}")
         paper_size: Paper = "letter" if size == "letter" else "a4"
         return facts, certificate_pdf(facts, picture, paper_size)

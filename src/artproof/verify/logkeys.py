@@ -27,14 +27,16 @@ class LogKeys:
         local: Callable[[], NoteVerifier | None],
         clock: Callable[[], datetime],
         given: NoteVerifier | None = None,
+        given_by: str = "--log-key",
     ) -> None:
         self.path = home / "logs.json"
         self.local = local
         self.clock = clock
         self.given = given
+        self.given_by = given_by  # where the given key came from, as the report names it
 
-    def with_given(self, given: NoteVerifier | None) -> LogKeys:
-        return LogKeys(self.path.parent, self.local, self.clock, given)
+    def with_given(self, given: NoteVerifier | None, given_by: str = "--log-key") -> LogKeys:
+        return LogKeys(self.path.parent, self.local, self.clock, given, given_by)
 
     def _pins(self) -> dict[str, dict[str, str]]:
         try:
@@ -64,7 +66,7 @@ class LogKeys:
         pinned = self._pins().get(origin)
         offered: list[tuple[NoteVerifier, str]] = []
         if self.given is not None:
-            offered.append((self.given, "--log-key"))
+            offered.append((self.given, self.given_by))
         if mirror_vkey:
             try:
                 offered.append((NoteVerifier.from_vkey(mirror_vkey), "the mirror's log.pub"))
@@ -72,8 +74,8 @@ class LogKeys:
                 raise IntegrityError("the mirror's log key is malformed") from None
         for verifier, source in offered:
             if verifier.name != origin:
-                if source == "--log-key":
-                    return verifier, f"--log-key (a key for {verifier.name!r}, not for {origin!r})"
+                if source == self.given_by:
+                    return verifier, f"{source} (a key for {verifier.name!r}, not for {origin!r})"
                 continue
             if pinned is not None and pinned.get("vkey") != verifier.vkey():
                 raise KeyConflict(

@@ -22,10 +22,9 @@ import numpy as np
 from PIL import Image, ImageFilter
 from pydantic import Field
 
-from artproof.errors import IntegrityError, InvalidInput
 from artproof.ops.generate.diffusion import DiffusionStep, ModelSettings, recorded_pipeline, resolve_model, sampling
 from artproof.ops.registry import OpContext, OpOutput, Origin, blend_origin, operation
-from artproof.ops.restore import mask_of
+from artproof.ops.restore import recorded_mask
 
 __all__ = ["DiffusionInpaint", "InpaintParams", "working_size"]
 
@@ -53,15 +52,8 @@ class DiffusionInpaint(DiffusionStep):
     summary = "fill masked damage with a local Stable Diffusion model (inpainting), seeded; the rest kept exactly"
 
     def run(self, params: InpaintParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
-        picture, mask = inputs[0].convert("RGB"), inputs[1]
-        if mask.size != picture.size:
-            raise InvalidInput(
-                f"the mask is {mask.width}x{mask.height}, the picture {picture.width}x{picture.height}",
-                hint="paint the mask at the picture's size",
-            )
-        damaged = mask_of(mask)
-        if abs(round(float(damaged.mean()), 6) - params.filled_share) > 1e-6:
-            raise IntegrityError("the mask is not the one this step records", value=str(params.filled_share))
+        picture = inputs[0].convert("RGB")
+        damaged = recorded_mask(picture, inputs[1], params.filled_share)
         resolved = resolve_model(params)
         pipe = recorded_pipeline(resolved)
         import torch
