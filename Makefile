@@ -22,8 +22,11 @@ $(STAMP): $(RUN_STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,diffusion,taste]'
 	touch $(STAMP)
 
-run: $(RUN_STAMP)  ## set up .venv and run the demo (identity, generation, variations, choice, crop, replay)
-	$(BIN)/artproof demo --out demo
+DEMO_HOME := demo/registry
+
+run: $(RUN_STAMP)  ## set up .venv, prepare the demo registry once, and serve it at http://127.0.0.1:8000/
+	$(BIN)/artproof demo --registry $(DEMO_HOME)
+	ARTPROOF_HOME=$(DEMO_HOME) ARTPROOF_PASSPHRASE='demo registry passphrase' $(BIN)/artproof serve
 
 test: $(STAMP)  ## set up .venv and run the whole suite (starts a private PostgreSQL, stops it after)
 	@scripts/system-deps.sh
@@ -62,6 +65,7 @@ bench: $(VENV)/.installed-bench $(BENCH_VENV)/.installed  ## measurements record
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/watermark.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/fingerprint.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/verify.py --write
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/web_load.py --write
 	@url=$$(scripts/pg-test.sh start) || url=""; \
 	$(BIN)/python benchmarks/ledger.py --write $${url:+--postgres "$$url"}; status=$$?; \
 	scripts/pg-test.sh stop; exit $$status

@@ -7,6 +7,8 @@ need=()
 command -v faketime >/dev/null || need+=(faketime)
 # PDFs (certificates, packs) are rendered to PNG and their text read back by the tests
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
+# the web app's end-to-end tests drive Debian's chromium through Playwright (no browser download)
+command -v chromium >/dev/null || need+=(chromium)
 # Real-ESRGAN (assist upscale) runs on the CPU through Vulkan: the loader, Mesa's CPU driver, OpenMP
 for pkg in libvulkan1 mesa-vulkan-drivers libomp5-14; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")

@@ -10,12 +10,14 @@ from __future__ import annotations
 __all__ = [
     "ArtproofError",
     "ConfigError",
+    "Forbidden",
     "ImageError",
     "IntegrityError",
     "InvalidInput",
     "KeyConflict",
     "ModelMissing",
     "NotFound",
+    "NotSignedIn",
     "StorageError",
     "UnknownOperation",
     "WrongPassphrase",
@@ -112,3 +114,17 @@ class IntegrityError(ArtproofError):
 
 class KeyConflict(IntegrityError):
     """A log presents a key other than the one pinned for it: refused for the whole command, not per file."""
+
+
+class NotSignedIn(ArtproofError):
+    """The web registry needs an account for this (no session, an expired one, or a bad API token)."""
+
+    exit_code = 5
+    http_status = 401
+
+
+class Forbidden(ArtproofError):
+    """Signed in, but not allowed: another artist's work, another owner's edition, a forged CSRF token."""
+
+    exit_code = 2
+    http_status = 403

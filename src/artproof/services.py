@@ -13,12 +13,13 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from artproof.errors import StorageError
+from artproof.errors import ArtproofError, StorageError
 from artproof.settings import Settings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from artproof.accounts.service import AccountService
     from artproof.catalog.market import MarketView
     from artproof.catalog.service import CatalogService
     from artproof.editions.collection import Collection
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from artproof.editions.service import EditionService
     from artproof.editions.store import EditionStore
     from artproof.fingerprint.registry import FingerprintRegistry
+    from artproof.gallery.exhibitions import ExhibitionService
+    from artproof.gallery.service import GalleryService
     from artproof.identity.service import IdentityService
     from artproof.ledger.service import LedgerService
     from artproof.models.cards import ModelCards
@@ -233,6 +236,35 @@ class Services:
         from artproof.seal.expiry import LedgerTimeJudge
 
         return LedgerTimeJudge(self.registry, self.credentials.anchors_pem)
+
+    @cached_property
+    def accounts(self) -> AccountService:
+        from artproof.accounts.service import AccountService
+
+        return AccountService(self.engine, self.identities, self.clock)
+
+    @cached_property
+    def gallery(self) -> GalleryService:
+        from artproof.gallery.service import GalleryService
+
+        def owner_name(key_id: str | None, recorded: str) -> str:
+            """An owner is named in public only when they hold an account here (they joined in public)."""
+            account = self.accounts.by_key(key_id) if key_id else None
+            return account.display_name if account is not None else "a private collector"
+
+        return GalleryService(self.studio, self.registry, self.ledger, self.edition_store, owner_name)
+
+    @cached_property
+    def exhibitions(self) -> ExhibitionService:
+        from artproof.gallery.exhibitions import ExhibitionService
+
+        def name_of(username: str) -> str:
+            try:
+                return self.accounts.get(username).display_name
+            except ArtproofError:
+                return username
+
+        return ExhibitionService(self.engine, self.gallery, self.clock, name_of)
 
     @cached_property
     def verifier(self) -> VerifyService:

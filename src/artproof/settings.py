@@ -24,6 +24,8 @@ class Settings:
     log_origin: str | None = None
     tsa_url: str | None = None
     public_url: str | None = None  # the public registry (ARTPROOF_PUBLIC_URL): QR codes link to <url>/v/<edition id>
+    rate_verify: int = 30  # the web registry: verify requests a minute per address (ARTPROOF_RATE_VERIFY; 0: off)
+    rate_login: int = 10  # sign-in and sign-up attempts a minute per address (ARTPROOF_RATE_LOGIN; 0: off)
 
     @property
     def blob_dir(self) -> Path:
@@ -41,4 +43,17 @@ class Settings:
             log_origin=env.get("ARTPROOF_LOG_ORIGIN"),
             tsa_url=env.get("ARTPROOF_TSA_URL") or None,
             public_url=env.get("ARTPROOF_PUBLIC_URL") or None,
+            rate_verify=_count(env.get("ARTPROOF_RATE_VERIFY"), 30, "ARTPROOF_RATE_VERIFY"),
+            rate_login=_count(env.get("ARTPROOF_RATE_LOGIN"), 10, "ARTPROOF_RATE_LOGIN"),
         )
+
+
+def _count(text: str | None, default: int, name: str) -> int:
+    """A non-negative whole number from the environment, or a message naming the variable."""
+    from artproof.errors import ConfigError
+
+    if text is None or text.strip() == "":
+        return default
+    if not text.strip().isdigit():
+        raise ConfigError(f"{name} is a whole number of requests a minute", value=text, hint="e.g. 30, or 0 for none")
+    return int(text)

@@ -15,3 +15,39 @@ def test_the_demo_reaches_the_collectors_verdict(tmp_path: Path) -> None:
     assert "10. published the log as a static mirror" in text and "reads authentic_edition" in text
     assert (tmp_path / "demo" / "mirror" / "checkpoint").is_file()
     assert len(list((tmp_path / "demo" / "editions").glob("*.coa.json"))) == 6
+
+
+def test_make_runs_registry_demo_tells_the_whole_story_once(tmp_path: Path) -> None:
+    """``make run``: the demo registry is prepared once (a second run only reads it) and serves the story."""
+    import io
+
+    import pytest
+
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+    from PIL import Image
+
+    from artproof.demo_registry import OPERATOR_PASSPHRASE, prepare_registry
+    from artproof.settings import Settings
+    from artproof.web.app import create_app
+
+    home = tmp_path / "registry"
+    made = prepare_registry(home)
+    assert made.prepared_now and len(made.works) == 3 and len(made.edition_ids) == 6
+    again = call(tmp_path, "demo", "--registry", str(home), passphrase=None)
+    assert again.code == 0 and "already prepared" in again.stdout and "ada-demo-password" in again.stdout
+    client = TestClient(create_app(Settings.from_env({"ARTPROOF_HOME": str(home),
+                                                      "ARTPROOF_PASSPHRASE": OPERATOR_PASSPHRASE})))  # fmt: skip
+    front = client.get("/").text
+    assert all(t in front for t in ("Tidal Dusk", "Salt Marsh, First Light", "Night Garden", "Low Water"))
+    show = client.get(f"/exhibitions/{made.exhibition}").text
+    assert "The first of the series" in show and "Curated by Ada Okonkwo" in show
+    first = client.get(f"/api/v1/works/{made.works[0]}").json()
+    assert first["item"]["badge"] == "AI-generated" and first["human_decisions"] == 1
+    sold = [e for e in first["editions"] if e["owner"] == "Grace Hopper Gallery"]
+    assert [e["label"] for e in sold] == ["1 of 5"]
+    edition = next((home / "web" / "editions" / made.works[0]).glob("*-2of5.png"))
+    buffer = io.BytesIO()
+    Image.open(edition).convert("RGB").save(buffer, "JPEG", quality=80)
+    verdict = client.post("/api/v1/verify", files={"file": ("repost.jpg", buffer.getvalue(), "image/jpeg")}).json()
+    assert verdict["verdict"] == "authentic_edition" and verdict["edition"]["number"] == 2

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.integration.cli import Result, run
+from tests.integration.cli import Result
+from tests.integration.inproc import call as run  # in process: the process boundary is tested elsewhere
 
 
 def setup_log(home: Path, works: int = 3) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from artproof.ops import OpContext, get_operation
-from tests.integration.cli import run
+from tests.integration.inproc import call as run  # in process: the process boundary is tested elsewhere
 
 EXIT = {
     "authentic_edition": 0,

@@ -4,6 +4,7 @@ page and API, certificate pages, the published ledger a stranger verifies agains
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -61,10 +62,16 @@ def test_the_verify_page_and_the_certificate_page(registry: dict, monkeypatch: p
     client = _client(registry["home"])
     form = client.get("/verify")
     assert form.status_code == 200 and 'type="file"' in form.text and "Nothing you upload is stored" in form.text
-    page = client.post("/verify", files={"file": ("copy.png", registry["file"].read_bytes(), "image/png"),
-                                         "certificate": ("c.coa.json", registry["coa"].read_bytes(), "application/json")})  # fmt: skip
+    token = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert token is not None
+    files = {"file": ("copy.png", registry["file"].read_bytes(), "image/png"),
+             "certificate": ("c.coa.json", registry["coa"].read_bytes(), "application/json")}  # fmt: skip
+    assert client.post("/verify", files=files).status_code == 403  # no CSRF token: refused
+    page = client.post("/verify", files=files, data={"csrf": token.group(1)})
     assert page.status_code == 200 and "authentic edition" in page.text and "Tide Pools" in page.text
-    assert "<script" not in page.text  # nothing runs in the visitor's browser
+    scripts = re.findall(r"<script[^>]*>", page.text)  # only the vendored HTMX, from this origin; nothing inline
+    assert scripts == ['<script src="/static/htmx.min.js" defer>']
+    assert client.get("/static/htmx.min.js").status_code == 200
     edition = client.get(f"/v/{registry['edition']}")
     assert edition.status_code == 200 and "Edition 1 of 2" in edition.text and "Certificate SHA-256" in edition.text
     assert f'src="/v/{registry["edition"]}/picture.png"' in edition.text and 'alt="Tide Pools, 1 of 2' in edition.text
@@ -72,9 +79,9 @@ def test_the_verify_page_and_the_certificate_page(registry: dict, monkeypatch: p
     assert picture.status_code == 200 and picture.content.startswith(b"\x89PNG")
     assert client.get("/v/zzzzz-zzzzz-zzzz").status_code == 404
     assert client.get("/v/zzzzz-zzzzz-zzzz/picture.png").status_code == 404
-    import artproof.web.app as web
+    import artproof.web.api as api
 
-    monkeypatch.setattr(web, "MAX_UPLOAD", 1000)
+    monkeypatch.setattr(api, "MAX_UPLOAD", 1000)
     small = _client(registry["home"])
     too_big = small.post("/api/v1/verify", files={"file": ("big.png", b"\0" * 5000, "image/png")})
     assert too_big.status_code == 413

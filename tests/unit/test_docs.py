@@ -43,3 +43,29 @@ def test_schema_head_matches_alembic() -> None:
     from artproof.store.database import SCHEMA_HEAD, alembic_config
 
     assert ScriptDirectory.from_config(alembic_config()).get_current_head() == SCHEMA_HEAD  # type: ignore[arg-type]
+
+
+def test_every_web_page_is_in_docs_web() -> None:
+    """Every page route of the web app (not the API, whose document is /openapi.json) is described."""
+    import re
+
+    import pytest
+
+    pytest.importorskip("fastapi")
+    from fastapi.routing import APIRoute
+
+    import artproof.web.accounts as accounts
+    import artproof.web.collection as collection
+    import artproof.web.public as public
+    import artproof.web.studio as studio
+
+    text = (DOCS / "web.md").read_text()
+    documented = set(re.findall(r"`(/[^`?\s]*)", re.sub(r"<[^>]+>", "{}", text)))
+    pages = {
+        re.sub(r"\{[^}]+\}", "{}", r.path)
+        for module in (public, accounts, studio, collection)
+        for r in module.router.routes
+        if isinstance(r, APIRoute) and "GET" in r.methods
+    }
+    missing = sorted(p for p in pages if p not in documented and p.replace("{}.png", "{}") not in documented)
+    assert not missing, f"pages missing from docs/web.md: {missing}"

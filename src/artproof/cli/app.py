@@ -18,6 +18,7 @@ from rich.markup import escape
 from typer.core import TyperGroup, TyperOption
 
 from artproof import __version__
+from artproof.cli.accounts import account_app
 from artproof.cli.backup import backup_app
 from artproof.cli.catalog import catalog_app, market
 from artproof.cli.common import (
@@ -54,7 +55,7 @@ from artproof.store.files import IMAGE_SUFFIXES, check_output
 WORKFLOW = (
     "init", "create", "vary", "select", "edit", "assist", "restore", "physical", "import", "seal", "register",
     "edition", "certificate", "transfer", "pack", "verify", "inspect", "work", "replay", "ledger", "identity", "trust",
-    "ops", "taste", "model", "catalog", "market", "backup", "serve", "demo",
+    "ops", "taste", "model", "catalog", "market", "backup", "serve", "account", "demo",
 )  # fmt: skip
 
 
@@ -96,6 +97,7 @@ app.add_typer(edition_app, name="edition")
 app.add_typer(certificate_app, name="certificate")
 app.add_typer(model_app, name="model")
 app.add_typer(backup_app, name="backup")
+app.add_typer(account_app, name="account")
 app.add_typer(catalog_app, name="catalog")
 app.command("market")(market)
 app.command("transfer")(transfer)
@@ -795,12 +797,18 @@ def ops(as_json: bool = JSON) -> None:
 @app.command()
 def demo(
     output: Path = typer.Option(Path("demo"), "-o", "--out", help="folder for the demo's images"),
+    registry: Path | None = typer.Option(
+        None, "--registry", help="instead: prepare the web registry's demo content in this folder (once)"
+    ),
 ) -> None:
     """Run the tour in a fresh temporary home: identity, generation, variations, choice, crop, replay, ledger,
-    sealing, editions, and verifying a marketplace copy."""
-    from artproof.cli.demo import run_demo
+    sealing, editions, and verifying a marketplace copy. With --registry: the web demo (make run)."""
+    from artproof.cli.demo import prepare_web_demo, run_demo
 
-    run_demo(output)
+    if registry is not None:
+        prepare_web_demo(registry)
+    else:
+        run_demo(output)
 
 
 def _version(value: bool) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from artproof.cli.common import progress_bar
 from artproof.cli.render import err, out, replay_table, work_panel
 
-__all__ = ["run_demo"]
+__all__ = ["prepare_web_demo", "run_demo"]
 
 
 def run_demo(output: Path) -> None:
@@ -59,5 +59,23 @@ def run_demo(output: Path) -> None:
     out.print(
         f"As a collector: ARTPROOF_HOME=$(mktemp -d) artproof verify {t.copy} --certificate {t.certificate} "
         f"--mirror {o / 'mirror'}",
+        soft_wrap=True,
+    )
+
+
+def prepare_web_demo(home: Path) -> None:
+    """The registry's demo content (once), then what to type and whom to sign in as."""
+    from artproof.demo_registry import DEMO_ACCOUNTS, OPERATOR_PASSPHRASE, prepare_registry
+
+    demo = prepare_registry(home, progress=lambda message: err.print(f"[dim]{message}[/dim]"))
+    state = "prepared" if demo.prepared_now else "already prepared"
+    out.print(
+        f"demo registry {state} in {demo.home}: {len(demo.works)} registered works, {len(demo.edition_ids)} "
+        f"editions, the exhibition /exhibitions/{demo.exhibition}"
+    )
+    for username, (name, role, password) in DEMO_ACCOUNTS.items():
+        out.print(f"  sign in as {username} / {password}  ({name}, {role})")
+    out.print(
+        f"serve it: ARTPROOF_HOME={demo.home} ARTPROOF_PASSPHRASE='{OPERATOR_PASSPHRASE}' artproof serve",
         soft_wrap=True,
     )

@@ -24,7 +24,7 @@ from artproof.editions.collection import Collection, Offer, Owned
 from artproof.editions.parties import Party
 from artproof.editions.results import Chain, Countersigned, Revoked, TransferLink, Transferred
 from artproof.editions.store import EditionRecord, EditionStore, find_edition
-from artproof.errors import ArtproofError, IntegrityError, InvalidInput
+from artproof.errors import ArtproofError, Forbidden, IntegrityError, InvalidInput
 from artproof.identity.service import IdentityService
 from artproof.ledger.service import LedgerService, fetcher, signed_item
 
@@ -126,7 +126,7 @@ class Ownership:
         custodial = chain.owner_key is None
         signer_key = chain.owner_key or body.artist.key_id
         if not self.ledger.key_history().may_sign_for(signer_key, me.key_id):
-            raise InvalidInput(
+            raise Forbidden(
                 "you do not own this edition",
                 value=record.edition_id,
                 hint=f"its owner is {record.owner.label()}; only they can transfer it",

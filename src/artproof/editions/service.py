@@ -52,7 +52,7 @@ from artproof.editions.parties import Party
 from artproof.editions.renders import check_renderable, render_seed, render_unique
 from artproof.editions.results import EditionView, TransferLink
 from artproof.editions.store import EditionRecord, EditionStore, find_edition
-from artproof.errors import InvalidInput, NotFound, StorageError
+from artproof.errors import Forbidden, InvalidInput, NotFound, StorageError
 from artproof.fingerprint import perceptual_hash
 from artproof.fingerprint.registry import FingerprintRegistry
 from artproof.identity.service import IdentityService
@@ -171,6 +171,8 @@ class EditionService:
         if unique_renders:
             check_renderable(manifest)
         me, key = self.identities.unlock(passphrase)
+        if not self.ledger.key_history().may_sign_for(record.artist_key_id, me.key_id):
+            raise Forbidden("only the work's artist issues its editions", value=record.work_id)
         signer = self.sealing.signer(passphrase)
         log_signer = self.ledger.signer(passphrase)
         first_owner = owner or Party(name=me.name, key_id=me.key_id, public_key=me.public_key)

@@ -1,9 +1,17 @@
-"""Identities: our own key pair (created at ``init``) and the public keys of others."""
+"""Identities: our own key pair (created at ``init``) and the public keys of others.
+
+In the web registry one home holds many accounts, each with its own key pair sealed under its own
+password. A request acts as its account (``acting_as``): ``me`` and ``unlock`` then mean that
+account, while the home's own identity stays the registry's operator, whose passphrase (held by
+the server process, never stored) unlocks the log key and the signing CA.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
 
@@ -26,12 +34,79 @@ from artproof.store.repository import IdentityRecord, IdentityRepository
 
 __all__ = ["IdentityService", "read_public_key_file"]
 
+_ACTING: ContextVar[IdentityRecord | None] = ContextVar("artproof_acting", default=None)
+
 
 class IdentityService:
     def __init__(self, repo: IdentityRepository, clock: Callable[[], datetime]) -> None:
         self.repo = repo
         self.clock = clock
         self._unlocked: dict[tuple[str, str], Ed25519PrivateKey] = {}
+        self.operator_passphrase: str | None = None  # set by the web server: unlocks the log key and CA
+
+    # acting as an account (the web registry) ---------------------------------
+
+    @contextmanager
+    def acting_as(self, record: IdentityRecord) -> Iterator[IdentityRecord]:
+        """Within the block, ``me``/``unlock`` are this account's identity (one request or job)."""
+        token = _ACTING.set(record)
+        try:
+            yield record
+        finally:
+            _ACTING.reset(token)
+
+    def acting(self) -> IdentityRecord | None:
+        return _ACTING.get()
+
+    def operator(self) -> IdentityRecord:
+        """The home's own identity: the registry's operator (the CLI user when no account acts)."""
+        record = self.repo.self_identity()
+        if record is None:
+            raise ConfigError("no identity here yet", hint='run: artproof init --name "Your Studio"')
+        return record
+
+    def home_passphrase(self, passphrase: str | None) -> str | None:
+        """The passphrase that unlocks this home's own keys (the log key, the signing CA).
+
+        On the command line that is the user's own; for an account acting in the web registry it is
+        the operator's, which the server holds in memory (``serve`` reads ARTPROOF_PASSPHRASE).
+        """
+        if _ACTING.get() is None:
+            return passphrase
+        if self.operator_passphrase is None:
+            raise ConfigError(
+                "the registry's operator key is locked, so nothing can be signed into its log",
+                hint="start the server with ARTPROOF_PASSPHRASE set to the home identity's passphrase",
+            )
+        return self.operator_passphrase
+
+    def account_identity(self, name: str, passphrase: str) -> IdentityRecord:
+        """A new key pair for a web account, sealed under its password (not this home's own identity).
+
+        Not stored here: the account service writes it in the same transaction as the account.
+        """
+        check_passphrase(passphrase)
+        return self._sealed(check_name(name, "the account's name"), passphrase, is_self=False)[0]
+
+    def _sealed(self, name: str, passphrase: str, *, is_self: bool) -> tuple[IdentityRecord, Ed25519PrivateKey]:
+        """A new key pair and its record, the private key sealed under ``passphrase`` (not yet stored)."""
+        key = generate_private_key()
+        raw = public_key_bytes(key.public_key())
+        record = IdentityRecord(
+            key_id=key_id_of(raw),
+            name=name,
+            public_key=PublicIdentity.of(name, raw).public_key,
+            is_self=is_self,
+            created_at=self.clock().isoformat(),
+            secret=encrypt_private_key(key, passphrase),
+        )
+        return record, key
+
+    def get(self, key_id: str) -> IdentityRecord:
+        for record in self.repo.list_identities():
+            if record.key_id == key_id:
+                return record
+        raise NotFound("no identity with this key id", value=key_id)
 
     def init(self, name: str, passphrase: str) -> IdentityRecord:
         """Create this installation's key pair, sealed under ``passphrase``."""
@@ -44,43 +119,22 @@ class IdentityService:
                 value=f"{existing.name} ({existing.key_id})",
                 hint="use another ARTPROOF_HOME for a second identity",
             )
-        key = generate_private_key()
-        raw = public_key_bytes(key.public_key())
-        record = IdentityRecord(
-            key_id=key_id_of(raw),
-            name=name,
-            public_key=PublicIdentity.of(name, raw).public_key,
-            is_self=True,
-            created_at=self.clock().isoformat(),
-            secret=encrypt_private_key(key, passphrase),
-        )
+        record, _ = self._sealed(name, passphrase, is_self=True)
         self.repo.add_identity(record)
         return record
 
     def successor(self, passphrase: str) -> tuple[IdentityRecord, Ed25519PrivateKey]:
         """A new key pair for this identity (same name, same passphrase), not yet made current."""
         me, _ = self.unlock(passphrase)
-        key = generate_private_key()
-        raw = public_key_bytes(key.public_key())
-        record = IdentityRecord(
-            key_id=key_id_of(raw),
-            name=me.name,
-            public_key=PublicIdentity.of(me.name, raw).public_key,
-            is_self=True,
-            created_at=self.clock().isoformat(),
-            secret=encrypt_private_key(key, passphrase),
-        )
-        return record, key
+        return self._sealed(me.name, passphrase, is_self=True)
 
     def rotated(self) -> None:
         """After the rotation committed (with its ledger entries): forget the unlocked old key."""
         self._unlocked.clear()
 
     def me(self) -> IdentityRecord:
-        record = self.repo.self_identity()
-        if record is None:
-            raise ConfigError("no identity here yet", hint='run: artproof init --name "Your Studio"')
-        return record
+        acting = _ACTING.get()
+        return acting if acting is not None else self.operator()
 
     def unlock(self, passphrase: str | None) -> tuple[IdentityRecord, Ed25519PrivateKey]:
         """Our record and private key; a wrong passphrase raises ``WrongPassphrase``.

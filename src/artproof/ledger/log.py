@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 from sqlalchemy.exc import OperationalError
 
@@ -187,6 +187,18 @@ class Ledger:
                 select(ledger_entries).where(ledger_entries.c.subject == subject).order_by(ledger_entries.c.idx)
             ).all()
         return [self._stored(r) for r in rows]
+
+    def recent(self, kind: str | None, offset: int, limit: int) -> tuple[list[StoredEntry], int]:
+        """Entries newest first (of one kind, if given), a page of them, and how many there are."""
+        query = select(ledger_entries)
+        counted = select(func.count()).select_from(ledger_entries)
+        if kind:
+            query = query.where(ledger_entries.c.kind == kind)
+            counted = counted.where(ledger_entries.c.kind == kind)
+        with self.engine.connect() as c:
+            rows = c.execute(query.order_by(ledger_entries.c.idx.desc()).offset(offset).limit(limit)).all()
+            total = int(c.execute(counted).scalar_one())
+        return [self._stored(r) for r in rows], total
 
     def entries(self, start: int, stop: int) -> list[bytes]:
         with self.engine.connect() as c:

@@ -177,6 +177,7 @@ class LedgerService:
     def signer(self, passphrase: str | None) -> LogSigner:
         """Unlock the log key (creating it on first use) under the identity's passphrase."""
         self.identities.unlock(passphrase)  # checks the passphrase first
+        passphrase = self.identities.home_passphrase(passphrase)  # an account's request: the operator's
         assert passphrase is not None
         row = self._key_row()
         if row is None:

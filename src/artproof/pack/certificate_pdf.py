@@ -44,6 +44,13 @@ def _fonts() -> tuple[str, str, str]:
     return names
 
 
+def qr_svg(link: str, size: float = 160) -> bytes:
+    """The same QR code as SVG, for the certificate page (scannable from a screen)."""
+    from reportlab.graphics import renderSVG
+
+    return str(renderSVG.drawToString(qr_drawing(link, size))).encode("utf-8")
+
+
 def qr_drawing(link: str, size: float) -> Any:
     """reportlab's vector QR code (error correction M) for ``link``, ``size`` points square."""
     from reportlab.graphics.barcode.qr import QrCodeWidget

@@ -48,16 +48,26 @@ class CredentialService:
         self.clock = clock
         self.notes: list[str] = []  # what signing had to repair, for the command to say
 
+    def leaf_dir(self) -> Path:
+        """Where the signing certificate lives: ``pki`` for the home's identity, one folder per web account."""
+        acting = self.identities.acting()
+        return self.pki if acting is None else self.pki.parent / "accounts" / acting.key_id / "pki"
+
     def signer(self, passphrase: str) -> tuple[str, Callable[[bytes], bytes], x509.Certificate]:
         """(certificate chain PEM, ES256 signing function, certificate), creating or renewing as needed.
 
         An imported certificate (from a real CA) is used as it is and never renewed here: when it
-        has expired, signing stops with a message saying so.
+        has expired, signing stops with a message saying so. A web account's certificate is issued
+        by this home's CA (the registry's: strangers trust one CA for every artist it hosts); its
+        key is sealed under the account's password, the CA's under the operator's passphrase.
         """
         me, _ = self.identities.unlock(passphrase)
+        ca_passphrase = self.identities.home_passphrase(passphrase)
+        assert ca_passphrase is not None
         now = self.clock()
-        if (self.pki / "imported").exists():
-            chain = (self.pki / "signer.pem").read_text()
+        leaf = self.leaf_dir()
+        if (leaf / "imported").exists():
+            chain = (leaf / "signer.pem").read_text()
             certificate = x509.load_pem_x509_certificates(chain.encode())[0]
             if certificate.not_valid_after_utc < now:
                 raise ConfigError(
@@ -65,10 +75,10 @@ class CredentialService:
                     value=certificate.not_valid_after_utc.isoformat(),
                     hint="import a renewed one: artproof identity certificate import CERT KEY",
                 )
-            key = load_key((self.pki / "signer.key").read_bytes(), passphrase)
+            key = load_key((leaf / "signer.key").read_bytes(), passphrase)
             return chain, es256_raw_signer(key), certificate
         ca_pem, ca_key_pem = self.pki / "ca.pem", self.pki / "ca.key"
-        cert_path, key_path = self.pki / "signer.pem", self.pki / "signer.key"
+        cert_path, key_path = leaf / "signer.pem", leaf / "signer.key"
         if not ca_pem.exists() and not ca_key_pem.exists():
             earlier = sorted(self.trust_dir.glob("registry-ca-*.pem")) if self.trust_dir.exists() else []
             if earlier:
@@ -77,8 +87,8 @@ class CredentialService:
                     f"CA is kept in {self.trust_dir}), but collectors who trusted your old ca.pem must add the new one "
                     f"('identity certificate export-ca'). To go back instead, restore {self.pki} from a backup."
                 )
-            ca = issue_ca(me.name, now)
-            atomic_write(ca_key_pem, seal_key(ca.key, passphrase), mode=0o600)
+            ca = issue_ca(self.identities.operator().name, now)
+            atomic_write(ca_key_pem, seal_key(ca.key, ca_passphrase), mode=0o600)
             atomic_write(ca_pem, ca.certificate_pem.encode())
             fingerprint = ca.certificate.fingerprint(hashes.SHA256()).hex()[:32]
             atomic_write(self.trust_dir / f"registry-ca-{fingerprint}.pem", ca.certificate_pem.encode())
@@ -88,7 +98,7 @@ class CredentialService:
             self.notes.append(f"{key_path} was missing: a new signing certificate was issued from your CA")
             current = None
         if current is None or current.not_valid_after_utc - RENEW_BEFORE < now:
-            ca = CertifiedKey(load_key(_read(ca_key_pem), passphrase), ca_certificate)
+            ca = CertifiedKey(load_key(_read(ca_key_pem), ca_passphrase), ca_certificate)
             kept = load_key(_read(key_path), passphrase) if key_path.exists() else None
             issued = issue_signing_certificate(ca, me.name, now, kept)
             atomic_write(key_path, seal_key(issued.key, passphrase), mode=0o600)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
@@ -93,8 +93,10 @@ class SqlStore:
             row = c.execute(select(identities).where(identities.c.is_self.is_(True))).first()
         return None if row is None else self._identity(row)
 
-    def add_identity(self, record: IdentityRecord) -> None:
-        values = {
+    @staticmethod
+    def identity_values(record: IdentityRecord) -> dict[str, Any]:
+        """The row of ``identities`` for a record (also written inside other transactions: rotation, sign-up)."""
+        return {
             "key_id": record.key_id,
             "name": record.name,
             "public_key": record.public_key,
@@ -102,9 +104,11 @@ class SqlStore:
             "created_at": record.created_at,
             "secret": None if record.secret is None else record.secret.model_dump_json(),
         }
+
+    def add_identity(self, record: IdentityRecord) -> None:
         try:
             with self.engine.begin() as c:
-                c.execute(insert(identities).values(**values))
+                c.execute(insert(identities).values(**self.identity_values(record)))
         except SqlIntegrityError:
             raise InvalidInput(
                 "this key is already known", value=record.key_id, hint="'artproof identity list' shows it"
@@ -117,16 +121,7 @@ class SqlStore:
         """Make ``new`` this home's identity and keep the old one as a known, retired key, inside a
         transaction the caller holds (the ledger's, so the rotation and its entries commit as one)."""
         c.execute(update(identities).where(identities.c.key_id == old_key_id).values(is_self=False))
-        c.execute(
-            insert(identities).values(
-                key_id=new.key_id,
-                name=new.name,
-                public_key=new.public_key,
-                is_self=True,
-                created_at=new.created_at,
-                secret=None if new.secret is None else new.secret.model_dump_json(),
-            )
-        )
+        c.execute(insert(identities).values(**SqlStore.identity_values(new) | {"is_self": True}))
 
     def list_identities(self) -> list[IdentityRecord]:
         with self.engine.connect() as c:

@@ -254,3 +254,59 @@ catalog_contacts = Table(
     Column("contact", Text, nullable=False),  # JSON: role, email, phone, note
     Column("added_at", String(40), nullable=False),
 )
+
+# the web registry (migration 0007) -------------------------------------------------
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("username", String(40), primary_key=True),
+    Column("display_name", String(200), nullable=False),
+    Column("role", String(12), nullable=False),  # artist | collector | admin
+    Column("password_hash", Text, nullable=False),  # argon2id (the login check; the key is sealed separately)
+    Column("key_id", String(64), nullable=False, unique=True),  # the account's own identity
+    Column("created_at", String(40), nullable=False),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # SHA-256 of the cookie: a database leak signs no one in
+    Column("username", String(40), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    # the account's password sealed (AES-GCM) under a key derived from the cookie token, so that the
+    # session can sign; the token is not stored, so the database alone unseals nothing
+    Column("sealed", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("username", String(40), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("sealed", Text, nullable=False),  # the password sealed under the token, as for sessions
+    Column("created_at", String(40), nullable=False),
+)
+
+exhibitions = Table(
+    "exhibitions",
+    metadata,
+    Column("slug", String(80), primary_key=True),  # the stable URL: /exhibitions/<slug>
+    Column("title", String(200), nullable=False),
+    Column("essay", Text, nullable=False),
+    Column("curator", String(40), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("published_at", String(40), nullable=True),
+)
+
+exhibition_works = Table(
+    "exhibition_works",
+    metadata,
+    Column("slug", String(80), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("work_id", String(64), nullable=False),
+    Column("wall_text", Text, nullable=False),
+)

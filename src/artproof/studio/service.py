@@ -26,7 +26,7 @@ from artproof.core.canonical import canonical_json
 from artproof.core.hashing import content_id, short_id
 from artproof.core.images import decode_image, encode_png, pixel_hash
 from artproof.core.text import check_name, printable
-from artproof.errors import ArtproofError, InvalidInput, NotFound
+from artproof.errors import ArtproofError, Forbidden, InvalidInput, NotFound
 from artproof.fingerprint import perceptual_hash
 from artproof.identity.service import IdentityService
 from artproof.ops import OpContext, Operation, latest_operation
@@ -604,7 +604,7 @@ class Studio:
         running the operation when the output exists already (an imported file)."""
         me, key = self.identities.unlock(passphrase)
         if work is not None and work.artist_key_id != me.key_id:
-            raise InvalidInput("this work belongs to another identity", value=work.artist_key_id)
+            raise Forbidden("this work belongs to another identity", value=work.artist_key_id)
         previous = None if work is None else check_manifest(work.manifest, expected_key_id=work.artist_key_id)
         operation: Operation = latest_operation(op_name)
         params = operation.resolve(operation.parse_params(raw_params))

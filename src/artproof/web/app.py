@@ -1,36 +1,37 @@
-"""The web app: server-rendered pages (FastAPI + Jinja2; no JavaScript build, no CDN) and ``/api/v1``.
+"""The web registry: server-rendered pages (FastAPI + Jinja2 + vendored HTMX; no build step, no CDN).
 
-This first part is what a stranger needs: ``/verify`` (choose a file and, if they have it, its
-certificate: one verdict with its channels and reasons; the upload is never stored), ``/v/<edition
-id>`` (the page a certificate's QR code opens), ``/ledger/`` (exactly the ``ledger publish`` layout,
-republished when the log has grown, so ``artproof verify --mirror http://HOST:PORT/ledger/`` and
-witnesses work against a running registry), ``POST /api/v1/verify`` (multipart ``file`` and optional
-``certificate``; no account, no CSRF token; the same JSON as ``artproof verify --json``) and the
-OpenAPI document at ``/openapi.json``. Every response carries security headers (a CSP that allows
-only this origin, no framing, no MIME sniffing, no referrer leaks). Uploads are limited in bytes here
-and in pixels by the decoder. The services are built once; the routes call one service each.
+Pages: the gallery, work pages, exhibitions, ``/verify`` (no account; uploads never stored),
+certificate pages (``/v/<edition id>``, what a certificate's QR code opens), the ledger with a
+proof viewer, and for accounts the studio and the collection. ``/ledger/`` serves exactly the
+``ledger publish`` layout, so ``artproof verify --mirror http://HOST:PORT/ledger/`` and witnesses
+work against a running registry. The JSON API lives under ``/api/v1`` with its OpenAPI document
+at ``/openapi.json``.
+
+Every response carries security headers (a CSP allowing only this origin, no framing, no MIME
+sniffing, no referrer leaks); uploads are limited in bytes here and in pixels by the decoder;
+verify and sign-in are rate limited per address. The services are built once; routes call them.
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, File, HTTPException, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from artproof import __version__
-from artproof.errors import ArtproofError, ImageError, NotFound
+from artproof.errors import ArtproofError, NotSignedIn
 from artproof.settings import Settings
+from artproof.web.context import WebContext, web
+from artproof.web.limits import RateLimiter
 
 __all__ = ["create_app"]
 
 HERE = Path(__file__).parent
-MAX_UPLOAD = 50 * 1024 * 1024
-CERTIFICATE_LIMIT = 1024 * 1024
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
@@ -42,16 +43,21 @@ HEADERS = {
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     from artproof.services import build_services
+    from artproof.web import accounts, api, collection, public, studio
 
     settings = settings or Settings.from_env()
     services = build_services(settings)
-    lock = threading.Lock()  # the services share caches and one SQLite connection pool: one request at a time
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    services.identities.operator_passphrase = settings.passphrase  # signs the log and the CA for accounts
     app = FastAPI(title="artproof", version=__version__, description="The public registry of artproof: verify, "
-                  "certificates, the transparency ledger.", docs_url=None, redoc_url=None)  # fmt: skip
+                  "works, editions, certificates, the transparency ledger.", docs_url=None, redoc_url=None)  # fmt: skip
+    app.state.web = WebContext(
+        settings=settings,
+        services=services,
+        limits=RateLimiter({"verify": settings.rate_verify, "sign-in": settings.rate_login}),
+    )
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    mirror = settings.home / "mirror"
-    published = {"size": -1}
+    for module in (public, accounts, studio, collection, api):
+        app.include_router(module.router)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
@@ -60,102 +66,35 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             response.headers.setdefault(name, value)
         return response
 
-    async def _read(upload: UploadFile | None, limit: int, what: str) -> bytes | None:
-        if upload is None or not upload.filename:
-            return None
-        data = await upload.read(limit + 1)
-        if len(data) > limit:
-            raise HTTPException(413, f"{what} is larger than {limit // (1024 * 1024)} MB")
-        return data
+    def _is_api(request: Request) -> bool:
+        return request.url.path.startswith("/api/")
 
-    def _verify(data: bytes, name: str, certificate: bytes | None) -> Any:
-        from artproof.verify.report import VerifyReport
-
-        with lock:
-            try:
-                return services.verifier.verify(data, name, certificate)
-            except ImageError as exc:
-                return VerifyReport.unreadable(name, exc.diagnostics())
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request) -> Response:
-        return templates.TemplateResponse(request, "home.html", {"version": __version__})
-
-    @app.get("/verify", response_class=HTMLResponse, include_in_schema=False)
-    def verify_form(request: Request) -> Response:
-        return templates.TemplateResponse(request, "verify.html", {"report": None})
-
-    @app.post("/verify", response_class=HTMLResponse, include_in_schema=False)
-    async def verify_page(
-        request: Request, file: UploadFile = File(...), certificate: UploadFile | None = File(None)
-    ) -> Response:
-        data = await _read(file, MAX_UPLOAD, "the file")
-        coa = await _read(certificate, CERTIFICATE_LIMIT, "the certificate")
-        if data is None:
-            return templates.TemplateResponse(request, "verify.html", {"report": None, "error": "choose a file"}, 400)
-        report = _verify(data, file.filename or "upload", coa)
-        return templates.TemplateResponse(request, "verify.html", {"report": report, "error": None})
-
-    @app.post("/api/v1/verify", tags=["verify"], summary="Verify a file (and optionally its certificate)")
-    async def api_verify(file: UploadFile = File(...), certificate: UploadFile | None = File(None)) -> JSONResponse:
-        """The same document as ``artproof verify --json``; the upload is not stored."""
-        data = await _read(file, MAX_UPLOAD, "the file")
-        if data is None:
-            raise HTTPException(422, "the multipart field 'file' is empty")
-        coa = await _read(certificate, CERTIFICATE_LIMIT, "the certificate")
-        report = _verify(data, file.filename or "upload", coa)
-        return JSONResponse(report.to_json(), status_code=200)
-
-    @app.get("/v/{edition_id}", response_class=HTMLResponse, include_in_schema=False)
-    def edition_page(request: Request, edition_id: str) -> Response:
-        with lock:
-            try:
-                view = services.editions.show(edition_id)
-                facts = services.packs.certificate_facts(edition_id)
-            except (NotFound, ArtproofError) as exc:
-                return templates.TemplateResponse(request, "missing.html", {"what": exc.what}, 404)
-        return templates.TemplateResponse(request, "edition.html", {"view": view, "facts": facts})
-
-    @app.get("/v/{edition_id}/picture.png", include_in_schema=False)
-    def edition_picture(edition_id: str) -> Response:
-        """The edition's picture at most 1200 px on its long side (a view, not the collector's file)."""
-        from artproof.core.images import decode_image, encode_png
-
-        with lock:
-            try:
-                record = services.editions.get(edition_id)
-                picture = decode_image(services.studio.blobs.get(record.file_blob), name=edition_id)
-            except ArtproofError as exc:
-                raise HTTPException(404, exc.what) from None
-        picture.thumbnail((1200, 1200))
-        return Response(encode_png(picture), media_type="image/png", headers={"Cache-Control": "public, max-age=3600"})
-
-    @app.get("/api/v1/editions/{edition_id}", tags=["editions"], summary="An edition as 'edition show --json'")
-    def api_edition(edition_id: str) -> JSONResponse:
-        with lock:
-            try:
-                view = services.editions.show(edition_id)
-            except ArtproofError as exc:
-                raise HTTPException(exc.http_status, exc.what) from None
-        return JSONResponse(view.to_json())
-
-    @app.get("/ledger/{path:path}", include_in_schema=False)
-    def ledger_file(path: str) -> Response:
-        with lock:
-            try:
-                size = services.ledger.status().size
-                if size != published["size"]:
-                    services.ledger.publish(mirror, services.credentials.registry_ca_pem())
-                    published["size"] = size
-            except ArtproofError as exc:
-                raise HTTPException(404, exc.what) from None
-        target = (mirror / path).resolve()
-        if not target.is_relative_to(mirror.resolve()) or not target.is_file():
-            raise HTTPException(404, "no such file in the published log")
-        return FileResponse(target)
+    def _page(request: Request, status: int, message: str, hint: str | None = None) -> Response:
+        return web(request).render(request, "error.html", {"status": status, "message": message, "hint": hint}, status)
 
     @app.exception_handler(ArtproofError)
-    async def artproof_error(request: Request, exc: ArtproofError) -> JSONResponse:
-        return JSONResponse({"error": type(exc).__name__, "message": exc.what}, status_code=exc.http_status)
+    async def artproof_error(request: Request, exc: ArtproofError) -> Response:
+        if _is_api(request):
+            return JSONResponse(exc.to_json(), status_code=exc.http_status)
+        if isinstance(exc, NotSignedIn) and request.method == "GET":
+            return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
+        return _page(request, exc.http_status, exc.what, exc.hint)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_api(request) or request.url.path.startswith("/ledger/"):
+            body = {"error": "HTTPError", "message": str(exc.detail), "value": None, "hint": None}
+            return JSONResponse(body, status_code=exc.status_code)
+        return _page(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        message = f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg", "invalid input"))
+        if _is_api(request):
+            body = {"error": "InvalidInput", "message": message, "value": None, "hint": None}
+            return JSONResponse(body, status_code=422)
+        return _page(request, 422, message)
 
     return app

@@ -1,0 +1,1 @@
+"""Accounts of the web registry (roles, argon2 passwords, sessions, API tokens)."""

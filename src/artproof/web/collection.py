@@ -1,0 +1,88 @@
+"""The collection (what an account owns, what an artist issued), transfers, and exhibition curation.
+
+A transfer is signed by the current owner only (the service checks the key; the page offers the
+form only to them) and names the new owner's account, whose public key goes into the signed
+transfer, so the buyer can later prove ownership with their own key.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from artproof.errors import InvalidInput
+from artproof.web.context import web
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/collection")
+def collection(request: Request) -> Response:
+    ctx = web(request)
+    viewer = ctx.need(request)
+    key_id = viewer.account.key_id
+    with ctx.lock:
+        works = {w.work_id: w for w in ctx.services.studio.list_works()}
+        every = ctx.services.edition_store.all()
+    owned = [e for e in every if e.owner.key_id == key_id]
+    issued = [e for e in every if e.owner.key_id != key_id and works[e.work_id].artist_key_id == key_id]
+    titles = {e.work_id: works[e.work_id].title for e in owned + issued}
+    return ctx.render(request, "collection.html", {"owned": owned, "issued": issued, "titles": titles})
+
+
+@router.post("/v/{edition_id}/transfer")
+def transfer(
+    request: Request,
+    edition_id: str,
+    to: str = Form(""),
+    price: str = Form(""),
+    currency: str = Form(""),
+    csrf: str = Form(""),
+) -> Response:
+    ctx = web(request)
+    ctx.check_csrf(request, csrf)
+    viewer = ctx.need(request)
+    with ctx.lock:
+        party = ctx.services.accounts.party(to)
+    if party.key_id == viewer.account.key_id:
+        raise InvalidInput("you already own this edition", value=to)
+    with ctx.as_viewer(viewer):
+        ctx.services.ownership.transfer(
+            edition_id, party, price=price.strip() or None, currency=currency.strip().upper() or None,
+            passphrase=viewer.password,
+        )  # fmt: skip
+    return RedirectResponse(f"/v/{edition_id}", status_code=303)
+
+
+@router.post("/exhibitions")
+def new_exhibition(request: Request, title: str = Form(""), essay: str = Form(""), csrf: str = Form("")) -> Response:
+    ctx = web(request)
+    ctx.check_csrf(request, csrf)
+    viewer = ctx.need(request)  # artists, collectors and galleries curate
+    with ctx.lock:
+        show = ctx.services.exhibitions.create(title, essay, viewer.account.username)
+    return RedirectResponse(f"/exhibitions/{show.slug}", status_code=303)
+
+
+@router.post("/exhibitions/{slug}/works")
+def hang(
+    request: Request, slug: str, work_id: str = Form(""), wall_text: str = Form(""), csrf: str = Form("")
+) -> Response:
+    ctx = web(request)
+    ctx.check_csrf(request, csrf)
+    viewer = ctx.need(request)
+    with ctx.lock:
+        ctx.services.exhibitions.add(slug, work_id, wall_text, viewer.account.username)
+    return RedirectResponse(f"/exhibitions/{slug}", status_code=303)
+
+
+@router.post("/exhibitions/{slug}/publish")
+def publish(request: Request, slug: str, csrf: str = Form("")) -> Response:
+    ctx = web(request)
+    ctx.check_csrf(request, csrf)
+    viewer = ctx.need(request)
+    with ctx.lock:
+        ctx.services.exhibitions.publish(slug, viewer.account.username)
+    return RedirectResponse(f"/exhibitions/{slug}", status_code=303)
