@@ -205,6 +205,7 @@ class Services:
             edition=self.editions.show,
             sales=self._sales,
             public_url=self.settings.public_url,
+            holder=lambda: acting.key_id if (acting := self.identities.acting()) is not None else None,
         )
 
     def _sales(self, query: str) -> MarketView:

@@ -191,6 +191,14 @@ def test_sign_up_generate_vary_pick_seal_issue_transfer_verify_and_follow_the_qr
 
         collector.goto(f"{base}/collection")
         assert "1 of 3" in collector.inner_text("main")
+        collector.click("text=Add to my catalog")
+        collector.fill("input[name=fmv]", "1500")
+        collector.fill("input[name=insurance]", "2000")
+        collector.click("form.compact button:text-is('Value')")
+        collector.fill("input[name=location]", "Gallery, east wall")
+        collector.click("form.compact button:text-is('Move')")
+        catalog = collector.inner_text("table.catalog")
+        assert "EUR 1500" in catalog and "EUR 2000" in catalog and "Gallery, east wall" in catalog
         shots.take(collector, "collection-phone")
         collector.goto(exhibition_url)
         assert "The third of four variations." in collector.inner_text("main")

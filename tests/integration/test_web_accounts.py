@@ -290,3 +290,59 @@ def test_the_verify_page_shows_the_process_the_credentials_tree_and_matches(
     tree = client.post("/verify", files={"file": ("CA.jpg", outside, "image/jpeg")}, data={"csrf": token}).text
     assert "Content Credentials</h3>" in tree and "C2PA Signer" in tree and "A.jpg" in tree and "parentOf" in tree
     assert "Possible matches" not in tree
+
+
+def test_a_collectors_catalog_is_their_own(story: dict[str, Any], poppler: None, tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.integration.inproc import call
+
+    grace, ada, first = story["grace"], story["ada"], story["editions"]["1"]
+    refused = post(ada, "/collection/catalog", {"edition_id": first})  # Ada sold it: not hers to catalogue
+    assert refused.status_code == 403
+    assert post(grace, "/collection/catalog", {"edition_id": first}).status_code == 303
+    page = grace.get("/collection").text
+    item = re.search(r"item ([0-9a-z]{10})", page)
+    assert item is not None and "Add to my catalog" not in page
+    valued = post(grace, f"/collection/catalog/{item.group(1)}/value", {"fmv": "1500", "insurance": "2000.50",
+                                                                      "currency": "EUR"})  # fmt: skip
+    assert valued.status_code == 303
+    assert post(grace, f"/collection/catalog/{item.group(1)}/locate", {"location": "Vault B"}).status_code == 303
+    bad = post(grace, f"/collection/catalog/{item.group(1)}/value", {"fmv": "lots", "currency": "EUR"})
+    assert bad.status_code == 422
+    page = grace.get("/collection").text
+    assert "EUR 1500" in page and "EUR 2000.50" in page and "Vault B" in page
+    report = grace.get("/collection/reports/insurance.pdf")
+    assert report.status_code == 200 and report.content.startswith(b"%PDF")
+    (tmp_path / "insurance.pdf").write_bytes(report.content)
+    text = subprocess.run(["pdftotext", str(tmp_path / "insurance.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "Tide Pools" in text and "2000.50" in text
+    ada_catalog = ada.get("/collection").text.split('id="catalog"')[1].split("<h2")[0]
+    assert "Tide Pools" not in ada_catalog and "Nothing catalogued yet" in ada_catalog  # Ada's catalog is empty
+    assert post(ada, f"/collection/catalog/{item.group(1)}/locate", {"location": "Mine"}).status_code == 404
+    home_catalog = call(story["home"], "catalog", "list", "--json")  # the operator's own catalog, on the CLI
+    assert home_catalog.code == 0 and home_catalog.json() == []
+
+
+def test_every_page_answers_a_visitor_and_the_artist(story: dict[str, Any]) -> None:
+    """Every GET page: a visitor gets it or is sent to sign in; the artist gets it (no 500 anywhere)."""
+    from fastapi.testclient import TestClient
+
+    ada, work, first = story["ada"], story["work"], story["editions"]["1"]
+    master = ada.get(f"/api/v1/works/{work}").json()["item"]["master"]
+    public = ["/", "/gallery?q=tide", f"/works/{work}", f"/works/{work}/assets/{master}.png?w=100", "/exhibitions",
+              "/verify", f"/v/{first}", f"/v/{first}/picture.png", f"/v/{first}/qr.svg", "/ledger?kind=work.sealed",
+              "/ledger/view/0", "/ledger/checkpoint", "/signup", "/signin", "/openapi.json"]  # fmt: skip
+    private = ["/account", "/studio", f"/studio/works/{work}", f"/studio/works/{work}/damage.png?detect=holes",
+               f"/studio/works/{work}/master.png", f"/studio/works/{work}/pack.pdf", "/collection"]  # fmt: skip
+    visitor = TestClient(ada.app)
+    for path in public:
+        assert visitor.get(path).status_code == 200, path
+    for path in private:
+        answer = visitor.get(path, follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"].startswith("/signin?next="), path
+    for path in public + private:
+        answer = ada.get(path)
+        assert answer.status_code == 200, (path, answer.text[-300:])
+    assert ada.get(f"/studio/works/{work}/pack.pdf").content.startswith(b"%PDF")
+    assert visitor.get("/works/nosuchwork").status_code == 404 and visitor.get("/v/zzzzz-zzzzz-zzzz").status_code == 404

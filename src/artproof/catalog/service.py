@@ -59,6 +59,7 @@ class CatalogItem(Result):
     pixels: str | None = None  # the file's pixel SHA-256 when added: what condition --check compares
     verdict: str | None = None
     marked: str | None = None  # why it was added despite its verdict (--force)
+    holder: str | None = None  # the web account (key id) whose catalog this is; None: the home's own
     added_at: str
 
 
@@ -141,7 +142,9 @@ class CatalogService:
         edition: Callable[[str], Any],
         sales: Callable[[str], MarketView] | None = None,
         public_url: str | None = None,
+        holder: Callable[[], str | None] = lambda: None,
     ) -> None:
+        self.holder = holder  # whose catalog: a web account acting (its key id), or the home's own (None)
         self.sales = sales
         self.public_url = public_url
         self.engine = engine
@@ -211,6 +214,7 @@ class CatalogService:
                 edition_id=view.edition_id, edition=view.label, work_id=view.work_id, verdict=view.status,
                 added_at=now,
             )  # fmt: skip
+        item = item.model_copy(update={"holder": self.holder()})
         acquired_data: dict[str, Any] = {"seller": printable(seller or "")}
         if seller and (party := self._party(seller)).get("contact_id"):
             acquired_data["seller_contact"] = party["contact_id"]
@@ -224,9 +228,11 @@ class CatalogService:
         return self.show(item_id)
 
     def items(self) -> list[CatalogItem]:
+        """The items of this catalog: the acting web account's, or on the command line the home's own."""
         with self.engine.connect() as c:
             rows = c.execute(select(catalog_items.c.item).order_by(catalog_items.c.added_at)).all()
-        return [CatalogItem.model_validate_json(r.item) for r in rows]
+        holder = self.holder()
+        return [i for i in (CatalogItem.model_validate_json(r.item) for r in rows) if i.holder == holder]
 
     def _item(self, ref: str) -> CatalogItem:
         text = ref.strip().lower()
