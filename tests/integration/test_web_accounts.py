@@ -346,3 +346,72 @@ def test_every_page_answers_a_visitor_and_the_artist(story: dict[str, Any]) -> N
         assert answer.status_code == 200, (path, answer.text[-300:])
     assert ada.get(f"/studio/works/{work}/pack.pdf").content.startswith(b"%PDF")
     assert visitor.get("/works/nosuchwork").status_code == 404 and visitor.get("/v/zzzzz-zzzzz-zzzz").status_code == 404
+
+
+def test_the_server_refuses_to_start_with_a_wrong_operator_passphrase(story: dict[str, Any]) -> None:
+    from tests.integration.inproc import call
+
+    wrong = call(story["home"], "serve", "--port", "1", passphrase="not the operator's")
+    assert wrong.code == 5 and "passphrase" in wrong.stderr.lower() and "Traceback" not in wrong.stderr
+
+
+def test_ingredient_thumbnails_only_from_their_own_claim_or_a_trusted_signer(external: Path, tmp_path: Path) -> None:
+    from tests.integration.inproc import call
+
+    home = tmp_path / "home"
+    client = _app(home)
+    token = csrf(client)
+
+    def shown(name: str, data: bytes) -> list[str]:
+        page = client.post("/verify", files={"file": (name, data, "image/jpeg")}, data={"csrf": token}).text
+        return re.findall(r'<img class="ingredient" src="data:image/png;base64,[^"]+" alt="([^"]+)"', page)
+
+    outside = (external / "c2pa" / "c2pa-rs" / "CA.jpg").read_bytes()
+    assert shown("CA.jpg", outside) == []  # an untrusted signer's picture of "the original": not shown
+    anchors = external / "c2pa" / "trust" / "test_cert_root_bundle.pem"
+    assert call(home, "trust", "add", str(anchors), passphrase=OPERATOR).code == 0
+    assert shown("CA.jpg", outside) == ["thumbnail of the ingredient A.jpg (from the trusted signer)"]
+    imported = call(home, "import", str(external / "c2pa" / "c2pa-rs" / "C.jpg"), "--json", passphrase=OPERATOR)
+    work = imported.json()[0]["work_id"]
+    assert call(home, "seal", work, "-o", str(tmp_path / "sealed.jpg"), passphrase=OPERATOR).code == 0
+    sealed = shown("sealed.jpg", (tmp_path / "sealed.jpg").read_bytes())
+    assert sealed == ["thumbnail of the ingredient C.jpg (from its own credentials)"]
+
+
+def test_crop_and_a_hand_edit_stay_private_until_registered(story: dict[str, Any]) -> None:
+    import io
+
+    from fastapi.testclient import TestClient
+    from PIL import Image, ImageDraw
+
+    ada, work = story["ada"], story["work"]
+    public_before = ada.get(f"/api/v1/works/{work}").json()
+    assert post(ada, f"/studio/works/{work}/edit", {"operation": "crop", "box": "0,0,400,400"}).status_code == 303
+    master = re.search(
+        r'<img class="picture" src="/works/[a-z0-9]+/assets/([^".]+)\.png', ada.get(f"/studio/works/{work}").text
+    )
+    assert master is not None
+    picture = Image.open(io.BytesIO(ada.get(f"/works/{work}/assets/{master.group(1)}.png?w=1600").content)).convert(
+        "RGB"
+    )
+    assert picture.size == (400, 400)
+    ImageDraw.Draw(picture).rectangle((40, 40, 200, 120), fill=(250, 240, 10))  # painted by hand, elsewhere
+    edited = io.BytesIO()
+    picture.save(edited, "PNG")
+    done = ada.post(
+        f"/studio/works/{work}/hand-edit",
+        files={"file": ("retouched.png", edited.getvalue(), "image/png")},
+        data={"tool": "Krita 5.2", "note": "a yellow bar", "csrf": csrf(ada, "/studio")},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text[-300:]
+    studio = ada.get(f"/studio/works/{work}").text
+    assert "edit.crop" in studio and "edit.external" in studio and "Krita 5.2" in studio
+    public = TestClient(ada.app).get(f"/works/{work}").text
+    assert "edit.external" not in public and "edit.crop" not in public  # not registered yet: private
+    assert ada.get(f"/api/v1/works/{work}").json() == public_before
+    assert TestClient(ada.app).get(f"/works/{work}/assets/{master.group(1)}.png").status_code == 404
+    assert post(ada, f"/studio/works/{work}/seal", {}).status_code == 303  # registered: now public
+    after = ada.get(f"/api/v1/works/{work}").json()
+    assert [s["op"] for s in after["steps"]][-2:] == ["edit.crop", "edit.external"]
+    assert 0.05 < after["human_pixel_share"] < 0.2  # the yellow bar: 161x81 of 400x400 px, 8 %

@@ -18,6 +18,7 @@ from artproof.errors import NotFound
 if TYPE_CHECKING:
     from artproof.editions.store import EditionStore
     from artproof.ledger.service import LedgerService
+    from artproof.provenance.model import WorkManifest
     from artproof.seal.registry import WorkRegistry
     from artproof.studio.service import Studio
 
@@ -85,6 +86,7 @@ class WorkPage(Result):
     pixel_origin: dict[str, float]
     steps: list[StepView]
     sealed: bool
+    revision: int
     ledger_index: int
     entry_id: str
     proof: dict[str, Any]
@@ -134,17 +136,35 @@ class GalleryService:
 
         return sorted(filter(keep, items), key=lambda i: i.registered_at, reverse=True)
 
+    def registered(self, work: Any) -> tuple[WorkManifest, Any, Any] | None:
+        """(the record as last registered, its ledger entry, the first registration entry), or None.
+
+        The public sees the latest registered revision: steps the artist made since stay private until
+        they are registered too.
+        """
+        from artproof.ledger.entries import parse_entry
+        from artproof.provenance.revision import as_issued
+
+        entries = [e for e in self.ledger.ledger.by_subject(work.work_id) if e.kind == "work.registered"]
+        if not entries:
+            return None
+        manifest = self.studio.manifest(work.work_id)
+        subject = parse_entry(entries[-1].data).payload["subject"]
+        revision = int(subject["revision"])
+        if revision != manifest.revision:
+            manifest = as_issued(manifest, revision, subject["master"], subject["title"])
+        return manifest, entries[-1], entries[0]
+
     def item_of(self, work: Any) -> GalleryItem | None:
         from artproof.ledger.entries import parse_entry
         from artproof.ops.describe import details_of
 
-        registered = [e for e in self.ledger.ledger.by_subject(work.work_id) if e.kind == "work.registered"]
-        if not registered:
+        found = self.registered(work)
+        if found is None:
             return None
-        manifest = self.studio.manifest(work.work_id)
+        manifest, _last, first = found
         details = details_of(manifest)
         editions = [e for e in self.editions.by_work(work.work_id) if not e.artist_proof]
-        first = parse_entry(registered[0].data).payload
         left = [e for e in editions if e.owner.key_id == manifest.artist["key_id"] and not e.revoked_at]
         return GalleryItem(
             work_id=work.work_id,
@@ -156,7 +176,7 @@ class GalleryService:
             series=details.series or None,
             year=details.year,
             master=manifest.master,
-            registered_at=str(first.get("at", "")),
+            registered_at=str(parse_entry(first.data).payload.get("at", "")),
             editions=len(editions),
             editions_left=len(left),
         )
@@ -169,10 +189,10 @@ class GalleryService:
 
         work = self.studio.resolve(work_id)
         item = self.item_of(work)
-        entry = self.registry.registration(work.work_id)
-        if item is None or entry is None:
+        found = self.registered(work)
+        if item is None or found is None:
             raise NotFound("no registered work with this id", value=work_id, hint="the gallery lists them")
-        manifest = self.studio.manifest(work.work_id)
+        manifest, entry, _first = found
         details = details_of(manifest)
         steps = []
         for n, step in enumerate(manifest.steps, 1):
@@ -208,6 +228,7 @@ class GalleryService:
             pixel_origin=c.pixel_origin,
             steps=steps,
             sealed=self.registry.sealed(work.work_id, manifest.revision),
+            revision=manifest.revision,
             ledger_index=entry.index,
             entry_id=entry.entry_id,
             proof=self.ledger.bundle(entry).to_json(),
@@ -215,6 +236,8 @@ class GalleryService:
         )
 
     def asset_visible(self, work_id: str, asset_id: str) -> bool:
-        """Whether an asset belongs to a registered work's record (the only pictures the site serves)."""
-        work = self.studio.resolve(work_id)
-        return self.item_of(work) is not None and asset_id in self.studio.manifest(work.work_id).assets
+        """Whether a picture belongs to a work's registered record (the only pictures the site shows)."""
+        from artproof.provenance.revision import visible_assets
+
+        found = self.registered(self.studio.resolve(work_id))
+        return found is not None and asset_id in visible_assets(found[0])

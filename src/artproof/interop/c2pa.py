@@ -254,3 +254,42 @@ def sign_credentials(
             hint="check the image format (PNG, JPEG or WebP)",
         ) from exc
     return output.getvalue()
+
+
+def ingredient_thumbnails(data: bytes, mime: str, trust_pem: str | None = None) -> dict[int, tuple[str, bytes]]:
+    """The thumbnails of the active manifest's ingredients that may be shown: ``{index: (whose, bytes)}``.
+
+    An ingredient with credentials of its own shows the thumbnail its own claim signed. An ingredient
+    without them has only the thumbnail the outer signer put beside it, which says something only if
+    that signer is trusted: from an untrusted signer it is not shown (anyone can sign any picture as
+    "the original").
+    """
+    try:
+        reader = c2pa.Reader(mime, io.BytesIO(data), context=_context(trust_pem))
+    except c2pa.C2paError:
+        return {}
+    shown: dict[int, tuple[str, bytes]] = {}
+    try:
+        state = reader.get_validation_state()
+        store = json.loads(reader.json())
+        manifests = store.get("manifests") or {}
+        active = manifests.get(store.get("active_manifest") or "", {})
+        for n, ingredient in enumerate(active.get("ingredients") or []):
+            own = manifests.get(ingredient.get("active_manifest") or "") or {}
+            if (own.get("thumbnail") or {}).get("identifier"):
+                whose, identifier = "its own credentials", own["thumbnail"]["identifier"]
+            elif state == "Trusted" and (ingredient.get("thumbnail") or {}).get("identifier"):
+                whose, identifier = "the trusted signer", ingredient["thumbnail"]["identifier"]
+            else:
+                continue
+            stream = io.BytesIO()
+            try:
+                reader.resource_to_stream(identifier, stream)
+            except c2pa.C2paError:
+                continue
+            shown[n] = (whose, stream.getvalue())
+    except c2pa.C2paError:
+        return shown
+    finally:
+        reader.close()
+    return shown

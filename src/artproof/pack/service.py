@@ -13,6 +13,7 @@ from artproof.editions.service import EditionService
 from artproof.errors import ArtproofError, InvalidInput, NotFound
 from artproof.pack.certificate_pdf import PAPERS, Paper, certificate_pdf
 from artproof.pack.facts import CertificateFacts, verify_link
+from artproof.provenance.revision import as_issued
 from artproof.store.blobs import BlobStore
 
 if TYPE_CHECKING:
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from artproof.identity.service import IdentityService
     from artproof.ledger.service import LedgerService
     from artproof.models.cards import ModelCards
-    from artproof.provenance.model import WorkManifest
     from artproof.seal.registry import WorkRegistry
     from artproof.studio.service import Studio
 
@@ -41,21 +41,6 @@ class Packed(Result):
     bytes: int
     registered_now: bool = False
     ledger_index: int | None = None
-
-
-def as_issued(manifest: WorkManifest, revision: int, base: str, title: str) -> WorkManifest:
-    """The record as it stood when an edition was issued from revision ``revision`` (each revision adds
-    one step): the steps up to it, that revision's image as the master, its classification."""
-    from artproof.provenance.classify import classify
-    from artproof.provenance.graph import ProcessGraph
-
-    steps = manifest.steps[:revision]
-    produced = {s.output for s in steps}
-    master = base if base in produced else next(s.output for s in reversed(steps))
-    return manifest.model_copy(
-        update={"steps": steps, "revision": revision, "master": master, "title": title,
-                "classification": classify(ProcessGraph(steps), master)}
-    )  # fmt: skip
 
 
 class PackService:

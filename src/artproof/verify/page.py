@@ -35,6 +35,7 @@ class PossibleMatch(Result):
 class VerifyPage(Result):
     report: VerifyReport
     credentials: dict[str, Any] | None = None  # the c2pa tree as ``inspect --json`` gives it; None: no credentials
+    ingredient_thumbnails: dict[int, tuple[str, str]] = Field(default_factory=dict)  # index: (whose, data URI)
     process: WorkPage | None = None
     matches: list[PossibleMatch] = Field(default_factory=list)
 
@@ -47,7 +48,9 @@ def verify_page(services: Services, data: bytes, name: str, certificate: bytes |
         report = services.verifier.verify(data, name, certificate)
     except ImageError as exc:
         return VerifyPage(report=VerifyReport.unreadable(name, exc.diagnostics()))
-    tree = inspect_bytes(data, name, services.credentials.anchors_pem(), services.ledger_time).c2pa
+    anchors = services.credentials.anchors_pem()
+    tree = inspect_bytes(data, name, anchors, services.ledger_time).c2pa
+    thumbnails = _thumbnails(data, anchors) if tree.get("ingredients") else {}
     process = None
     if report.work_id:
         try:
@@ -68,5 +71,32 @@ def verify_page(services: Services, data: bytes, name: str, certificate: bytes |
                 )
             )  # fmt: skip
     return VerifyPage(
-        report=report, credentials=tree if tree.get("present") else None, process=process, matches=matches
-    )
+        report=report, credentials=tree if tree.get("present") else None, process=process, matches=matches,
+        ingredient_thumbnails=thumbnails,
+    )  # fmt: skip
+
+
+def _thumbnails(data: bytes, anchors: str | None) -> dict[int, tuple[str, str]]:
+    """The ingredients' thumbnails that may be shown, decoded (bomb-safe) and re-encoded as small PNG
+    data URIs: what reaches the page is a picture this program made, never the file's own bytes."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    from artproof.core.images import decode_image, encode_png
+    from artproof.interop.c2pa import ingredient_thumbnails
+
+    try:
+        mime = Image.open(io.BytesIO(data)).get_format_mimetype() or ""
+    except Exception:
+        return {}
+    shown = {}
+    for n, (whose, raw) in ingredient_thumbnails(data, mime, anchors).items():
+        try:
+            picture = decode_image(raw, name=f"ingredient {n} thumbnail")
+        except ImageError:
+            continue
+        picture.thumbnail((160, 160))
+        shown[n] = (whose, "data:image/png;base64," + base64.b64encode(encode_png(picture)).decode("ascii"))
+    return shown

@@ -48,6 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     services = build_services(settings)
     services.identities.operator_passphrase = settings.passphrase  # signs the log and the CA for accounts
+    if settings.passphrase is not None and services.identities.repo.self_identity() is not None:
+        services.identities.unlock(settings.passphrase)  # a wrong passphrase stops the start, not the first seal
     app = FastAPI(title="artproof", version=__version__, description="The public registry of artproof: verify, "
                   "works, editions, certificates, the transparency ledger.", docs_url=None, redoc_url=None)  # fmt: skip
     app.state.web = WebContext(

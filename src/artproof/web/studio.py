@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from artproof.errors import Forbidden, InvalidInput
 from artproof.web.context import web
-from artproof.web.public import picture_response
+from artproof.web.public import MAX_UPLOAD, picture_response, read_upload
 
 if TYPE_CHECKING:
     from artproof.accounts.service import Viewer
@@ -274,6 +274,46 @@ def assist(request: Request, work_id: str, action: str = Form(""), csrf: str = F
         return f"/studio/works/{work_id}"
 
     return _start(ctx, viewer, ASSISTS[action], run)
+
+
+@router.post("/studio/works/{work_id}/edit")
+def edit(
+    request: Request,
+    work_id: str,
+    operation: str = Form("crop"),
+    box: str = Form(""),
+    size: str = Form(""),
+    csrf: str = Form(""),
+) -> Response:
+    """Crop (left,top,right,bottom) or resize (WIDTHxHEIGHT), as ``artproof edit``."""
+    from artproof.studio.service import edit_params
+
+    ctx, viewer, work_id = _artist(request, work_id, csrf)
+    op_name, params = edit_params(operation, box=box or None, size=size or None)
+    with ctx.as_viewer(viewer):
+        ctx.services.studio.edit(work_id, op_name, params, passphrase=viewer.password)
+    return _go(f"/studio/works/{work_id}")
+
+
+@router.post("/studio/works/{work_id}/hand-edit")
+async def hand_edit(
+    request: Request,
+    work_id: str,
+    file: UploadFile = File(...),
+    tool: str = Form(""),
+    note: str = Form(""),
+    csrf: str = Form(""),
+) -> Response:
+    """A version edited by hand in another program: its changed pixels become the artist's (``edit.external``)."""
+    ctx, viewer, work_id = _artist(request, work_id, csrf)
+    data = await read_upload(file, MAX_UPLOAD, "the edited picture")
+    if data is None:
+        raise InvalidInput("choose the edited picture", hint="the file your editor saved")
+    with ctx.as_viewer(viewer):
+        ctx.services.studio.edit_external(
+            work_id, data, file.filename or "edited.png", tool=tool, note=note, passphrase=viewer.password
+        )
+    return _go(f"/studio/works/{work_id}")
 
 
 @router.post("/studio/works/{work_id}/seal")
