@@ -48,7 +48,10 @@ def qr_svg(link: str, size: float = 160) -> bytes:
     """The same QR code as SVG, for the certificate page (scannable from a screen)."""
     from reportlab.graphics import renderSVG
 
-    return str(renderSVG.drawToString(qr_drawing(link, size))).encode("utf-8")
+    svg = str(renderSVG.drawToString(qr_drawing(link, size)))
+    # modules are drawn as separate rectangles at fractional sizes: without crisp edges a browser
+    # anti-aliases hairline gaps between them, which phone cameras (and OpenCV) stumble over
+    return svg.replace("<svg ", '<svg shape-rendering="crispEdges" ', 1).encode("utf-8")
 
 
 def qr_drawing(link: str, size: float) -> Any:

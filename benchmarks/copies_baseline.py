@@ -1,0 +1,102 @@
+"""Where verify stands on the copies people really make (issue 16's starting point, before its work).
+
+Run: .venv/bin/python benchmarks/copies_baseline.py [--write] [--works 12] [--size 768]
+WORKS pictures are made (half by the neural painting network, half by the pattern network, each a
+different seed and style), sealed, and issued as an edition of 1. Every transform of
+benchmarks/copies.py (and its chains of two) is applied to each edition file; each copy is verified
+in the artist's registry. Reported per transform: the fingerprint registry's confirmed match of the
+right work, the verdict `authentic_edition` with the right edition, `registered_work`, and anything
+else. With --write the table replaces the copies section of benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).parent))
+PASSPHRASE = "copies benchmark passphrase"
+
+
+def main() -> None:
+    from copies import CHAINS, TRANSFORMS, copy_of
+    from results import write_section
+
+    from artproof.services import build_services
+    from artproof.settings import Settings
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--write", action="store_true")
+    parser.add_argument("--works", type=int, default=12)
+    parser.add_argument("--size", default="768x768")
+    args = parser.parse_args()
+    home = Path(tempfile.mkdtemp(prefix="artproof-copies-"))
+    svc = build_services(Settings.from_env({"ARTPROOF_HOME": str(home)}))
+    svc.identities.init("Copies Studio", PASSPHRASE)
+    editions: list[tuple[str, str, Image.Image]] = []  # (work id, edition id, edition file's picture)
+    for n in range(args.works):
+        neural = n % 2 == 0
+        made = svc.studio.create(
+            engine="neural" if neural else "cppn", prompt=f"copies {n}", seed=100 + n, size=args.size, title=None,
+            passphrase=PASSPHRASE, style=(n * 5) % 26 if neural else None,
+        )  # fmt: skip
+        svc.sealing.seal(made.work_id, home / f"sealed-{n}.png", passphrase=PASSPHRASE)
+        issued = svc.editions.issue(made.work_id, home / f"ed-{n}", count=1, passphrase=PASSPHRASE)
+        [edition] = issued.editions
+        picture = Image.open(next((home / f"ed-{n}").glob("*.png"))).convert("RGB")
+        editions.append((made.work_id, edition.edition_id, picture))
+    names = [*TRANSFORMS, *(f"{a}>{b}" for a, b in CHAINS)]
+    rows = []
+    started = time.perf_counter()
+    for name in names:
+        counts: Counter[str] = Counter()
+        for seed, (work_id, edition_id, picture) in enumerate(editions):
+            copy = copy_of(picture, name, seed)
+            buffer = io.BytesIO()
+            copy.save(buffer, "PNG")
+            report = svc.verifier.verify(buffer.getvalue(), f"{name}.png")
+            found = [m for m in svc.fingerprints.search(copy) if m.confirmed and m.entry.work_id == work_id]
+            counts["fingerprint"] += bool(found)
+            if report.verdict == "authentic_edition" and report.edition and report.edition.edition_id == edition_id:
+                counts["edition"] += 1
+            elif report.verdict == "registered_work":
+                counts["work"] += 1
+            else:
+                counts[report.verdict] += 1
+        other = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k not in ("fingerprint", "edition", "work"))
+        rows.append((name, counts["fingerprint"], counts["edition"], counts["work"], other or "-"))
+        print(rows[-1], file=sys.stderr)
+    elapsed = time.perf_counter() - started
+    n = len(editions)
+    lines = [
+        "## Real-world copies: where verify stands (issue 16's baseline)",
+        "",
+        f"- machine: {platform.machine()}, {os.cpu_count()} cores; Python {platform.python_version()}",
+        f"- date: {datetime.now(UTC).date().isoformat()}",
+        f"- command: `.venv/bin/python benchmarks/copies_baseline.py --write` ({n} editions of {args.size} works, half "
+        "neural, half pattern network; the copies of `benchmarks/copies.py`, one per edition and transform, drawn "
+        f"with fixed seeds; {len(names) * n} verifications in {elapsed:.0f} s)",
+        "",
+        f"| copy | fingerprint finds the work (of {n}) | `authentic_edition`, right number | `registered_work` | other "
+        "verdicts |",
+        "|---|---|---|---|---|",
+        *(f"| {name} | {fp} | {ed} | {wk} | {other} |" for name, fp, ed, wk, other in rows),
+        "",
+        "Measured before issue 16's work: no local-feature stage, no alignment before the watermark is read.",
+    ]
+    text = write_section("copies", lines) if args.write else "\n".join(lines)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
