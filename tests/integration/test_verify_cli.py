@@ -193,3 +193,27 @@ def test_registering_or_importing_a_copy_warns_naming_the_work(registry: dict[st
     new_work = imported.json()[0]["work_id"]
     registered = run(home, "register", new_work, "--json")
     assert registered.code == 0 and any(registry["work"] in w for w in registered.json()["warnings"])
+
+
+def test_letterboxed_and_framed_copies_are_the_edition_not_a_copied_mark(registry: dict[str, Any]) -> None:
+    """Black bars (a video frame, a social card) or a plain white frame around an edition change no pixel
+    of it: the artist's registry and a stranger with the certificate both read the edition, never tampered."""
+    home, root = registry["home"], registry["root"]
+    path, edition_id = _edition(registry, 2)
+    image = Image.open(path).convert("RGB")
+    w, h = image.size
+    boxed = Image.new("RGB", (w * 16 // 9 if w * 9 < h * 16 else w, h), (0, 0, 0))
+    boxed = Image.new("RGB", (int(h * 16 / 9), h), (0, 0, 0)) if boxed.size == (w, h) else boxed
+    boxed.paste(image, ((boxed.width - w) // 2, 0))
+    framed = Image.new("RGB", (w + 120, h + 160), (255, 255, 255))
+    framed.paste(image, (60, 40))
+    key = root / "log.pub"
+    run(home, "ledger", "key", "-o", str(key))
+    for name, copy in {"letterbox": _save(boxed, root / "boxed.jpg", quality=85),
+                       "frame": _save(framed, root / "framed.png")}.items():  # fmt: skip
+        doc = verify(home, copy)
+        assert doc["verdict"] == "authentic_edition" and doc["edition"]["edition_id"] == edition_id, (name, doc)
+        stranger = run(root / f"stranger-{name}", "verify", str(copy), "--certificate",
+                       str(path.with_suffix(".coa.json")), "--log-key", str(key), "--json")  # fmt: skip
+        assert stranger.json()["verdict"] != "tampered", (name, stranger.json()["reasons"])
+        assert "copied into another image" not in " ".join(stranger.json()["reasons"]), name

@@ -16,7 +16,7 @@ from PIL import Image
 
 LIKELY_SCALES = (1.0, 0.8**0.5, 0.8)
 
-__all__ = ["align", "best_scales", "luma_at", "match_height", "similarity", "working_size"]
+__all__ = ["align", "best_scales", "luma_at", "match_height", "similarity", "strip_bars", "working_size"]
 
 
 def working_size(width: int, height: int, short: float) -> tuple[int, int]:
@@ -162,3 +162,23 @@ def similarity(
     for scale in best_scales(copy.convert("L"), reference_l, 2 * short, count=1):
         best = max(best, (_aligned_correlation(copy, reference, base, short * scale), scale))
     return best
+
+
+def strip_bars(image: Image.Image, tolerance: int = 10, keep: float = 0.3) -> Image.Image:
+    """``image`` without the flat bars around it (a letterbox, a pillarbox, a plain frame), or itself.
+
+    A row or column is a bar when every channel varies by at most ``tolerance`` along it (JPEG noise
+    on a black bar stays well inside); bars are taken from each edge inwards. If what remains is
+    less than ``keep`` of a side, the picture is itself flat there and is returned whole.
+    """
+    a = np.asarray(image.convert("RGB"), dtype=np.int16)
+    h, w = a.shape[:2]
+    flat_rows = (a.max(axis=1) - a.min(axis=1)).max(axis=1) <= tolerance
+    flat_cols = (a.max(axis=0) - a.min(axis=0)).max(axis=1) <= tolerance
+    top = int(np.argmin(flat_rows)) if not flat_rows.all() else h
+    bottom = h - int(np.argmin(flat_rows[::-1])) if not flat_rows.all() else 0
+    left = int(np.argmin(flat_cols)) if not flat_cols.all() else w
+    right = w - int(np.argmin(flat_cols[::-1])) if not flat_cols.all() else 0
+    if (top, left, bottom, right) == (0, 0, h, w) or bottom - top < h * keep or right - left < w * keep:
+        return image
+    return image.crop((left, top, right, bottom))

@@ -22,6 +22,7 @@ from typing import Any
 
 from PIL import Image
 
+from artproof.core.alignment import strip_bars
 from artproof.core.signing import SignedDocument
 from artproof.editions.certificate import (
     FINGERPRINT_RADIUS,
@@ -34,6 +35,7 @@ from artproof.editions.certificate import (
 from artproof.editions.coa import CertificateBody
 from artproof.editions.status import edition_status
 from artproof.errors import ArtproofError, IntegrityError
+from artproof.fingerprint.hashes import fingerprint
 from artproof.ledger.checkpoint import Checkpoint, parse_note
 from artproof.ledger.mirror import Mirror
 from artproof.ledger.proofs import InclusionBundle, check_bundle
@@ -166,6 +168,8 @@ def _belongs(
         result.checks.append("the picture is exactly the certified pixels")
         return
     distance = picture_distance(body, phash)
+    if distance > RESEMBLANCE_RADIUS and (bare := strip_bars(picture)) is not picture:
+        distance = min(distance, picture_distance(body, fingerprint(bare).phash))  # a letterboxed or framed copy
     close = distance <= FINGERPRINT_RADIUS
     resembles = distance <= RESEMBLANCE_RADIUS
     if mark is not None and mark != edition_id:

@@ -22,6 +22,7 @@ from typing import Any
 
 from PIL import Image
 
+from artproof.core.alignment import strip_bars
 from artproof.core.images import decode_image
 from artproof.core.keys import b64decode
 from artproof.editions.certificate import (
@@ -230,12 +231,16 @@ class VerifyService:
         query = Query.of(image)
         c2pa, report = self._c2pa(data, name)
         searched = self.fingerprints.search(query, limit=8)
+        if not searched and (bare := strip_bars(image)) is not image:  # letterboxed, pillarboxed or framed
+            searched = self.fingerprints.search(Query.of(bare), limit=8)
         if c2pa.status == "valid" and c2pa.details.get("sealed_here") and not c2pa.details.get("edition"):
             # intact credentials this registry signed for a work, not an edition: these are the very
             # bytes it sealed, which carry no mark (editions are sealed with theirs)
             watermark, marked = Channel("none", "not read: intact credentials of an unmarked sealed work"), None
         else:
             watermark, marked = self._watermark(image, searched)
+            if marked is None and (bare := strip_bars(image)) is not image:  # the mark's grid starts at the picture
+                watermark, marked = self._watermark(bare, searched)
         fingerprint, matches = self._fingerprint(searched, marked.edition_id if marked else None)
         reasons: list[str] = []
         record: EditionRecord | None = marked
@@ -261,6 +266,8 @@ class VerifyService:
             except ArtproofError as exc:  # an edited or forged registry row: a verdict, not an error
                 ledger = Channel("broken", f"the registry's record of this edition is altered: {exc.what}")
             own = self._own(query, searched, record.edition_id)
+            if (own is None or not own.confirmed) and (bare := strip_bars(image)) is not image:
+                own = self._own(Query.of(bare), [], record.edition_id)  # a letterboxed or framed copy: without its bars
             if own is None or not own.confirmed:
                 reasons.append(
                     f"the watermark names edition {record.edition_id} but the picture is not that edition's "
