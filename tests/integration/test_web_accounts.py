@@ -175,7 +175,8 @@ def test_refusals_leave_nothing_recorded(story: dict[str, Any]) -> None:
     private = wait(bob, made.headers["location"]).rsplit("/", 1)[1]
     master = re.search(r'/works/[a-z0-9]+/assets/([^"?]+)\.png', bob.get(f"/studio/works/{private}").text)
     assert master is not None
-    assert bob.get(f"/works/{private}/assets/{master.group(1)}.png").status_code == 200
+    mine = bob.get(f"/works/{private}/assets/{master.group(1)}.png")
+    assert mine.status_code == 200 and mine.headers["cache-control"] == "private, no-store"  # no shared cache keeps it
     assert anonymous.get(f"/works/{private}/assets/{master.group(1)}.png").status_code == 404
     assert anonymous.get(f"/works/{private}").status_code == 404
 

@@ -43,8 +43,10 @@ def run_verify(request: Request, data: bytes, name: str, certificate: bytes | No
             return VerifyReport.unreadable(name, exc.diagnostics())
 
 
-def picture_response(png: bytes) -> Response:
-    return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=3600"})
+def picture_response(png: bytes, *, public: bool = True) -> Response:
+    """A PNG view; a private one (an unregistered work's, a studio preview) is never kept by shared caches."""
+    cache = "public, max-age=3600" if public else "private, no-store"
+    return Response(png, media_type="image/png", headers={"Cache-Control": cache})
 
 
 def view_of(data: bytes, name: str, width: int) -> bytes:
@@ -110,14 +112,13 @@ def work_asset(request: Request, work_id: str, asset_id: str, w: int = Query(640
         try:
             work = ctx.services.studio.resolve(work_id)
             own = viewer is not None and work.artist_key_id == viewer.account.key_id
-            if not (own and asset_id in work.manifest.payload["assets"]) and not ctx.services.gallery.asset_visible(
-                work.work_id, asset_id
-            ):
+            public = ctx.services.gallery.asset_visible(work.work_id, asset_id)
+            if not public and not (own and asset_id in work.manifest.payload["assets"]):
                 raise NotFound("no such picture", value=asset_id)
             data = ctx.services.studio.blobs.get(asset_id)
         except ArtproofError as exc:
             raise HTTPException(404, exc.what) from None
-    return picture_response(view_of(data, asset_id, w))
+    return picture_response(view_of(data, asset_id, w), public=public)
 
 
 @router.get("/exhibitions")

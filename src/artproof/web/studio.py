@@ -187,7 +187,7 @@ def damage_preview(
     dim[marked] = (255, 64, 32)
     overlay = Image.fromarray(dim)
     overlay.thumbnail((900, 900))
-    return picture_response(encode_png(overlay))
+    return picture_response(encode_png(overlay), public=False)
 
 
 @router.post("/studio/works/{work_id}/vary")
