@@ -217,3 +217,21 @@ def test_letterboxed_and_framed_copies_are_the_edition_not_a_copied_mark(registr
                        str(path.with_suffix(".coa.json")), "--log-key", str(key), "--json")  # fmt: skip
         assert stranger.json()["verdict"] != "tampered", (name, stranger.json()["reasons"])
         assert "copied into another image" not in " ".join(stranger.json()["reasons"]), name
+
+
+def test_a_stamped_edition_is_an_altered_copy_not_a_copied_mark(registry: dict[str, Any]) -> None:
+    """A seller's stamp over an edition changes it (tampered), and the reason says so: the edition altered
+    in places, not a mark lifted into another picture."""
+    from PIL import ImageDraw
+
+    path, edition_id = _edition(registry, 2)
+    image = Image.open(path).convert("RGB")
+    w, h = image.size
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((int(w * 0.05), int(h * 0.85), int(w * 0.45), int(h * 0.95)), fill=(255, 255, 255))
+    draw.text((int(w * 0.07), int(h * 0.88)), "(c) resale.example", fill=(200, 0, 0))
+    draw.ellipse((int(w * 0.7), int(h * 0.1), int(w * 0.8), int(h * 0.1) + w // 10), outline=(255, 255, 255), width=4)
+    doc = verify(registry["home"], _save(image, registry["root"] / "stamped.png"))
+    assert doc["verdict"] == "tampered" and doc["channels"]["watermark"]["edition_id"] == edition_id
+    assert "changed in places after it was issued" in doc["headline"], doc["headline"]
+    assert "copied into another image" not in doc["headline"]

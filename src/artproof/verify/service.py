@@ -26,6 +26,7 @@ from artproof.core.alignment import strip_bars
 from artproof.core.images import decode_image
 from artproof.core.keys import b64decode
 from artproof.editions.certificate import (
+    FINGERPRINT_RADIUS,
     certificate_hash,
     load_certificate_file,
     parse_certificate_text,
@@ -268,7 +269,12 @@ class VerifyService:
             own = self._own(query, searched, record.edition_id)
             if (own is None or not own.confirmed) and (bare := strip_bars(image)) is not image:
                 own = self._own(Query.of(bare), [], record.edition_id)  # a letterboxed or framed copy: without its bars
-            if own is None or not own.confirmed:
+            if own is not None and not own.confirmed and own.distance <= FINGERPRINT_RADIUS and own.similarity >= 0.5:
+                reasons.append(  # its layout and most of its pixels are the edition's: stamped, painted over
+                    f"the picture is edition {record.edition_id} changed in places after it was issued (aligned "
+                    f"similarity {own.similarity:.2f}, {own.distance} pHash bits from it): an altered copy"
+                )
+            elif own is None or not own.confirmed:
                 reasons.append(
                     f"the watermark names edition {record.edition_id} but the picture is not that edition's "
                     f"(aligned similarity {own.similarity if own else 0:.2f}): a mark copied into another image"
