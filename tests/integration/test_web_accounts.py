@@ -291,6 +291,10 @@ def test_the_verify_page_shows_the_process_the_credentials_tree_and_matches(
     tree = client.post("/verify", files={"file": ("CA.jpg", outside, "image/jpeg")}, data={"csrf": token}).text
     assert "Content Credentials</h3>" in tree and "C2PA Signer" in tree and "A.jpg" in tree and "parentOf" in tree
     assert "Possible matches" not in tree
+    a1111 = (external / "a1111" / "automatic1111_cropped.png").read_bytes()  # another tool's render, unsigned
+    said = client.post("/verify", files={"file": ("duck.png", a1111, "image/png")}, data={"csrf": token}).text
+    assert "What the file says about itself" in said and "AUTOMATIC1111" in said
+    assert "photo of a duck" in said and "235284042" in said and "nobody signed it" in said
 
 
 def test_a_collectors_catalog_is_their_own(story: dict[str, Any], poppler: None, tmp_path: Path) -> None:

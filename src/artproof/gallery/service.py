@@ -117,10 +117,11 @@ class GalleryService:
         artist: str | None = None,
         year: int | None = None,
         artist_key_id: str | None = None,
+        among: list[GalleryItem] | None = None,
     ) -> list[GalleryItem]:
         """Registered works, newest first, filtered (each filter exact but case-blind; ``q`` searches
-        title, artist and series)."""
-        items = [item for item in map(self.item_of, self.studio.list_works()) if item is not None]
+        title, artist and series); ``among``: a listing already made, filtered instead of made again."""
+        items = among if among is not None else [i for i in map(self.item_of, self.studio.list_works()) if i]
         needle = (q or "").strip().casefold()
 
         def keep(i: GalleryItem) -> bool:
@@ -155,11 +156,12 @@ class GalleryService:
             manifest = as_issued(manifest, revision, subject["master"], subject["title"])
         return manifest, entries[-1], entries[0]
 
-    def item_of(self, work: Any) -> GalleryItem | None:
+    def item_of(self, work: Any, found: tuple[WorkManifest, Any, Any] | None = None) -> GalleryItem | None:
+        """The gallery's entry for a work (``found``: its ``registered`` record, when the caller has it)."""
         from artproof.ledger.entries import parse_entry
         from artproof.ops.describe import details_of
 
-        found = self.registered(work)
+        found = found or self.registered(work)
         if found is None:
             return None
         manifest, _last, first = found
@@ -188,8 +190,8 @@ class GalleryService:
         from artproof.pack.pack_pdf import step_parameters
 
         work = self.studio.resolve(work_id)
-        item = self.item_of(work)
         found = self.registered(work)
+        item = self.item_of(work, found) if found is not None else None
         if item is None or found is None:
             raise NotFound("no registered work with this id", value=work_id, hint="the gallery lists them")
         manifest, entry, _first = found

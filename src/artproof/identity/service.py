@@ -103,10 +103,10 @@ class IdentityService:
         return record, key
 
     def get(self, key_id: str) -> IdentityRecord:
-        for record in self.repo.list_identities():
-            if record.key_id == key_id:
-                return record
-        raise NotFound("no identity with this key id", value=key_id)
+        record = self.repo.identity(key_id)
+        if record is None:
+            raise NotFound("no identity with this key id", value=key_id)
+        return record
 
     def init(self, name: str, passphrase: str) -> IdentityRecord:
         """Create this installation's key pair, sealed under ``passphrase``."""

@@ -52,6 +52,7 @@ class WorkRecord:
 class IdentityRepository(Protocol):
     def self_identity(self) -> IdentityRecord | None: ...
     def add_identity(self, record: IdentityRecord) -> None: ...
+    def identity(self, key_id: str) -> IdentityRecord | None: ...
     def list_identities(self) -> list[IdentityRecord]: ...
 
 
@@ -122,6 +123,11 @@ class SqlStore:
         transaction the caller holds (the ledger's, so the rotation and its entries commit as one)."""
         c.execute(update(identities).where(identities.c.key_id == old_key_id).values(is_self=False))
         c.execute(insert(identities).values(**SqlStore.identity_values(new) | {"is_self": True}))
+
+    def identity(self, key_id: str) -> IdentityRecord | None:
+        with self.engine.connect() as c:
+            row = c.execute(select(identities).where(identities.c.key_id == key_id)).first()
+        return None if row is None else self._identity(row)
 
     def list_identities(self) -> list[IdentityRecord]:
         with self.engine.connect() as c:

@@ -36,6 +36,8 @@ class VerifyPage(Result):
     report: VerifyReport
     credentials: dict[str, Any] | None = None  # the c2pa tree as ``inspect --json`` gives it; None: no credentials
     ingredient_thumbnails: dict[int, tuple[str, str]] = Field(default_factory=dict)  # index: (whose, data URI)
+    source_tool: str | None = None  # what the file says made it (A1111, ComfyUI, a camera...): unsigned claims
+    generations: list[dict[str, Any]] = Field(default_factory=list)  # its settings, as ``inspect`` reads them
     process: WorkPage | None = None
     matches: list[PossibleMatch] = Field(default_factory=list)
 
@@ -49,7 +51,8 @@ def verify_page(services: Services, data: bytes, name: str, certificate: bytes |
     except ImageError as exc:
         return VerifyPage(report=VerifyReport.unreadable(name, exc.diagnostics()))
     anchors = services.credentials.anchors_pem()
-    tree = inspect_bytes(data, name, anchors, services.ledger_time).c2pa
+    inspection = inspect_bytes(data, name, anchors, services.ledger_time)
+    tree = inspection.c2pa
     thumbnails = _thumbnails(data, anchors) if tree.get("ingredients") else {}
     process = None
     if report.work_id:
@@ -72,7 +75,7 @@ def verify_page(services: Services, data: bytes, name: str, certificate: bytes |
             )  # fmt: skip
     return VerifyPage(
         report=report, credentials=tree if tree.get("present") else None, process=process, matches=matches,
-        ingredient_thumbnails=thumbnails,
+        ingredient_thumbnails=thumbnails, source_tool=inspection.source_tool, generations=inspection.generations,
     )  # fmt: skip
 
 

@@ -108,8 +108,7 @@ def account_page(request: Request) -> Response:
 @router.post("/account/tokens")
 def new_token(request: Request, password: str = Form(""), label: str = Form("api"), csrf: str = Form("")) -> Response:
     ctx = web(request)
-    ctx.check_csrf(request, csrf)
-    viewer = ctx.need(request)
+    viewer = ctx.submitted(request, csrf)
     ctx.limits.hit("sign-in", ctx.client(request))
     try:
         with ctx.lock:

@@ -44,8 +44,7 @@ REPORTS = {"insurance": "Insurance schedule", "inventory": "Inventory", "conditi
 def catalog_add(request: Request, edition_id: str = Form(""), csrf: str = Form("")) -> Response:
     """Add an edition you own to your catalog (valuations, locations, reports start from here)."""
     ctx = web(request)
-    ctx.check_csrf(request, csrf)
-    viewer = ctx.need(request)
+    viewer = ctx.submitted(request, csrf)
     with ctx.as_viewer(viewer):
         record = ctx.services.editions.get(edition_id)
         if record.owner.key_id != viewer.account.key_id:
@@ -65,8 +64,7 @@ def catalog_value(
     csrf: str = Form(""),
 ) -> Response:
     ctx = web(request)
-    ctx.check_csrf(request, csrf)
-    viewer = ctx.need(request)
+    viewer = ctx.submitted(request, csrf)
     with ctx.as_viewer(viewer):
         ctx.services.catalog.value(
             item_id, fmv=fmv.strip() or None, insurance=insurance.strip() or None,
@@ -78,8 +76,7 @@ def catalog_value(
 @router.post("/collection/catalog/{item_id}/locate")
 def catalog_locate(request: Request, item_id: str, location: str = Form(""), csrf: str = Form("")) -> Response:
     ctx = web(request)
-    ctx.check_csrf(request, csrf)
-    viewer = ctx.need(request)
+    viewer = ctx.submitted(request, csrf)
     with ctx.as_viewer(viewer):
         ctx.services.catalog.locate(item_id, location=location)
     return RedirectResponse("/collection#catalog", status_code=303)
@@ -108,8 +105,7 @@ def transfer(
     csrf: str = Form(""),
 ) -> Response:
     ctx = web(request)
-    ctx.check_csrf(request, csrf)
-    viewer = ctx.need(request)
+    viewer = ctx.submitted(request, csrf)
     with ctx.lock:
         party = ctx.services.accounts.party(to)
     if party.key_id == viewer.account.key_id:
@@ -125,8 +121,7 @@ def transfer(
 @router.post("/exhibitions")
 def new_exhibition(request: Request, title: str = Form(""), essay: str = Form(""), csrf: str = Form("")) -> Response:
     ctx = web(request)
-    ctx.check_csrf(request, csrf)
-    viewer = ctx.need(request)  # artists, collectors and galleries curate
+    viewer = ctx.submitted(request, csrf)  # artists, collectors and galleries curate
     with ctx.lock:
         show = ctx.services.exhibitions.create(title, essay, viewer.account.username)
     return RedirectResponse(f"/exhibitions/{show.slug}", status_code=303)
@@ -137,8 +132,7 @@ def hang(
     request: Request, slug: str, work_id: str = Form(""), wall_text: str = Form(""), csrf: str = Form("")
 ) -> Response:
     ctx = web(request)
-    ctx.check_csrf(request, csrf)
-    viewer = ctx.need(request)
+    viewer = ctx.submitted(request, csrf)
     with ctx.lock:
         ctx.services.exhibitions.add(slug, work_id, wall_text, viewer.account.username)
     return RedirectResponse(f"/exhibitions/{slug}", status_code=303)
@@ -147,8 +141,7 @@ def hang(
 @router.post("/exhibitions/{slug}/publish")
 def publish(request: Request, slug: str, csrf: str = Form("")) -> Response:
     ctx = web(request)
-    ctx.check_csrf(request, csrf)
-    viewer = ctx.need(request)
+    viewer = ctx.submitted(request, csrf)
     with ctx.lock:
         ctx.services.exhibitions.publish(slug, viewer.account.username)
     return RedirectResponse(f"/exhibitions/{slug}", status_code=303)

@@ -36,6 +36,7 @@ __all__ = ["SESSION_COOKIE", "WebContext", "web"]
 HERE = Path(__file__).parent
 SESSION_COOKIE = "ap_session"
 CSRF_COOKIE = "ap_csrf"
+_UNKNOWN = object()
 
 
 @dataclass
@@ -52,8 +53,9 @@ class WebContext:
 
     def viewer(self, request: Request) -> Viewer | None:
         """The signed-in account of this request, or None (an expired session counts as none)."""
-        if "viewer" in request.state._state:
-            return request.state.viewer  # type: ignore[no-any-return]
+        known: Viewer | object | None = getattr(request.state, "viewer", _UNKNOWN)  # looked up once per request
+        if known is not _UNKNOWN:
+            return known  # type: ignore[return-value]
         viewer = None
         token = request.cookies.get(SESSION_COOKIE)
         if token:
@@ -73,6 +75,11 @@ class WebContext:
         if roles:
             self.services.accounts.require(viewer.account, *roles)  # type: ignore[arg-type]
         return viewer
+
+    def submitted(self, request: Request, csrf: str | None, *roles: str) -> Viewer:
+        """A form's sender: its CSRF token checked first, then the signed-in account (of ``roles``)."""
+        self.check_csrf(request, csrf)
+        return self.need(request, *roles)
 
     def bearer(self, request: Request) -> Viewer:
         """The account of an API call's ``Authorization: Bearer ap_...`` token."""

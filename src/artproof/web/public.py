@@ -82,7 +82,9 @@ def gallery(
     year_value = int(year) if year and year.isdigit() else None
     with ctx.lock:
         every = ctx.services.gallery.works()
-        works = ctx.services.gallery.works(q=q, badge_is=badge, series=series, artist=artist, year=year_value)
+        works = ctx.services.gallery.works(
+            q=q, badge_is=badge, series=series, artist=artist, year=year_value, among=every
+        )
     facets = {
         "badges": sorted({w.badge.split(" · ")[0] for w in every}),
         "series": sorted({w.series for w in every if w.series}),

@@ -48,9 +48,7 @@ def _own(ctx: WebContext, viewer: Viewer, work_id: str) -> str:
 def _artist(request: Request, work_id: str, csrf: str | None = None) -> tuple[WebContext, Viewer, str]:
     """The request's context, its artist and their work's id; a form's CSRF token checked first."""
     ctx = web(request)
-    if csrf is not None:
-        ctx.check_csrf(request, csrf)
-    viewer = ctx.need(request, "artist")
+    viewer = ctx.submitted(request, csrf, "artist") if csrf is not None else ctx.need(request, "artist")
     return ctx, viewer, _own(ctx, viewer, work_id)
 
 
@@ -103,8 +101,7 @@ def create(
     csrf: str = Form(""),
 ) -> Response:
     ctx = web(request)
-    ctx.check_csrf(request, csrf)
-    viewer = ctx.need(request, "artist")
+    viewer = ctx.submitted(request, csrf, "artist")
     if engine not in ENGINES or size not in SIZES:
         raise InvalidInput("choose an engine and a size from the form", value=f"{engine} {size}")
     if not prompt.strip():
