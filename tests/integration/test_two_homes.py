@@ -110,6 +110,22 @@ def test_collector_verifies_an_attacked_copy_offline_and_online(world: dict[str,
     assert (code, online["verdict"], online["edition"]) == (0, "authentic_edition", doc["edition"])
 
 
+def test_a_stranger_reads_a_turned_copy_blind(world: dict[str, Any], tmp_path: Path) -> None:
+    """Turned 4 degrees by an editor (corners filled), as JPEG: the mark is read blind after turning it back,
+    and the certificate's picture is compared with the copy upright."""
+    root = world["root"]
+    picture, coa = _edition(world, 3)
+    turned = (
+        Image.open(picture).convert("RGB").rotate(4, Image.Resampling.BICUBIC, expand=True, fillcolor=(255, 255, 255))
+    )
+    turned.save(tmp_path / "turned.jpg", quality=85)
+    code, doc = verify(tmp_path / "stranger", str(tmp_path / "turned.jpg"), "--certificate", str(coa), "--log-key",
+                       str(root / "log.pub"))  # fmt: skip
+    assert (code, doc["verdict"]) == (0, "authentic_edition"), doc["headline"]
+    assert doc["edition"]["edition_id"] == world["ids"][3]
+    assert abs(doc["channels"]["watermark"]["turned_deg"] - 4) < 0.5
+
+
 def test_a_stranger_with_an_empty_home(world: dict[str, Any], tmp_path: Path) -> None:
     """No init, no database: the certificate and the log key are enough; what was not checked is said."""
     root = world["root"]

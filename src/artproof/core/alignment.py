@@ -15,8 +15,20 @@ from numpy.typing import NDArray
 from PIL import Image
 
 LIKELY_SCALES = (1.0, 0.8**0.5, 0.8)
+OTHER = 32  # levels by which a laid-back copy differs from its master where it shows something else
 
-__all__ = ["align", "best_scales", "luma_at", "match_height", "similarity", "strip_bars", "working_size"]
+__all__ = [
+    "align",
+    "best_scales",
+    "luma_at",
+    "match_height",
+    "similarity",
+    "strip_bars",
+    "turn_back",
+    "warp_onto",
+    "warped_similarity",
+    "working_size",
+]
 
 
 def working_size(width: int, height: int, short: float) -> tuple[int, int]:
@@ -182,3 +194,134 @@ def strip_bars(image: Image.Image, tolerance: int = 10, keep: float = 0.3) -> Im
     if (top, left, bottom, right) == (0, 0, h, w) or bottom - top < h * keep or right - left < w * keep:
         return image
     return image.crop((left, top, right, bottom))
+
+
+def warped_similarity(
+    copy: Image.Image,
+    reference: Image.Image,
+    homography: NDArray[np.float64],
+    reference_size: tuple[int, int],
+    region: NDArray[np.float32] | None = None,
+) -> tuple[float, float, float]:
+    """(correlation, compared share, changed share): ``copy`` warped onto ``reference``, compared where it lands.
+
+    ``homography`` maps the copy's own pixels to those of the registered picture, whose full size is
+    ``reference_size``; ``reference`` is that picture small (a registry thumbnail). The copy is warped
+    at twice the thumbnail's size and box-filtered down (warping straight to a small frame would
+    alias), and compared as :func:`similarity` compares: the least correlation of luminance and each
+    colour channel, over the pixels the copy covers (its border eroded: interpolation blends it) and,
+    given a ``region`` (a polygon in the registered picture's pixels: where keypoints agreed), only
+    inside it: what a rotation's filled corners or a page around a screenshot covers is not compared.
+
+    The changed share is where, within that, the copy shows something else: pixels more than
+    :data:`OTHER` levels from the reference in some channel after each channel's brightness and
+    contrast are matched, in blobs (a morphological opening drops lone pixels along edges). A
+    faithful copy (rotated, photographed, re-encoded) changes under 1 %; a stamp or a painted band
+    changes its own area.
+    """
+    import cv2
+
+    reference = reference.convert("RGB")
+    width, height = reference.size
+    frame = (width * 2, height * 2)
+    to_frame = np.diag([frame[0] / reference_size[0], frame[1] / reference_size[1], 1.0]) @ homography
+    source = np.asarray(copy.convert("RGB"), dtype=np.float32)
+    ones = np.ones(source.shape[:2], dtype=np.float32)
+    warped = cv2.warpPerspective(source, to_frame, frame, flags=cv2.INTER_LINEAR, borderValue=0)
+    covered = cv2.warpPerspective(ones, to_frame, frame, flags=cv2.INTER_NEAREST, borderValue=0)
+    shown = cv2.warpPerspective(1 - border_fill(source), to_frame, frame, flags=cv2.INTER_NEAREST, borderValue=0)
+    small: NDArray[np.float32] = np.asarray(
+        cv2.resize(warped, (width, height), interpolation=cv2.INTER_AREA), np.float32
+    )
+    mask = cv2.erode(cv2.resize(covered, (width, height), interpolation=cv2.INTER_AREA), np.ones((3, 3))) >= 0.999
+    picture = mask & (
+        cv2.erode(cv2.resize(shown, (width, height), interpolation=cv2.INTER_AREA), np.ones((3, 3))) >= 0.999
+    )
+    if region is not None and len(region) >= 3:
+        inside = np.zeros((height, width), np.uint8)
+        scale = np.array([width / reference_size[0], height / reference_size[1]], dtype=np.float32)
+        cv2.fillConvexPoly(inside, np.round(region * scale).astype(np.int32), 1)
+        mask &= inside.astype(bool)
+    share = float(mask.mean())
+    if mask.sum() < 256:  # under 16x16 thumbnail pixels: nothing to judge by
+        return -1.0, share, 0.0
+    theirs = np.asarray(reference, dtype=np.float32)
+    luma = np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    score = _ncc((small[mask] @ luma).astype(np.float32), (theirs[mask] @ luma).astype(np.float32))
+    residual = np.zeros((height, width), np.float32)
+    for channel in range(3):
+        score = min(score, _ncc(small[..., channel][mask], theirs[..., channel][mask]))
+        a, b = np.polyfit(small[..., channel][mask], theirs[..., channel][mask], 1)
+        residual = np.maximum(residual, np.abs(small[..., channel] * a + b - theirs[..., channel]))
+    # changes are looked for wherever the copy shows the picture, not only where keypoints agreed
+    changed = cv2.morphologyEx(((residual > OTHER) & picture).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3)))
+    return score, share, float(changed.sum()) / max(float(picture.sum()), 1.0)
+
+
+def border_fill(rgb: NDArray[np.float32], tolerance: float = 12.0) -> NDArray[np.float32]:
+    """1 where ``rgb`` is flat fill reaching its border (a rotation's corners, bars, a page), else 0.
+
+    The fill colour is the median of the outermost ring; fill is every pixel within ``tolerance``
+    of it in each channel that connects to the border.
+    """
+    import cv2
+
+    ring = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
+    colour = np.median(ring, axis=0)
+    near = (np.abs(rgb - colour).max(axis=2) <= tolerance).astype(np.uint8)
+    count, labels = cv2.connectedComponents(near, connectivity=4)
+    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    edge = edge[edge > 0] if count > 1 else edge[:0]
+    return np.isin(labels, edge).astype(np.float32)
+
+
+def warp_onto(
+    copy: Image.Image, homography: NDArray[np.float64], reference: Image.Image, reference_size: tuple[int, int]
+) -> NDArray[np.uint8]:
+    """The copy's luminance laid back onto ``reference`` (mode L) where it covers it; ``reference`` elsewhere.
+
+    ``homography`` maps the copy's pixels to those of the registered picture (full size
+    ``reference_size``; ``reference`` may be smaller). The copy is first brought to the reference's
+    brightness and contrast over the pixels it covers (a photographed print is darker or brighter),
+    so that what differs from the reference is the copy's own signal: a watermark read aligned
+    subtracts the reference and finds, outside the copy, nothing at all.
+    """
+    import cv2
+
+    width, height = reference.size
+    to_frame = np.diag([width / reference_size[0], height / reference_size[1], 1.0]) @ homography
+    source = np.asarray(copy.convert("L"), dtype=np.float32)
+    warped = cv2.warpPerspective(source, to_frame, (width, height), flags=cv2.INTER_LINEAR, borderValue=0)
+    covered = cv2.warpPerspective(
+        np.ones_like(source), to_frame, (width, height), flags=cv2.INTER_NEAREST, borderValue=0
+    )
+    inside = cv2.erode(covered, np.ones((5, 5), np.uint8)) > 0.5
+    base = np.asarray(reference.convert("L"), dtype=np.float32)
+    for _ in range(2):  # brightness and contrast by least squares, then again without what plainly differs
+        if inside.sum() <= 64:
+            break
+        a, b = np.polyfit(warped[inside], base[inside], 1)
+        fitted = warped * a + b
+        inside &= np.abs(fitted - base) < OTHER  # fill, a page around it, a stamp: not the picture
+    else:
+        warped = fitted
+    return np.clip(np.where(inside, warped, base), 0, 255).astype(np.uint8)
+
+
+def turn_back(image: Image.Image, degrees: float) -> Image.Image:
+    """A copy turned ``degrees`` counter-clockwise (its frame grown to hold the corners) turned back, uncropped.
+
+    The frame W x H of a picture w x h turned by a holds W = w cos a + h sin a, H = w sin a + h cos a;
+    turned back about the centre, the picture is the central w x h of it.
+    """
+    a = np.radians(abs(degrees))
+    cos, sin = float(np.cos(a)), float(np.sin(a))
+    upright = image.rotate(-degrees, resample=Image.Resampling.BICUBIC, expand=False)
+    width, height = upright.size
+    denominator = cos * cos - sin * sin
+    w = round((width * cos - height * sin) / denominator) if denominator > 0.1 else width
+    h = round((height * cos - width * sin) / denominator) if denominator > 0.1 else height
+    if not (0 < w <= width and 0 < h <= height):
+        return upright
+    left, top = (width - w) // 2, (height - h) // 2
+    return upright.crop((left, top, left + w, top + h))

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image
 
+from artproof.core.alignment import warp_onto
 from artproof.core.images import decode_image
 from artproof.editions.ids import edition_id
 from artproof.editions.results import Identified
 from artproof.editions.store import EditionRecord, EditionStore
+from artproof.fingerprint.features import Features
 from artproof.fingerprint.registry import FingerprintRegistry, Match
 from artproof.store.blobs import BlobStore
 from artproof.watermark import Detection, detect
@@ -33,23 +35,44 @@ class Identification:
 
         The aligned reading (the registered picture subtracted) reads crops and busy pictures the
         blind one cannot; its candidates are the fingerprint registry's confirmed matches (given, or
-        searched here), and the alignment they found gives its scale.
+        searched here), and the alignment they found gives its scale, or, for a copy found by its
+        keypoints (turned, photographed, a detail), the homography that lays it back onto the master.
         """
         pixels = np.asarray(image.convert("RGB"))
-        found = detect(pixels)
-        if found.found:
-            return found, self._edition_of(found)
-        tried: set[str] = set()
-        for match in matches if matches is not None else self.fingerprints.search(image):
-            record = self.store.get(match.entry.ref) if match.confirmed and match.entry.kind == "edition" else None
-            if record is None or record.reference_blob in tried:
-                continue
-            tried.add(record.reference_blob)
-            reference = np.asarray(decode_image(self.blobs.get(record.reference_blob)).convert("L"))
-            found = detect(pixels, reference=reference, scale=match.scale)
-            if found.found:
+        blind = detect(pixels)
+        if blind.found:
+            return blind, self._edition_of(blind)
+        tried: set[tuple[str, bool]] = set()
+        searched = list(matches) if matches is not None else self.fingerprints.search(image)
+        for match in searched:
+            found = self._read_aligned(pixels, image, match, tried)
+            if found is not None and found.found:
                 return found, self._edition_of(found)
-        return found, None
+        if not any(m.alignment is not None for m in searched) and any(m.confirmed for m in searched):
+            # the hashes found it but their alignment (shift and scale) did not read it: a slightly
+            # turned copy of a smooth picture; keypoints give the homography
+            for match in self.fingerprints.search_local(image):
+                found = self._read_aligned(pixels, image, match, tried)
+                if found is not None and found.found:
+                    return found, self._edition_of(found)
+        return blind, None
+
+    def _read_aligned(
+        self, pixels: np.ndarray, image: Image.Image, match: Match, tried: set[tuple[str, bool]]
+    ) -> Detection | None:
+        """The mark read with the registered master of a confirmed edition match, aligned as the match says."""
+        record = self.store.get(match.entry.ref) if match.confirmed and match.entry.kind == "edition" else None
+        if record is None or (record.reference_blob, match.alignment is not None) in tried:
+            return None
+        tried.add((record.reference_blob, match.alignment is not None))
+        luma = decode_image(self.blobs.get(record.reference_blob)).convert("L")
+        reference = np.asarray(luma)
+        if match.alignment is None:
+            return detect(pixels, reference=reference, scale=match.scale)
+        # found by keypoints: lay the copy back onto the master, then read
+        size = Features.from_bytes(match.entry.features).size if match.entry.features else luma.size
+        onto = warp_onto(image, match.alignment.homography, luma, size)
+        return detect(np.repeat(onto[..., None], 3, axis=2), reference=reference, scale=1.0)
 
     def _edition_of(self, found: Detection) -> EditionRecord | None:
         return None if found.payload is None else self.store.get(edition_id(found.payload))

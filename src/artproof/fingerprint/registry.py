@@ -1,14 +1,20 @@
 """The fingerprint registry: every registered work and issued edition, findable from any copy of it.
 
 Each row keeps three perceptual hashes of the picture (pHash, dHash, colour hash),
-the pHashes of five standard 80% crops, and a small luminance thumbnail. Search
-is two stages: the FAISS multi-hash index returns every stored pHash (whole or
-crop) within 8 bits of the query's; each candidate is then confirmed by
-aligning the query with the stored colour thumbnail and measuring the
-correlation of its luminance and of each colour channel, so a lookalike of the
-same layout is not taken for the work. The index is
-rebuilt in memory from the table whenever the table has changed (rows are only
-ever added), so it is always in step with the store.
+the pHashes of five standard 80% crops, a small colour thumbnail and the picture's
+local features (ORB keypoints, :mod:`artproof.fingerprint.features`).
+
+Search is global first: the FAISS multi-hash index returns every stored pHash (whole
+or crop) within 8 bits of the query's; each candidate is confirmed by aligning the
+query with the stored thumbnail (translation and scale) and measuring the
+correlation of its luminance and of each colour channel, so a lookalike of the same
+layout is not taken for the work. When that confirms nothing (a rotated copy, a
+photograph of a print, a screenshot, a small detail, a mirror image), the local
+stage runs: the shortlist (:mod:`artproof.fingerprint.shortlist`) names the pictures
+that share visual words with the copy, their keypoints are matched and a homography
+fitted, and the copy, warped back onto each candidate by it, must correlate as well
+as a global match must. The indexes are kept in memory in step with the table (rows
+are only ever added: new rows are added, nothing is rebuilt).
 """
 
 from __future__ import annotations
@@ -17,13 +23,18 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from PIL import Image
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
-from artproof.core.alignment import similarity
+from artproof.core.alignment import similarity, warped_similarity
+from artproof.core.images import decode_image
+from artproof.errors import ArtproofError
+from artproof.fingerprint.features import INDEXED, QUERY, Alignment, Features, describe, locate
 from artproof.fingerprint.hashes import CROPS, Fingerprint, crop_hashes, fingerprint, hamming
 from artproof.fingerprint.index import GUARANTEED_RADIUS, HashIndex, to_codes
+from artproof.fingerprint.shortlist import Shortlist
 from artproof.store.blobs import BlobStore
 from artproof.store.tables import fingerprints
 
@@ -33,6 +44,10 @@ CONFIRM = 0.85  # aligned correlation above which a candidate is the same pictur
 THUMB_SHORT = 128
 VARIANTS = ("full", *CROPS)
 WIDE_RADIUS, WIDE_CANDIDATES = 16, 3  # when nothing is within 8 bits: the few nearest, confirmed by alignment
+SHORTLIST = 24  # rows the local stage's shortlist names
+SHORTLIST_QUERY = 400  # of the copy's keypoints (spread over it, strongest first), those the shortlist looks up
+LOCAL_WORKS = 6  # works whose keypoints are matched (one row each: editions of a work share a picture)
+MIN_REGION = 0.04  # keypoints agreeing over less of a registered picture than this judge nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +61,7 @@ class Registered:
     image_blob: str
     registered_at: str
     thumb: bytes
+    features: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,15 +71,31 @@ class Match:
     distance: int  # pHash bits
     similarity: float  # aligned correlation, the second stage
     scale: float  # the query's working scale relative to the registered picture (below 1: a crop)
+    alignment: Alignment | None = None  # found by local features: the homography and its inliers
+    region: float = 1.0  # share of the registered picture where keypoints agreed and pixels were compared
+    changed: float | None = None  # share of that region showing something else (local matches: a stamp, a band)
 
     @property
     def confirmed(self) -> bool:
-        return self.similarity >= CONFIRM
+        return self.similarity >= CONFIRM and self.region >= MIN_REGION
+
+    def evidence(self) -> dict[str, object]:
+        """What the match rests on, for a report: the hash distance, the correlation, the geometry."""
+        out: dict[str, object] = {"distance": self.distance, "similarity": round(self.similarity, 3)}
+        if self.alignment is not None:
+            out |= {
+                "inliers": self.alignment.inliers,
+                "matches": self.alignment.matches,
+                "compared_share": round(self.region, 3),
+                "changed_share": round(self.changed or 0.0, 3),
+                "transform": self.alignment.transform(),
+            }
+        return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Query:
-    """An image to look up, its fingerprint computed once."""
+    """An image to look up, its fingerprint (and, when the local stage needs them, its keypoints) computed once."""
 
     image: Image.Image
     fingerprint: Fingerprint
@@ -71,6 +103,14 @@ class Query:
     @classmethod
     def of(cls, image: Image.Image) -> Query:
         return cls(image, fingerprint(image))
+
+    @cached_property
+    def features(self) -> Features:
+        return describe(self.image, QUERY)
+
+    @cached_property
+    def mirrored(self) -> Features:
+        return describe(self.image, QUERY, mirrored=True)
 
 
 def _thumbnail(image: Image.Image) -> bytes:
@@ -95,6 +135,7 @@ def _registered(row: object) -> Registered:
         image_blob=m["image_blob"],
         registered_at=m["registered_at"],
         thumb=bytes(m["thumb"]),
+        features=bytes(m["features"]) if m.get("features") is not None else None,
     )
 
 
@@ -104,6 +145,9 @@ class FingerprintRegistry:
         self.blobs = blobs
         self._index: HashIndex | None = None
         self._stamp: tuple[int, int] = (-1, -1)
+        self._shortlist = Shortlist()
+        self._shortlist_rows: list[int] = []  # row id of each shortlist picture number
+        self._shortlist_top = 0  # the highest row id in the shortlist
 
     @staticmethod
     def row(
@@ -122,6 +166,7 @@ class FingerprintRegistry:
             "crops": json.dumps(crop_hashes(image)),
             "image_blob": image_blob,
             "thumb": _thumbnail(image),
+            "features": describe(image).to_bytes(),
             "registered_at": at.isoformat(),
         }
 
@@ -153,13 +198,112 @@ class FingerprintRegistry:
         self._index, self._stamp = index, stamp
         return index
 
-    def confirm(self, query: Query, entry: Registered, variant: str = "full") -> Match:
-        """The second stage for one registered picture: align the query with its thumbnail."""
+    def confirm(self, query: Query, entry: Registered, variant: str = "full", *, local: bool = True) -> Match:
+        """The second stage for one registered picture: align the query with its thumbnail, else by keypoints."""
         score, scale = similarity(query.image, Image.open(io.BytesIO(entry.thumb)))
-        return Match(entry, variant, hamming(query.fingerprint.phash, entry.fingerprint.phash), score, scale)
+        match = Match(entry, variant, hamming(query.fingerprint.phash, entry.fingerprint.phash), score, scale)
+        if match.confirmed or entry.features is None or not local:
+            return match
+        located = self._located(query, [entry], {})
+        return located[0] if located and located[0].similarity > match.similarity else match
 
-    def search(self, image: Image.Image | Query, *, limit: int = 5) -> list[Match]:
-        """Registered pictures this image is a copy of (re-encoded, rescaled or cropped), confirmed first."""
+    # the local stage ---------------------------------------------------------------
+
+    def _current_shortlist(self) -> Shortlist:
+        """The shortlist in step with the table: new rows added; rebuilt if rows appeared below its top."""
+        with self.engine.connect() as c:
+            below = c.execute(select(func.count()).where(fingerprints.c.id <= self._shortlist_top)).scalar_one()
+            if below != len(self._shortlist_rows):  # another process committed an older id late
+                self._shortlist, self._shortlist_rows, self._shortlist_top = Shortlist(), [], 0
+            rows = c.execute(
+                select(fingerprints.c.id, fingerprints.c.features, fingerprints.c.image_blob)
+                .where(fingerprints.c.id > self._shortlist_top)
+                .order_by(fingerprints.c.id)
+            ).all()
+        if not rows:
+            return self._shortlist
+        described = {int(r.id): self._describe_blob(r.image_blob) for r in rows if r.features is None}
+        if described:  # rows registered before migration 0008: described once, written back
+            with self.engine.begin() as c:
+                for row_id, data in described.items():
+                    c.execute(
+                        update(fingerprints)
+                        .where(fingerprints.c.id == row_id, fingerprints.c.features.is_(None))
+                        .values(features=data)
+                    )
+        sets = [Features.from_bytes(bytes(r.features) if r.features else described[int(r.id)]) for r in rows]
+        self._shortlist.add([f.descriptors[:INDEXED] for f in sets])
+        self._shortlist_rows += [int(r.id) for r in rows]
+        self._shortlist_top = int(rows[-1].id)
+        return self._shortlist
+
+    def _describe_blob(self, blob_id: str) -> bytes:
+        try:
+            return describe(decode_image(self.blobs.get(blob_id))).to_bytes()
+        except ArtproofError:  # a picture missing from the blob store is found by its hashes only
+            return describe(Image.new("L", (1, 1))).to_bytes()
+
+    def search_local(self, image: Image.Image | Query, *, limit: int = 5) -> list[Match]:
+        """Registered pictures found by their keypoints: rotated, photographed, screenshotted, detail or mirror."""
+        query = image if isinstance(image, Query) else Query.of(image)
+        shortlist = self._current_shortlist()
+        if not shortlist.count:
+            return []
+        best: list[Match] = []
+        for features in (query.features, query.mirrored):  # the mirror image only when the copy is not found
+            found = shortlist.search(features.descriptors[:SHORTLIST_QUERY], k=SHORTLIST)
+            ids = [self._shortlist_rows[n] for n, _score in found]
+            if not ids:
+                continue
+            with self.engine.connect() as c:
+                rows = c.execute(select(fingerprints).where(fingerprints.c.id.in_(ids))).all()
+            entries = {int(r.id): _registered(r) for r in rows}
+            groups: dict[str, list[Registered]] = {}
+            for row_id in ids:  # editions of a work share its picture: one keypoint match per work
+                groups.setdefault(entries[row_id].work_id, []).append(entries[row_id])
+            matches: list[Match] = []
+            for group in list(groups.values())[:LOCAL_WORKS]:
+                matches += self._located(query, group, {}, features)
+            matches.sort(key=lambda m: (not m.confirmed, -m.similarity))
+            if any(m.confirmed for m in matches):
+                return matches[:limit]
+            best = best or matches[:limit]
+        return best
+
+    def _located(
+        self,
+        query: Query,
+        group: list[Registered],
+        aligned: dict[bytes, Alignment | None],
+        features: Features | None = None,
+    ) -> list[Match]:
+        """Matches for registered pictures whose keypoints the query's agree with (one homography per picture)."""
+        out = []
+        scored: dict[tuple[bytes, bytes], tuple[float, float, float]] = {}
+        for entry in group:
+            if entry.features is None:
+                continue
+            if entry.features not in aligned:
+                stored = Features.from_bytes(entry.features)
+                aligned[entry.features] = locate(features or query.features, stored) or (
+                    locate(query.mirrored, stored) if features is None else None
+                )
+            alignment = aligned[entry.features]
+            if alignment is None:
+                continue
+            size = Features.from_bytes(entry.features).size
+            key = (entry.thumb, entry.features)
+            if key not in scored:
+                scored[key] = warped_similarity(
+                    query.image, Image.open(io.BytesIO(entry.thumb)), alignment.homography, size, alignment.region
+                )
+            score, share, changed = scored[key]
+            distance = hamming(query.fingerprint.phash, entry.fingerprint.phash)
+            out.append(Match(entry, "features", distance, score, 1.0, alignment, share, changed))
+        return out
+
+    def search_global(self, image: Image.Image | Query, *, limit: int = 5) -> list[Match]:
+        """Registered pictures this image is a re-encoded, rescaled or cropped copy of, by the global hashes."""
         query = image if isinstance(image, Query) else Query.of(image)
         best: dict[int, tuple[int, str]] = {}
         index = self._current_index()
@@ -187,3 +331,17 @@ class FingerprintRegistry:
             score, scale = seen[entry.thumb]
             matches.append(Match(entry, variant, distance, score, scale))
         return sorted(matches, key=lambda m: (not m.confirmed, m.distance))
+
+    def search(self, image: Image.Image | Query, *, limit: int = 5, local: bool = True) -> list[Match]:
+        """Registered pictures this image is a copy of, confirmed first: by the global hashes, else by keypoints.
+
+        ``local=False`` keeps to the global stage (re-encoded, rescaled, cropped copies; a few ms).
+        """
+        query = image if isinstance(image, Query) else Query.of(image)
+        matches = self.search_global(query, limit=limit)
+        if not local or any(m.confirmed for m in matches):
+            return matches
+        found = self.search_local(query, limit=limit)
+        if any(m.confirmed for m in found):
+            return found + [m for m in matches if m.entry.row_id not in {f.entry.row_id for f in found}][:limit]
+        return matches or found

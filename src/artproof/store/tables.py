@@ -206,6 +206,7 @@ fingerprints = Table(
     Column("crops", Text, nullable=False),  # JSON: the five crop pHashes
     Column("image_blob", String(80), nullable=False),  # the picture itself
     Column("thumb", LargeBinary, nullable=False),  # the picture at 128 px (short side), PNG: the second stage
+    Column("features", LargeBinary, nullable=True),  # ORB keypoints (fingerprint.features); NULL before 0008
     Column("registered_at", String(40), nullable=False),
     Index("ix_fingerprints_ref", "ref"),
 )

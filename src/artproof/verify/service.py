@@ -22,7 +22,7 @@ from typing import Any
 
 from PIL import Image
 
-from artproof.core.alignment import strip_bars
+from artproof.core.alignment import strip_bars, turn_back
 from artproof.core.images import decode_image
 from artproof.core.keys import b64decode
 from artproof.editions.certificate import (
@@ -66,6 +66,7 @@ __all__ = ["EXIT_CODES", "IMAGE_SUFFIXES", "Verdict", "VerifyReport", "VerifyRun
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".gif", ".bmp", ".avif", ".mpo"})
 
 
+CHANGED = 0.25  # share of an aligned edition showing something else beyond which it was altered
 DECODE_SHORT = 1024  # big JPEGs decode at a reduced scale: every channel looks at 512 px or less
 
 
@@ -156,6 +157,8 @@ class VerifyService:
             "corrected_bits": found.errors,
             "aligned_with_master": found.informed,
         }
+        if found.angle:
+            details["turned_deg"] = round(found.angle, 2)  # read blind after turning the copy back
         if record is None:
             return Channel(
                 "unknown", f"a watermark names edition {eid}, not one issued in this home's registry", details
@@ -170,15 +173,17 @@ class VerifyService:
             details = {} if closest is None else {"closest": _match_json(closest)}
             return Channel("none", "matches no registered work or edition", details), []
         best = confirmed[0]
-        return (
-            Channel(
-                "match",
+        if best.alignment is not None:  # found by its keypoints: a possible match, with its evidence
+            summary = (
+                f"possible match: registered {best.entry.kind} {best.entry.ref}, {_geometry(best)}, "
+                f"aligned similarity {best.similarity:.2f}"
+            )
+        else:
+            summary = (
                 f"matches registered {best.entry.kind} {best.entry.ref} ({best.distance} pHash bits, "
-                f"aligned similarity {best.similarity:.2f})",
-                {"matches": [_match_json(m) for m in confirmed]},
-            ),
-            confirmed,
-        )
+                f"aligned similarity {best.similarity:.2f})"
+            )
+        return Channel("match", summary, {"matches": [_match_json(m) for m in confirmed]}), confirmed
 
     def _ledger(self, record: EditionRecord) -> Channel:
         body = verify_certificate(record.certificate)
@@ -258,7 +263,11 @@ class VerifyService:
             record.work_id if record else (matches[0].entry.work_id if matches else None)
         )
         reasons += problem
-        check = self._presented(data, image, query, report, certificate, mark, log_key, mirror)
+        upright, upright_query = image, query
+        if turned := watermark.details.get("turned_deg"):  # the certificate's picture is upright
+            upright = turn_back(image, float(turned))
+            upright_query = Query.of(upright)
+        check = self._presented(data, upright, upright_query, report, certificate, mark, log_key, mirror)
         if check is not None:
             reasons += check.reasons
         if record is not None:
@@ -269,7 +278,17 @@ class VerifyService:
             own = self._own(query, searched, record.edition_id)
             if (own is None or not own.confirmed) and (bare := strip_bars(image)) is not image:
                 own = self._own(Query.of(bare), [], record.edition_id)  # a letterboxed or framed copy: without its bars
-            if own is not None and not own.confirmed and own.distance <= FINGERPRINT_RADIUS and own.similarity >= 0.5:
+            if own is not None and own.confirmed and (own.changed or 0.0) >= CHANGED:
+                reasons.append(  # laid back by its keypoints, a part of it shows something else: a stamp, a band
+                    f"the picture is edition {record.edition_id} changed in places after it was issued "
+                    f"({own.changed:.0%} of it shows something else once aligned): an altered copy"
+                )
+            elif (
+                own is not None
+                and not own.confirmed
+                and (own.distance <= FINGERPRINT_RADIUS or own.alignment is not None)
+                and own.similarity >= 0.5
+            ):
                 reasons.append(  # its layout and most of its pixels are the edition's: stamped, painted over
                     f"the picture is edition {record.edition_id} changed in places after it was issued (aligned "
                     f"similarity {own.similarity:.2f}, {own.distance} pHash bits from it): an altered copy"
@@ -446,12 +465,28 @@ class VerifyService:
         return f"the Content Credentials are signed by {who}, not by the artist {check.body.artist.name}"
 
     def _own(self, query: Query, searched: list[Match], ref: str) -> Match | None:
-        """How this image compares with the picture registered under ``ref`` (found already, or aligned now)."""
+        """How this image compares with the picture registered under ``ref``: found already, or aligned now.
+
+        The same frame (within the certificate's pHash radius) is judged by the global alignment, as
+        a whole copy always was (a stamp there lowers its similarity); only a copy whose frame moved
+        (rotated, photographed, a detail) is judged by its keypoints, which see past what does not match.
+        """
         for match in searched:
-            if match.entry.ref == ref:
+            if match.entry.ref == ref and match.confirmed and match.alignment is None:
                 return match
         entries = self.fingerprints.entries(ref)
-        return self.fingerprints.confirm(query, entries[0]) if entries else None
+        if not entries:
+            return None
+        plain = self.fingerprints.confirm(query, entries[0], local=False)
+        if plain.confirmed:
+            return plain
+        found = [m for m in searched if m.entry.ref == ref and m.alignment is not None]
+        local = found[0] if found else self.fingerprints.confirm(query, entries[0])
+        if local.alignment is not None and local.confirmed and local.alignment.moved():
+            return local  # turned, mirrored or photographed: the global alignment cannot judge it
+        if plain.distance <= FINGERPRINT_RADIUS and plain.similarity >= 0.5:
+            return plain  # the same frame, partly something else
+        return local
 
     def _report(
         self,
@@ -567,10 +602,28 @@ def _match_json(match: Match) -> dict[str, Any]:
         "ref": match.entry.ref,
         "work_id": match.entry.work_id,
         "variant": match.variant,
-        "distance": match.distance,
-        "similarity": round(match.similarity, 3),
         "registered_at": match.entry.registered_at,
+        "found_by": "keypoints" if match.alignment is not None else "hashes",
+        **match.evidence(),
     }
+
+
+def _geometry(match: Match) -> str:
+    """'found by 212 agreeing keypoints, turned 3.0 degrees, shown at 0.62x, in perspective' for a local match."""
+    assert match.alignment is not None
+    t = match.alignment.transform()
+    words = [f"found by {match.alignment.inliers} agreeing keypoints"]
+    if t["mirrored"]:
+        words.append("mirrored")
+    if abs(t["rotation_deg"]) >= 0.5:
+        words.append(f"turned {t['rotation_deg']:+.1f} degrees")
+    if abs(t["scale"] - 1) >= 0.02:
+        words.append(f"shown at {t['scale']:.2f}x")
+    if t["perspective"] >= 0.02:
+        words.append("in perspective")
+    if match.region < 0.9:
+        words.append(f"covering {match.region:.0%} of it")
+    return ", ".join(words)
 
 
 def _headline(
@@ -602,6 +655,11 @@ def _headline(
     if verdict == "registered_work":
         if matches:
             m = matches[0]
+            if m.alignment is not None:
+                return (
+                    f'Possible match: a copy of registered {m.entry.kind} {m.entry.ref} ("{title}" by {artist}), '
+                    f"{_geometry(m)}; its watermark was not read, so it is not shown to be an issued edition."
+                )
             return (
                 f'A copy or derivative of registered {m.entry.kind} {m.entry.ref} ("{title}" by {artist}), '
                 f"not an issued edition ({m.distance} pHash bits from it)."

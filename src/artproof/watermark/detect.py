@@ -15,7 +15,9 @@ crops of busy pictures read as well as whole copies.
 
 The decision rule is the BCH decoder: a word more than 16 bits from every
 codeword is no mark. Chase-II decoding also tries the 31 flips of the 5 least
-reliable bits. With at most ``HYPOTHESES`` (scale, offset) tries per image, each
+reliable bits. A copy turned by up to ten degrees is found the same way, the comb turned
+with it (:func:`_turns`), and read after turning it back. With at most
+``HYPOTHESES`` (scale or turn, offset) tries per image, each
 with its 32 words, the false-alarm probability per image is at most
 :data:`FALSE_ALARM` (union bound, computed in :mod:`artproof.watermark.code`).
 """
@@ -60,6 +62,7 @@ class Detection:
     pilot_z: float | None = None  # strength of the pilot's correlation peak, in standard deviations
     tries: int = 0
     informed: bool = False  # decoded from the difference to a registered master
+    angle: float = 0.0  # degrees the copy was turned counter-clockwise (read blind after turning it back)
 
 
 def _decode_soft(soft: NDArray[np.float64]) -> tuple[int, int] | None:
@@ -126,6 +129,64 @@ def _scales(work: NDArray[np.float32], count: int = 3) -> list[float]:
         fine = guess + np.arange(-0.002, 0.0021, 0.0002)
         out.append(float(fine[int(np.argmax(score(fine)))]))
     return out
+
+
+def _turns(work: NDArray[np.float32], count: int = 2) -> list[tuple[float, float]]:
+    """The likeliest (angle in degrees, working-scale factor) of a turned copy, from the same comb, turned.
+
+    A copy turned by an angle has its spectrum turned by it: each carrier's frequency vector is
+    rotated before it is looked up. Coarse: every 0.5 degrees up to 10.5 either way (0 excluded: the
+    plain search did that) and scales 0.70-1.30 every 0.004 (a turned copy's frame grows to hold its
+    corners, so its content shrinks in the working image), on the power spectrum max-filtered over
+    3x3 bins (a half-degree miss moves the outermost carriers by under a bin); then 0.05 degrees and
+    0.0005 of scale around the best, on the power itself.
+    """
+    from scipy.ndimage import maximum_filter
+
+    c = carriers()
+    height, width = work.shape
+    power = np.abs(np.fft.rfft2(highpass(work) * detector_weights(work))) ** 2
+    power = power / (box_mean(power.astype(np.float32), 9, mode="wrap") + 1e-9)
+    spread = maximum_filter(power, size=3, mode="wrap")
+    fy = np.concatenate([np.fft.fftfreq(P, d=1.0 / P)[c.data_y], np.fft.fftfreq(P, d=1.0 / P)[c.pilot_y]]) / P
+    fx = np.concatenate([c.data_x, c.pilot_x]).astype(np.float64) / P
+
+    def score(surface: NDArray[np.float64], angles: NDArray[np.float64], scales: NDArray[np.float64]):  # type: ignore[no-untyped-def]
+        a = np.radians(angles)[:, None, None]
+        ry = (np.cos(a) * fy + np.sin(a) * fx) * scales[None, :, None]
+        rx = (-np.sin(a) * fy + np.cos(a) * fx) * scales[None, :, None]
+        flip = rx < 0  # the other half-plane: the conjugate coefficient
+        rows = np.rint(np.where(flip, -ry, ry) * height).astype(np.int64) % height
+        cols = np.clip(np.rint(np.abs(rx) * width).astype(np.int64), 0, surface.shape[1] - 1)
+        return surface[rows, cols].sum(axis=2)
+
+    angles = np.concatenate([np.arange(-10.5, -0.49, 0.5), np.arange(0.5, 10.51, 0.5)])
+    scales = np.arange(0.70, 1.30, 0.004)  # turned with its corners filled, the frame grows: up to 1.25
+    coarse = score(spread, angles, scales)
+    out: list[tuple[float, float]] = []
+    for flat in np.argsort(coarse, axis=None)[::-1]:
+        i, j = np.unravel_index(int(flat), coarse.shape)
+        if any(abs(angles[i] - a) < 1.0 for a, _ in out):
+            continue
+        fine_a = angles[i] + np.arange(-0.3, 0.301, 0.05)
+        fine_s = scales[j] + np.arange(-0.004, 0.0041, 0.0005)
+        fine = score(power, fine_a, fine_s)
+        k, m = np.unravel_index(int(np.argmax(fine)), fine.shape)
+        out.append((float(fine_a[k]), float(fine_s[m])))
+        if len(out) == count:
+            break
+    return out
+
+
+def _turned(work: NDArray[np.float32], angle: float, scale: float) -> NDArray[np.float32]:
+    """``work`` turned back by ``angle`` degrees about its centre, then brought to the working scale."""
+    import cv2
+
+    height, width = work.shape
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
+    back = cv2.warpAffine(work, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return np.asarray(cv2.resize(back, size, interpolation=cv2.INTER_AREA), dtype=np.float32)
 
 
 def _working(luma: Image.Image, short: float) -> NDArray[np.float32]:
@@ -215,4 +276,14 @@ def detect(
             searched = True
             guesses = _scales(first) + ([] if master_luma is None else best_scales(luma, master_luma, WORK_SHORT))
             candidates = list(dict.fromkeys(round(s, 4) for s in guesses if abs(s - 1.0) > 0.001))
+    if master is None:  # blind: a copy turned by up to ten degrees (a scan, a photo held askew, an editor)
+        for angle, at in _turns(first):
+            for soft, offset, z in _read(_turned(first, angle, at)):
+                if tries >= HYPOTHESES:
+                    break
+                tries += 1
+                best_z = max(best_z, z)
+                decoded = _decode_soft(soft)
+                if decoded is not None:
+                    return Detection(True, decoded[0], decoded[1], at, offset, z, tries, angle=-angle)
     return Detection(found=False, pilot_z=best_z, tries=tries)

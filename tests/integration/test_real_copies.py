@@ -1,0 +1,197 @@
+"""The copies people really make: turned, mirrored, photographed, screenshotted, detail-cropped.
+
+Issue 16: these read ``authentic_edition`` with the right number when the watermark is read (the
+copy is found by its keypoints and laid back onto the master to read it); a copy found only by
+its keypoints reads ``registered_work`` with "possible match" and the evidence (agreeing
+keypoints, the transform), never ``authentic_edition``; a picture never registered matches nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageOps
+from sqlalchemy import update
+
+from artproof.fingerprint.features import Features, describe, locate
+from artproof.fingerprint.shortlist import Shortlist, words
+from artproof.ops import OpContext, get_operation
+from tests.integration.inproc import call as run
+
+EXIT = {"authentic_edition": 0, "registered_work": 0, "unverified": 3, "tampered": 4}
+
+
+def verify(home: Path, path: Path, *extra: str) -> dict[str, Any]:
+    result = run(home, "verify", str(path), "--json", *extra, passphrase=None)
+    doc = json.loads(result.stdout)
+    assert result.code == EXIT[doc["verdict"]], (result.code, doc["verdict"], result.stderr)
+    return dict(doc)
+
+
+def _jpeg(picture: Image.Image, path: Path, quality: int = 80) -> Path:
+    picture.convert("RGB").save(path, "JPEG", quality=quality)
+    return path
+
+
+def photograph(picture: Image.Image, seed: int) -> Image.Image:
+    """A print photographed on a wall: perspective (up to 12 % of a side per corner), blur, noise, a colour cast."""
+    rng = np.random.default_rng(seed)
+    rgb = np.asarray(picture.convert("RGB"), dtype=np.float32)
+    h, w = rgb.shape[:2]
+    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    placed = corners + np.float32([0.2 * w, 0.2 * h]) + rng.uniform(-0.12, 0.12, (4, 2)).astype(np.float32) * [w, h]
+    matrix = cv2.getPerspectiveTransform(corners, placed.astype(np.float32))
+    shot = cv2.warpPerspective(rgb, matrix, (int(w * 1.4), int(h * 1.4)), borderValue=(190, 185, 170))
+    shot = cv2.GaussianBlur(shot, (0, 0), 1.0) * np.float32([1.06, 1.0, 0.9]) + rng.normal(0, 4, shot.shape)
+    return Image.fromarray(np.clip(shot, 0, 255).astype(np.uint8))
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("copies")
+    home = root / "home"
+    run(home, "init", "--name", "Ada Lovelace")
+    made = run(home, "create", "--engine", "neural", "--style", "5", "--prompt", "tide pools", "--seed", "3",
+               "--size", "768x640", "--json")  # fmt: skip
+    work_id = made.json()["work_id"]
+    assert run(home, "seal", work_id, "-o", str(root / "master.png")).code == 0
+    issued = run(home, "edition", "issue", work_id, "--count", "2", "-o", str(root / "ed"), "--json")
+    assert issued.code == 0, issued.stderr
+    second = next(e for e in issued.json()["editions"] if e["number"] == 2 and not e["artist_proof"])
+    other = run(home, "create", "--engine", "neural", "--style", "11", "--prompt", "salt flats", "--seed", "8",
+                "--size", "640x640", "--json").json()["work_id"]  # fmt: skip
+    assert run(home, "register", other).code == 0  # registered, never sealed nor issued: no mark
+    shown = run(home, "work", "export", other, "-o", str(root / "other.png"))
+    assert shown.code == 0, shown.stderr
+    return {
+        "home": home,
+        "root": root,
+        "work": work_id,
+        "edition": second["edition_id"],
+        "file": next((root / "ed").glob("*2of2*.png")),
+        "other": other,
+    }
+
+
+def test_turned_mirrored_photographed_and_detail_copies_of_an_edition_are_that_edition(studio: dict[str, Any]) -> None:
+    home, root = studio["home"], studio["root"]
+    edition = Image.open(studio["file"]).convert("RGB")
+    w, h = edition.size
+    copies = {
+        "turned 3 degrees": edition.rotate(3, Image.Resampling.BICUBIC, expand=True, fillcolor=(255, 255, 255)),
+        "turned -7 degrees": edition.rotate(-7, Image.Resampling.BICUBIC, expand=True, fillcolor=(0, 0, 0)),
+        "mirrored": ImageOps.mirror(edition),
+        "photographed": photograph(edition, 1),
+        "a quarter-area detail": edition.crop((w // 4, h // 3, w // 4 + w // 2, h // 3 + h // 2)),
+    }
+    for name, copy in copies.items():
+        doc = verify(home, _jpeg(copy, root / f"{name}.jpg"))
+        assert doc["verdict"] == "authentic_edition", (name, doc["headline"], doc["reasons"])
+        assert doc["edition"]["edition_id"] == studio["edition"] and doc["edition"]["number"] == 2, name
+        assert doc["channels"]["watermark"]["status"] == "found", name
+        assert doc["channels"]["fingerprint"]["status"] == "match", name
+    turned = verify(home, root / "turned 3 degrees.jpg")["channels"]["fingerprint"]["matches"][0]
+    assert turned["found_by"] == "keypoints" and turned["inliers"] >= 12
+    assert abs(turned["transform"]["rotation_deg"] - 3) < 0.5, turned["transform"]
+    assert verify(home, root / "mirrored.jpg")["channels"]["fingerprint"]["matches"][0]["transform"]["mirrored"]
+
+
+def test_a_copy_found_only_by_its_keypoints_is_a_possible_match_never_an_edition(studio: dict[str, Any]) -> None:
+    home, root = studio["home"], studio["root"]
+    other = Image.open(root / "other.png").convert("RGB")
+    doc = verify(home, _jpeg(photograph(other, 2), root / "photo-of-other.jpg", quality=70))
+    assert doc["verdict"] == "registered_work" and doc["work_id"] == studio["other"], doc["headline"]
+    assert doc["headline"].startswith("Possible match:") and "agreeing keypoints" in doc["headline"]
+    assert "not shown to be an issued edition" in doc["headline"]
+    fingerprint = doc["channels"]["fingerprint"]
+    assert fingerprint["summary"].startswith("possible match")
+    evidence = fingerprint["matches"][0]
+    assert (
+        evidence["found_by"] == "keypoints" and evidence["inliers"] >= 12 and evidence["transform"]["perspective"] > 0
+    )
+    assert doc["edition"] is None and doc["channels"]["watermark"]["status"] == "absent"
+    # the same photograph with the edition's picture is the edition: the mark is what makes the difference
+    edition = Image.open(studio["file"]).convert("RGB")
+    assert verify(home, _jpeg(photograph(edition, 2), root / "photo-of-edition.jpg", 70))["verdict"] == (
+        "authentic_edition"
+    )
+
+
+def test_pictures_never_registered_match_nothing_even_turned(studio: dict[str, Any]) -> None:
+    home, root = studio["home"], studio["root"]
+    neural = get_operation("generate.neural", "1.0.0")
+    for seed, style in ((21, 5), (22, 11), (23, 0)):  # the same styles as the registered works: lookalikes
+        params = neural.parse_params(
+            {"prompt": "tide pools", "seed": seed, "width": 640, "height": 640, "style": style}
+        )
+        stranger = neural.run(params, [], OpContext()).image.convert("RGB").rotate(4, expand=True)
+        doc = verify(home, _jpeg(stranger, root / f"stranger-{seed}.jpg"))
+        assert doc["verdict"] == "unverified", (seed, doc["headline"])
+        assert doc["channels"]["fingerprint"]["status"] == "none"
+
+
+def test_an_edition_with_a_band_painted_over_it_is_tampered_even_turned(studio: dict[str, Any]) -> None:
+    home, root = studio["home"], studio["root"]
+    edition = Image.open(studio["file"]).convert("RGB")
+    pixels = np.asarray(edition).copy()
+    pixels[: int(pixels.shape[0] * 0.4), :, :] = (200, 30, 30)  # a red band over 40 % of it
+    turned = Image.fromarray(pixels).rotate(3, Image.Resampling.BICUBIC, expand=True, fillcolor=(255, 255, 255))
+    doc = verify(home, _jpeg(turned, root / "band.jpg", 90))
+    if doc["channels"]["watermark"]["status"] == "found":  # the mark survives in the rest: it must not vouch
+        assert doc["verdict"] == "tampered" and "changed in places" in doc["headline"], doc["headline"]
+    else:
+        assert doc["verdict"] != "authentic_edition"
+
+
+def test_rows_registered_before_keypoints_are_described_once_and_found(studio: dict[str, Any], tmp_path: Path) -> None:
+    from artproof.services import build_services
+    from artproof.settings import Settings
+    from artproof.store.tables import fingerprints
+
+    home = studio["home"]
+    services = build_services(Settings.from_env({"ARTPROOF_HOME": str(home)}))
+    with services.fingerprints.engine.begin() as c:  # as a home migrated from 0007 has them
+        c.execute(update(fingerprints).values(features=None))
+    edition = Image.open(studio["file"]).convert("RGB")
+    found = services.fingerprints.search_local(edition.rotate(5, expand=True))
+    assert found and found[0].confirmed and found[0].entry.work_id == studio["work"]
+    with services.fingerprints.engine.connect() as c:
+        assert all(row.features is not None for row in c.execute(fingerprints.select()).all())
+
+
+def test_features_round_trip_and_locate_a_known_homography() -> None:
+    neural = get_operation("generate.neural", "1.0.0")
+    params = neural.parse_params({"prompt": "reef", "seed": 4, "width": 640, "height": 480, "style": 3})
+    picture = neural.run(params, [], OpContext()).image.convert("RGB")
+    stored = describe(picture)
+    assert len(stored) == 512 and Features.from_bytes(stored.to_bytes()).to_bytes() == stored.to_bytes()
+    truth = np.array([[0.9, -0.08, 40.0], [0.07, 0.92, 25.0], [2e-5, -1e-5, 1.0]])  # registered px -> copy px
+    copy = cv2.warpPerspective(np.asarray(picture), truth, (700, 560), borderValue=(255, 255, 255))
+    buffer = io.BytesIO()
+    Image.fromarray(copy).save(buffer, "JPEG", quality=75)
+    found = locate(describe(Image.open(buffer), 1000), stored)
+    assert found is not None and found.inliers >= 50
+    back = found.homography @ truth  # copy px -> registered px after registered px -> copy px: the identity
+    corners = np.float32([[0, 0, 1], [640, 0, 1], [640, 480, 1], [0, 480, 1]]).T
+    moved = back @ corners
+    assert np.abs(moved[:2] / moved[2] - corners[:2]).max() < 3.0  # within 3 px at the corners
+
+
+def test_the_shortlist_names_the_picture_that_shares_keypoints() -> None:
+    rng = np.random.default_rng(5)
+    index = Shortlist()
+    pictures = [rng.integers(0, 256, (256, 32), dtype=np.uint8) for _ in range(300)]
+    index.add(pictures[:150])
+    index.add(pictures[150:])
+    noisy = pictures[123].copy()
+    flips = rng.random((*noisy.shape, 8)) < 0.06  # ~15 of 256 bits differ: the same corners seen again
+    noisy ^= np.packbits(flips, axis=-1).reshape(noisy.shape)
+    assert index.search(noisy[:200], k=3)[0][0] == 123
+    assert np.array_equal(words(pictures[0]), words(pictures[0].copy()))  # fixed bit positions: stable words
+    assert index.search(rng.integers(0, 256, (0, 32), dtype=np.uint8)) == []
