@@ -20,7 +20,7 @@ from PIL import Image, ImageOps
 from sqlalchemy import update
 
 from artproof.fingerprint.features import Features, describe, locate
-from artproof.fingerprint.shortlist import Shortlist, words
+from artproof.fingerprint.shortlist import FLAT_LIMIT, Shortlist
 from artproof.ops import OpContext, get_operation
 from tests.integration.inproc import call as run
 
@@ -185,13 +185,16 @@ def test_features_round_trip_and_locate_a_known_homography() -> None:
 
 def test_the_shortlist_names_the_picture_that_shares_keypoints() -> None:
     rng = np.random.default_rng(5)
-    index = Shortlist()
-    pictures = [rng.integers(0, 256, (256, 32), dtype=np.uint8) for _ in range(300)]
-    index.add(pictures[:150])
-    index.add(pictures[150:])
-    noisy = pictures[123].copy()
-    flips = rng.random((*noisy.shape, 8)) < 0.06  # ~15 of 256 bits differ: the same corners seen again
-    noisy ^= np.packbits(flips, axis=-1).reshape(noisy.shape)
-    assert index.search(noisy[:200], k=3)[0][0] == 123
-    assert np.array_equal(words(pictures[0]), words(pictures[0].copy()))  # fixed bit positions: stable words
-    assert index.search(rng.integers(0, 256, (0, 32), dtype=np.uint8)) == []
+    for pictures_count in (300, FLAT_LIMIT // 256 + 300):  # exact, then the inverted file
+        index = Shortlist()
+        pictures = [rng.integers(0, 256, (256, 32), dtype=np.uint8) for _ in range(pictures_count)]
+        index.add(pictures[:150])
+        index.add(pictures[150:])
+        noisy = pictures[123].copy()
+        flips = rng.random((*noisy.shape, 8)) < 0.12  # ~30 of 256 bits differ: the same corners seen again
+        noisy ^= np.packbits(flips, axis=-1).reshape(noisy.shape)
+        found = index.search(noisy[:200], k=3)
+        assert found[0][0] == 123 and found[0][1] > 20 * max([1.0] + [s for _, s in found[1:]]), found
+        assert index.search(rng.integers(0, 256, (0, 32), dtype=np.uint8)) == []
+        strangers = index.search(rng.integers(0, 256, (200, 32), dtype=np.uint8), k=3)
+        assert all(score < 5 for _, score in strangers)  # random descriptors are ~128 bits from everything

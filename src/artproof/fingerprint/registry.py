@@ -11,7 +11,7 @@ correlation of its luminance and of each colour channel, so a lookalike of the s
 layout is not taken for the work. When that confirms nothing (a rotated copy, a
 photograph of a print, a screenshot, a small detail, a mirror image), the local
 stage runs: the shortlist (:mod:`artproof.fingerprint.shortlist`) names the pictures
-that share visual words with the copy, their keypoints are matched and a homography
+whose stored descriptors are nearest the copy's, their keypoints are matched and a homography
 fitted, and the copy, warped back onto each candidate by it, must correlate as well
 as a global match must. The indexes are kept in memory in step with the table (rows
 are only ever added: new rows are added, nothing is rebuilt).
@@ -31,7 +31,8 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from artproof.core.alignment import similarity, warped_similarity
 from artproof.core.images import decode_image
 from artproof.errors import ArtproofError
-from artproof.fingerprint.features import INDEXED, QUERY, Alignment, Features, describe, locate
+from artproof.fingerprint import features as _features
+from artproof.fingerprint.features import INDEXED, Alignment, Features, describe, locate
 from artproof.fingerprint.hashes import CROPS, Fingerprint, crop_hashes, fingerprint, hamming
 from artproof.fingerprint.index import GUARANTEED_RADIUS, HashIndex, to_codes
 from artproof.fingerprint.shortlist import Shortlist
@@ -45,9 +46,9 @@ THUMB_SHORT = 128
 VARIANTS = ("full", *CROPS)
 WIDE_RADIUS, WIDE_CANDIDATES = 16, 3  # when nothing is within 8 bits: the few nearest, confirmed by alignment
 SHORTLIST = 24  # rows the local stage's shortlist names
-SHORTLIST_QUERY = 400  # of the copy's keypoints (spread over it, strongest first), those the shortlist looks up
+SHORTLIST_QUERY = 200  # of the copy's keypoints (spread over it, strongest first), those the shortlist looks up
 LOCAL_WORKS = 6  # works whose keypoints are matched (one row each: editions of a work share a picture)
-MIN_REGION = 0.04  # keypoints agreeing over less of a registered picture than this judge nothing
+MIN_REGION = 0.015  # keypoints agreeing over less of a registered picture than this judge nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,11 +107,11 @@ class Query:
 
     @cached_property
     def features(self) -> Features:
-        return describe(self.image, QUERY)
+        return describe(self.image, _features.QUERY, long=_features.QUERY_LONG)
 
     @cached_property
     def mirrored(self) -> Features:
-        return describe(self.image, QUERY, mirrored=True)
+        return describe(self.image, _features.QUERY, mirrored=True, long=_features.QUERY_LONG)
 
 
 def _thumbnail(image: Image.Image) -> bytes:
@@ -148,6 +149,7 @@ class FingerprintRegistry:
         self._shortlist = Shortlist()
         self._shortlist_rows: list[int] = []  # row id of each shortlist picture number
         self._shortlist_top = 0  # the highest row id in the shortlist
+        self.shortlist_query, self.local_works = SHORTLIST_QUERY, LOCAL_WORKS
 
     @staticmethod
     def row(
@@ -251,7 +253,7 @@ class FingerprintRegistry:
             return []
         best: list[Match] = []
         for features in (query.features, query.mirrored):  # the mirror image only when the copy is not found
-            found = shortlist.search(features.descriptors[:SHORTLIST_QUERY], k=SHORTLIST)
+            found = shortlist.search(features.descriptors[: self.shortlist_query], k=SHORTLIST)
             ids = [self._shortlist_rows[n] for n, _score in found]
             if not ids:
                 continue
@@ -262,7 +264,7 @@ class FingerprintRegistry:
             for row_id in ids:  # editions of a work share its picture: one keypoint match per work
                 groups.setdefault(entries[row_id].work_id, []).append(entries[row_id])
             matches: list[Match] = []
-            for group in list(groups.values())[:LOCAL_WORKS]:
+            for group in list(groups.values())[: self.local_works]:
                 matches += self._located(query, group, {}, features)
             matches.sort(key=lambda m: (not m.confirmed, -m.similarity))
             if any(m.confirmed for m in matches):

@@ -1,138 +1,103 @@
 """The shortlist for local features: which few registered pictures share keypoints with a copy.
 
 Matching a copy's keypoints against every registered picture would cost milliseconds per picture;
-at a million works that is an hour. The shortlist is an inverted file over visual words made by
-locality-sensitive hashing of the binary descriptors: each 256-bit ORB descriptor gives
-:data:`TABLES` words, each the value of :data:`BITS` fixed bit positions (drawn once, with a fixed
-seed, so every installation makes the same words and no vocabulary has to be trained or shipped).
-Two descriptors of the same corner differ in 10-40 bits of 256, so they share a 16-bit word with
-probability 0.1-0.5 per table; three tables and the 100-250 keypoints a copy shares with its
-picture give the right picture tens of votes where an unrelated one gets a few. Votes are
-weighted by inverse document frequency, and words found in more than 1 % of pictures (flat skies,
-text) are skipped, as stop words are in text retrieval (Sivic and Zisserman 2003).
+at a million works that is an hour. The shortlist is a FAISS index over every registered picture's
+indexed descriptors (256 each): each of the copy's descriptors finds its two nearest stored
+descriptors, and each neighbour within :data:`VOTE_RADIUS` bits votes for its picture, weighted by
+how close it is. The pictures with most votes are the shortlist; their keypoints are then matched
+and a homography fitted (:func:`artproof.fingerprint.features.locate`).
 
-The postings are kept as sorted arrays (CSR: an offset per word, then picture numbers), in chunks
-that are merged as they grow, so adding a picture never re-sorts the whole index.
+Why nearest neighbours and not visual words: a corner seen again in a photograph or a screenshot
+keeps its descriptor only to 20-60 bits of 256, and words made by hashing bits (LSH, tried first)
+split such pairs: on 40 pictures the right one was among the first six for 72-85 % of photographs,
+screenshots and quarter details by 3x20-bit words (multi-probe made it worse), and for 90-95 % by
+nearest neighbours (benchmarks/RESULTS.md, "Real-world copies").
+
+Small registries use an exact index (``IndexBinaryFlat``); past :data:`FLAT_LIMIT` descriptors an
+inverted file (``IndexBinaryIVF``) whose cells are centred on descriptors sampled evenly from the
+registry itself (no training run, no vocabulary to ship: the same pictures give the same index),
+rebuilt as the registry quadruples, searched in :data:`NPROBE` cells.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["BITS", "TABLES", "Shortlist", "words"]
+__all__ = ["FLAT_LIMIT", "NPROBE", "VOTE_RADIUS", "Shortlist", "cells_for"]
 
-TABLES = 3
-BITS = 20
-WORDS_PER_TABLE = 1 << BITS
-MERGE_LIMIT = 1 << 26
-STOP_SHARE = 0.01  # a word in more than this share of pictures says nothing (once there are 1000)
-_POSITIONS = np.random.default_rng(20261202).permutation(256)[: TABLES * BITS].reshape(TABLES, BITS)
-_WEIGHTS = (1 << np.arange(BITS, dtype=np.int64))[None, :]
+VOTE_RADIUS = 64  # bits: a neighbour further than this is chance (unrelated ORB descriptors differ by ~128)
+NEIGHBOURS = 2
+FLAT_LIMIT = 1 << 17  # descriptors (512 pictures) searched exactly; beyond, an inverted file
+NPROBE = 8
 
 
-def words(descriptors: NDArray[np.uint8]) -> NDArray[np.int64]:
-    """(N, TABLES) word numbers, table t's words in [t * 2**BITS, (t + 1) * 2**BITS)."""
-    bits = np.unpackbits(np.ascontiguousarray(descriptors, dtype=np.uint8), axis=1)  # (N, 256)
-    out = np.empty((len(descriptors), TABLES), dtype=np.int64)
-    for t in range(TABLES):
-        out[:, t] = (bits[:, _POSITIONS[t]].astype(np.int64) * _WEIGHTS).sum(axis=1) + t * WORDS_PER_TABLE
-    return out
-
-
-class _Chunk:
-    """Postings of a batch of pictures: ``offsets[w]:offsets[w+1]`` index the pictures holding word w."""
-
-    def __init__(self, word_ids: NDArray[np.int64], pictures: NDArray[np.int32]) -> None:
-        order = np.argsort(word_ids, kind="stable")
-        self.pictures = pictures[order]
-        counts = np.bincount(word_ids, minlength=TABLES * WORDS_PER_TABLE)
-        self.counts = counts.astype(np.int32)
-        self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        self.size = len(word_ids)
+def cells_for(count: int, spread: int = 4) -> int:
+    """Inverted-file cells for ``count`` descriptors: a power of two near ``spread`` sqrt(count)."""
+    return 1 << max(8, int(np.ceil(np.log2(spread * np.sqrt(max(count, 1))))))
 
 
 class Shortlist:
     """Picture numbers (dense, 0..n-1) by their descriptors; the caller maps them to its own ids."""
 
     def __init__(self) -> None:
-        self._chunks: list[_Chunk] = []
-        self._pending: list[tuple[NDArray[np.int64], NDArray[np.int32]]] = []
-        self._document_frequency = np.zeros(TABLES * WORDS_PER_TABLE, dtype=np.int32)
+        import faiss  # loaded on first use: the CLI starts faster without it
+
+        self._faiss = faiss
+        self._codes: list[NDArray[np.uint8]] = []
+        self._owners: list[NDArray[np.int32]] = []
+        self._owner = np.zeros(0, dtype=np.int32)
+        self._index: Any = faiss.IndexBinaryFlat(256)
+        self._built_at = 0  # descriptors when the inverted file was last laid out (0: exact index)
         self.count = 0
+        self.size = 0  # descriptors held
 
     def add(self, descriptor_sets: Sequence[NDArray[np.uint8]]) -> None:
         """Add pictures (one descriptor set each), numbered from the current count on."""
-        for descriptors in descriptor_sets:
-            ids = np.unique(words(descriptors)) if len(descriptors) else np.zeros(0, np.int64)
-            self._pending.append((ids, np.full(len(ids), self.count, dtype=np.int32)))
-            self._document_frequency[ids] += 1
-            self.count += 1
-        self._flush(force=False)
-
-    def add_words(self, word_ids: NDArray[np.int64], pictures: NDArray[np.int32], count: int) -> None:
-        """Add prepared postings (unique words per picture) for ``count`` pictures at once (benchmarks)."""
-        self._pending.append((word_ids, pictures))
-        np.add.at(self._document_frequency, word_ids, 1)
-        self.count += count
-        self._flush(force=True)
-
-    def _flush(self, force: bool) -> None:
-        pending = sum(len(w) for w, _ in self._pending)
-        if not pending or (not force and pending < 4096 and self._chunks):
+        codes = [np.ascontiguousarray(d, dtype=np.uint8) for d in descriptor_sets]
+        owners = [np.full(len(d), self.count + n, dtype=np.int32) for n, d in enumerate(codes)]
+        self.count += len(codes)
+        fresh = np.concatenate(codes) if codes else np.zeros((0, 32), np.uint8)
+        if not len(fresh):
             return
-        word_ids = np.concatenate([w for w, _ in self._pending])
-        pictures = np.concatenate([p for _, p in self._pending])
-        self._pending = []
-        self._chunks.append(_Chunk(word_ids, pictures))
-        while (  # merge as they grow, up to MERGE_LIMIT postings a chunk (a bigger sort costs more than it saves)
-            len(self._chunks) > 1
-            and self._chunks[-1].size * 2 >= self._chunks[-2].size
-            and self._chunks[-1].size + self._chunks[-2].size <= MERGE_LIMIT
-        ):
-            last, before = self._chunks.pop(), self._chunks.pop()
-            self._chunks.append(_merge(before, last))
+        self._codes.append(fresh)
+        self._owners.append(np.concatenate(owners))
+        self._owner = np.concatenate([self._owner, self._owners[-1]])
+        self.size += len(fresh)
+        if self.size > FLAT_LIMIT and self.size >= 4 * self._built_at:
+            self._lay_out()
+        else:
+            self._index.add(fresh)
+
+    def _lay_out(self) -> None:
+        """(Re)build the inverted file over every descriptor, its cells centred on an even sample of them."""
+        faiss = self._faiss
+        every = np.concatenate(self._codes)
+        self._codes = [every]
+        cells = cells_for(len(every))
+        centres = every[np.linspace(0, len(every) - 1, cells).astype(np.int64)]
+        quantizer = faiss.IndexBinaryFlat(256)
+        quantizer.add(np.ascontiguousarray(centres))
+        index = faiss.IndexBinaryIVF(quantizer, 256, cells)
+        index.is_trained = True
+        index.nprobe = NPROBE
+        index.add(every)
+        self._quantizer = quantizer  # the index refers to it: keep it alive
+        self._index, self._built_at = index, len(every)
 
     def search(self, descriptors: NDArray[np.uint8], k: int = 8) -> list[tuple[int, float]]:
-        """The ``k`` pictures with the highest idf-weighted vote, (number, score), best first."""
-        self._flush(force=True)
-        if not self.count or not len(descriptors):
+        """The ``k`` pictures with the most (closeness-weighted) neighbour votes, (number, score), best first."""
+        if not self.size or not len(descriptors):
             return []
-        query = np.unique(words(descriptors))
-        frequency = self._document_frequency[query]
-        useful = (frequency > 0) & (frequency <= max(20, STOP_SHARE * self.count))
-        query, frequency = query[useful], frequency[useful]
-        if not len(query):
+        distances, labels = self._index.search(np.ascontiguousarray(descriptors, dtype=np.uint8), NEIGHBOURS)
+        near = (labels >= 0) & (distances <= VOTE_RADIUS)
+        if not near.any():
             return []
-        idf = np.log(self.count / frequency).astype(np.float32)
-        hits, weights = [], []
-        for chunk in self._chunks:
-            starts, ends = chunk.offsets[query], chunk.offsets[query + 1]
-            lengths = ends - starts
-            if not lengths.sum():
-                continue
-            index = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(
-                lengths.sum()
-            )
-            hits.append(chunk.pictures[index])
-            weights.append(np.repeat(idf, lengths))
-        if not hits:
-            return []
-        scores = np.bincount(np.concatenate(hits), weights=np.concatenate(weights), minlength=self.count)
+        weights = 1.0 - distances[near] / (VOTE_RADIUS + 1)
+        scores = np.bincount(self._owner[labels[near]], weights=weights, minlength=self.count)
         top = np.argpartition(-scores, min(k, len(scores) - 1))[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
-
-
-def _postings(chunk: _Chunk) -> tuple[NDArray[np.int64], NDArray[np.int32]]:
-    """A chunk back to (word, picture) pairs."""
-    word_ids = np.repeat(np.arange(len(chunk.counts), dtype=np.int64), chunk.counts)
-    return word_ids, chunk.pictures
-
-
-def _merge(a: _Chunk, b: _Chunk) -> _Chunk:
-    wa, pa = _postings(a)
-    wb, pb = _postings(b)
-    return _Chunk(np.concatenate([wa, wb]), np.concatenate([pa, pb]))
