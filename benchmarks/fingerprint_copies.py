@@ -309,10 +309,7 @@ def main() -> None:
             f"| {size:,} | {size * 256:,} | {int(s['cells']):,} | {s['build']:.0f} s | {s['p50'] * 1000:.1f} ms | "
             f"{s['p95'] * 1000:.1f} ms | {s['brute'] * 1000:.0f} ms |"
         )
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.write:
-        write_section(Path(__file__).parent / "RESULTS.md", "## Real-world copies: finding them (issue 16)", text)
+    print(write_section("copies-found", lines) if args.write else "\n".join(lines))
 
 
 if __name__ == "__main__":

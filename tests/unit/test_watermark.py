@@ -11,6 +11,7 @@ from PIL import Image, ImageFilter
 
 from artproof.errors import InvalidInput
 from artproof.watermark import FALSE_ALARM, MIN_SHORT_SIDE, detect, embed
+from artproof.watermark.detect import HYPOTHESES
 from artproof.watermark.code import CODE_BITS, T, decode, encode, false_decode_probability
 
 PAYLOAD = 0x0123_4567_89AB_CDEF
@@ -111,6 +112,22 @@ def test_unmarked_picture_has_no_mark(marked: tuple[NDArray[np.uint8], NDArray[n
 def test_blind_detection_survives(marked: tuple[NDArray[np.uint8], NDArray[np.uint8]], attack) -> None:  # type: ignore[no-untyped-def]
     found = detect(attack(marked[1]))
     assert found.found and found.payload == PAYLOAD
+
+
+@pytest.mark.parametrize("degrees", [-8.0, -2.5, 1.5, 6.0])
+def test_a_turned_copy_is_read_blind_and_its_turn_reported(
+    marked: tuple[NDArray[np.uint8], NDArray[np.uint8]], degrees: float
+) -> None:
+    """Turned as an editor turns it (counter-clockwise for positive angles, corners filled), then JPEG."""
+    turned = Image.fromarray(marked[1]).rotate(
+        degrees, Image.Resampling.BICUBIC, expand=True, fillcolor=(255, 255, 255)
+    )
+    found = detect(jpeg(np.asarray(turned), 80))
+    assert found.found and found.payload == PAYLOAD
+    assert abs(found.angle - degrees) < 0.5
+    unmarked = Image.fromarray(marked[0]).rotate(degrees, Image.Resampling.BICUBIC, expand=True)
+    missed = detect(np.asarray(unmarked))
+    assert not missed.found and missed.tries <= HYPOTHESES  # the turn search stays inside the false-alarm budget
 
 
 @pytest.mark.parametrize("side", ["left", "top", "centre"])

@@ -225,6 +225,12 @@ def warped_similarity(
     width, height = reference.size
     frame = (width * 2, height * 2)
     to_frame = np.diag([frame[0] / reference_size[0], frame[1] / reference_size[1], 1.0]) @ homography
+    shrink = min(1.0, 4 * max(frame) / max(copy.size))  # a 12 MP copy need not be warped whole to a small frame
+    if shrink < 1.0:
+        copy = copy.resize(
+            (max(1, round(copy.width * shrink)), max(1, round(copy.height * shrink))), Image.Resampling.BOX
+        )
+        to_frame = to_frame @ np.diag([1 / shrink, 1 / shrink, 1.0])
     source = np.asarray(copy.convert("RGB"), dtype=np.float32)
     ones = np.ones(source.shape[:2], dtype=np.float32)
     warped = cv2.warpPerspective(source, to_frame, frame, flags=cv2.INTER_LINEAR, borderValue=0)

@@ -324,13 +324,14 @@ class FingerprintRegistry:
         with self.engine.connect() as c:
             rows = c.execute(select(fingerprints).where(fingerprints.c.id.in_([r for r, _ in ranked]))).all()
         entries = {int(r.id): _registered(r) for r in rows}
-        seen: dict[bytes, tuple[float, float]] = {}  # identical pictures (editions of one work) are aligned once
+        seen: dict[tuple[str, str], tuple[float, float]] = {}  # editions of one picture are aligned once
         matches = []
         for row_id, (distance, variant) in ranked:
             entry = entries[row_id]
-            if entry.thumb not in seen:
-                seen[entry.thumb] = similarity(query.image, Image.open(io.BytesIO(entry.thumb)))
-            score, scale = seen[entry.thumb]
+            same = (entry.work_id, entry.fingerprint.phash)  # the work's picture and its editions: one alignment
+            if same not in seen:
+                seen[same] = similarity(query.image, Image.open(io.BytesIO(entry.thumb)))
+            score, scale = seen[same]
             matches.append(Match(entry, variant, distance, score, scale))
         return sorted(matches, key=lambda m: (not m.confirmed, m.distance))
 

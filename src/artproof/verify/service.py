@@ -263,11 +263,8 @@ class VerifyService:
             record.work_id if record else (matches[0].entry.work_id if matches else None)
         )
         reasons += problem
-        upright, upright_query = image, query
-        if turned := watermark.details.get("turned_deg"):  # the certificate's picture is upright
-            upright = turn_back(image, float(turned))
-            upright_query = Query.of(upright)
-        check = self._presented(data, upright, upright_query, report, certificate, mark, log_key, mirror)
+        turned = watermark.details.get("turned_deg")
+        check = self._presented(data, image, query, report, certificate, mark, log_key, mirror, turned)
         if check is not None:
             reasons += check.reasons
         if record is not None:
@@ -416,8 +413,13 @@ class VerifyService:
         mark: str | None,
         log_key: NoteVerifier | None,
         mirror: str | None,
+        turned: float | None = None,
     ) -> CertificateCheck | None:
-        """The certificate presented with the file (or embedded in it), checked as a stranger would."""
+        """The certificate presented with the file (or embedded in it), checked as a stranger would.
+
+        A copy whose mark was read turned (``turned`` degrees) is compared with the certificate's
+        picture upright.
+        """
         section: dict[str, Any] | None = None
         if certificate is not None:
             try:
@@ -436,6 +438,9 @@ class VerifyService:
                     "broken", exc.what, reasons=[f"the embedded certificate is damaged: {exc.what}"]
                 )
             source = "certificate in the file's credentials"
+        if turned:
+            image = turn_back(image, float(turned))
+            query = Query.of(image)
         reader = None
         if mirror:  # one reader per mirror and process: a folder re-hashes (and downloads) the log once
             reader = self._mirrors.setdefault(mirror, Mirror(mirror, fetcher(mirror)))
