@@ -169,7 +169,7 @@ def recall(registered: int, queries: int, unregistered: int) -> dict[str, object
         strangers = Counter[str]()
         stranger_times = []
         for j in range(unregistered):
-            kind, image = picture(registered + j, held_out=True)
+            kind, image = picture(j, held_out=True)  # other quadrants, seeds and prompts than picture(j)
             t = time.perf_counter()
             found = registry.search(image)
             stranger_times.append(time.perf_counter() - t)
