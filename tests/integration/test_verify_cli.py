@@ -235,3 +235,16 @@ def test_a_stamped_edition_is_an_altered_copy_not_a_copied_mark(registry: dict[s
     assert doc["verdict"] == "tampered" and doc["channels"]["watermark"]["edition_id"] == edition_id
     assert "changed in places after it was issued" in doc["headline"], doc["headline"]
     assert "copied into another image" not in doc["headline"]
+
+
+def test_a_turned_copy_of_a_soft_pattern_edition_is_that_edition(registry: dict[str, Any]) -> None:
+    """A pattern-engine picture has few corners: the keypoints may not find it, the mark is read blind turned
+    back, and the picture is compared with the edition upright (it read tampered, 'changed in places')."""
+    home, root = registry["home"], registry["root"]
+    path, edition_id = _edition(registry, 1)
+    turned = (
+        Image.open(path).convert("RGB").rotate(-4, Image.Resampling.BICUBIC, expand=True, fillcolor=(250, 250, 250))
+    )
+    doc = verify(home, _save(turned, root / "turned-soft.jpg", quality=80))
+    assert doc["verdict"] == "authentic_edition", doc["headline"]
+    assert doc["edition"]["edition_id"] == edition_id and doc["edition"]["number"] == 1

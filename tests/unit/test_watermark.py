@@ -11,8 +11,8 @@ from PIL import Image, ImageFilter
 
 from artproof.errors import InvalidInput
 from artproof.watermark import FALSE_ALARM, MIN_SHORT_SIDE, detect, embed
-from artproof.watermark.detect import HYPOTHESES
 from artproof.watermark.code import CODE_BITS, T, decode, encode, false_decode_probability
+from artproof.watermark.detect import HYPOTHESES
 
 PAYLOAD = 0x0123_4567_89AB_CDEF
 

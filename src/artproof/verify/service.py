@@ -247,6 +247,7 @@ class VerifyService:
             watermark, marked = self._watermark(image, searched)
             if marked is None and (bare := strip_bars(image)) is not image:  # the mark's grid starts at the picture
                 watermark, marked = self._watermark(bare, searched)
+        turned = watermark.details.get("turned_deg")  # the mark was read blind after turning the copy back
         fingerprint, matches = self._fingerprint(searched, marked.edition_id if marked else None)
         reasons: list[str] = []
         record: EditionRecord | None = marked
@@ -263,7 +264,6 @@ class VerifyService:
             record.work_id if record else (matches[0].entry.work_id if matches else None)
         )
         reasons += problem
-        turned = watermark.details.get("turned_deg")
         check = self._presented(data, image, query, report, certificate, mark, log_key, mirror, turned)
         if check is not None:
             reasons += check.reasons
@@ -275,6 +275,9 @@ class VerifyService:
             own = self._own(query, searched, record.edition_id)
             if (own is None or not own.confirmed) and (bare := strip_bars(image)) is not image:
                 own = self._own(Query.of(bare), [], record.edition_id)  # a letterboxed or framed copy: without its bars
+            if (own is None or not own.confirmed) and turned:  # the mark was read turned: compare it upright
+                upright = self._own(Query.of(turn_back(image, float(turned))), [], record.edition_id)
+                own = upright if upright is not None and (own is None or upright.similarity > own.similarity) else own
             if own is not None and own.confirmed and (own.changed or 0.0) >= CHANGED:
                 reasons.append(  # laid back by its keypoints, a part of it shows something else: a stamp, a band
                     f"the picture is edition {record.edition_id} changed in places after it was issued "
