@@ -24,14 +24,13 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageOps
 
-__all__ = ["INDEXED", "QUERY", "QUERY_LONG", "STORED", "WORK_LONG", "Alignment", "Features", "describe", "locate"]
+__all__ = ["INDEXED", "QUERY", "STORED", "WORK_LONG", "Alignment", "Features", "describe", "locate"]
 
 WORK_LONG = 512
 STORED = 512  # keypoints kept per registered picture (20 kB)
 INDEXED = 256  # of which the shortlist indexes the first
 GRID = 4  # keypoints are spread over GRID x GRID cells
 QUERY = 1000  # keypoints looked for in a copy: the picture may fill only part of it
-QUERY_LONG = 512  # and the size it is described at
 RATIO = 0.8  # Lowe's ratio test
 MIN_INLIERS = 12  # fewer agreeing matches than this is chance (unrelated pictures reach 8-10 at most here)
 REPROJECTION = 4.0  # px at the working size
@@ -66,7 +65,7 @@ class Features:
         return cls(points, descriptors, (width, height), scale)
 
 
-def describe(image: Image.Image, limit: int = STORED, *, mirrored: bool = False, long: int = WORK_LONG) -> Features:
+def describe(image: Image.Image, limit: int = STORED, *, mirrored: bool = False) -> Features:
     """The ``limit`` strongest ORB keypoints of ``image``, spread over it (``mirrored``: of its mirror image).
 
     Contrast is equalised locally first (CLAHE), so smooth pictures (gradients, soft generative
@@ -81,7 +80,7 @@ def describe(image: Image.Image, limit: int = STORED, *, mirrored: bool = False,
     grey = image.convert("L")
     if mirrored:
         grey = ImageOps.mirror(grey)
-    scale = min(1.0, long / max(grey.size))
+    scale = min(1.0, WORK_LONG / max(grey.size))
     small = grey.resize((max(1, round(grey.width * scale)), max(1, round(grey.height * scale))), Image.Resampling.BOX)
     empty = Features(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8), grey.size, scale, mirrored)
     if min(small.size) < 32:

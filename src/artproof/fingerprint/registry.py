@@ -13,8 +13,9 @@ photograph of a print, a screenshot, a small detail, a mirror image), the local
 stage runs: the shortlist (:mod:`artproof.fingerprint.shortlist`) names the pictures
 whose stored descriptors are nearest the copy's, their keypoints are matched and a homography
 fitted, and the copy, warped back onto each candidate by it, must correlate as well
-as a global match must. The indexes are kept in memory in step with the table (rows
-are only ever added: new rows are added, nothing is rebuilt).
+as a global match must. Both indexes are kept in memory in step with the table (rows
+are only ever added): the hash index is rebuilt when the table changed, the shortlist
+only takes the new rows.
 """
 
 from __future__ import annotations
@@ -31,8 +32,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from artproof.core.alignment import similarity, warped_similarity
 from artproof.core.images import decode_image
 from artproof.errors import ArtproofError
-from artproof.fingerprint import features as _features
-from artproof.fingerprint.features import INDEXED, Alignment, Features, describe, locate
+from artproof.fingerprint.features import INDEXED, QUERY, Alignment, Features, describe, locate
 from artproof.fingerprint.hashes import CROPS, Fingerprint, crop_hashes, fingerprint, hamming
 from artproof.fingerprint.index import GUARANTEED_RADIUS, HashIndex, to_codes
 from artproof.fingerprint.shortlist import Shortlist
@@ -107,11 +107,11 @@ class Query:
 
     @cached_property
     def features(self) -> Features:
-        return describe(self.image, _features.QUERY, long=_features.QUERY_LONG)
+        return describe(self.image, QUERY)
 
     @cached_property
     def mirrored(self) -> Features:
-        return describe(self.image, _features.QUERY, mirrored=True, long=_features.QUERY_LONG)
+        return describe(self.image, QUERY, mirrored=True)
 
 
 def _thumbnail(image: Image.Image) -> bytes:
@@ -149,7 +149,6 @@ class FingerprintRegistry:
         self._shortlist = Shortlist()
         self._shortlist_rows: list[int] = []  # row id of each shortlist picture number
         self._shortlist_top = 0  # the highest row id in the shortlist
-        self.shortlist_query, self.local_works = SHORTLIST_QUERY, LOCAL_WORKS
 
     @staticmethod
     def row(
@@ -206,7 +205,7 @@ class FingerprintRegistry:
         match = Match(entry, variant, hamming(query.fingerprint.phash, entry.fingerprint.phash), score, scale)
         if match.confirmed or entry.features is None or not local:
             return match
-        located = self._located(query, [entry], {})
+        located = self._located(query, [entry])
         return located[0] if located and located[0].similarity > match.similarity else match
 
     # the local stage ---------------------------------------------------------------
@@ -253,7 +252,7 @@ class FingerprintRegistry:
             return []
         best: list[Match] = []
         for features in (query.features, query.mirrored):  # the mirror image only when the copy is not found
-            found = shortlist.search(features.descriptors[: self.shortlist_query], k=SHORTLIST)
+            found = shortlist.search(features.descriptors[:SHORTLIST_QUERY], k=SHORTLIST)
             ids = [self._shortlist_rows[n] for n, _score in found]
             if not ids:
                 continue
@@ -264,42 +263,39 @@ class FingerprintRegistry:
             for row_id in ids:  # editions of a work share its picture: one keypoint match per work
                 groups.setdefault(entries[row_id].work_id, []).append(entries[row_id])
             matches: list[Match] = []
-            for group in list(groups.values())[: self.local_works]:
-                matches += self._located(query, group, {}, features)
+            for group in list(groups.values())[:LOCAL_WORKS]:
+                matches += self._located(query, group, features)
             matches.sort(key=lambda m: (not m.confirmed, -m.similarity))
             if any(m.confirmed for m in matches):
                 return matches[:limit]
             best = best or matches[:limit]
         return best
 
-    def _located(
-        self,
-        query: Query,
-        group: list[Registered],
-        aligned: dict[bytes, Alignment | None],
-        features: Features | None = None,
-    ) -> list[Match]:
-        """Matches for registered pictures whose keypoints the query's agree with (one homography per picture)."""
+    def _located(self, query: Query, group: list[Registered], features: Features | None = None) -> list[Match]:
+        """Matches for registered pictures whose keypoints the query's agree with.
+
+        A work's picture and its editions (the same pHash: they differ by the mark) are one picture:
+        their keypoints are matched and the copy warped onto them once. ``features``: the query's, or
+        its mirror image's; when not given, the query's and then its mirror image's are tried.
+        """
         out = []
-        scored: dict[tuple[bytes, bytes], tuple[float, float, float]] = {}
+        done: dict[tuple[str, str], tuple[Alignment, tuple[float, float, float]] | None] = {}
         for entry in group:
             if entry.features is None:
                 continue
-            if entry.features not in aligned:
+            same = (entry.work_id, entry.fingerprint.phash)
+            if same not in done:
                 stored = Features.from_bytes(entry.features)
-                aligned[entry.features] = locate(features or query.features, stored) or (
+                alignment = locate(features or query.features, stored) or (
                     locate(query.mirrored, stored) if features is None else None
                 )
-            alignment = aligned[entry.features]
-            if alignment is None:
+                done[same] = None if alignment is None else (alignment, warped_similarity(
+                    query.image, Image.open(io.BytesIO(entry.thumb)), alignment.homography, stored.size,
+                    alignment.region,
+                ))  # fmt: skip
+            if (found := done[same]) is None:
                 continue
-            size = Features.from_bytes(entry.features).size
-            key = (entry.thumb, entry.features)
-            if key not in scored:
-                scored[key] = warped_similarity(
-                    query.image, Image.open(io.BytesIO(entry.thumb)), alignment.homography, size, alignment.region
-                )
-            score, share, changed = scored[key]
+            alignment, (score, share, changed) = found
             distance = hamming(query.fingerprint.phash, entry.fingerprint.phash)
             out.append(Match(entry, "features", distance, score, 1.0, alignment, share, changed))
         return out
@@ -346,5 +342,6 @@ class FingerprintRegistry:
             return matches
         found = self.search_local(query, limit=limit)
         if any(m.confirmed for m in found):
-            return found + [m for m in matches if m.entry.row_id not in {f.entry.row_id for f in found}][:limit]
+            seen = {f.entry.row_id for f in found}
+            return (found + [m for m in matches if m.entry.row_id not in seen])[:limit]
         return matches or found

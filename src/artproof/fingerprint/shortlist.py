@@ -48,7 +48,6 @@ class Shortlist:
 
         self._faiss = faiss
         self._codes: list[NDArray[np.uint8]] = []
-        self._owners: list[NDArray[np.int32]] = []
         self._owner = np.zeros(0, dtype=np.int32)
         self._index: Any = faiss.IndexBinaryFlat(256)
         self._built_at = 0  # descriptors when the inverted file was last laid out (0: exact index)
@@ -64,8 +63,11 @@ class Shortlist:
         if not len(fresh):
             return
         self._codes.append(fresh)
-        self._owners.append(np.concatenate(owners))
-        self._owner = np.concatenate([self._owner, self._owners[-1]])
+        if self.size + len(fresh) > len(self._owner):  # grown by doubling: a registration does not copy it all
+            grown = np.zeros(max(2 * len(self._owner), self.size + len(fresh)), dtype=np.int32)
+            grown[: self.size] = self._owner[: self.size]
+            self._owner = grown
+        self._owner[self.size : self.size + len(fresh)] = np.concatenate(owners)
         self.size += len(fresh)
         if self.size > FLAT_LIMIT and self.size >= 4 * self._built_at:
             self._lay_out()
