@@ -12,11 +12,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import create_engine, update
 
-from artproof.errors import IntegrityError, InvalidInput
+from artproof.errors import IntegrityError, InvalidInput, NotFound
 from artproof.ledger.checkpoint import verify_checkpoint
-from artproof.ledger.log import Ledger, fold
+from artproof.ledger.entries import entry_id
+from artproof.ledger.log import AppendItem, Ledger, fold
 from artproof.ledger.merkle import leaf_hash, mth, node_hash, verify_consistency, verify_inclusion
 from artproof.store.database import open_engine
 from artproof.store.tables import ledger_nodes
@@ -85,6 +86,86 @@ def test_duplicates_are_refused_and_nothing_is_appended(database_url: str) -> No
         ledger.append([item("d", 5), item("d", 5)], signer())
     assert ledger.head()[0] == 2
     assert check_whole_log(ledger) == 2
+
+
+def test_lookups_and_duplicates_across_filled_epochs(database_url: str) -> None:
+    """Past 65,536 entries ids and subjects are found in the sealed epoch, and duplicates refused through its filter.
+
+    A batch that fills an epoch and then rolls back must leave no filter behind, in the database or
+    in the process: the epoch is filled again by other entries, whose duplicates must still be refused.
+    """
+    ledger = make_ledger(database_url)
+    shared = [
+        AppendItem(data=d, entry_id=entry_id(d), kind="work.registered", subject="work-shared")
+        for d in (f'{{"shared":{n}}}'.encode() for n in range(3))
+    ]
+    ledger.append([shared[0]] + [item("e", n) for n in range(30_000)], signer())
+    ledger.append([shared[1]] + [item("e", n) for n in range(30_000, 60_000)], signer())
+
+    def fail(_c: object, _indices: list[int]) -> None:
+        raise RuntimeError("a record beside the entries could not be written")
+
+    with pytest.raises(RuntimeError):  # this batch would fill epoch 0, then rolls back
+        ledger.append([item("gone", n) for n in range(10_000)], signer(), also=fail)
+    assert ledger.head()[0] == 60_002
+    ledger.append([item("e", n) for n in range(60_000, 70_000)], signer())  # fills epoch 0 with other entries
+    ledger.append([shared[2]], signer())
+    size = ledger.head()[0]
+    assert size == 70_003
+    with ledger.engine.connect() as c:
+        assert c.exec_driver_sql("SELECT epoch FROM ledger_filters").scalars().all() == [0]
+
+    assert ledger.find(item("e", 5).entry_id).index == 6
+    assert ledger.find(item("e", 69_000).entry_id).index == 69_002
+    with pytest.raises(NotFound):
+        ledger.find(item("gone", 3).entry_id)
+    assert [e.index for e in ledger.by_subject("work-shared")] == [0, 30_001, 70_002]
+    assert ledger.by_subject("no-such-work") == []
+    for fresh in (ledger, make_ledger(database_url)):  # the filter cached, and read back by another process
+        for old in (shared[0], item("e", 64_000), item("e", 69_000), shared[2]):  # epoch 0 (sealed), 1 (open)
+            with pytest.raises(InvalidInput, match="already in the ledger") as refused:
+                fresh.append([item("new", 0), old], signer())
+            assert refused.value.value == old.entry_id
+    assert ledger.head()[0] == size
+    ledger.append([item("gone", n) for n in range(3)], signer())  # once rolled back, now welcome
+    assert check_whole_log(ledger) == size + 3
+
+
+def test_a_log_from_before_epochs_is_migrated(tmp_path: Path) -> None:
+    """A home at schema 0008 (UNIQUE entry ids, a subject index) keeps its log: found, proven, duplicates refused."""
+    from alembic import command
+
+    from artproof.store.database import alembic_config
+
+    old_url = f"sqlite:///{tmp_path / 'old.db'}"
+    config = alembic_config()
+    engine = create_engine(old_url)
+    with engine.begin() as c:
+        config.attributes["connection"] = c  # type: ignore[attr-defined]
+        command.upgrade(config, "0008")  # type: ignore[arg-type]
+    source = make_ledger(f"sqlite:///{tmp_path / 'new.db'}")  # the same entries, sequenced by today's code
+    for start in range(0, 300, 100):
+        source.append([item("m", n) for n in range(start, start + 100)], signer())
+    with source.engine.connect() as src, engine.begin() as dst:
+        dst.exec_driver_sql("DELETE FROM ledger_state")
+        for table, columns in (
+            ("ledger_entries", "idx, entry_id, kind, subject, data"),
+            ("ledger_nodes", "level, idx, hash"),
+            ("ledger_checkpoints", "size, note, created_at"),
+            ("ledger_state", "id, size, root"),
+        ):
+            rows = src.exec_driver_sql(f"SELECT {columns} FROM {table}").all()
+            marks = ", ".join("?" * len(columns.split(",")))
+            dst.exec_driver_sql(f"INSERT INTO {table} ({columns}) VALUES ({marks})", [tuple(r) for r in rows])
+    engine.dispose()
+
+    ledger = make_ledger(old_url)  # migrates to the newest schema
+    assert ledger.find(item("m", 250).entry_id).index == 250
+    assert [e.index for e in ledger.by_subject("m-7")] == [7]
+    with pytest.raises(InvalidInput, match="already in the ledger"):
+        ledger.append([item("m", 10)], signer())
+    ledger.append([item("m", 300)], signer())
+    assert check_whole_log(ledger) == 301
 
 
 def test_never_signs_a_checkpoint_that_does_not_extend_the_last(database_url: str) -> None:

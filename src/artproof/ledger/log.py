@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
-from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 from sqlalchemy.exc import OperationalError
 
 from artproof.errors import IntegrityError, InvalidInput, NotFound
 from artproof.ledger.checkpoint import Checkpoint, NoteVerifier, verify_checkpoint
+from artproof.ledger.lookup import EpochFilters, Term, epoch_of, epochs_of, find_terms, id_term, rows_for, subject_term
 from artproof.ledger.merkle import (
     EMPTY_ROOT,
     consistency_proof,
@@ -100,6 +100,7 @@ class Ledger:
     def __init__(self, engine: Engine, clock: Callable[[], datetime]) -> None:
         self.engine = engine
         self.clock = clock
+        self._filters = EpochFilters()
 
     # reading ------------------------------------------------------------
 
@@ -161,9 +162,9 @@ class Ledger:
             self._check_size(c, new)
             return self._with_ranges(c, lambda hr: consistency_proof(old, new, hr))
 
-    @staticmethod
-    def _check_size(c: Connection, size: int) -> None:
-        current = int(c.exec_driver_sql("SELECT size FROM ledger_state WHERE id = 1").scalar_one())
+    @classmethod
+    def _check_size(cls, c: Connection, size: int) -> None:
+        current = cls._size(c)
         if not 0 <= size <= current:
             raise InvalidInput(f"the log has {current} entries", value=size, hint=f"use a size from 0 to {current}")
 
@@ -176,17 +177,27 @@ class Ledger:
 
     def find(self, entry_id: str) -> StoredEntry:
         with self.engine.connect() as c:
-            row = c.execute(select(ledger_entries).where(ledger_entries.c.entry_id == entry_id)).first()
-        if row is None:
-            raise NotFound("no ledger entry with this id", value=entry_id)
-        return self._stored(row)
+            for _, index in find_terms(c, epochs_of(self._size(c)), [id_term(entry_id).term]):
+                row = c.execute(select(ledger_entries).where(ledger_entries.c.idx == index)).first()
+                if row is not None and row.entry_id == entry_id:
+                    return self._stored(row)
+        raise NotFound("no ledger entry with this id", value=entry_id)
 
     def by_subject(self, subject: str) -> list[StoredEntry]:
         with self.engine.connect() as c:
+            found = find_terms(c, epochs_of(self._size(c)), [subject_term(subject)])
+            if not found:
+                return []
             rows = c.execute(
-                select(ledger_entries).where(ledger_entries.c.subject == subject).order_by(ledger_entries.c.idx)
+                select(ledger_entries)
+                .where(ledger_entries.c.idx.in_(sorted(i for _, i in found)), ledger_entries.c.subject == subject)
+                .order_by(ledger_entries.c.idx)
             ).all()
         return [self._stored(r) for r in rows]
+
+    @staticmethod
+    def _size(c: Connection) -> int:
+        return int(c.exec_driver_sql("SELECT size FROM ledger_state WHERE id = 1").scalar_one())
 
     def recent(self, kind: str | None, offset: int, limit: int) -> tuple[list[StoredEntry], int]:
         """Entries newest first (of one kind, if given), a page of them, and how many there are."""
@@ -293,12 +304,13 @@ class Ledger:
         ids = [item.entry_id for item in items]
         if len(set(ids)) != len(ids):
             raise InvalidInput("the same entry appears twice in one batch", hint="each document enters the log once")
-        duplicate = False
+        terms = [id_term(i) for i in ids]
         try:
             with self.engine.begin() as c:
                 # (1) the write lock, before any read, so no other sequencer sees a stale head
                 c.execute(update(ledger_state).where(ledger_state.c.id == 1).values(size=ledger_state.c.size))
                 size = int(c.execute(select(ledger_state.c.size).where(ledger_state.c.id == 1)).scalar_one())
+                self._refuse_duplicates(c, size, ids, terms)
                 # (2) extend the tree from the right frontier
                 frontier_nodes = self._nodes(c, frontier_keys(size))
                 frontier = {level: frontier_nodes[(level, idx)] for level, idx in frontier_keys(size)}
@@ -315,15 +327,14 @@ class Ledger:
                     frontier[level] = carry
                 new_size = size + len(items)
                 new_root = fold([frontier[level] for level in sorted(frontier, reverse=True)])
-                # (3) bulk insert through the driver (the hot path); the UNIQUE index on
-                # entry_id refuses a document already in the log
+                # (3) bulk insert through the driver (the hot path), with the lookup terms
                 rows = [(size + i, it.entry_id, it.kind, it.subject, it.data) for i, it in enumerate(items)]
-                try:
-                    self._insert_many(c, "ledger_entries", ("idx", "entry_id", "kind", "subject", "data"), rows)
-                except SqlIntegrityError:
-                    duplicate = True
-                    raise
+                self._insert_many(c, "ledger_entries", ("idx", "entry_id", "kind", "subject", "data"), rows)
                 self._insert_many(c, "ledger_nodes", ("level", "idx", "hash"), new_nodes)
+                self._insert_many(
+                    c, "ledger_lookup", ("epoch", "term", "idx"), rows_for(size, terms, [it.subject for it in items])
+                )
+                self._filters.seal(c, new_size)
                 openings = [
                     {"entry_id": it.entry_id, "field": k, "opening": v} for it in items for k, v in it.openings.items()
                 ]
@@ -338,12 +349,11 @@ class Ledger:
                 c.execute(update(ledger_state).where(ledger_state.c.id == 1).values(size=new_size, root=new_root))
                 if also is not None:
                     also(c, list(range(size, new_size)))
-        except SqlIntegrityError:
-            if duplicate:
-                raise self._duplicate(ids) from None
+        except BaseException as exc:
+            self._filters = EpochFilters()  # a filter sealed in a rolled-back transaction must not stay cached
+            if isinstance(exc, OperationalError):
+                raise busy_error(exc, "the ledger") from exc
             raise
-        except OperationalError as exc:
-            raise busy_error(exc, "the ledger") from exc
         return list(range(size, size + len(items)))
 
     @staticmethod
@@ -353,20 +363,28 @@ class Ledger:
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
         c.exec_driver_sql(sql, list(rows))
 
-    def _duplicate(self, ids: list[str]) -> InvalidInput:
-        """Which document of a refused batch is already in the log (looked up after the rollback)."""
-        with self.engine.connect() as c:
-            for start in range(0, len(ids), _CHUNK):
-                dup = c.execute(
-                    select(ledger_entries.c.entry_id, ledger_entries.c.idx).where(
-                        ledger_entries.c.entry_id.in_(ids[start : start + _CHUNK])
-                    )
-                ).first()
-                if dup is not None:
-                    return InvalidInput(
-                        "this document is already in the ledger", value=dup.entry_id, hint=f"it is entry {dup.idx}"
-                    )
-        return InvalidInput("a document of this batch is already in the ledger")
+    def _refuse_duplicates(self, c: Connection, size: int, ids: list[str], terms: list[Term]) -> None:
+        """Refuse a batch holding a document already in the log (under the write lock, before any write).
+
+        The open epoch is looked up exactly; sealed epochs only where their Bloom filter hits.
+        """
+        self._filters.seal(c, size)
+        found = find_terms(c, [epoch_of(size)], [t.term for t in terms]) if size else []
+        for epoch, maybe in self._filters.candidates(terms).items():
+            found += find_terms(c, [epoch], maybe)
+        if not found:
+            return
+        wanted = set(ids)
+        stored = c.execute(
+            select(ledger_entries.c.entry_id, ledger_entries.c.idx)
+            .where(ledger_entries.c.idx.in_(sorted({i for _, i in found})))
+            .order_by(ledger_entries.c.idx)
+        ).all()
+        for row in stored:
+            if row.entry_id in wanted:
+                raise InvalidInput(
+                    "this document is already in the ledger", value=row.entry_id, hint=f"it is entry {row.idx}"
+                )
 
     def _check_extends_last(self, c: Connection, signer: LogSigner, new_size: int, new_root: bytes) -> None:
         last = c.execute(

@@ -25,7 +25,9 @@ __all__ = [
     "ledger_checkpoints",
     "ledger_cosignatures",
     "ledger_entries",
+    "ledger_filters",
     "ledger_keys",
+    "ledger_lookup",
     "ledger_nodes",
     "ledger_openings",
     "ledger_state",
@@ -88,15 +90,33 @@ ledger_state = Table(
     Column("root", LargeBinary(32), nullable=False),
 )
 
+# SQLite's rowid only when the key is spelled INTEGER: one B-tree per table, not a table and an index
+LEDGER_INDEX = BigInteger().with_variant(Integer(), "sqlite")
+
 ledger_entries = Table(
     "ledger_entries",
     metadata,
-    Column("idx", BigInteger, primary_key=True, autoincrement=False),
-    Column("entry_id", String(80), nullable=False, unique=True),
+    Column("idx", LEDGER_INDEX, primary_key=True, autoincrement=False),
+    Column("entry_id", String(80), nullable=False),  # unique: refused by the sequencer (ledger/lookup.py)
     Column("kind", String(40), nullable=False),
     Column("subject", String(80), nullable=True),  # the work or edition id, for lookups
     Column("data", LargeBinary, nullable=False),  # canonical signed entry: the leaf data
-    Index("ix_ledger_entries_subject", "subject"),
+)
+
+ledger_lookup = Table(  # entry ids and subjects by epoch (ledger/lookup.py says why)
+    "ledger_lookup",
+    metadata,
+    Column("epoch", Integer, primary_key=True, autoincrement=False),
+    Column("term", String(90), primary_key=True),
+    Column("idx", BigInteger, primary_key=True, autoincrement=False),
+    sqlite_with_rowid=False,
+)
+
+ledger_filters = Table(  # one Bloom filter of entry ids per filled epoch
+    "ledger_filters",
+    metadata,
+    Column("epoch", Integer, primary_key=True, autoincrement=False),
+    Column("bits", LargeBinary, nullable=False),
 )
 
 ledger_nodes = Table(
@@ -105,6 +125,7 @@ ledger_nodes = Table(
     Column("level", Integer, primary_key=True, autoincrement=False),
     Column("idx", BigInteger, primary_key=True, autoincrement=False),
     Column("hash", LargeBinary(32), nullable=False),
+    sqlite_with_rowid=False,
 )
 
 ledger_checkpoints = Table(
