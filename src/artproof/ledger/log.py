@@ -24,7 +24,16 @@ from sqlalchemy.exc import OperationalError
 
 from artproof.errors import IntegrityError, InvalidInput, NotFound
 from artproof.ledger.checkpoint import Checkpoint, NoteVerifier, verify_checkpoint
-from artproof.ledger.lookup import EpochFilters, Term, epoch_of, epochs_of, find_terms, id_term, rows_for, subject_term
+from artproof.ledger.lookup import (
+    EpochFilters,
+    epoch_of,
+    epochs_of,
+    find_pairs,
+    find_terms,
+    id_term,
+    rows_for,
+    subject_term,
+)
 from artproof.ledger.merkle import (
     EMPTY_ROOT,
     consistency_proof,
@@ -177,7 +186,7 @@ class Ledger:
 
     def find(self, entry_id: str) -> StoredEntry:
         with self.engine.connect() as c:
-            for _, index in find_terms(c, epochs_of(self._size(c)), [id_term(entry_id).term]):
+            for _, index in find_terms(c, epochs_of(self._size(c)), [id_term(entry_id)]):
                 row = c.execute(select(ledger_entries).where(ledger_entries.c.idx == index)).first()
                 if row is not None and row.entry_id == entry_id:
                     return self._stored(row)
@@ -363,15 +372,14 @@ class Ledger:
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
         c.exec_driver_sql(sql, list(rows))
 
-    def _refuse_duplicates(self, c: Connection, size: int, ids: list[str], terms: list[Term]) -> None:
+    def _refuse_duplicates(self, c: Connection, size: int, ids: list[str], terms: list[str]) -> None:
         """Refuse a batch holding a document already in the log (under the write lock, before any write).
 
         The open epoch is looked up exactly; sealed epochs only where their Bloom filter hits.
         """
         self._filters.seal(c, size)
-        found = find_terms(c, [epoch_of(size)], [t.term for t in terms]) if size else []
-        for epoch, maybe in self._filters.candidates(terms).items():
-            found += find_terms(c, [epoch], maybe)
+        found = find_terms(c, [epoch_of(size)], terms) if size else []
+        found += find_pairs(c, self._filters.candidates(terms))
         if not found:
             return
         wanted = set(ids)

@@ -15,6 +15,7 @@ Revises: 0008
 """
 
 import hashlib
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -29,8 +30,8 @@ _INDEX = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 _BATCH = 20_000
 
 
-def _rebuild(name: str, columns: list[sa.Column], copy: str, **kw: object) -> None:
-    op.create_table(f"{name}_new", *columns, **kw)
+def _rebuild(name: str, columns: list[sa.Column[Any]], copy: str, *, with_rowid: bool = True) -> None:
+    op.create_table(f"{name}_new", *columns, sqlite_with_rowid=with_rowid)
     op.execute(f"INSERT INTO {name}_new ({copy}) SELECT {copy} FROM {name}")
     op.drop_table(name)
     op.rename_table(f"{name}_new", name)
@@ -57,7 +58,7 @@ def upgrade() -> None:
             sa.Column("hash", sa.LargeBinary(32), nullable=False),
         ],
         "level, idx, hash",
-        sqlite_with_rowid=False,
+        with_rowid=False,
     )
     lookup = op.create_table(
         "ledger_lookup",
