@@ -55,7 +55,7 @@ $(VENV)/.installed-bench: pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,diffusion,taste,bench]'
 	touch $@
 
-bench: $(VENV)/.installed-bench $(BENCH_VENV)/.installed  ## measurements recorded in benchmarks/RESULTS.md (about an hour)
+bench: $(VENV)/.installed-bench $(BENCH_VENV)/.installed  ## measurements recorded in benchmarks/RESULTS.md (about four hours)
 	$(BIN)/python benchmarks/cppn_speed.py --write
 	$(BIN)/python benchmarks/startup.py --write
 	$(BIN)/python benchmarks/credentials.py --write
@@ -64,6 +64,8 @@ bench: $(VENV)/.installed-bench $(BENCH_VENV)/.installed  ## measurements record
 	$(BIN)/python benchmarks/taste.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/watermark.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/fingerprint.py --write
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/fingerprint_copies.py --write
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/copies_baseline.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/verify.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/web_load.py --write
 	@url=$$(scripts/pg-test.sh start) || url=""; \

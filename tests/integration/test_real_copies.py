@@ -198,3 +198,37 @@ def test_the_shortlist_names_the_picture_that_shares_keypoints() -> None:
         assert index.search(rng.integers(0, 256, (0, 32), dtype=np.uint8)) == []
         strangers = index.search(rng.integers(0, 256, (200, 32), dtype=np.uint8), k=3)
         assert all(score < 5 for _, score in strangers)  # random descriptors are ~128 bits from everything
+
+
+def test_a_quarter_detail_is_located_by_the_registered_pictures_finer_keypoints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A quarter-area detail of a painting its stored keypoints (512, at 512 px) do not locate: the
+    picture is described again from its blob, finer, and the detail is found (a case from the
+    copies benchmark; without the finer description it is not found at all)."""
+    from datetime import UTC, datetime
+
+    import artproof.fingerprint.registry as registry_module
+    from artproof.core.images import encode_png
+    from artproof.fingerprint.registry import FingerprintRegistry
+    from artproof.store.blobs import BlobStore
+    from artproof.store.database import open_engine
+
+    neural = get_operation("generate.neural", "1.0.0")
+    params = neural.parse_params({"prompt": "series 95", "seed": 578, "width": 936, "height": 702, "style": 22})
+    picture = neural.run(params, [], OpContext()).image.convert("RGB")
+    registry = FingerprintRegistry(open_engine(f"sqlite:///{tmp_path / 'fp.db'}"), BlobStore(tmp_path / "blobs"))
+    blob = registry.blobs.put(encode_png(picture))
+    with registry.engine.begin() as c:
+        FingerprintRegistry.insert(
+            c, [FingerprintRegistry.row("work", "w1", "w1", "k", picture, blob, datetime.now(UTC))]
+        )
+    detail = picture.crop((108, 150, 576, 501))  # a quarter of the area
+    assert locate(describe(detail, 1000), describe(picture)) is None  # the stored keypoints alone: not located
+
+    found = registry.search(detail)
+    assert found and found[0].confirmed and found[0].entry.ref == "w1" and found[0].alignment is not None
+    assert abs(found[0].alignment.transform()["scale"] - 1.0) < 0.05 and found[0].region <= 0.25  # a crop, 1:1
+
+    monkeypatch.setattr(registry_module, "FINE_WORKS", 0)
+    assert not any(m.confirmed for m in FingerprintRegistry(registry.engine, registry.blobs).search(detail))

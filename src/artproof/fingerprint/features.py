@@ -31,6 +31,8 @@ STORED = 512  # keypoints kept per registered picture (20 kB)
 INDEXED = 256  # of which the shortlist indexes the first
 GRID = 4  # keypoints are spread over GRID x GRID cells
 QUERY = 1000  # keypoints looked for in a copy: the picture may fill only part of it
+FINE_LONG = 1024  # a registered picture described again, finer, when a detail of it is not located
+FINE = 1024  # keypoints of that finer description
 RATIO = 0.8  # Lowe's ratio test
 MIN_INLIERS = 12  # fewer agreeing matches than this is chance (unrelated pictures reach 8-10 at most here)
 REPROJECTION = 4.0  # px at the working size
@@ -65,7 +67,9 @@ class Features:
         return cls(points, descriptors, (width, height), scale)
 
 
-def describe(image: Image.Image, limit: int = STORED, *, mirrored: bool = False) -> Features:
+def describe(
+    image: Image.Image, limit: int = STORED, *, mirrored: bool = False, long_side: int = WORK_LONG
+) -> Features:
     """The ``limit`` strongest ORB keypoints of ``image``, spread over it (``mirrored``: of its mirror image).
 
     Contrast is equalised locally first (CLAHE), so smooth pictures (gradients, soft generative
@@ -73,14 +77,15 @@ def describe(image: Image.Image, limit: int = STORED, *, mirrored: bool = False)
     FAST threshold is low for the same reason. The kept keypoints are spread over a 4x4 grid, the
     strongest of each cell first, so a detail crop of any quarter of the picture holds its share of
     them (the strongest alone gather where the picture is busiest). Their order is that rank, so
-    the first ones (what the shortlist indexes) are spread too.
+    the first ones (what the shortlist indexes) are spread too. ``long_side``: the working size
+    (:data:`FINE_LONG` for the finer description a detail crop needs).
     """
     import cv2
 
     grey = image.convert("L")
     if mirrored:
         grey = ImageOps.mirror(grey)
-    scale = min(1.0, WORK_LONG / max(grey.size))
+    scale = min(1.0, long_side / max(grey.size))
     small = grey.resize((max(1, round(grey.width * scale)), max(1, round(grey.height * scale))), Image.Resampling.BOX)
     empty = Features(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8), grey.size, scale, mirrored)
     if min(small.size) < 32:
