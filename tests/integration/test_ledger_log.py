@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, update
+from sqlalchemy import create_engine, text, update
 
 from artproof.errors import IntegrityError, InvalidInput, NotFound
 from artproof.ledger.checkpoint import verify_checkpoint
@@ -131,15 +131,14 @@ def test_lookups_and_duplicates_across_filled_epochs(database_url: str) -> None:
     assert check_whole_log(ledger) == size + 3
 
 
-def test_a_log_from_before_epochs_is_migrated(tmp_path: Path) -> None:
+def test_a_log_from_before_epochs_is_migrated(database_url: str, tmp_path: Path) -> None:
     """A home at schema 0008 (UNIQUE entry ids, a subject index) keeps its log: found, proven, duplicates refused."""
     from alembic import command
 
     from artproof.store.database import alembic_config
 
-    old_url = f"sqlite:///{tmp_path / 'old.db'}"
     config = alembic_config()
-    engine = create_engine(old_url)
+    engine = create_engine(database_url)
     with engine.begin() as c:
         config.attributes["connection"] = c  # type: ignore[attr-defined]
         command.upgrade(config, "0008")  # type: ignore[arg-type]
@@ -147,19 +146,19 @@ def test_a_log_from_before_epochs_is_migrated(tmp_path: Path) -> None:
     for start in range(0, 300, 100):
         source.append([item("m", n) for n in range(start, start + 100)], signer())
     with source.engine.connect() as src, engine.begin() as dst:
-        dst.exec_driver_sql("DELETE FROM ledger_state")
+        dst.execute(text("DELETE FROM ledger_state"))
         for table, columns in (
-            ("ledger_entries", "idx, entry_id, kind, subject, data"),
-            ("ledger_nodes", "level, idx, hash"),
-            ("ledger_checkpoints", "size, note, created_at"),
-            ("ledger_state", "id, size, root"),
+            ("ledger_entries", ["idx", "entry_id", "kind", "subject", "data"]),
+            ("ledger_nodes", ["level", "idx", "hash"]),
+            ("ledger_checkpoints", ["size", "note", "created_at"]),
+            ("ledger_state", ["id", "size", "root"]),
         ):
-            rows = src.exec_driver_sql(f"SELECT {columns} FROM {table}").all()
-            marks = ", ".join("?" * len(columns.split(",")))
-            dst.exec_driver_sql(f"INSERT INTO {table} ({columns}) VALUES ({marks})", [tuple(r) for r in rows])
+            rows = [dict(r._mapping) for r in src.execute(text(f"SELECT {', '.join(columns)} FROM {table}"))]
+            marks = ", ".join(f":{c}" for c in columns)
+            dst.execute(text(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"), rows)
     engine.dispose()
 
-    ledger = make_ledger(old_url)  # migrates to the newest schema
+    ledger = make_ledger(database_url)  # migrates to the newest schema
     assert ledger.find(item("m", 250).entry_id).index == 250
     assert [e.index for e in ledger.by_subject("m-7")] == [7]
     with pytest.raises(InvalidInput, match="already in the ledger"):
