@@ -226,8 +226,9 @@ BASELINE_ATTACKS = ["none", "JPEG q50", "resize 50%", "crop 80% left", "crop 80%
 
 def read_by_keypoints(copy: Pixels, master: Pixels) -> bool:
     """The mark read after the keypoints lay the copy back onto the master (as verify does); False if not found."""
-    registered = Image.fromarray(master)
-    alignment = locate(describe(Image.fromarray(copy), QUERY), describe(registered))
+    registered, shown = Image.fromarray(master), Image.fromarray(copy)
+    stored = describe(registered)
+    alignment = locate(describe(shown, QUERY), stored) or locate(describe(shown, QUERY, mirrored=True), stored)
     if alignment is None:
         return False
     luma = registered.convert("L")
