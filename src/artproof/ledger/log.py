@@ -314,12 +314,14 @@ class Ledger:
         if len(set(ids)) != len(ids):
             raise InvalidInput("the same entry appears twice in one batch", hint="each document enters the log once")
         terms = [id_term(i) for i in ids]
+        writing = False  # past the duplicate check: a filter may be sealed in this transaction
         try:
             with self.engine.begin() as c:
                 # (1) the write lock, before any read, so no other sequencer sees a stale head
                 c.execute(update(ledger_state).where(ledger_state.c.id == 1).values(size=ledger_state.c.size))
                 size = int(c.execute(select(ledger_state.c.size).where(ledger_state.c.id == 1)).scalar_one())
                 self._refuse_duplicates(c, size, ids, terms)
+                writing = True
                 # (2) extend the tree from the right frontier
                 frontier_nodes = self._nodes(c, frontier_keys(size))
                 frontier = {level: frontier_nodes[(level, idx)] for level, idx in frontier_keys(size)}
@@ -359,7 +361,8 @@ class Ledger:
                 if also is not None:
                     also(c, list(range(size, new_size)))
         except BaseException as exc:
-            self._filters = EpochFilters()  # a filter sealed in a rolled-back transaction must not stay cached
+            if writing:  # a filter sealed in a rolled-back transaction must not stay cached (a refusal keeps them)
+                self._filters = EpochFilters()
             if isinstance(exc, OperationalError):
                 raise busy_error(exc, "the ledger") from exc
             raise
