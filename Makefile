@@ -28,11 +28,11 @@ run: $(RUN_STAMP)  ## set up .venv, prepare the demo registry once, and serve it
 	$(BIN)/artproof demo --registry $(DEMO_HOME)
 	ARTPROOF_HOME=$(DEMO_HOME) ARTPROOF_PASSPHRASE='demo registry passphrase' $(BIN)/artproof serve
 
-test: $(STAMP)  ## set up .venv and run the whole suite (starts a private PostgreSQL, stops it after)
+test: $(STAMP)  ## set up .venv and run the whole suite (starts a private PostgreSQL and S3 server, stops them after)
 	@scripts/system-deps.sh
-	@url=$$(scripts/pg-test.sh start) || url=""; \
-	ARTPROOF_TEST_POSTGRES_URL="$$url" $(BIN)/python -m pytest -n 2 -q; status=$$?; \
-	scripts/pg-test.sh stop; exit $$status
+	@url=$$(scripts/pg-test.sh start) || url=""; s3=$$(scripts/s3-test.sh start) || s3=""; \
+	ARTPROOF_TEST_POSTGRES_URL="$$url" ARTPROOF_TEST_S3_ENDPOINT="$$s3" $(BIN)/python -m pytest -n 2 -q; status=$$?; \
+	scripts/s3-test.sh stop; scripts/pg-test.sh stop; exit $$status
 
 stress: $(STAMP)  ## long crash-safety runs of the ledger (SIGKILL during appends) on SQLite and PostgreSQL
 	@url=$$(scripts/pg-test.sh start) || url=""; \

@@ -48,6 +48,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'ledger.db'}"
         return
+    yield from _fresh_postgres()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database (the shared registry's tests)."""
+    yield from _fresh_postgres()
+
+
+def _fresh_postgres() -> Iterator[str]:
     base = os.environ.get("ARTPROOF_TEST_POSTGRES_URL")
     if not base:
         if os.environ.get("CI") == "true":
@@ -86,3 +96,58 @@ def poppler() -> None:
         if os.environ.get("CI") == "true":
             pytest.fail("poppler-utils is missing: scripts/system-deps.sh installs it (make test)")
         pytest.skip("poppler-utils is not installed (apt-get install poppler-utils)")
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """An S3-compatible server on loopback: the one ``make test`` started, or moto's server started here."""
+    given = os.environ.get("ARTPROOF_TEST_S3_ENDPOINT")
+    if given:
+        yield given
+        return
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    server = Path(sys.executable).parent / "moto_server"
+    if not server.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("moto_server is required under CI: the dev extra installs moto[server]")
+        pytest.skip("moto_server is not installed (pip install 'moto[server]')")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [str(server), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield endpoint
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def s3(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """A fresh bucket; AWS settings in the environment; returns the ARTPROOF_ settings that use it."""
+    import uuid
+
+    import boto3
+
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL_S3": s3_endpoint,
+    }.items():
+        monkeypatch.setenv(key, value)
+    bucket = "artproof-" + uuid.uuid4().hex[:12]
+    boto3.client("s3").create_bucket(Bucket=bucket)
+    return {"ARTPROOF_BLOB_URL": f"s3://{bucket}/registry"}

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from artproof.accounts.service import AccountService
     from artproof.catalog.market import MarketView
     from artproof.catalog.service import CatalogService
+    from artproof.deploy.jobs import JobStore
+    from artproof.deploy.queue import JobQueue
     from artproof.editions.collection import Collection
     from artproof.editions.identify import Identification
     from artproof.editions.ownership import Ownership
@@ -85,10 +87,11 @@ class Services:
 
     @cached_property
     def studio(self) -> Studio:
-        from artproof.store.blobs import BlobStore
+        from artproof.store.blobs import open_blobs
         from artproof.studio.service import Studio
 
-        studio = Studio(self.store, BlobStore(self.settings.blob_dir), self.identities, self.clock)
+        blobs = open_blobs(self.settings.blob_url, self.settings.blob_dir)
+        studio = Studio(self.store, blobs, self.identities, self.clock)
         studio.choice_observers.append(lambda work_id, chosen, offered: self.taste.chose(work_id, chosen, offered))
         studio.taste_ranker = lambda images: self.taste.order(images)
         return studio
@@ -106,6 +109,18 @@ class Services:
         return ImportService(
             self.studio, self.credentials.anchors_pem, self.ledger_time, self.registry.prior_registrations
         )
+
+    @cached_property
+    def jobs(self) -> JobStore:
+        from artproof.deploy.jobs import JobStore
+
+        return JobStore(self.engine, self.clock)
+
+    @cached_property
+    def queue(self) -> JobQueue:
+        from artproof.deploy.queue import JobQueue
+
+        return JobQueue(self.settings, self.jobs)
 
     @cached_property
     def fingerprints(self) -> FingerprintRegistry:

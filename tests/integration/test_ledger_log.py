@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text, update
+from sqlalchemy import create_engine, func, select, text, update
 
 from artproof.errors import IntegrityError, InvalidInput, NotFound
 from artproof.ledger.checkpoint import verify_checkpoint
@@ -20,7 +20,7 @@ from artproof.ledger.entries import entry_id
 from artproof.ledger.log import AppendItem, Ledger, fold
 from artproof.ledger.merkle import leaf_hash, mth, node_hash, verify_consistency, verify_inclusion
 from artproof.store.database import open_engine
-from artproof.store.tables import ledger_nodes
+from artproof.store.tables import ledger_entries, ledger_nodes
 from tests.integration.ledger_appender import item, signer
 
 ROOT_DIR = Path(__file__).parents[2]
@@ -169,14 +169,23 @@ def test_a_log_from_before_epochs_is_migrated(database_url: str, tmp_path: Path)
 
 def test_never_signs_a_checkpoint_that_does_not_extend_the_last(database_url: str) -> None:
     ledger = make_ledger(database_url)
-    ledger.append([item("f", i) for i in range(4)], signer())
-    with ledger.engine.begin() as c:  # damage the stored tree under the log
+    ledger.append([item("f", i) for i in range(12)], signer())
+    stored = select(ledger_nodes.c.hash).where(ledger_nodes.c.level == 3, ledger_nodes.c.idx == 0)
+    with ledger.engine.begin() as c:
+        assert c.execute(select(func.min(ledger_nodes.c.level))).scalar_one() == 3  # small subtrees not stored
+        kept = c.execute(stored).scalar_one()
+        # damage a stored node under the log
         c.execute(
-            update(ledger_nodes).where(ledger_nodes.c.level == 2, ledger_nodes.c.idx == 0).values(hash=b"\x00" * 32)
+            update(ledger_nodes).where(ledger_nodes.c.level == 3, ledger_nodes.c.idx == 0).values(hash=b"\0" * 32)
         )
     with pytest.raises(IntegrityError, match="refusing to sign"):
-        ledger.append([item("f", 4)], signer())
-    assert ledger.head()[0] == 4 and len(ledger.checkpoints()) == 1
+        ledger.append([item("f", 12)], signer())
+    with ledger.engine.begin() as c:  # then an entry whose small subtree is hashed again from the entries
+        c.execute(update(ledger_nodes).where(ledger_nodes.c.level == 3, ledger_nodes.c.idx == 0).values(hash=kept))
+        c.execute(update(ledger_entries).where(ledger_entries.c.idx == 10).values(data=b"forged"))
+    with pytest.raises(IntegrityError, match="refusing to sign"):
+        ledger.append([item("f", 12)], signer())
+    assert ledger.head()[0] == 12 and len(ledger.checkpoints()) == 1
 
 
 def _appender(url: str, label: str, count: int, batch: int) -> subprocess.Popen[str]:

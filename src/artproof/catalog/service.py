@@ -32,9 +32,9 @@ from artproof.core.hashing import short_id
 from artproof.core.images import decode_image, pixel_hash
 from artproof.core.results import Result
 from artproof.core.text import check_name, printable
-from artproof.errors import ArtproofError, InvalidInput, NotFound
+from artproof.errors import ArtproofError, InvalidInput, NotFound, StorageError
 from artproof.pack.facts import verify_link
-from artproof.store.blobs import BlobStore
+from artproof.store.blobs import Blobs
 from artproof.store.tables import catalog_contacts, catalog_events, catalog_items
 
 __all__ = ["CatalogItem", "CatalogService", "Contact", "ItemView", "TimelineEvent"]
@@ -135,7 +135,7 @@ class CatalogService:
     def __init__(
         self,
         engine: Engine,
-        blobs: BlobStore,
+        blobs: Blobs,
         clock: Callable[[], datetime],
         *,
         verify: Callable[..., Any],
@@ -409,9 +409,9 @@ class CatalogService:
 
         assert item.file_blob is not None
         try:
-            stored = self.blobs.path_of(item.file_blob).read_bytes()
-        except OSError as exc:
-            return {"result": "missing", "detail": f"the stored file cannot be read: {exc.strerror}"}
+            stored = self.blobs.raw(item.file_blob)
+        except (NotFound, StorageError) as exc:
+            return {"result": "missing", "detail": f"the stored file cannot be read: {exc.what}"}
         if content_id(stored) != item.file_blob:
             return {
                 "result": "changed",

@@ -55,7 +55,7 @@ from artproof.store.files import IMAGE_SUFFIXES, check_output
 WORKFLOW = (
     "init", "create", "vary", "select", "edit", "assist", "restore", "physical", "import", "seal", "register",
     "edition", "certificate", "transfer", "pack", "verify", "inspect", "work", "replay", "ledger", "identity", "trust",
-    "ops", "taste", "model", "catalog", "market", "backup", "serve", "account", "demo",
+    "ops", "taste", "model", "catalog", "market", "backup", "serve", "worker", "doctor", "account", "demo",
 )  # fmt: skip
 
 
@@ -809,6 +809,78 @@ def demo(
         prepare_web_demo(registry)
     else:
         run_demo(output)
+
+
+job_app = typer.Typer(no_args_is_help=True, help="Jobs of a shared registry's queue (artproof worker runs them).")
+app.add_typer(job_app, name="job")
+
+
+def _job_line(job: Any) -> str:
+    share = f"{job.done}/{job.total}" if job.total else ""
+    return f"{job.job_id}  {job.state:<8} {share:>9}  {escape(safe(job.title))}"
+
+
+@job_app.command("show")
+def job_show(job_id: str, as_json: bool = JSON) -> None:
+    """One job: its state, progress, attempts, and its result or error."""
+    job = services().jobs.get(job_id)
+    if as_json:
+        print_json(job)
+        return
+    out.print(_job_line(job), highlight=False)
+    out.print(f"  kind {job.kind}, owner {escape(job.owner)}, attempts {job.attempts}, updated {job.updated_at}")
+    if job.error:
+        out.print(f"  [red]error:[/red] {escape(safe(job.error))}")
+
+
+@job_app.command("list")
+def job_list(as_json: bool = JSON) -> None:
+    """The newest 50 jobs."""
+    jobs = services().jobs.list()
+    if as_json:
+        print_json([j.to_json() for j in jobs])
+        return
+    for job in jobs:
+        out.print(_job_line(job), highlight=False)
+    if not jobs:
+        out.print("no jobs")
+
+
+@app.command()
+def worker(
+    concurrency: int = typer.Option(1, "--concurrency", "-c", help="worker processes, each running one job at a time"),
+    until_empty: bool = typer.Option(False, "--until-empty", help="stop when no job is waiting or running"),
+) -> None:
+    """Run the shared registry's queued jobs (PostgreSQL): editions, folder verification. Stops on Ctrl-C/SIGTERM."""
+    from artproof.deploy.queue import run_workers
+    from artproof.settings import Settings
+
+    err.print(f"artproof worker: {concurrency} process(es) on the queue; Ctrl-C to stop")
+    run_workers(Settings.from_env(), concurrency, until_empty=until_empty)
+
+
+@app.command()
+def doctor(as_json: bool = JSON) -> None:
+    """Check this deployment: database and schema, the ledger's signed head, blob store, job queue, versions.
+
+    Exits 0 when nothing failed (warnings allowed), 1 otherwise."""
+    from artproof.deploy.doctor import diagnose
+    from artproof.settings import Settings
+
+    report = diagnose(Settings.from_env())
+    if as_json:
+        print_json(report)
+    else:
+        marks = {"ok": "[green]ok[/green]  ", "warn": "[yellow]warn[/yellow]", "fail": "[red]fail[/red]"}
+        for check in report.checks:
+            out.print(
+                f"{marks[check.status]}  [bold]{check.name}[/bold]: {escape(safe(check.detail))}", highlight=False
+            )
+            if check.hint:
+                out.print(f"        {escape(safe(check.hint))}", highlight=False)
+        out.print("healthy" if report.healthy else "[red]not healthy[/red]")
+    if not report.healthy:
+        raise typer.Exit(1)
 
 
 def _version(value: bool) -> None:

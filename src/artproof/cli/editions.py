@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -25,27 +25,12 @@ from artproof.errors import InvalidInput
 from artproof.store.files import check_output
 
 if TYPE_CHECKING:
-    from artproof.editions.store import EditionRecord
+    pass
 
 __all__ = ["certificate_app", "edition_app", "pack", "transfer"]
 
 edition_app = typer.Typer(no_args_is_help=True, help="Limited editions: issue, list, show, identify, revoke.")
 certificate_app = typer.Typer(no_args_is_help=True, help="Certificates of authenticity.")
-
-
-def _edition_json(record: EditionRecord) -> dict[str, Any]:
-    return {
-        "edition_id": record.edition_id,
-        "work_id": record.work_id,
-        "number": record.number,
-        "count": record.count,
-        "artist_proof": record.artist_proof,
-        "label": record.label,
-        "licence": record.licence,
-        "owner": record.owner.label(),
-        "status": "revoked" if record.revoked_at else "issued",
-        "ledger_index": record.ledger_index,
-    }
 
 
 @edition_app.command("issue")
@@ -59,12 +44,23 @@ def issue(
     ),
     owner: str | None = typer.Option(None, "--owner", help='first owner, "Name <email>" (default: you)'),
     output: Path = typer.Option(..., "-o", "--output", help="folder for the files and their certificates"),
+    queue: bool = typer.Option(False, "--queue", help="a shared registry: queue it for artproof worker, print the job"),
     as_json: bool = JSON,
 ) -> None:
     """Issue numbered editions of a sealed work: watermarked, sealed files with signed certificates."""
     from artproof.editions.parties import parse_party
 
     svc = services()
+    if queue:
+        if unique_renders or owner:
+            raise InvalidInput("--unique-renders and --owner are not queued yet", hint="issue without --queue")
+        args = {"work": work, "output": str(output), "count": count, "proofs": proofs, "licence": licence}
+        job = svc.queue.submit("editions.issue", args, owner="cli", title=f"Issuing an edition of {count} of {work}")
+        if as_json:
+            print_json(job)
+        else:
+            out.print(f"queued {job.job_id}: artproof job show {job.job_id}")
+        return
     secret = passphrase()
     with progress_bar(f"issuing {count + proofs} files") as tick:
         result = svc.editions.issue(
@@ -79,15 +75,7 @@ def issue(
             progress=lambda done, total: tick(done / total),
         )
     if as_json:
-        print_json(
-            {
-                "work_id": result.work_id,
-                "folder": result.folder,
-                "editions": [_edition_json(r) for r in result.editions],
-                "files": result.files,
-                "notes": result.notes,
-            }
-        )
+        print_json(result.to_json())
         return
     for note in result.notes:
         err.print(f"note: {safe(note)}", markup=False, soft_wrap=True)
@@ -127,7 +115,7 @@ def list_editions(
     assert work is not None
     records = svc.editions.list(work)
     if as_json:
-        print_json([_edition_json(r) for r in records])
+        print_json([r.to_json() for r in records])
         return
     if not records:
         out.print("no editions issued of this work")

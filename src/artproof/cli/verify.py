@@ -95,6 +95,7 @@ def verify(
     bundle: Path | None = typer.Option(
         None, "--bundle", help="a provenance bundle (pack --bundle): check everything in it, offline; FILE optional"
     ),
+    queue: bool = typer.Option(False, "--queue", help="a shared registry: queue a folder for artproof worker"),
     as_json: bool = JSON,
 ) -> None:
     """Is this what it claims to be? Credentials, watermark, fingerprint, certificate and ledger: one verdict.
@@ -107,6 +108,17 @@ def verify(
         return
     if path is None:
         raise InvalidInput("say what to verify", hint="artproof verify FILE, or artproof verify --bundle pack.zip")
+    if queue:
+        if certificate or log_key or mirror:
+            raise InvalidInput("--certificate, --log-key and --mirror are not queued", hint="verify without --queue")
+        job = services().queue.submit(
+            "verify.folder", {"path": str(path), "recursive": recursive}, owner="cli", title=f"Verifying {path.name}"
+        )
+        if as_json:
+            print_json(job)
+        else:
+            out.print(f"queued {job.job_id}: artproof job show {job.job_id}")
+        return
     coa = read_input(certificate, "the certificate file") if certificate is not None else None
     where: dict[str, Any] = {"mirror": mirror}
     if log_key is not None:

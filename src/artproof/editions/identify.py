@@ -14,7 +14,7 @@ from artproof.editions.results import Identified
 from artproof.editions.store import EditionRecord, EditionStore
 from artproof.fingerprint.features import Features
 from artproof.fingerprint.registry import FingerprintRegistry, Match
-from artproof.store.blobs import BlobStore
+from artproof.store.blobs import Blobs
 from artproof.watermark import Detection, detect
 
 __all__ = ["READING_SHORT", "Identification", "reading_reference"]
@@ -23,7 +23,7 @@ READING_SHORT = 1024
 
 
 class Identification:
-    def __init__(self, store: EditionStore, fingerprints: FingerprintRegistry, blobs: BlobStore) -> None:
+    def __init__(self, store: EditionStore, fingerprints: FingerprintRegistry, blobs: Blobs) -> None:
         self.store = store
         self.fingerprints = fingerprints
         self.blobs = blobs

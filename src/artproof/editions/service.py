@@ -91,6 +91,15 @@ class IssueResult:
     folder: str
     notes: list[str] = field(default_factory=list)  # what was recovered or finished on the way
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "work_id": self.work_id,
+            "folder": self.folder,
+            "editions": [r.to_json() for r in self.editions],
+            "files": self.files,
+            "notes": self.notes,
+        }
+
 
 @dataclass(slots=True)
 class _Planned:

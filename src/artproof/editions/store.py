@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
@@ -60,6 +61,21 @@ class EditionRecord:
             "owner": self.owner.model_dump_json(),
             "revoked_at": self.revoked_at,
             "revoked_reason": self.revoked_reason,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """An edition's ``--json`` document (``edition issue``, ``edition list``, a job's result)."""
+        return {
+            "edition_id": self.edition_id,
+            "work_id": self.work_id,
+            "number": self.number,
+            "count": self.count,
+            "artist_proof": self.artist_proof,
+            "label": self.label,
+            "licence": self.licence,
+            "owner": self.owner.label(),
+            "status": "revoked" if self.revoked_at else "issued",
+            "ledger_index": self.ledger_index,
         }
 
 

@@ -36,7 +36,7 @@ from artproof.fingerprint.features import FINE, FINE_LONG, INDEXED, QUERY, Align
 from artproof.fingerprint.hashes import CROPS, Fingerprint, crop_hashes, fingerprint, hamming
 from artproof.fingerprint.index import GUARANTEED_RADIUS, HashIndex, to_codes
 from artproof.fingerprint.shortlist import Shortlist
-from artproof.store.blobs import BlobStore
+from artproof.store.blobs import Blobs
 from artproof.store.tables import fingerprints
 
 __all__ = ["CONFIRM", "FingerprintRegistry", "Match", "Query", "Registered"]
@@ -142,7 +142,7 @@ def _registered(row: object) -> Registered:
 
 
 class FingerprintRegistry:
-    def __init__(self, engine: Engine, blobs: BlobStore) -> None:
+    def __init__(self, engine: Engine, blobs: Blobs) -> None:
         self.engine = engine
         self.blobs = blobs
         self._index: HashIndex | None = None

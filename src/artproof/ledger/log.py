@@ -1,8 +1,11 @@
 """The log: one sequencer appending batches, and readers answering proofs.
 
-Storage holds every perfect subtree's hash (``ledger_nodes``: level, index),
-so the hash of any range a proof needs folds from at most log2(n) + 1 stored
-nodes, fetched in one query: a proof at any size costs O(log n) reads.
+Storage holds the hash of every perfect subtree of ``2**LOWEST_STORED`` leaves or
+more (``ledger_nodes``: level, index), so the hash of any range a proof needs
+folds from at most log2(n) + 1 nodes, fetched in one query: a proof at any size
+costs O(log n) reads. Smaller subtrees (at most 7 leaves a range) are hashed
+again from their entries when asked for: storing them was seven node rows in
+every eight and the largest share of an append's inserts.
 
 An append is one transaction: it first takes the write lock (an update of the
 single ``ledger_state`` row, which SQLite and PostgreSQL both serialise), then
@@ -39,6 +42,7 @@ from artproof.ledger.merkle import (
     consistency_proof,
     inclusion_proof,
     leaf_hash,
+    mth,
     node_hash,
     range_nodes,
     verify_consistency,
@@ -56,6 +60,7 @@ from artproof.store.tables import (
 __all__ = ["AppendItem", "Ledger", "LogSigner", "StoredEntry"]
 
 _CHUNK = 400  # keys per IN (...) query, under SQLite's variable limit
+LOWEST_STORED = 3  # subtrees of fewer than 8 leaves are hashed from their entries, not stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,14 +123,28 @@ class Ledger:
             row = c.execute(select(ledger_state.c.size, ledger_state.c.root).where(ledger_state.c.id == 1)).one()
         return int(row.size), bytes(row.root)
 
+    @classmethod
+    def _nodes(cls, c: Connection, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        """Perfect subtrees' hashes by (level, index): stored ones read, small ones hashed from their entries."""
+        wanted = sorted(set(keys))
+        found = cls._stored_nodes(c, [k for k in wanted if k[0] >= LOWEST_STORED])
+        found.update(cls._hashed_nodes(c, [k for k in wanted if k[0] < LOWEST_STORED]))
+        if len(found) != len(wanted):
+            missing = next(k for k in wanted if k not in found)
+            raise IntegrityError(
+                "the ledger is missing a stored node",
+                value=f"level {missing[0]}, index {missing[1]}",
+                hint="the database was damaged; restore it from a backup",
+            )
+        return found
+
     @staticmethod
-    def _nodes(c: Connection, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-        """Stored nodes by (level, index), in one raw query per few hundred keys.
+    def _stored_nodes(c: Connection, wanted: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        """Stored nodes, in one raw query per few hundred keys.
 
         An OR of primary-key equalities: both SQLite and PostgreSQL answer it from the
         index, and skipping SQLAlchemy's compilation keeps a proof well under a millisecond.
         """
-        wanted = sorted(set(keys))
         mark = "?" if c.dialect.paramstyle == "qmark" else "%s"
         found: dict[tuple[int, int], bytes] = {}
         for start in range(0, len(wanted), _CHUNK):
@@ -134,13 +153,24 @@ class Ledger:
             params = tuple(v for key in chunk for v in key)
             rows = c.exec_driver_sql(f"SELECT level, idx, hash FROM ledger_nodes WHERE {where}", params)
             found.update({(int(level), int(idx)): bytes(h) for level, idx, h in rows})
-        if len(found) != len(wanted):
-            missing = next(k for k in wanted if k not in found)
-            raise IntegrityError(
-                "the ledger is missing a stored node",
-                value=f"level {missing[0]}, index {missing[1]}",
-                hint="the database was damaged; restore it from a backup",
-            )
+        return found
+
+    @staticmethod
+    def _hashed_nodes(c: Connection, wanted: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        """Small subtrees' hashes from their entries' leaf hashes (a key missing an entry is left out)."""
+        mark = "?" if c.dialect.paramstyle == "qmark" else "%s"
+        leaves: dict[int, bytes] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            where = " OR ".join([f"(idx >= {mark} AND idx < {mark})"] * len(chunk))
+            params = tuple(v for level, idx in chunk for v in (idx << level, (idx + 1) << level))
+            rows = c.exec_driver_sql(f"SELECT idx, data FROM ledger_entries WHERE {where}", params)
+            leaves.update({int(i): leaf_hash(bytes(d)) for i, d in rows})
+        found: dict[tuple[int, int], bytes] = {}
+        for level, idx in wanted:
+            span = range(idx << level, (idx + 1) << level)
+            if all(i in leaves for i in span):
+                found[(level, idx)] = mth([leaves[i] for i in span])
         return found
 
     def _with_ranges(self, c: Connection, compute: Callable[[Callable[[int, int], bytes]], list[bytes]]) -> list[bytes]:
@@ -222,15 +252,24 @@ class Ledger:
 
     def entries(self, start: int, stop: int) -> list[bytes]:
         with self.engine.connect() as c:
-            rows = c.execute(
-                select(ledger_entries.c.data)
-                .where(ledger_entries.c.idx >= start, ledger_entries.c.idx < stop)
-                .order_by(ledger_entries.c.idx)
-            ).scalars()
-            return [bytes(r) for r in rows]
+            return self._entries(c, start, stop)
+
+    @staticmethod
+    def _entries(c: Connection, start: int, stop: int) -> list[bytes]:
+        rows = c.execute(
+            select(ledger_entries.c.data)
+            .where(ledger_entries.c.idx >= start, ledger_entries.c.idx < stop)
+            .order_by(ledger_entries.c.idx)
+        ).scalars()
+        return [bytes(r) for r in rows]
 
     def level_hashes(self, level: int, start: int, stop: int) -> list[bytes]:
+        """Hashes of the perfect subtrees ``[start, stop)`` of ``level`` (a tile's row)."""
         with self.engine.connect() as c:
+            if level < LOWEST_STORED:  # not stored: one range of entries, hashed
+                width = 1 << level
+                leaves = [leaf_hash(d) for d in self._entries(c, start * width, stop * width)]
+                return [mth(leaves[i : i + width]) for i in range(0, len(leaves) - width + 1, width)]
             rows = c.execute(
                 select(ledger_nodes.c.hash)
                 .where(ledger_nodes.c.level == level, ledger_nodes.c.idx >= start, ledger_nodes.c.idx < stop)
@@ -329,12 +368,12 @@ class Ledger:
                 for offset, item in enumerate(items):
                     index = size + offset
                     carry = leaf_hash(item.data)
-                    new_nodes.append((0, index, carry))
                     level = 0
                     while level in frontier:
                         carry = node_hash(frontier.pop(level), carry)
                         level += 1
-                        new_nodes.append((level, ((index + 1) >> level) - 1, carry))
+                        if level >= LOWEST_STORED:
+                            new_nodes.append((level, ((index + 1) >> level) - 1, carry))
                     frontier[level] = carry
                 new_size = size + len(items)
                 new_root = fold([frontier[level] for level in sorted(frontier, reverse=True)])
@@ -371,6 +410,8 @@ class Ledger:
     @staticmethod
     def _insert_many(c: Connection, table: str, columns: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> None:
         """``executemany`` straight through the driver: SQLAlchemy's per-row work costs half the append time."""
+        if not rows:
+            return
         mark = "?" if c.dialect.paramstyle == "qmark" else "%s"
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
         c.exec_driver_sql(sql, list(rows))

@@ -14,7 +14,7 @@ from artproof.errors import ArtproofError, InvalidInput, NotFound
 from artproof.pack.certificate_pdf import PAPERS, Paper, certificate_pdf
 from artproof.pack.facts import CertificateFacts, verify_link
 from artproof.provenance.revision import as_issued
-from artproof.store.blobs import BlobStore
+from artproof.store.blobs import Blobs
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -47,7 +47,7 @@ class PackService:
     def __init__(
         self,
         editions: EditionService,
-        blobs: BlobStore,
+        blobs: Blobs,
         public_url: str | None,
         *,
         studio: Studio,

@@ -1,4 +1,4 @@
-"""A content-addressed blob store on disk with atomic writes.
+"""A content-addressed blob store on disk with atomic writes (the default; ``objectstore`` is the other).
 
 A blob is written to a temporary file in the same directory tree, flushed and
 fsynced, then renamed into place (and the directory fsynced), so a crash or a
@@ -13,11 +13,39 @@ import errno
 import os
 import tempfile
 from pathlib import Path
+from typing import Protocol
 
 from artproof.core.hashing import check_content_id, content_id
 from artproof.errors import IntegrityError, NotFound, StorageError
 
-__all__ = ["BlobStore", "storage_error"]
+__all__ = ["BlobStore", "Blobs", "checked", "open_blobs", "storage_error"]
+
+
+class Blobs(Protocol):
+    """What the services need of a blob store: content-addressed, whole writes, checked reads."""
+
+    def put(self, data: bytes) -> str: ...
+    def get(self, blob_id: str) -> bytes: ...
+    def has(self, blob_id: str) -> bool: ...
+    def raw(self, blob_id: str) -> bytes: ...
+    def where(self) -> str: ...
+    def check(self) -> str: ...
+
+
+def checked(blob_id: str, data: bytes, restore: str) -> bytes:
+    """``data`` if it still hashes to ``blob_id``: a corrupted blob is reported, never served."""
+    if content_id(data) != blob_id:
+        raise IntegrityError("stored image is corrupt: its bytes no longer match its hash", value=blob_id, hint=restore)
+    return data
+
+
+def open_blobs(blob_url: str | None, folder: Path) -> Blobs:
+    """The folder under the home, or the object store ``ARTPROOF_BLOB_URL`` names."""
+    if blob_url:
+        from artproof.store.objectstore import S3BlobStore
+
+        return S3BlobStore(blob_url)
+    return BlobStore(folder)
 
 
 def storage_error(exc: OSError, path: Path) -> StorageError:
@@ -70,21 +98,33 @@ class BlobStore:
             raise storage_error(exc, final) from exc
         return blob_id
 
-    def get(self, blob_id: str) -> bytes:
+    def raw(self, blob_id: str) -> bytes:
+        """The stored bytes, unchecked (a condition check compares them itself)."""
         path = self.path_of(blob_id)
         try:
-            data = path.read_bytes()
+            return path.read_bytes()
         except FileNotFoundError:
             raise NotFound(
                 "image is missing from the blob store", value=blob_id, hint=f"restore {path} from a backup"
             ) from None
-        if content_id(data) != blob_id:
-            raise IntegrityError(
-                "stored image is corrupt: its bytes no longer match its hash",
-                value=blob_id,
-                hint=f"restore {path} from a backup",
-            )
-        return data
+        except OSError as exc:
+            raise StorageError(f"the blob store cannot be read: {exc.strerror}", value=str(path)) from exc
+
+    def get(self, blob_id: str) -> bytes:
+        return checked(blob_id, self.raw(blob_id), f"restore {self.path_of(blob_id)} from a backup")
 
     def has(self, blob_id: str) -> bool:
         return self.path_of(blob_id).exists()
+
+    def where(self) -> str:
+        return str(self.root)
+
+    def check(self) -> str:
+        """The folder exists (or can be made) and takes a write (``artproof doctor``)."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(prefix=".doctor-", dir=self.root):
+                pass
+        except OSError as exc:
+            raise storage_error(exc, self.root) from exc
+        return f"folder {self.root} writable"

@@ -22,6 +22,7 @@ __all__ = [
     "editions",
     "fingerprints",
     "identities",
+    "jobs",
     "ledger_checkpoints",
     "ledger_cosignatures",
     "ledger_entries",
@@ -126,6 +127,25 @@ ledger_nodes = Table(
     Column("idx", BigInteger, primary_key=True, autoincrement=False),
     Column("hash", LargeBinary(32), nullable=False),
     sqlite_with_rowid=False,
+)
+
+jobs = Table(  # the shared registry's queued jobs (deploy/jobs.py); the queue itself is procrastinate's
+    "jobs",
+    metadata,
+    Column("job_id", String(40), primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("args", Text, nullable=False),
+    Column("owner", String(80), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("state", String(12), nullable=False),
+    Column("done", Integer, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("result", Text, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    Index("ix_jobs_state", "state", "created_at"),
 )
 
 ledger_checkpoints = Table(

@@ -33,7 +33,7 @@ from artproof.ops import OpContext, Operation, latest_operation
 from artproof.provenance.manifest import build_manifest, check_manifest, sign_manifest
 from artproof.provenance.model import AssetInfo, Step, WorkManifest, current_runtime
 from artproof.provenance.replay import StepReplay, replay_manifest
-from artproof.store.blobs import BlobStore
+from artproof.store.blobs import Blobs
 from artproof.store.repository import SqlStore, WorkRecord
 
 if TYPE_CHECKING:
@@ -205,7 +205,7 @@ class Candidates:
 
 
 class Studio:
-    def __init__(self, store: SqlStore, blobs: BlobStore, identities: IdentityService, clock: Callable[[], datetime]):
+    def __init__(self, store: SqlStore, blobs: Blobs, identities: IdentityService, clock: Callable[[], datetime]):
         self.store = store
         self.blobs = blobs
         self.identities = identities

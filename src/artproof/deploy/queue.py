@@ -1,0 +1,244 @@
+"""The shared registry's job queue: procrastinate, in the registry's own PostgreSQL.
+
+Why procrastinate: the queue lives in the database the registry already runs (no Redis or
+broker to deploy and back up), jobs are taken with ``SELECT ... FOR UPDATE SKIP LOCKED``, and
+workers send heartbeats, so a job whose worker died is found and given to another.
+
+``artproof worker --concurrency N`` starts N worker processes (each runs one job at a time:
+the services are not shared between threads) and a watcher in the parent that hands stalled
+jobs back to the queue. A job is retried up to ``ATTEMPTS`` times when it failed for a reason
+that may pass (a crash, a lost connection); a refusal by a service (an invalid input, a work
+not sealed) fails it at once with the service's message.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import time
+from typing import TYPE_CHECKING, Any
+
+from artproof.errors import ArtproofError, ConfigError
+from artproof.settings import Settings
+
+if TYPE_CHECKING:
+    import procrastinate
+
+    from artproof.deploy.jobs import JobView
+
+__all__ = ["ATTEMPTS", "QUEUE", "JobQueue", "queue_state", "run_workers"]
+
+QUEUE = "artproof"
+TASK = "artproof.run_job"
+ATTEMPTS = 3
+HEARTBEAT_S = 2.0  # a worker's heartbeat; one silent for STALLED_S is taken for dead
+STALLED_S = 10.0
+SWEEP_S = 5.0  # how often the parent looks for stalled jobs
+_SCHEMA_LOCK = 0x61727470  # "artp": one process applies procrastinate's schema at a time
+
+
+def conninfo(database_url: str) -> str:
+    """SQLAlchemy's ``postgresql+psycopg://`` as libpq takes it."""
+    for prefix in ("postgresql+psycopg://", "postgresql+psycopg2://", "postgres://"):
+        if database_url.startswith(prefix):
+            return "postgresql://" + database_url[len(prefix) :]
+    return database_url
+
+
+def _require_postgres(settings: Settings) -> None:
+    if not settings.database_url.startswith(("postgresql", "postgres://")):
+        raise ConfigError(
+            "the job queue needs the shared registry's PostgreSQL",
+            value=settings.database_url.split("@")[-1],
+            hint="set ARTPROOF_DATABASE_URL=postgresql+psycopg://...; on a SQLite home long work runs in place",
+        )
+
+
+def make_app(settings: Settings) -> procrastinate.App:
+    """The procrastinate app with artproof's one task (a job is data; the task runs any kind)."""
+    _require_postgres(settings)
+    try:
+        import procrastinate
+    except ImportError as exc:
+        raise ConfigError("the job queue needs procrastinate", hint="pip install 'artproof[shared]'") from exc
+    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(settings.database_url)))
+
+    retry = procrastinate.RetryStrategy(max_attempts=ATTEMPTS - 1, wait=1)
+
+    @app.task(name=TASK, queue=QUEUE, pass_context=True, retry=retry)
+    def run_job(context: Any, job_id: str) -> None:
+        _run(settings, job_id, attempt=int(context.job.attempts or 0))
+
+    return app
+
+
+def ensure_schema(settings: Settings) -> None:
+    """Apply procrastinate's tables once (under an advisory lock: app processes start together)."""
+    import psycopg
+
+    with psycopg.connect(conninfo(settings.database_url), autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (_SCHEMA_LOCK,))
+        try:
+            if conn.execute("SELECT to_regclass('procrastinate_jobs')").fetchone() == (None,):
+                app = make_app(settings)
+                with app.open():
+                    app.schema_manager.apply_schema()
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (_SCHEMA_LOCK,))
+
+
+def _run(settings: Settings, job_id: str, attempt: int) -> None:
+    """Run one job in this worker: its row says how far it got and how it ended."""
+    from artproof.deploy.jobs import run_kind
+    from artproof.services import build_services
+
+    services = build_services(settings)
+    store = services.jobs
+    job = store.get(job_id)
+    if job.state == "done":  # finished by an earlier attempt that died before the queue heard of it
+        return
+    store.started(job_id)
+    try:
+        result = run_kind(services, job.kind, job.args, lambda done, total: store.progress(job_id, done, total))
+    except ArtproofError as exc:  # the service refused: retrying would refuse again
+        store.failed(job_id, exc.diagnostics(), final=True)
+        return
+    except Exception as exc:
+        store.failed(job_id, f"{type(exc).__name__}: {exc}", final=attempt + 1 >= ATTEMPTS)
+        raise  # procrastinate records the failure and retries while attempts remain
+    store.finished(job_id, result)
+
+
+class JobQueue:
+    """Submitting jobs and reading them back (the CLI's ``--queue`` and the web)."""
+
+    def __init__(self, settings: Settings, store: Any) -> None:
+        self.settings = settings
+        self.store = store
+
+    def submit(self, kind: str, args: dict[str, Any], owner: str, title: str, job_id: str | None = None) -> JobView:
+        from artproof.deploy.jobs import check_args
+
+        _require_postgres(self.settings)
+        args = check_args(kind, args)
+        ensure_schema(self.settings)
+        job_id = self.store.create(kind, args, owner, title, job_id)
+        try:
+            app = make_app(self.settings)
+            with app.open():
+                app.tasks[TASK].configure(queueing_lock=job_id).defer(job_id=job_id)
+        except Exception as exc:
+            self.store.failed(job_id, f"it could not be queued: {exc}", final=True)
+            raise
+        view: JobView = self.store.get(job_id)
+        return view
+
+
+def _worker_process(settings: Settings) -> None:
+    logging.basicConfig(level=logging.WARNING)
+    app = make_app(settings)
+    with app.open():
+        app.run_worker(
+            queues=[QUEUE], concurrency=1, wait=True, delete_jobs="successful",
+            update_heartbeat_interval=HEARTBEAT_S, stalled_worker_timeout=STALLED_S,
+        )  # fmt: skip
+
+
+def _hand_back_stalled(app: procrastinate.App) -> int:
+    """Jobs whose worker stopped sending heartbeats go back to the queue (or fail, out of attempts)."""
+    import asyncio
+
+    async def sweep() -> int:
+        async with app.open_async():
+            stalled = list(await app.job_manager.get_stalled_jobs(queue=QUEUE, seconds_since_heartbeat=STALLED_S))
+            for job in stalled:
+                await app.job_manager.retry_job(job)
+        return len(stalled)
+
+    return asyncio.run(sweep())
+
+
+def run_workers(settings: Settings, concurrency: int, *, until_empty: bool = False) -> None:
+    """``artproof worker``: N worker processes and the stalled-job watcher, until SIGTERM or SIGINT."""
+    if not 1 <= concurrency <= 64:
+        raise ConfigError("the concurrency is a number of worker processes", value=concurrency, hint="1 to 64")
+    ensure_schema(settings)
+    app = make_app(settings)
+    context = multiprocessing.get_context("spawn")
+    processes = [context.Process(target=_worker_process, args=(settings,), daemon=True) for _ in range(concurrency)]
+    for p in processes:
+        p.start()
+    stop = False
+
+    def request_stop(*_: object) -> None:
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    try:
+        swept = 0.0
+        while not stop:
+            if time.monotonic() - swept >= SWEEP_S:
+                _hand_back_stalled(app)
+                swept = time.monotonic()
+            for n, p in enumerate(processes):  # a worker that died is replaced
+                if not p.is_alive():
+                    processes[n] = context.Process(target=_worker_process, args=(settings,), daemon=True)
+                    processes[n].start()
+            if until_empty and _pending(settings) == 0:
+                break
+            time.sleep(1.0)
+    finally:
+        for p in processes:
+            if p.is_alive() and p.pid is not None:
+                os.kill(p.pid, signal.SIGTERM)
+        for p in processes:
+            p.join(timeout=30)
+
+
+def _pending(settings: Settings) -> int:
+    import psycopg
+
+    with psycopg.connect(conninfo(settings.database_url), autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM procrastinate_jobs WHERE queue_name = %s AND status IN ('todo', 'doing')", (QUEUE,)
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def queue_state(settings: Settings) -> tuple[str, str, str | None]:
+    """``artproof doctor``'s line for the queue: none on SQLite; on PostgreSQL its tables and backlog."""
+    if not settings.database_url.startswith(("postgresql", "postgres://")):
+        return "ok", "none: long work runs in the process that asked for it (SQLite home)", None
+    try:
+        import procrastinate  # noqa: F401
+    except ImportError:
+        return "warn", "procrastinate is not installed: no workers", "pip install 'artproof[shared]'"
+    import psycopg
+
+    with psycopg.connect(conninfo(settings.database_url), autocommit=True) as conn:
+        if conn.execute("SELECT to_regclass('procrastinate_jobs')").fetchone() == (None,):
+            return "ok", "not set up yet (the first worker or job creates it)", None
+        counts: dict[str, int] = dict(
+            conn.execute(
+                "SELECT status::text, count(*) FROM procrastinate_jobs WHERE queue_name = %s GROUP BY status", (QUEUE,)
+            ).fetchall()
+        )
+        workers = conn.execute("SELECT count(*) FROM procrastinate_workers").fetchone()
+    live = int(workers[0]) if workers else 0
+    detail = (
+        f"procrastinate {_version()}: {counts.get('todo', 0)} waiting, {counts.get('doing', 0)} running, "
+        f"{counts.get('failed', 0)} failed; {live} worker(s) alive"
+    )
+    if counts.get("todo", 0) and not live:
+        return "warn", detail, "jobs are waiting and no worker runs: start one with artproof worker"
+    return "ok", detail, None
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    return metadata.version("procrastinate")
