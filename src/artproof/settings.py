@@ -6,6 +6,7 @@ shared registry); ``ARTPROOF_PASSPHRASE`` unlocks the private key without a prom
 ``ARTPROOF_LOG_ORIGIN`` names the ledger (its checkpoint origin) for a shared registry;
 ``ARTPROOF_BLOB_URL=s3://bucket/prefix`` keeps pictures and documents in an S3-compatible object
 store instead of the home's ``blobs`` folder (boto3's own settings reach it: ``AWS_ENDPOINT_URL_S3``...);
+``ARTPROOF_JOBS=queue`` sends the web studio's long work to the job queue (``artproof worker``);
 ``ARTPROOF_TSA_URL`` asks a timestamp authority to countersign seals (needs a network; none by default).
 """
 
@@ -26,6 +27,7 @@ class Settings:
     log_origin: str | None = None
     tsa_url: str | None = None
     blob_url: str | None = None  # s3://bucket/prefix (ARTPROOF_BLOB_URL); None: the home's blobs folder
+    jobs: str = "inline"  # ARTPROOF_JOBS: "inline" (the web's long work in the app process) or "queue" (workers)
     public_url: str | None = None  # the public registry (ARTPROOF_PUBLIC_URL): QR codes link to <url>/v/<edition id>
     rate_verify: int = 30  # the web registry: verify requests a minute per address (ARTPROOF_RATE_VERIFY; 0: off)
     rate_login: int = 10  # sign-in and sign-up attempts a minute per address (ARTPROOF_RATE_LOGIN; 0: off)
@@ -46,10 +48,20 @@ class Settings:
             log_origin=env.get("ARTPROOF_LOG_ORIGIN"),
             tsa_url=env.get("ARTPROOF_TSA_URL") or None,
             blob_url=env.get("ARTPROOF_BLOB_URL") or None,
+            jobs=_choice(env.get("ARTPROOF_JOBS"), ("inline", "queue"), "ARTPROOF_JOBS"),
             public_url=env.get("ARTPROOF_PUBLIC_URL") or None,
             rate_verify=_count(env.get("ARTPROOF_RATE_VERIFY"), 30, "ARTPROOF_RATE_VERIFY"),
             rate_login=_count(env.get("ARTPROOF_RATE_LOGIN"), 10, "ARTPROOF_RATE_LOGIN"),
         )
+
+
+def _choice(text: str | None, allowed: tuple[str, ...], name: str) -> str:
+    from artproof.errors import ConfigError
+
+    value = (text or allowed[0]).strip().lower()
+    if value not in allowed:
+        raise ConfigError(f"{name} is one of {', '.join(allowed)}", value=text, hint=f"e.g. {name}={allowed[0]}")
+    return value
 
 
 def _count(text: str | None, default: int, name: str) -> int:

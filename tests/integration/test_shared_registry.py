@@ -108,7 +108,7 @@ def test_a_queued_issuance_survives_its_worker_being_killed(
     work_id = work["work_id"]
     assert call(home, "seal", work_id, "-o", str(tmp_path / "master.png"), env=env).code == 0
     folder = tmp_path / "editions"
-    queued = call(home, "edition", "issue", work_id, "--count", "6", "--queue", "-o", str(folder), "--json", env=env)
+    queued = call(home, "edition", "issue", work_id, "--count", "4", "--queue", "-o", str(folder), "--json", env=env)
     assert queued.code == 0, queued.stderr
     job_id = queued.json()["job_id"]
     assert queued.json()["state"] == "queued" and not folder.exists()
@@ -129,22 +129,72 @@ def test_a_queued_issuance_survives_its_worker_being_killed(
     assert call(home, "job", "show", job_id, "--json", env=env).json()["state"] == "running"  # orphaned
 
     check = call(home, "verify", str(tmp_path / "master.png"), "--queue", "--json", env=env).json()
+    # an app process that died between writing a job's row and queueing it, a minute ago: the row is found
+    with create_engine(postgres_url).begin() as c:
+        c.execute(text(
+            "INSERT INTO jobs VALUES ('job_orphan', 'verify.folder', :args, 'cli', 'orphan', 'queued', 0, 0, 0, "
+            "NULL, NULL, '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')"
+        ), {"args": f'{{"path": "{tmp_path / "master.png"}"}}'})  # fmt: skip
     second = _worker(process_env, "--concurrency", "2", "--until-empty")  # takes both jobs, one each
     _out, err = second.communicate(timeout=300)
     assert second.returncode == 0, err[-3000:]
     done = call(home, "job", "show", job_id, "--json", env=env).json()
     assert done["state"] == "done", done
-    assert done["attempts"] == 2 and done["done"] == done["total"] == 6
-    assert len(done["result"]["editions"]) == 6
+    assert done["attempts"] == 2 and done["done"] == done["total"] == 4
+    assert len(done["result"]["editions"]) == 4
     listed = call(home, "edition", "list", work_id, "--json", env=env).json()
-    assert sorted(e["number"] for e in listed) == [1, 2, 3, 4, 5, 6]
+    assert sorted(e["number"] for e in listed) == [1, 2, 3, 4]
     with create_engine(postgres_url).connect() as c:  # one entry per edition in the log: nothing twice
         kinds = dict(c.execute(text("SELECT kind, count(*) FROM ledger_entries GROUP BY kind")).all())
         ids = c.execute(text("SELECT count(DISTINCT entry_id) = count(*) FROM ledger_entries")).scalar_one()
-    assert kinds["edition.issued"] == 6 and ids, kinds
+    assert kinds["edition.issued"] == 4 and ids, kinds
     verified = call(home, "job", "show", check["job_id"], "--json", env=env).json()
     assert verified["state"] == "done" and verified["attempts"] == 1, verified
     assert [r["verdict"] for r in verified["result"]] == ["registered_work"], verified["result"]
-    assert len(list(folder.glob("*.png"))) == 6 and len(list(folder.glob("*.coa.json"))) == 6
-    verdict = call(home, "verify", str(next(folder.glob("*-3of6.png"))), "--json", env=env).json()
+    orphan = call(home, "job", "show", "job_orphan", "--json", env=env).json()
+    assert orphan["state"] == "done" and orphan["result"][0]["verdict"] == "registered_work", orphan
+    assert len(list(folder.glob("*.png"))) == 4 and len(list(folder.glob("*.coa.json"))) == 4
+    verdict = call(home, "verify", str(next(folder.glob("*-3of4.png"))), "--json", env=env).json()
     assert verdict["verdict"] == "authentic_edition" and verdict["edition"]["number"] == 3
+
+
+def test_the_web_studio_queues_its_long_work_for_the_workers(
+    postgres_url: str, s3: dict[str, str], tmp_path: Path
+) -> None:
+    """ARTPROOF_JOBS=queue: an artist's generation, variations and issuance run in a worker process, signed with
+    the artist's own key (their password sealed for the workers), and the page follows the job to its end."""
+    from tests.integration.test_web_accounts import OPERATOR, _app, post, sign_up, wait
+
+    home = tmp_path / "registry"
+    env = {"ARTPROOF_DATABASE_URL": postgres_url, "ARTPROOF_JOBS": "queue", **s3}
+    ada = _app(home, **env)
+    sign_up(ada, "ada", "artist")
+    worker = _worker({**os.environ, "ARTPROOF_HOME": str(home), "ARTPROOF_PASSPHRASE": OPERATOR, **env})
+    try:
+        made = post(ada, "/studio/create", {"prompt": "tide pools", "seed": 7, "size": "512x512", "engine": "cppn"})
+        assert made.headers["location"].startswith("/studio/jobs/job_"), made.headers
+        work = wait(ada, made.headers["location"])
+        work_id = work.rsplit("/", 1)[1]
+        varied = post(ada, f"{work}/vary", {"count": 4, "seed": 3})
+        assert wait(ada, varied.headers["location"]).startswith(work)
+        assert post(ada, f"{work}/select", {"choice": "c2"}).status_code == 303
+        assert post(ada, f"{work}/seal", {}).status_code == 303
+        issued = post(ada, f"{work}/editions", {"count": 2, "proofs": 0, "licence": "display-only"})
+        assert wait(ada, issued.headers["location"]) == f"/works/{work_id}#editions"
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=60)
+    page = ada.get(f"/works/{work_id}").text
+    assert "Ada" in page and page.count(" of 2<") == 2
+    with create_engine(postgres_url).connect() as c:
+        rows = c.execute(text("SELECT kind, owner, state, args FROM jobs ORDER BY created_at")).all()
+        artist = c.execute(text("SELECT artist_key_id FROM works WHERE work_id = :w"), {"w": work_id}).scalar_one()
+        ada_key = c.execute(text("SELECT key_id FROM accounts WHERE username = 'ada'")).scalar_one()
+    assert [(r.kind, r.owner, r.state) for r in rows] == [
+        ("studio.create", "ada", "done"), ("studio.vary", "ada", "done"), ("editions.issue", "ada", "done")
+    ]  # fmt: skip
+    assert all('"sealed"' not in r.args for r in rows)  # the password sealed for the workers is gone
+    assert artist == ada_key  # signed as the artist, not as the operator
+    other = _app(home, **env)
+    sign_up(other, "bob", "artist")
+    assert other.get(made.headers["location"]).status_code == 404  # another account's job does not exist

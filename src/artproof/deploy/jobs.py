@@ -4,6 +4,9 @@ A job is a row of ``jobs`` (what was asked, by whom, how far it got, how it ende
 entry in the queue (procrastinate's, :mod:`artproof.deploy.queue`) that a worker takes.
 Running a job calls exactly the service function the CLI calls; its result document is kept.
 
+A job may act as a web account (``acting``: its key id): the account's password travels sealed for
+the workers (:func:`seal_secret`) and is erased from the row when the job ends.
+
 Why a job may run twice and still do its work once: a worker killed after the service
 committed but before the row said ``done`` is retried. Every kind here is idempotent by
 the service's own rules: issuing editions of a work that already has them completes the
@@ -25,13 +28,12 @@ from sqlalchemy import Engine, insert, select, update
 
 from artproof.core.results import Result
 from artproof.errors import InvalidInput, NotFound
-from artproof.store.files import check_output
 from artproof.store.tables import jobs
 
 if TYPE_CHECKING:
     from artproof.services import Services
 
-__all__ = ["KINDS", "JobStore", "JobView", "run_kind"]
+__all__ = ["KINDS", "JobStore", "JobView", "check_args", "run_kind", "seal_secret", "unseal_secret"]
 
 Progress = Callable[[int, int], None]
 
@@ -58,45 +60,123 @@ class JobView(Result):
     updated_at: str
 
 
-def _issue(services: Services, args: dict[str, Any], progress: Progress) -> Document:
+Kind = Callable[["Services", dict[str, Any], Progress, "str | None"], Document]
+
+
+def _issue(services: Services, args: dict[str, Any], progress: Progress, passphrase: str | None) -> Document:
     return services.editions.issue(
         args["work"], Path(args["output"]), count=int(args["count"]), proofs=int(args.get("proofs", 0)),
-        licence_id=str(args.get("licence", "display-only")), passphrase=services.settings.passphrase,
-        progress=progress,
+        licence_id=str(args.get("licence", "display-only")), passphrase=passphrase, progress=progress,
     )  # fmt: skip
 
 
-def _verify(services: Services, args: dict[str, Any], progress: Progress) -> Document:
+def _fraction(progress: Progress) -> Callable[[float], None]:
     steps = 1000
+    return lambda fraction: progress(round(max(0.0, min(1.0, fraction)) * steps), steps)
+
+
+def _verify(services: Services, args: dict[str, Any], progress: Progress, passphrase: str | None) -> Document:
     return services.verifier.verify_path(
-        Path(args["path"]), None, recursive=bool(args.get("recursive", False)),
-        progress=lambda fraction: progress(round(fraction * steps), steps),
-    )  # fmt: skip
+        Path(args["path"]), None, recursive=bool(args.get("recursive", False)), progress=_fraction(progress)
+    )
 
 
-KINDS: dict[str, Callable[[Services, dict[str, Any], Progress], Document]] = {
+class WorkDone(Result):
+    """What a studio job leaves: the work and its revision (``artproof work show`` has the rest)."""
+
+    work_id: str
+    revision: int
+
+
+def _work(manifest: Any) -> WorkDone:
+    return WorkDone(work_id=manifest.work_id, revision=manifest.revision)
+
+
+def _create(services: Services, args: dict[str, Any], progress: Progress, passphrase: str | None) -> Document:
+    style = args.get("style")
+    return _work(services.studio.create(
+        engine=str(args["engine"]), prompt=str(args["prompt"]), seed=int(args["seed"]), size=args.get("size"),
+        title=args.get("title") or None, passphrase=passphrase, progress=_fraction(progress),
+        style=None if style is None else int(style),
+    ))  # fmt: skip
+
+
+def _vary(services: Services, args: dict[str, Any], progress: Progress, passphrase: str | None) -> Document:
+    return _work(services.studio.vary(
+        str(args["work"]), count=int(args["count"]), seed=int(args["seed"]), strength=None,
+        passphrase=passphrase, progress=_fraction(progress),
+    ))  # fmt: skip
+
+
+KINDS: dict[str, Kind] = {
     "editions.issue": _issue,
     "verify.folder": _verify,
+    "studio.create": _create,
+    "studio.vary": _vary,
 }
+SEALED = "sealed"  # the args key of an account's password sealed for the workers (never shown, erased at the end)
 
 
-def run_kind(services: Services, kind: str, args: dict[str, Any], progress: Progress) -> Document:
+def run_kind(
+    services: Services, kind: str, args: dict[str, Any], progress: Progress, passphrase: str | None
+) -> Document:
     if kind not in KINDS:
         raise InvalidInput("no such kind of job", value=kind, hint=", ".join(sorted(KINDS)))
-    return KINDS[kind](services, args, progress)
+    return KINDS[kind](services, args, progress, passphrase)
 
 
 def check_args(kind: str, args: dict[str, Any]) -> dict[str, Any]:
     """Validate a job's arguments before it is queued, so a bad one fails now, not in a worker."""
     if kind == "editions.issue":
-        check_output(Path(args["output"]).resolve(), force=True)
-        return {**args, "output": str(Path(args["output"]).resolve())}
+        output = Path(args["output"]).resolve()
+        if output.exists() and not output.is_dir():
+            raise InvalidInput("the output is a file, not a folder", value=str(output), hint="name a folder")
+        return {**args, "output": str(output)}
     if kind == "verify.folder":
         path = Path(args["path"]).resolve()
         if not path.exists():
             raise InvalidInput("no such file or folder", value=str(path), hint="give an image file or a folder")
         return {**args, "path": str(path)}
+    if kind in KINDS:
+        return args
     raise InvalidInput("no such kind of job", value=kind, hint=", ".join(sorted(KINDS)))
+
+
+def seal_secret(secret: str, operator_passphrase: str) -> str:
+    """An account's password sealed for the workers: AES-GCM under a key scrypt derives from the operator's
+    passphrase (which the app and the workers hold, ARTPROOF_PASSPHRASE) and a salt of this job's own."""
+    import base64
+    import os
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    salt, nonce = os.urandom(16), os.urandom(12)
+    sealed = AESGCM(_job_key(operator_passphrase, salt)).encrypt(nonce, secret.encode("utf-8"), b"artproof job")
+    return base64.b64encode(salt + nonce + sealed).decode()
+
+
+def unseal_secret(sealed: str, operator_passphrase: str) -> str:
+    import base64
+
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from artproof.errors import ConfigError
+
+    raw = base64.b64decode(sealed)
+    try:
+        return AESGCM(_job_key(operator_passphrase, raw[:16])).decrypt(raw[16:28], raw[28:], b"artproof job").decode()
+    except InvalidTag:
+        raise ConfigError(
+            "this job was sealed under another operator passphrase",
+            hint="start the workers with the same ARTPROOF_PASSPHRASE as the app",
+        ) from None
+
+
+def _job_key(passphrase: str, salt: bytes) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+    return Scrypt(salt=salt, length=32, n=2**14, r=8, p=1).derive(passphrase.encode("utf-8"))
 
 
 class JobStore:
@@ -131,10 +211,28 @@ class JobStore:
         self._set(job_id, done=done, total=total)
 
     def finished(self, job_id: str, result: Document) -> None:
-        self._set(job_id, state="done", result=json.dumps(result.to_json()), error=None)
+        self._set(job_id, state="done", result=json.dumps(result.to_json()), error=None, **self._forget(job_id))
 
     def failed(self, job_id: str, error: str, final: bool) -> None:
-        self._set(job_id, state="failed" if final else "queued", error=error)
+        forget = self._forget(job_id) if final else {}
+        self._set(job_id, state="failed" if final else "queued", error=error, **forget)
+
+    def sealed(self, job_id: str) -> str | None:
+        """The job's sealed secret, for the worker that runs it."""
+        with self.engine.connect() as c:
+            args = c.execute(select(jobs.c.args).where(jobs.c.job_id == job_id)).scalar()
+        value = json.loads(args).get(SEALED) if args else None
+        return None if value is None else str(value)
+
+    def _forget(self, job_id: str) -> dict[str, Any]:
+        """A finished job keeps no secret: its arguments without the sealed password."""
+        with self.engine.connect() as c:
+            args = c.execute(select(jobs.c.args).where(jobs.c.job_id == job_id)).scalar()
+        loaded = json.loads(args) if args else {}
+        if SEALED not in loaded:
+            return {}
+        loaded.pop(SEALED)
+        return {"args": json.dumps(loaded, sort_keys=True)}
 
     def get(self, job_id: str) -> JobView:
         with self.engine.connect() as c:
@@ -153,7 +251,8 @@ class JobStore:
         m = row._mapping
         return JobView(
             job_id=m["job_id"], kind=m["kind"], title=m["title"], owner=m["owner"], state=m["state"],
-            done=m["done"], total=m["total"], attempts=m["attempts"], args=json.loads(m["args"]),
+            done=m["done"], total=m["total"], attempts=m["attempts"],
+            args={k: v for k, v in json.loads(m["args"]).items() if k != SEALED},
             result=json.loads(m["result"]) if m["result"] else None, error=m["error"],
             created_at=m["created_at"], updated_at=m["updated_at"],
         )  # fmt: skip

@@ -13,11 +13,14 @@ not sealed) fails it at once with the service's message.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import signal
 import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from artproof.errors import ArtproofError, ConfigError
@@ -35,7 +38,8 @@ TASK = "artproof.run_job"
 ATTEMPTS = 3
 HEARTBEAT_S = 2.0  # a worker's heartbeat; one silent for STALLED_S is taken for dead
 STALLED_S = 10.0
-SWEEP_S = 5.0  # how often the parent looks for stalled jobs
+SWEEP_S = 5.0  # how often the parent looks for stalled jobs and orphaned rows
+ORPHAN_S = 30.0  # a job row this old with no queue entry lost its app process between the two writes
 _SCHEMA_LOCK = 0x61727470  # "artp": one process applies procrastinate's schema at a time
 
 
@@ -95,13 +99,16 @@ def _run(settings: Settings, job_id: str, attempt: int) -> None:
     from artproof.services import build_services
 
     services = build_services(settings)
+    services.identities.operator_passphrase = settings.passphrase  # as the app: signs the log for accounts
     store = services.jobs
     job = store.get(job_id)
     if job.state == "done":  # finished by an earlier attempt that died before the queue heard of it
         return
     store.started(job_id)
     try:
-        result = run_kind(services, job.kind, job.args, lambda done, total: store.progress(job_id, done, total))
+        with _acting(services, job.args.get("acting"), store.sealed(job_id)) as passphrase:
+            progress = lambda done, total: store.progress(job_id, done, total)  # noqa: E731
+            result = run_kind(services, job.kind, job.args, progress, passphrase)
     except ArtproofError as exc:  # the service refused: retrying would refuse again
         store.failed(job_id, exc.diagnostics(), final=True)
         return
@@ -109,6 +116,21 @@ def _run(settings: Settings, job_id: str, attempt: int) -> None:
         store.failed(job_id, f"{type(exc).__name__}: {exc}", final=attempt + 1 >= ATTEMPTS)
         raise  # procrastinate records the failure and retries while attempts remain
     store.finished(job_id, result)
+
+
+@contextlib.contextmanager
+def _acting(services: Any, key_id: str | None, sealed: str | None) -> Iterator[str | None]:
+    """Run as the web account that asked (its password unsealed), or as the home identity."""
+    from artproof.deploy.jobs import unseal_secret
+
+    if key_id is None:
+        yield services.settings.passphrase
+        return
+    if sealed is None or services.settings.passphrase is None:
+        raise ConfigError("this job acts for an account but cannot unlock its key", hint="set ARTPROOF_PASSPHRASE")
+    password = unseal_secret(sealed, services.settings.passphrase)
+    with services.identities.acting_as(services.identities.get(key_id)):
+        yield password
 
 
 class JobQueue:
@@ -160,6 +182,31 @@ def _hand_back_stalled(app: procrastinate.App) -> int:
     return asyncio.run(sweep())
 
 
+def _requeue_orphans(settings: Settings, app: procrastinate.App) -> int:
+    """A job row with no queue entry: its app process died between writing the row and queueing it.
+
+    Rows still ``queued`` or ``running`` ORPHAN_S after their last change, with no waiting or running entry
+    of their own (the queueing lock is the job id), are queued again; the lock makes it at most once.
+    """
+    import psycopg
+    from procrastinate.exceptions import AlreadyEnqueued
+
+    cutoff = (datetime.now(UTC) - timedelta(seconds=ORPHAN_S)).replace(microsecond=0).isoformat()
+    with psycopg.connect(conninfo(settings.database_url), autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT j.job_id FROM jobs j WHERE j.state IN ('queued', 'running') AND j.updated_at < %s "
+            "AND NOT EXISTS (SELECT 1 FROM procrastinate_jobs p WHERE p.queueing_lock = j.job_id "
+            "AND p.status IN ('todo', 'doing'))",
+            (cutoff,),
+        ).fetchall()
+    if rows:
+        with app.open():
+            for (job_id,) in rows:
+                with contextlib.suppress(AlreadyEnqueued):
+                    app.tasks[TASK].configure(queueing_lock=job_id).defer(job_id=job_id)
+    return len(rows)
+
+
 def run_workers(settings: Settings, concurrency: int, *, until_empty: bool = False) -> None:
     """``artproof worker``: N worker processes and the stalled-job watcher, until SIGTERM or SIGINT."""
     if not 1 <= concurrency <= 64:
@@ -183,6 +230,7 @@ def run_workers(settings: Settings, concurrency: int, *, until_empty: bool = Fal
         while not stop:
             if time.monotonic() - swept >= SWEEP_S:
                 _hand_back_stalled(app)
+                _requeue_orphans(settings, app)
                 swept = time.monotonic()
             for n, p in enumerate(processes):  # a worker that died is replaced
                 if not p.is_alive():
@@ -212,11 +260,14 @@ def _pending(settings: Settings) -> int:
 def queue_state(settings: Settings) -> tuple[str, str, str | None]:
     """``artproof doctor``'s line for the queue: none on SQLite; on PostgreSQL its tables and backlog."""
     if not settings.database_url.startswith(("postgresql", "postgres://")):
+        if settings.jobs == "queue":
+            return "fail", "ARTPROOF_JOBS=queue on a SQLite home", "the queue needs PostgreSQL: ARTPROOF_DATABASE_URL"
         return "ok", "none: long work runs in the process that asked for it (SQLite home)", None
     try:
         import procrastinate  # noqa: F401
     except ImportError:
-        return "warn", "procrastinate is not installed: no workers", "pip install 'artproof[shared]'"
+        status = "fail" if settings.jobs == "queue" else "warn"
+        return status, "procrastinate is not installed: no workers", "pip install 'artproof[shared]'"
     import psycopg
 
     with psycopg.connect(conninfo(settings.database_url), autocommit=True) as conn:

@@ -13,10 +13,11 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from artproof.errors import ArtproofError
 
-__all__ = ["Job", "JobRunner"]
+__all__ = ["RESULT_URLS", "Job", "JobRunner", "from_queue"]
 
 MAX_KEPT = 200
 
@@ -66,3 +67,20 @@ class JobRunner:
     def get(self, job_id: str, owner: str) -> Job | None:
         job = self.jobs.get(job_id)
         return job if job is not None and job.owner == owner else None
+
+
+# Where the browser goes when a job of each kind is done (its arguments and its result document).
+RESULT_URLS: dict[str, Callable[[dict[str, Any], Any], str]] = {
+    "studio.create": lambda args, result: f"/studio/works/{result['work_id']}",
+    "studio.vary": lambda args, result: f"/studio/works/{args['work']}#candidates",
+    "editions.issue": lambda args, result: f"/works/{args['work']}#editions",
+}
+
+
+def from_queue(view: Any) -> Job:
+    """A queued job's row (``artproof.deploy.jobs.JobView``) as the pages show a job."""
+    job = Job(job_id=view.job_id, owner=view.owner, title=view.title, state=view.state, error=view.error)
+    job.progress = view.done / view.total if view.total else 0.0
+    if view.state == "done" and view.kind in RESULT_URLS:
+        job.result_url = RESULT_URLS[view.kind](view.args, view.result)
+    return job

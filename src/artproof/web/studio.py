@@ -16,12 +16,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from artproof.errors import Forbidden, InvalidInput
 from artproof.web.context import web
+from artproof.web.jobs import RESULT_URLS, Job, from_queue
 from artproof.web.public import MAX_UPLOAD, picture_response, read_upload
 
 if TYPE_CHECKING:
     from artproof.accounts.service import Viewer
     from artproof.web.context import WebContext
-    from artproof.web.jobs import Job
 
 __all__ = ["router"]
 
@@ -57,9 +57,38 @@ def _job(request: Request, job_id: str) -> tuple[WebContext, Job]:
     ctx = web(request)
     viewer = ctx.need(request)
     job = ctx.jobs.get(job_id, viewer.account.username)
+    if job is None and ctx.settings.jobs == "queue" and job_id.startswith("job_"):
+        from artproof.errors import NotFound
+
+        try:
+            view = ctx.services.jobs.get(job_id)
+        except NotFound:
+            view = None
+        job = from_queue(view) if view is not None and view.owner == viewer.account.username else None
     if job is None:
         raise HTTPException(404, "no such job")
     return ctx, job
+
+
+def _submit(ctx: WebContext, viewer: Viewer, title: str, kind: str, args: dict[str, Any]) -> Response:
+    """Long work of a kind the workers know: to the queue (ARTPROOF_JOBS=queue), or run in this process."""
+    from artproof.deploy.jobs import SEALED, run_kind, seal_secret
+
+    if ctx.settings.jobs == "queue":
+        if ctx.settings.passphrase is None:
+            raise InvalidInput(
+                "the queue needs the operator's passphrase", hint="start the server with ARTPROOF_PASSPHRASE"
+            )
+        sealed = seal_secret(viewer.password, ctx.settings.passphrase)
+        acting = {**args, "acting": viewer.account.key_id, SEALED: sealed}
+        job = ctx.services.queue.submit(kind, acting, owner=viewer.account.username, title=title)
+        return _go(f"/studio/jobs/{job.job_id}")
+
+    def run(job: Job) -> str:
+        result = run_kind(ctx.services, kind, args, lambda done, total: job.tick(done / max(total, 1)), viewer.password)
+        return RESULT_URLS[kind](args, result.to_json())
+
+    return _start(ctx, viewer, title, run)
 
 
 def _go(url: str) -> Response:
@@ -106,16 +135,9 @@ def create(
         raise InvalidInput("choose an engine and a size from the form", value=f"{engine} {size}")
     if not prompt.strip():
         raise InvalidInput("the prompt is empty", hint="describe what to make")
-    studio = ctx.services.studio
-
-    def run(job: Job) -> str:
-        manifest = studio.create(
-            engine=engine, prompt=prompt, seed=seed, size=size, title=title or None,
-            passphrase=viewer.password, progress=job.tick, style=style if engine == "neural" else None,
-        )  # fmt: skip
-        return f"/studio/works/{manifest.work_id}"
-
-    return _start(ctx, viewer, f"Generating “{prompt[:60]}”", run)
+    args = {"engine": engine, "prompt": prompt, "seed": seed, "size": size, "title": title or None,
+            "style": style if engine == "neural" else None}  # fmt: skip
+    return _submit(ctx, viewer, f"Generating “{prompt[:60]}”", "studio.create", args)
 
 
 @router.get("/studio/jobs/{job_id}")
@@ -190,13 +212,9 @@ def damage_preview(
 @router.post("/studio/works/{work_id}/vary")
 def vary(request: Request, work_id: str, count: int = Form(8), seed: int = Form(1), csrf: str = Form("")) -> Response:
     ctx, viewer, work_id = _artist(request, work_id, csrf)
-    studio = ctx.services.studio
-
-    def run(job: Job) -> str:
-        studio.vary(work_id, count=count, seed=seed, strength=None, passphrase=viewer.password, progress=job.tick)
-        return f"/studio/works/{work_id}#candidates"
-
-    return _start(ctx, viewer, f"Making {count} variations", run)
+    return _submit(
+        ctx, viewer, f"Making {count} variations", "studio.vary", {"work": work_id, "count": count, "seed": seed}
+    )
 
 
 @router.post("/studio/works/{work_id}/select")
@@ -334,17 +352,9 @@ def issue(
     csrf: str = Form(""),
 ) -> Response:
     ctx, viewer, work_id = _artist(request, work_id, csrf)
-    editions = ctx.services.editions
     folder = ctx.settings.home / "web" / "editions" / work_id
-
-    def run(job: Job) -> str:
-        editions.issue(
-            work_id, folder, count=count, proofs=proofs, licence_id=licence, passphrase=viewer.password,
-            progress=lambda done, total: job.tick(done / max(total, 1)),
-        )  # fmt: skip
-        return f"/works/{work_id}#editions"
-
-    return _start(ctx, viewer, f"Issuing an edition of {count}", run)
+    args = {"work": work_id, "output": str(folder), "count": count, "proofs": proofs, "licence": licence}
+    return _submit(ctx, viewer, f"Issuing an edition of {count}", "editions.issue", args)
 
 
 @router.get("/studio/works/{work_id}/master.png")
