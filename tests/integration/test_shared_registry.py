@@ -161,7 +161,7 @@ def test_a_queued_issuance_survives_its_worker_being_killed(
 def test_the_web_studio_queues_its_long_work_for_the_workers(
     postgres_url: str, s3: dict[str, str], tmp_path: Path
 ) -> None:
-    """ARTPROOF_JOBS=queue: an artist's generation, variations and issuance run in a worker process, signed with
+    """ARTPROOF_JOBS=queue: an artist's generation, variations, an assist and issuance run in a worker process, signed with
     the artist's own key (their password sealed for the workers), and the page follows the job to its end."""
     from tests.integration.test_web_accounts import OPERATOR, _app, post, sign_up, wait
 
@@ -178,6 +178,8 @@ def test_the_web_studio_queues_its_long_work_for_the_workers(
         varied = post(ada, f"{work}/vary", {"count": 4, "seed": 3})
         assert wait(ada, varied.headers["location"]).startswith(work)
         assert post(ada, f"{work}/select", {"choice": "c2"}).status_code == 303
+        relit = post(ada, f"{work}/assist", {"action": "relight-left"})
+        assert wait(ada, relit.headers["location"]) == work
         assert post(ada, f"{work}/seal", {}).status_code == 303
         issued = post(ada, f"{work}/editions", {"count": 2, "proofs": 0, "licence": "display-only"})
         assert wait(ada, issued.headers["location"]) == f"/works/{work_id}#editions"
@@ -191,7 +193,8 @@ def test_the_web_studio_queues_its_long_work_for_the_workers(
         artist = c.execute(text("SELECT artist_key_id FROM works WHERE work_id = :w"), {"w": work_id}).scalar_one()
         ada_key = c.execute(text("SELECT key_id FROM accounts WHERE username = 'ada'")).scalar_one()
     assert [(r.kind, r.owner, r.state) for r in rows] == [
-        ("studio.create", "ada", "done"), ("studio.vary", "ada", "done"), ("editions.issue", "ada", "done")
+        ("studio.create", "ada", "done"), ("studio.vary", "ada", "done"), ("studio.edit", "ada", "done"),
+        ("editions.issue", "ada", "done"),
     ]  # fmt: skip
     assert all('"sealed"' not in r.args for r in rows)  # the password sealed for the workers is gone
     assert artist == ada_key  # signed as the artist, not as the operator

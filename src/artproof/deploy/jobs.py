@@ -108,11 +108,28 @@ def _vary(services: Services, args: dict[str, Any], progress: Progress, passphra
     ))  # fmt: skip
 
 
+def _restore(services: Services, args: dict[str, Any], progress: Progress, passphrase: str | None) -> Document:
+    return _work(services.studio.restore(
+        str(args["work"]), detect=list(args.get("detect") or []), method=str(args.get("method", "auto")),
+        sensitivity=float(args.get("sensitivity", 0.5)), passphrase=passphrase, progress=_fraction(progress),
+    ))  # fmt: skip
+
+
+def _edit(services: Services, args: dict[str, Any], progress: Progress, passphrase: str | None) -> Document:
+    """A recorded operation with its parameters (the studio's assists: relight, remove the background)."""
+    return _work(services.studio.edit(
+        str(args["work"]), str(args["op"]), dict(args.get("params") or {}), passphrase=passphrase,
+        progress=_fraction(progress),
+    ))  # fmt: skip
+
+
 KINDS: dict[str, Kind] = {
     "editions.issue": _issue,
     "verify.folder": _verify,
     "studio.create": _create,
     "studio.vary": _vary,
+    "studio.restore": _restore,
+    "studio.edit": _edit,
 }
 SEALED = "sealed"  # the args key of an account's password sealed for the workers (never shown, erased at the end)
 

@@ -93,13 +93,18 @@ def ensure_schema(settings: Settings) -> None:
             conn.execute("SELECT pg_advisory_unlock(%s)", (_SCHEMA_LOCK,))
 
 
+_SERVICES: dict[Settings, Any] = {}
+
+
 def _run(settings: Settings, job_id: str, attempt: int) -> None:
     """Run one job in this worker: its row says how far it got and how it ended."""
     from artproof.deploy.jobs import run_kind
     from artproof.services import build_services
 
-    services = build_services(settings)
-    services.identities.operator_passphrase = settings.passphrase  # as the app: signs the log for accounts
+    if settings not in _SERVICES:  # one set per worker process, kept across its jobs (indexes, models, caches)
+        _SERVICES[settings] = build_services(settings)
+        _SERVICES[settings].identities.operator_passphrase = settings.passphrase  # as the app: signs for accounts
+    services = _SERVICES[settings]
     store = services.jobs
     job = store.get(job_id)
     if job.state == "done":  # finished by an earlier attempt that died before the queue heard of it

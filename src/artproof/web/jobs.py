@@ -74,6 +74,8 @@ RESULT_URLS: dict[str, Callable[[dict[str, Any], Any], str]] = {
     "studio.create": lambda args, result: f"/studio/works/{result['work_id']}",
     "studio.vary": lambda args, result: f"/studio/works/{args['work']}#candidates",
     "editions.issue": lambda args, result: f"/works/{args['work']}#editions",
+    "studio.restore": lambda args, result: f"/studio/works/{args['work']}",
+    "studio.edit": lambda args, result: f"/studio/works/{args['work']}",
 }
 
 

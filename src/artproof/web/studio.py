@@ -259,16 +259,8 @@ def restore(
     csrf: str = Form(""),
 ) -> Response:
     ctx, viewer, work_id = _artist(request, work_id, csrf)
-    studio = ctx.services.studio
-
-    def run(job: Job) -> str:
-        studio.restore(
-            work_id, detect=detect, method=method, sensitivity=sensitivity,
-            passphrase=viewer.password, progress=job.tick,
-        )  # fmt: skip
-        return f"/studio/works/{work_id}"
-
-    return _start(ctx, viewer, "Restoring", run)
+    args = {"work": work_id, "detect": detect, "method": method, "sensitivity": sensitivity}
+    return _submit(ctx, viewer, "Restoring", "studio.restore", args)
 
 
 @router.post("/studio/works/{work_id}/assist")
@@ -282,13 +274,7 @@ def assist(request: Request, work_id: str, action: str = Form(""), csrf: str = F
     op_name, params = (
         assist_params("relight", direction=direction) if name == "relight" else assist_params("remove-background")
     )
-    studio = ctx.services.studio
-
-    def run(job: Job) -> str:
-        studio.edit(work_id, op_name, params, passphrase=viewer.password, progress=job.tick)
-        return f"/studio/works/{work_id}"
-
-    return _start(ctx, viewer, ASSISTS[action], run)
+    return _submit(ctx, viewer, ASSISTS[action], "studio.edit", {"work": work_id, "op": op_name, "params": params})
 
 
 @router.post("/studio/works/{work_id}/edit")
