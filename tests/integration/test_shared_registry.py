@@ -81,6 +81,13 @@ def test_doctor_on_a_default_home_and_on_broken_deployments(s3: dict[str, str], 
     assert blob["status"] == "fail" and "no such bucket" in blob["detail"], blob
     assert no_bucket.json()["healthy"] is False
 
+    queue_on_sqlite = call(tmp_path / "home", "doctor", "--json", passphrase=None, env={"ARTPROOF_JOBS": "queue"})
+    assert queue_on_sqlite.code == 1
+    assert {c["name"]: c for c in queue_on_sqlite.json()["checks"]}["job queue"]["status"] == "fail"
+    for command in (["worker"], ["edition", "issue", "w", "--count", "1", "-o", str(tmp_path / "e"), "--queue"]):
+        refused = call(tmp_path / "home", *command)
+        assert refused.code != 0 and "needs the shared registry's PostgreSQL" in refused.stderr, refused.stderr
+
     no_database = call(
         tmp_path / "home", "doctor", passphrase=None,
         env={"ARTPROOF_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/none"},

@@ -60,6 +60,16 @@ def _require_postgres(settings: Settings) -> None:
         )
 
 
+def _connect(settings: Settings) -> Any:
+    """A plain autocommit connection to the registry's PostgreSQL (the queue's own bookkeeping)."""
+    _require_postgres(settings)
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise ConfigError("the job queue needs psycopg", hint="pip install 'artproof[shared]'") from exc
+    return psycopg.connect(conninfo(settings.database_url), autocommit=True)
+
+
 def make_app(settings: Settings) -> procrastinate.App:
     """The procrastinate app with artproof's one task (a job is data; the task runs any kind)."""
     _require_postgres(settings)
@@ -80,9 +90,7 @@ def make_app(settings: Settings) -> procrastinate.App:
 
 def ensure_schema(settings: Settings) -> None:
     """Apply procrastinate's tables once (under an advisory lock: app processes start together)."""
-    import psycopg
-
-    with psycopg.connect(conninfo(settings.database_url), autocommit=True) as conn:
+    with _connect(settings) as conn:
         conn.execute("SELECT pg_advisory_lock(%s)", (_SCHEMA_LOCK,))
         try:
             if conn.execute("SELECT to_regclass('procrastinate_jobs')").fetchone() == (None,):
@@ -193,11 +201,10 @@ def _requeue_orphans(settings: Settings, app: procrastinate.App) -> int:
     Rows still ``queued`` or ``running`` ORPHAN_S after their last change, with no waiting or running entry
     of their own (the queueing lock is the job id), are queued again; the lock makes it at most once.
     """
-    import psycopg
     from procrastinate.exceptions import AlreadyEnqueued
 
     cutoff = (datetime.now(UTC) - timedelta(seconds=ORPHAN_S)).replace(microsecond=0).isoformat()
-    with psycopg.connect(conninfo(settings.database_url), autocommit=True) as conn:
+    with _connect(settings) as conn:
         rows = conn.execute(
             "SELECT j.job_id FROM jobs j WHERE j.state IN ('queued', 'running') AND j.updated_at < %s "
             "AND NOT EXISTS (SELECT 1 FROM procrastinate_jobs p WHERE p.queueing_lock = j.job_id "
@@ -253,9 +260,7 @@ def run_workers(settings: Settings, concurrency: int, *, until_empty: bool = Fal
 
 
 def _pending(settings: Settings) -> int:
-    import psycopg
-
-    with psycopg.connect(conninfo(settings.database_url), autocommit=True) as conn:
+    with _connect(settings) as conn:
         row = conn.execute(
             "SELECT count(*) FROM procrastinate_jobs WHERE queue_name = %s AND status IN ('todo', 'doing')", (QUEUE,)
         ).fetchone()
@@ -273,9 +278,7 @@ def queue_state(settings: Settings) -> tuple[str, str, str | None]:
     except ImportError:
         status = "fail" if settings.jobs == "queue" else "warn"
         return status, "procrastinate is not installed: no workers", "pip install 'artproof[shared]'"
-    import psycopg
-
-    with psycopg.connect(conninfo(settings.database_url), autocommit=True) as conn:
+    with _connect(settings) as conn:
         if conn.execute("SELECT to_regclass('procrastinate_jobs')").fetchone() == (None,):
             return "ok", "not set up yet (the first worker or job creates it)", None
         counts: dict[str, int] = dict(
