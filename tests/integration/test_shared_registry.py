@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 
 from artproof.store.objectstore import S3BlobStore
 from tests.integration.inproc import call
-from tests.integration.test_seal_imports import a1111
+from tests.integration.test_seal_imports import a1111, picture
 
 ROOT = Path(__file__).parents[2]
 
@@ -136,6 +136,9 @@ def test_a_queued_issuance_survives_its_worker_being_killed(
     assert call(home, "job", "show", job_id, "--json", env=env).json()["state"] == "running"  # orphaned
 
     check = call(home, "verify", str(tmp_path / "master.png"), "--queue", "--json", env=env).json()
+    picture(3).save(tmp_path / "render.png")
+    imported = call(home, "import", str(tmp_path / "render.png"), "--queue", "--json", env=env).json()
+    packed = call(home, "pack", work_id, "-o", str(tmp_path / "pack.pdf"), "--queue", "--json", env=env).json()
     # an app process that died between writing a job's row and queueing it, a minute ago: the row is found
     with create_engine(postgres_url).begin() as c:
         c.execute(text(
@@ -158,6 +161,11 @@ def test_a_queued_issuance_survives_its_worker_being_killed(
     verified = call(home, "job", "show", check["job_id"], "--json", env=env).json()
     assert verified["state"] == "done" and verified["attempts"] == 1, verified
     assert [r["verdict"] for r in verified["result"]] == ["registered_work"], verified["result"]
+    imported = call(home, "job", "show", imported["job_id"], "--json", env=env).json()
+    assert imported["state"] == "done" and imported["result"][0]["work_id"], imported
+    packed = call(home, "job", "show", packed["job_id"], "--json", env=env).json()
+    assert packed["state"] == "done" and packed["result"]["file"] == str(tmp_path / "pack.pdf"), packed
+    assert (tmp_path / "pack.pdf").read_bytes().startswith(b"%PDF")
     orphan = call(home, "job", "show", "job_orphan", "--json", env=env).json()
     assert orphan["state"] == "done" and orphan["result"][0]["verdict"] == "registered_work", orphan
     assert len(list(folder.glob("*.png"))) == 4 and len(list(folder.glob("*.coa.json"))) == 4

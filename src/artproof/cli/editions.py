@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
@@ -27,10 +27,18 @@ from artproof.store.files import check_output
 if TYPE_CHECKING:
     pass
 
-__all__ = ["certificate_app", "edition_app", "pack", "transfer"]
+__all__ = ["certificate_app", "edition_app", "pack", "queued", "transfer"]
 
 edition_app = typer.Typer(no_args_is_help=True, help="Limited editions: issue, list, show, identify, revoke.")
 certificate_app = typer.Typer(no_args_is_help=True, help="Certificates of authenticity.")
+
+
+def queued(job: Any, as_json: bool) -> None:
+    """What every ``--queue`` prints: the job's document, or its id and how to follow it."""
+    if as_json:
+        print_json(job)
+    else:
+        out.print(f"queued {job.job_id}: artproof job show {job.job_id}")
 
 
 @edition_app.command("issue")
@@ -55,11 +63,7 @@ def issue(
         if unique_renders or owner:
             raise InvalidInput("--unique-renders and --owner are not queued yet", hint="issue without --queue")
         args = {"work": work, "output": str(output), "count": count, "proofs": proofs, "licence": licence}
-        job = svc.queue.submit("editions.issue", args, owner="cli", title=f"Issuing an edition of {count} of {work}")
-        if as_json:
-            print_json(job)
-        else:
-            out.print(f"queued {job.job_id}: artproof job show {job.job_id}")
+        queued(svc.queue.submit("editions.issue", args, owner="cli", title=f"Issuing {count} of {work}"), as_json)
         return
     secret = passphrase()
     with progress_bar(f"issuing {count + proofs} files") as tick:
@@ -347,12 +351,17 @@ def pack(
     output: Path = typer.Option(..., "-o", "--output", help="the PDF to write (.pdf), or with --bundle the .zip"),
     bundle: bool = typer.Option(False, "--bundle", help="the machine-checkable bundle (a zip, signed index)"),
     force: bool = FORCE,
+    queue: bool = typer.Option(False, "--queue", help="a shared registry: queue it for artproof worker"),
     as_json: bool = JSON,
 ) -> None:
     """The provenance pack: a PDF with the picture, the process, the models, the certificate and the proofs;
     with --bundle, a zip of the signed files behind it that anyone can check offline (verify --bundle)."""
     check_output(output, suffixes=(".zip",) if bundle else (".pdf",), force=force)
     svc = services()
+    if queue:
+        args = {"ref": ref, "output": str(output), "bundle": bundle}
+        queued(svc.queue.submit("pack", args, owner="cli", title=f"Packing {ref}"), as_json)
+        return
     secret = passphrase()  # the PDF's credentials (and a bundle's index) are signed by the artist
     packed, data = svc.packs.bundle(ref, secret) if bundle else svc.packs.pack(ref, secret)
     write_output(output, data, force=force)

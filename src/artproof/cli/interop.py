@@ -20,6 +20,7 @@ def import_files(
     paths: list[Path] = typer.Argument(..., help="image files or folders (searched recursively)"),
     title: str | None = typer.Option(None, "--title", help="title for the work (one file only)"),
     again: bool = typer.Option(False, "--again", help="import files whose bytes were imported before, as copies"),
+    queue: bool = typer.Option(False, "--queue", help="a shared registry: queue the import for artproof worker"),
     as_json: bool = JSON,
 ) -> None:
     """Import works made elsewhere, one work per file, with the provenance their files carry.
@@ -27,6 +28,14 @@ def import_files(
     Resumable: a file already imported (the same bytes) is skipped with a note, so re-running an
     interrupted folder import picks up where it stopped.
     """
+    if queue:
+        from artproof.cli.editions import queued
+
+        args = {"paths": [str(p) for p in paths], "title": title, "again": again}
+        queued(
+            services().queue.submit("import.paths", args, owner="cli", title=f"Importing {len(paths)} path(s)"), as_json
+        )
+        return
     with progress_bar("importing") as tick:
         run = services().importing.import_paths(paths, title=title, again=again, passphrase=passphrase(), progress=tick)
     if as_json:

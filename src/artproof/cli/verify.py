@@ -111,13 +111,10 @@ def verify(
     if queue:
         if certificate or log_key or mirror:
             raise InvalidInput("--certificate, --log-key and --mirror are not queued", hint="verify without --queue")
-        job = services().queue.submit(
-            "verify.folder", {"path": str(path), "recursive": recursive}, owner="cli", title=f"Verifying {path.name}"
-        )
-        if as_json:
-            print_json(job)
-        else:
-            out.print(f"queued {job.job_id}: artproof job show {job.job_id}")
+        from artproof.cli.editions import queued
+
+        args = {"path": str(path), "recursive": recursive}
+        queued(services().queue.submit("verify.folder", args, owner="cli", title=f"Verifying {path.name}"), as_json)
         return
     coa = read_input(certificate, "the certificate file") if certificate is not None else None
     where: dict[str, Any] = {"mirror": mirror}

@@ -123,6 +123,34 @@ def _edit(services: Services, args: dict[str, Any], progress: Progress, passphra
     ))  # fmt: skip
 
 
+def _import(services: Services, args: dict[str, Any], progress: Progress, passphrase: str | None) -> Document:
+    """Resumable by design: a file whose bytes were imported before is skipped, so a retry adds nothing twice."""
+    return services.importing.import_paths(
+        [Path(p) for p in args["paths"]], title=args.get("title"), again=bool(args.get("again", False)),
+        passphrase=passphrase, progress=_fraction(progress),
+    )  # fmt: skip
+
+
+class PackDone(Result):
+    """A queued pack: what ``pack --json`` prints (the file written, atomically)."""
+
+    work_id: str
+    file: str
+    document: dict[str, Any]
+
+
+def _pack(services: Services, args: dict[str, Any], progress: Progress, passphrase: str | None) -> Document:
+    from artproof.store.files import atomic_write
+
+    ref, output = str(args["ref"]), Path(args["output"])
+    packed, data = (
+        services.packs.bundle(ref, passphrase) if args.get("bundle") else services.packs.pack(ref, passphrase)
+    )
+    atomic_write(output, data)
+    progress(1, 1)
+    return PackDone(work_id=packed.work_id, file=str(output), document={**packed.to_json(), "file": str(output)})
+
+
 KINDS: dict[str, Kind] = {
     "editions.issue": _issue,
     "verify.folder": _verify,
@@ -130,6 +158,8 @@ KINDS: dict[str, Kind] = {
     "studio.vary": _vary,
     "studio.restore": _restore,
     "studio.edit": _edit,
+    "import.paths": _import,
+    "pack": _pack,
 }
 SEALED = "sealed"  # the args key of an account's password sealed for the workers (never shown, erased at the end)
 
@@ -154,6 +184,19 @@ def check_args(kind: str, args: dict[str, Any]) -> dict[str, Any]:
         if not path.exists():
             raise InvalidInput("no such file or folder", value=str(path), hint="give an image file or a folder")
         return {**args, "path": str(path)}
+    if kind == "import.paths":
+        paths = [Path(p).resolve() for p in args["paths"]]
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            raise InvalidInput("no such file or folder", value=missing[0], hint="give image files or folders")
+        return {**args, "paths": [str(p) for p in paths]}
+    if kind == "pack":
+        from artproof.store.files import check_output
+
+        output = check_output(Path(args["output"]).resolve(), suffixes=(".zip",) if args.get("bundle") else (".pdf",))
+        if not output.parent.is_dir():
+            raise InvalidInput("the output's folder does not exist", value=str(output.parent), hint="create it first")
+        return {**args, "output": str(output)}
     if kind in KINDS:
         return args
     raise InvalidInput("no such kind of job", value=kind, hint=", ".join(sorted(KINDS)))
