@@ -88,3 +88,16 @@ def test_any_change_to_a_payload_breaks_the_signature(payload: dict[str, Any], d
     changed[field] = [payload[field], "x"]
     with pytest.raises(IntegrityError):
         verify_document(signed.model_copy(update={"payload": changed}), purpose="test")
+
+
+def test_a_sealed_text_opens_only_with_its_passphrase_and_purpose() -> None:
+    from artproof.core.keys import seal_text, unseal_text
+
+    sealed = seal_text("an account's password", "operator passphrase", b"artproof job")
+    assert "password" not in sealed and sealed != seal_text(
+        "an account's password", "operator passphrase", b"artproof job"
+    )
+    assert unseal_text(sealed, "operator passphrase", b"artproof job") == "an account's password"
+    for passphrase, purpose in (("another passphrase", b"artproof job"), ("operator passphrase", b"another use")):
+        with pytest.raises(WrongPassphrase):
+            unseal_text(sealed, passphrase, purpose)

@@ -34,6 +34,8 @@ __all__ = [
     "generate_private_key",
     "key_id_of",
     "public_key_bytes",
+    "seal_text",
+    "unseal_text",
 ]
 
 # scrypt cost: 2**15 * 8 * 128 B = 32 MiB of memory, ~0.1 s: the usual interactive setting.
@@ -175,3 +177,24 @@ def decrypt_private_key(sealed: EncryptedKey, passphrase: str) -> Ed25519Private
             "the stored private key does not match its public key", hint="restore the key from a backup"
         )
     return private
+
+
+def seal_text(text: str, passphrase: str, purpose: bytes) -> str:
+    """A short secret sealed under a passphrase as keys are (scrypt, AES-256-GCM), bound to ``purpose``:
+    base64 of salt, nonce and ciphertext (a queued job carries an account's password this way)."""
+    salt, nonce = os.urandom(16), os.urandom(12)
+    sealed = AESGCM(_derive(passphrase, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)).encrypt(nonce, text.encode(), purpose)
+    return b64encode(salt + nonce + sealed)
+
+
+def unseal_text(sealed: str, passphrase: str, purpose: bytes) -> str:
+    """The text :func:`seal_text` sealed; another passphrase (or purpose) raises :class:`WrongPassphrase`."""
+    raw = b64decode(sealed, what="the sealed text")
+    try:
+        key = _derive(passphrase, raw[:16], SCRYPT_N, SCRYPT_R, SCRYPT_P)
+        return AESGCM(key).decrypt(raw[16:28], raw[28:], purpose).decode("utf-8")
+    except InvalidTag:
+        raise WrongPassphrase(
+            "the passphrase does not unseal this secret",
+            hint="use the same ARTPROOF_PASSPHRASE as the process that sealed it",
+        ) from None

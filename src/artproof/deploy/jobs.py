@@ -203,40 +203,17 @@ def check_args(kind: str, args: dict[str, Any]) -> dict[str, Any]:
 
 
 def seal_secret(secret: str, operator_passphrase: str) -> str:
-    """An account's password sealed for the workers: AES-GCM under a key scrypt derives from the operator's
-    passphrase (which the app and the workers hold, ARTPROOF_PASSPHRASE) and a salt of this job's own."""
-    import base64
-    import os
+    """An account's password sealed for the workers under the operator's passphrase (which the app and the
+    workers hold, ARTPROOF_PASSPHRASE), as private keys are sealed at rest, with a salt of this job's own."""
+    from artproof.core.keys import seal_text
 
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    salt, nonce = os.urandom(16), os.urandom(12)
-    sealed = AESGCM(_job_key(operator_passphrase, salt)).encrypt(nonce, secret.encode("utf-8"), b"artproof job")
-    return base64.b64encode(salt + nonce + sealed).decode()
+    return seal_text(secret, operator_passphrase, b"artproof job")
 
 
 def unseal_secret(sealed: str, operator_passphrase: str) -> str:
-    import base64
+    from artproof.core.keys import unseal_text
 
-    from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    from artproof.errors import ConfigError
-
-    raw = base64.b64decode(sealed)
-    try:
-        return AESGCM(_job_key(operator_passphrase, raw[:16])).decrypt(raw[16:28], raw[28:], b"artproof job").decode()
-    except InvalidTag:
-        raise ConfigError(
-            "this job was sealed under another operator passphrase",
-            hint="start the workers with the same ARTPROOF_PASSPHRASE as the app",
-        ) from None
-
-
-def _job_key(passphrase: str, salt: bytes) -> bytes:
-    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
-    return Scrypt(salt=salt, length=32, n=2**14, r=8, p=1).derive(passphrase.encode("utf-8"))
+    return unseal_text(sealed, operator_passphrase, b"artproof job")
 
 
 class JobStore:

@@ -152,13 +152,16 @@ class JobQueue:
     def __init__(self, settings: Settings, store: Any) -> None:
         self.settings = settings
         self.store = store
+        self._schema_checked = False  # once per process: not a lock and a connection on every submit
 
     def submit(self, kind: str, args: dict[str, Any], owner: str, title: str, job_id: str | None = None) -> JobView:
         from artproof.deploy.jobs import check_args
 
         _require_postgres(self.settings)
         args = check_args(kind, args)
-        ensure_schema(self.settings)
+        if not self._schema_checked:
+            ensure_schema(self.settings)
+            self._schema_checked = True
         job_id = self.store.create(kind, args, owner, title, job_id)
         try:
             app = make_app(self.settings)
