@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.cli import run
+from tests.integration.inproc import call as run
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from PIL import Image
 from artproof.interop.c2pa import read_credentials
 from artproof.interop.c2pa_manifest import recipe_manifest
 from artproof.provenance.manifest import check_manifest
-from tests.integration.cli import run
+from tests.integration.inproc import call as run
 
 EXPECTED = {  # file: (state without anchors, state with the test anchors, failure codes, informational codes)
     "C.jpg": ("Valid", "Trusted", [], []),

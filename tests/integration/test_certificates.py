@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from artproof.core.x509 import issue_ca, issue_signing_certificate
 from artproof.interop.pngchunks import with_itxt
 from tests.integration.cli import run
+from tests.integration.inproc import call
 
 NOW = dt.datetime.now(dt.UTC)
 
@@ -36,10 +37,10 @@ def write_pki(folder: Path, *, expired: bool = False) -> tuple[Path, Path, Path]
 
 def test_import_own_certificate_and_seal_with_it(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    run(home, "init", "--name", "Ada Studio")
+    call(home, "init", "--name", "Ada Studio")
     chain, key, anchor = write_pki(tmp_path)
     env = {"KEY_SECRET": "key secret"}
-    imported = run(
+    imported = call(
         home,
         "identity",
         "certificate",
@@ -53,18 +54,18 @@ def test_import_own_certificate_and_seal_with_it(tmp_path: Path) -> None:
     )
     assert imported.code == 0, imported.stderr
     assert imported.json()["source"] == "imported" and imported.json()["days_left"] >= 390
-    work = run(home, "create", "--prompt", "ink", "--seed", "1", "--size", "64x64", "--json").json()["work_id"]
+    work = call(home, "create", "--prompt", "ink", "--seed", "1", "--size", "64x64", "--json").json()["work_id"]
     target = tmp_path / "sealed.png"
-    assert run(home, "seal", work, "-o", str(target)).code == 0
+    assert call(home, "seal", work, "-o", str(target)).code == 0
     reader = tmp_path / "collector"
-    run(reader, "trust", "add", str(anchor))
-    c = run(reader, "inspect", str(target), "--json").json()["c2pa"]
+    call(reader, "trust", "add", str(anchor))
+    c = call(reader, "inspect", str(target), "--json").json()["c2pa"]
     assert c["validation_state"] == "Trusted" and c["signer"]["common_name"] == "Ada Studio (verified)"
 
 
 def test_bad_certificates_are_refused(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    run(home, "init", "--name", "Ada")
+    call(home, "init", "--name", "Ada")
     chain, key, _ = write_pki(tmp_path)
     other = tmp_path / "other.pem"
     other.write_bytes(
@@ -72,14 +73,14 @@ def test_bad_certificates_are_refused(tmp_path: Path) -> None:
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
     )
-    mismatch = run(home, "identity", "certificate", "import", str(chain), str(other))
+    mismatch = call(home, "identity", "certificate", "import", str(chain), str(other))
     assert mismatch.code == 2 and "does not belong to the certificate" in mismatch.stderr
-    wrong = run(home, "identity", "certificate", "import", str(chain), str(key))  # no key passphrase given
+    wrong = call(home, "identity", "certificate", "import", str(chain), str(key))  # no key passphrase given
     assert wrong.code == 2 and "cannot be read" in wrong.stderr
     old_folder = tmp_path / "old"
     old_folder.mkdir()
     old_chain, old_key, _ = write_pki(old_folder, expired=True)
-    expired = run(
+    expired = call(
         home,
         "identity",
         "certificate",
@@ -95,13 +96,15 @@ def test_bad_certificates_are_refused(tmp_path: Path) -> None:
 
 def test_local_certificate_status_and_unreachable_tsa(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    run(home, "init", "--name", "Ada")
-    assert run(home, "identity", "certificate", "show", "--json").json() is None
-    work = run(home, "create", "--prompt", "ink", "--seed", "1", "--size", "64x64", "--json").json()["work_id"]
-    assert run(home, "seal", work, "-o", str(tmp_path / "a.png")).code == 0
-    status = run(home, "identity", "certificate", "show", "--json").json()
+    call(home, "init", "--name", "Ada")
+    assert call(home, "identity", "certificate", "show", "--json").json() is None
+    work = call(home, "create", "--prompt", "ink", "--seed", "1", "--size", "64x64", "--json").json()["work_id"]
+    assert call(home, "seal", work, "-o", str(tmp_path / "a.png")).code == 0
+    status = call(home, "identity", "certificate", "show", "--json").json()
     assert status["source"] == "local registry CA" and status["expired"] is False and status["days_left"] >= 390
-    offline = run(home, "seal", work, "-o", str(tmp_path / "b.png"), env={"ARTPROOF_TSA_URL": "http://127.0.0.1:9/tsa"})
+    offline = call(
+        home, "seal", work, "-o", str(tmp_path / "b.png"), env={"ARTPROOF_TSA_URL": "http://127.0.0.1:9/tsa"}
+    )
     assert offline.code == 2 and "timestamp authority could not be reached" in offline.stderr
     assert not (tmp_path / "b.png").exists()
 
@@ -125,7 +128,7 @@ def test_expired_certificate_is_judged_at_the_ledger_time(tmp_path: Path) -> Non
     sealed = run(home, "seal", work["work_id"], "-o", str(target), at=then)
     assert sealed.code == 0, sealed.stderr
 
-    now = run(home, "inspect", str(target), "--json").json()["c2pa"]
+    now = call(home, "inspect", str(target), "--json").json()["c2pa"]
     assert now["validation_state"] == "Trusted", now
     assert now["failures"] == []
     assert "signingCredential.expired" in now["informational"]
@@ -134,13 +137,13 @@ def test_expired_certificate_is_judged_at_the_ledger_time(tmp_path: Path) -> Non
     assert now["ledger_seal"]["logged_at"].startswith("2024-01-10")
 
     # A reader without this ledger cannot know when it was signed: the expiry stands, and says so.
-    stranger = run(tmp_path / "stranger", "inspect", str(target), "--json").json()["c2pa"]
+    stranger = call(tmp_path / "stranger", "inspect", str(target), "--json").json()["c2pa"]
     assert stranger["validation_state"] == "Invalid"
     assert stranger["failures"] == ["signingCredential.expired"]
 
     # A file changed after signing gets no help from the ledger's record of the original claim.
     changed = tmp_path / "changed.png"  # one more chunk: the claim is unchanged but its data hash is not
     changed.write_bytes(with_itxt(target.read_bytes(), "Comment", "changed after signing"))
-    c = run(home, "inspect", str(changed), "--json").json()["c2pa"]
+    c = call(home, "inspect", str(changed), "--json").json()["c2pa"]
     assert c["validation_state"] == "Invalid"
     assert "assertion.dataHash.mismatch" in c["failures"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.integration.cli import run
+from tests.integration.inproc import call as run
 
 STEP_KEYS = {"op", "version", "agency", "params", "inputs", "output"}
 
