@@ -230,5 +230,81 @@ def test_a_quarter_detail_is_located_by_the_registered_pictures_finer_keypoints(
     assert found and found[0].confirmed and found[0].entry.ref == "w1" and found[0].alignment is not None
     assert abs(found[0].alignment.transform()["scale"] - 1.0) < 0.05 and found[0].region <= 0.25  # a crop, 1:1
 
-    monkeypatch.setattr(registry_module, "FINE_WORKS", 0)
+    monkeypatch.setattr(registry_module, "FINE_WORKS", 0)  # without it: found as a detail of the whole picture
+    [first, *_] = FingerprintRegistry(registry.engine, registry.blobs).search(detail)
+    assert first.confirmed and first.variant == "detail" and first.alignment is None and abs(first.scale - 0.5) < 0.03
+    monkeypatch.setattr(registry_module, "DETAIL_WORKS", 0)  # and without that, not at all
     assert not any(m.confirmed for m in FingerprintRegistry(registry.engine, registry.blobs).search(detail))
+
+
+def _gradient(width: int, height: int) -> Image.Image:
+    """A smooth picture (a two-colour sweep under a soft glow): too few corners for keypoints to place it."""
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    t = (x / width + y / height) / 2
+    glow = np.exp(-(((x - 0.65 * width) / (0.3 * width)) ** 2 + ((y - 0.4 * height) / (0.3 * height)) ** 2))
+    rgb = (1 - t)[..., None] * np.float32([40, 70, 160]) + t[..., None] * np.float32([235, 150, 90])
+    return Image.fromarray(np.clip(rgb + 60 * glow[..., None], 0, 255).astype(np.uint8))
+
+
+def screenshot(picture: Image.Image, scale: float = 0.6) -> Image.Image:
+    """The picture shown at ``scale`` in a marketplace page: a dark header bar, a white side panel."""
+    shown = picture.convert("RGB").resize((int(picture.width * scale), int(picture.height * scale)))
+    page = Image.new("RGB", (shown.width + 320, shown.height + 180), (246, 246, 246))
+    page.paste((32, 33, 36), (0, 0, page.width, 56))
+    page.paste((255, 255, 255), (page.width - 260, 80, page.width - 20, page.height - 40))
+    page.paste(shown, (20, 80))
+    return page
+
+
+@pytest.fixture(scope="module")
+def smooth(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The artist's own smooth render imported, sealed and issued (2 editions); its picture exported unmarked."""
+    root = tmp_path_factory.mktemp("smooth")
+    home = root / "home"
+    run(home, "init", "--name", "Ada Lovelace")
+    _gradient(768, 576).save(root / "dusk.png")
+    [item] = run(home, "import", str(root / "dusk.png"), "--json").json()
+    assert run(home, "seal", item["work_id"], "-o", str(root / "sealed.png")).code == 0
+    issued = run(home, "edition", "issue", item["work_id"], "--count", "2", "-o", str(root / "ed"), "--json")
+    assert issued.code == 0, issued.stderr
+    second = next(e for e in issued.json()["editions"] if e["number"] == 2 and not e["artist_proof"])
+    return {"home": home, "root": root, "work": item["work_id"], "edition": second["edition_id"],
+            "file": next((root / "ed").glob("*2of2*.png"))}  # fmt: skip
+
+
+def test_a_smooth_edition_photographed_or_screenshotted_is_found_by_its_outline(smooth: dict[str, Any]) -> None:
+    home, root = smooth["home"], smooth["root"]
+    edition = Image.open(smooth["file"]).convert("RGB")
+    assert locate(describe(photograph(edition, 3), 1000), describe(edition)) is None  # keypoints cannot place it
+    for name, copy in {"photographed": photograph(edition, 3), "screenshotted": screenshot(edition)}.items():
+        doc = verify(home, _jpeg(copy, root / f"smooth-{name}.jpg", 85))
+        assert doc["verdict"] == "authentic_edition", (name, doc["headline"], doc["reasons"])
+        assert doc["edition"]["edition_id"] == smooth["edition"] and doc["edition"]["number"] == 2, name
+        match = doc["channels"]["fingerprint"]["matches"][0]
+        assert match["found_by"] == "outline" and "inliers" not in match, (name, match)
+    # quarter-area details: no keypoints place them; confirmed as details of the whole picture (it was "a mark
+    # copied into another image" when the hashes' nearest row was the work and the edition's own check failed)
+    w, h = edition.size
+    for n, (x, y) in enumerate(((w // 5, h // 4), (w // 2, h // 2), (0, 0))):
+        doc = verify(home, _jpeg(edition.crop((x, y, x + w // 2, y + h // 2)), root / f"q{n}.jpg", 85))
+        assert doc["verdict"] == "authentic_edition" and doc["edition"]["number"] == 2, (n, doc["headline"])
+        assert doc["channels"]["fingerprint"]["status"] == "match", n
+    # the registered picture itself (no mark), photographed: a possible match by its outline, never an edition
+    picture = Image.open(root / "dusk.png").convert("RGB")
+    doc = verify(home, _jpeg(photograph(picture, 4), root / "smooth-picture.jpg", 85))
+    assert doc["verdict"] == "registered_work" and doc["work_id"] == smooth["work"], doc["headline"]
+    assert doc["headline"].startswith("Possible match:") and "found by its outline" in doc["headline"]
+    assert doc["channels"]["fingerprint"]["matches"][0]["transform"]["perspective"] > 0
+    # the collector, in an empty home, with the certificate: the page's picture laid flat reads its mark blind;
+    # the photograph (not read blind) is the certificate's picture laid flat, never "a certificate moved"
+    assert run(home, "ledger", "key", "-o", str(root / "log.pub")).code == 0
+    coa = next((root / "ed").glob("*2of2.coa.json"))
+    away = ("--certificate", str(coa), "--log-key", str(root / "log.pub"))
+    doc = verify(root / "collector", root / "smooth-screenshotted.jpg", *away)
+    assert doc["verdict"] == "authentic_edition" and doc["edition"]["number"] == 2, doc["headline"]
+    doc = verify(root / "collector", root / "smooth-photographed.jpg", *away)
+    assert doc["verdict"] != "tampered", doc["headline"]
+    # a page of another smooth picture never registered: its outline is found, and matches nothing
+    stranger = np.asarray(_gradient(768, 576))[:, ::-1, ::-1]  # the sweep the other way, other colours
+    doc = verify(home, _jpeg(screenshot(Image.fromarray(np.ascontiguousarray(stranger))), root / "stranger.jpg"))
+    assert doc["verdict"] == "unverified" and doc["channels"]["fingerprint"]["status"] == "none", doc["headline"]

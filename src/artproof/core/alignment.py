@@ -20,8 +20,10 @@ OTHER = 32  # levels by which a laid-back copy differs from its master where it 
 __all__ = [
     "align",
     "best_scales",
+    "detail_similarity",
     "luma_at",
     "match_height",
+    "refine",
     "similarity",
     "strip_bars",
     "turn_back",
@@ -176,6 +178,46 @@ def similarity(
     return best
 
 
+def detail_similarity(
+    copy: Image.Image, reference: Image.Image, short: float = 128.0, smallest: float = 0.4
+) -> tuple[float, float]:
+    """(correlation, scale) of ``copy`` as a detail of ``reference``: anywhere in it, at scales down to ``smallest``.
+
+    :func:`similarity` searches the scales of whole copies and 80 % crops; a detail of a quarter of
+    the area sits at half the scale, and keypoints do not place a detail of a soft picture. The copy,
+    at each scale (steps of 2.5 %), is searched in the reference by normalised cross-correlation
+    (OpenCV's ``matchTemplate``: the whole placement surface at once), and the best placement is
+    scored as :func:`similarity` scores one: the least of the luminance's and each colour channel's
+    correlation. A copy too flat to place (luminance spread under 6 levels) scores -1.
+    """
+    import cv2
+
+    reference = reference.convert("RGB")
+    base = luma_at(reference.convert("L"), short)
+    colour = np.asarray(reference.resize((base.shape[1], base.shape[0]), Image.Resampling.BOX), np.float32)
+    luma = copy.convert("L")
+    best = (-1.0, 1.0, (0, 0), np.zeros((0, 0), np.float32))
+    for scale in np.arange(smallest, 1.0001, 0.025):
+        small = luma_at(luma, short * float(scale))
+        if small.shape[0] > base.shape[0] or small.shape[1] > base.shape[1] or min(small.shape) < 24:
+            continue
+        if float(small.std()) < 6.0:
+            return -1.0, 1.0
+        surface = cv2.matchTemplate(base, small, cv2.TM_CCOEFF_NORMED)
+        _, peak, _, (x, y) = cv2.minMaxLoc(surface)
+        if peak > best[0]:
+            best = (float(peak), float(scale), (y, x), small)
+    score, scale, (y, x), small = best
+    if score < 0:
+        return -1.0, 1.0
+    h, w = small.shape
+    ours = np.asarray(copy.convert("RGB").resize((w, h), Image.Resampling.BOX), np.float32)
+    theirs = colour[y : y + h, x : x + w]
+    for channel in range(3):
+        score = min(score, _ncc(ours[..., channel], theirs[..., channel]))
+    return score, scale
+
+
 def strip_bars(image: Image.Image, tolerance: int = 10, keep: float = 0.3) -> Image.Image:
     """``image`` without the flat bars around it (a letterbox, a pillarbox, a plain frame), or itself.
 
@@ -312,6 +354,48 @@ def warp_onto(
     else:
         warped = fitted
     return np.clip(np.where(inside, warped, base), 0, 255).astype(np.uint8)
+
+
+def refine(
+    copy: Image.Image, homography: NDArray[np.float64], reference: Image.Image, reference_size: tuple[int, int]
+) -> NDArray[np.float64]:
+    """``homography`` (copy px -> registered px) made exact by the pixels themselves, or unchanged if they disagree.
+
+    Keypoints place a copy to a pixel or two at their 512 px working size, a picture's outline to a
+    pixel or two of the copy: close, but a watermark read by subtracting the master leaves the
+    master's own edges behind wherever the two are a pixel apart. The enhanced correlation
+    coefficient (Evangelidis and Psarakis 2008; OpenCV's ``findTransformECC``) refines the residual
+    homography between the copy laid back and ``reference`` (the master's luminance, any size) over
+    the pixels the copy covers. A refinement that moves a corner by more than 2 % of the picture is
+    not a refinement and is dropped.
+    """
+    import cv2
+
+    width, height = reference.size
+    shrink = min(1.0, 768 / max(width, height))
+    frame = (max(16, round(width * shrink)), max(16, round(height * shrink)))
+    base = np.asarray(reference.convert("L").resize(frame, Image.Resampling.BOX), dtype=np.float32)
+    to_frame = np.diag([frame[0] / reference_size[0], frame[1] / reference_size[1], 1.0]) @ homography
+    source = np.asarray(copy.convert("L"), dtype=np.float32)
+    laid = cv2.warpPerspective(source, to_frame, frame, flags=cv2.INTER_LINEAR)
+    covered = cv2.warpPerspective(np.ones_like(source), to_frame, frame, flags=cv2.INTER_NEAREST)
+    mask = (cv2.erode(covered, np.ones((9, 9), np.uint8)) > 0.5).astype(np.uint8)
+    if mask.sum() < 0.02 * mask.size:
+        return homography
+    start = np.eye(3, dtype=np.float32)
+    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-5)
+    try:
+        _, residual = cv2.findTransformECC(base, laid, start, cv2.MOTION_HOMOGRAPHY, criteria, mask, 5)
+    except cv2.error:  # did not converge: a flat picture, or one too unlike the master
+        return homography
+    refined = np.linalg.inv(np.asarray(residual, dtype=np.float64)) @ to_frame
+    w, h = copy.size
+    corners = np.array([[0, 0, 1], [w, 0, 1], [w, h, 1], [0, h, 1]], dtype=np.float64)
+    before, after = (corners @ m.T for m in (to_frame, refined))  # the copy's corners on the master, both ways
+    moved = np.hypot(*(before[:, :2] / before[:, 2:] - after[:, :2] / after[:, 2:]).T).max()
+    if not np.isfinite(moved) or moved > 0.02 * max(frame):
+        return homography
+    return np.asarray(np.diag([reference_size[0] / frame[0], reference_size[1] / frame[1], 1.0]) @ refined)
 
 
 def turn_back(image: Image.Image, degrees: float) -> Image.Image:

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image
 
-from artproof.core.alignment import warp_onto
+from artproof.core.alignment import refine, warp_onto
+from artproof.core.frames import outlines, rectify
 from artproof.core.images import decode_image
 from artproof.editions.ids import edition_id
 from artproof.editions.results import Identified
@@ -36,7 +37,10 @@ class Identification:
         The aligned reading (the registered picture subtracted) reads crops and busy pictures the
         blind one cannot; its candidates are the fingerprint registry's confirmed matches (given, or
         searched here), and the alignment they found gives its scale, or, for a copy found by its
-        keypoints (turned, photographed, a detail), the homography that lays it back onto the master.
+        keypoints (turned, photographed, a detail) or by its outline, the homography that lays it back
+        onto the master, refined by the pixels (:func:`artproof.core.alignment.refine`). Last, the
+        pictures the copy's outlines hold, laid flat, are read blind: a photograph or a screenshot of
+        an edition whose master is not in this registry still names its edition.
         """
         pixels = np.asarray(image.convert("RGB"))
         blind = detect(pixels)
@@ -55,6 +59,10 @@ class Identification:
                 found = self._read_aligned(pixels, image, match, tried)
                 if found is not None and found.found:
                     return found, self._edition_of(found)
+        for corners in outlines(image):  # a photograph or a page of a picture not registered here: laid flat
+            flat = detect(np.asarray(rectify(image, corners)[0]))
+            if flat.found:
+                return flat, self._edition_of(flat)
         return blind, None
 
     def _read_aligned(
@@ -71,7 +79,7 @@ class Identification:
             return detect(pixels, reference=reference, scale=match.scale)
         # found by keypoints: lay the copy back onto the master, then read
         size = Features.from_bytes(match.entry.features).size if match.entry.features else luma.size
-        onto = warp_onto(image, match.alignment.homography, luma, size)
+        onto = warp_onto(image, refine(image, match.alignment.homography, luma, size), luma, size)
         return detect(np.repeat(onto[..., None], 3, axis=2), reference=reference, scale=1.0)
 
     def _edition_of(self, found: Detection) -> EditionRecord | None:

@@ -120,6 +120,7 @@ class Alignment:
     matches: int
     mirrored: bool = False
     region: NDArray[np.float32] | None = None  # convex hull of the agreeing keypoints, in registered px
+    method: str = "keypoints"  # or "outline": the picture's four corners found in the copy (core/frames.py)
 
     def moved(self) -> bool:
         """Turned (by half a degree or more), mirrored or seen in perspective: more than a crop or a resize."""

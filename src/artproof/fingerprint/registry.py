@@ -13,7 +13,9 @@ photograph of a print, a screenshot, a small detail, a mirror image), the local
 stage runs: the shortlist (:mod:`artproof.fingerprint.shortlist`) names the pictures
 whose stored descriptors are nearest the copy's, their keypoints are matched and a homography
 fitted, and the copy, warped back onto each candidate by it, must correlate as well
-as a global match must. Both indexes are kept in memory in step with the table (rows
+as a global match must. A picture too smooth for keypoints, photographed or shown in a
+page, is found last by its outline: the copy's quadrilaterals laid flat and looked up by
+their hashes (:mod:`artproof.core.frames`). Both indexes are kept in memory in step with the table (rows
 are only ever added): the hash index is rebuilt when the table changed, the shortlist
 only takes the new rows.
 """
@@ -26,13 +28,25 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
+import numpy as np
 from PIL import Image
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
-from artproof.core.alignment import similarity, warped_similarity
+from artproof.core.alignment import detail_similarity, similarity, warped_similarity
+from artproof.core.frames import outlines, rectify
 from artproof.core.images import decode_image
 from artproof.errors import ArtproofError
-from artproof.fingerprint.features import FINE, FINE_LONG, INDEXED, QUERY, Alignment, Features, describe, locate
+from artproof.fingerprint.features import (
+    FINE,
+    FINE_LONG,
+    INDEXED,
+    QUERY,
+    WORK_LONG,
+    Alignment,
+    Features,
+    describe,
+    locate,
+)
 from artproof.fingerprint.hashes import CROPS, Fingerprint, crop_hashes, fingerprint, hamming
 from artproof.fingerprint.index import GUARANTEED_RADIUS, HashIndex, to_codes
 from artproof.fingerprint.shortlist import Shortlist
@@ -49,6 +63,8 @@ SHORTLIST = 24  # rows the local stage's shortlist names
 SHORTLIST_QUERY = 200  # of the copy's keypoints (spread over it, strongest first), those the shortlist looks up
 LOCAL_WORKS = 6  # works whose keypoints are matched (one row each: editions of a work share a picture)
 FINE_WORKS = 2  # of those, the first ones described again finer when their stored keypoints locate nothing
+OUTLINE_NEAREST = 2  # pictures aligned per outline laid flat when none is within the guaranteed radius
+DETAIL_WORKS = 3  # of those, the first ones searched for the copy as a detail when keypoints place nothing
 MIN_REGION = 0.015  # keypoints agreeing over less of a registered picture than this judge nothing
 
 
@@ -85,9 +101,9 @@ class Match:
         """What the match rests on, for a report: the hash distance, the correlation, the geometry."""
         out: dict[str, object] = {"distance": self.distance, "similarity": round(self.similarity, 3)}
         if self.alignment is not None:
+            if self.alignment.method == "keypoints":
+                out |= {"inliers": self.alignment.inliers, "matches": self.alignment.matches}
             out |= {
-                "inliers": self.alignment.inliers,
-                "matches": self.alignment.matches,
                 "compared_share": round(self.region, 3),
                 "changed_share": round(self.changed or 0.0, 3),
                 "transform": self.alignment.transform(),
@@ -113,6 +129,11 @@ class Query:
     @cached_property
     def mirrored(self) -> Features:
         return describe(self.image, QUERY, mirrored=True)
+
+    @cached_property
+    def coarse(self) -> Features:
+        """The copy's keypoints at half the working size: what a detail shown twice as large looked like registered."""
+        return describe(self.image, QUERY, long_side=WORK_LONG // 2)
 
 
 def _thumbnail(image: Image.Image) -> bytes:
@@ -202,13 +223,16 @@ class FingerprintRegistry:
         return index
 
     def confirm(self, query: Query, entry: Registered, variant: str = "full", *, local: bool = True) -> Match:
-        """The second stage for one registered picture: align the query with its thumbnail, else by keypoints."""
+        """The second stage for one registered picture: align the query with its thumbnail, else by keypoints,
+        else as a detail of it."""
         score, scale = similarity(query.image, Image.open(io.BytesIO(entry.thumb)))
         match = Match(entry, variant, hamming(query.fingerprint.phash, entry.fingerprint.phash), score, scale)
-        if match.confirmed or entry.features is None or not local:
+        if match.confirmed or not local:
             return match
-        located = self._located(query, [entry])
-        return located[0] if located and located[0].similarity > match.similarity else match
+        located = self._located(query, [entry]) if entry.features is not None else []
+        if located and located[0].similarity > match.similarity:
+            match = located[0]
+        return match if match.confirmed else next(iter(self._detail(query, [entry])), match)
 
     # the local stage ---------------------------------------------------------------
 
@@ -265,8 +289,12 @@ class FingerprintRegistry:
         if not shortlist.count:
             return []
         best: list[Match] = []
-        for features in (query.features, query.mirrored):  # the mirror image only when the copy is not found
-            found = shortlist.search(features.descriptors[:SHORTLIST_QUERY], k=SHORTLIST)
+        tried: set[str] = set()  # works whose keypoints were matched (unmirrored) already
+        # the copy's keypoints, its mirror image's, and last the copy's looked up by its keypoints at half
+        # size: a detail shown at twice the registered scale, whose fine corners the registry never described
+        passes = ((query.features, query.features), (query.mirrored, query.mirrored), (query.features, query.coarse))
+        for features, lookup in passes:
+            found = shortlist.search(lookup.descriptors[:SHORTLIST_QUERY], k=SHORTLIST)
             ids = [self._shortlist_rows[n] for n, _score in found]
             if not ids:
                 continue
@@ -275,16 +303,30 @@ class FingerprintRegistry:
             entries = {int(r.id): _registered(r) for r in rows}
             groups: dict[str, list[Registered]] = {}
             for row_id in ids:  # editions of a work share its picture: one keypoint match per work
-                groups.setdefault(entries[row_id].work_id, []).append(entries[row_id])
+                if lookup is not query.coarse or entries[row_id].work_id not in tried:
+                    groups.setdefault(entries[row_id].work_id, []).append(entries[row_id])
+            if not features.mirrored:
+                tried |= set(list(groups)[:LOCAL_WORKS])
             matches: list[Match] = []
             for rank, group in enumerate(list(groups.values())[:LOCAL_WORKS]):
                 fine = rank < FINE_WORKS and not features.mirrored
                 matches += self._located(query, group, features, fine=fine)
+            if not any(m.confirmed for m in matches) and not features.mirrored:
+                for group in list(groups.values())[:DETAIL_WORKS]:  # a detail keypoints do not place: searched whole
+                    matches += self._detail(query, group)
             matches.sort(key=lambda m: (not m.confirmed, -m.similarity))
             if any(m.confirmed for m in matches):
                 return matches[:limit]
             best = best or matches[:limit]
         return best
+
+    def _detail(self, query: Query, group: list[Registered]) -> list[Match]:
+        """The group's picture confirmed as containing the query as a detail (down to a quarter of the area)."""
+        entry = group[0]
+        score, scale = detail_similarity(query.image, Image.open(io.BytesIO(entry.thumb)))
+        if score < CONFIRM:
+            return []
+        return [Match(e, "detail", hamming(query.fingerprint.phash, e.fingerprint.phash), score, scale) for e in group]
 
     def _located(
         self, query: Query, group: list[Registered], features: Features | None = None, *, fine: bool = False
@@ -323,21 +365,52 @@ class FingerprintRegistry:
             out.append(Match(entry, "features", distance, score, 1.0, alignment, share, changed))
         return out
 
-    def search_global(self, image: Image.Image | Query, *, limit: int = 5) -> list[Match]:
-        """Registered pictures this image is a re-encoded, rescaled or cropped copy of, by the global hashes."""
+    def search_outline(self, image: Image.Image | Query, *, limit: int = 5) -> list[Match]:
+        """Registered pictures found whole inside the copy by their outline: a print photographed, a page's picture.
+
+        For pictures too smooth for keypoints (a gradient, a dark scene, a flat illustration): the copy's
+        quadrilaterals (:func:`artproof.core.frames.outlines`) are laid flat and looked up by their
+        hashes (a smooth picture's pHash moves 8-12 bits when photographed and laid flat: the nearest
+        :data:`OUTLINE_NEAREST` within 16 bits are aligned, which bounds what a stranger's page costs);
+        a confirmed one keeps the homography
+        from the copy to the registered picture, for the watermark to be read through it.
+        """
+        query = image if isinstance(image, Query) else Query.of(image)
+        for corners in outlines(query.image):
+            flat, to_flat = rectify(query.image, corners)
+            found = []
+            for match in self.search_global(Query.of(flat), limit=limit, nearest=OUTLINE_NEAREST):
+                if not match.confirmed or match.scale < 0.97 or match.entry.features is None:
+                    continue  # the whole picture only: its corners are the registered picture's corners
+                width, height = Features.from_bytes(match.entry.features).size
+                homography = np.diag([width / flat.width, height / flat.height, 1.0]) @ to_flat
+                alignment = Alignment(homography, 0, 0, method="outline")
+                found.append(Match(match.entry, "outline", match.distance, match.similarity, 1.0, alignment))
+            if found:
+                return found
+        return []
+
+    def search_global(
+        self, image: Image.Image | Query, *, limit: int = 5, nearest: int = WIDE_CANDIDATES
+    ) -> list[Match]:
+        """Registered pictures this image is a re-encoded, rescaled or cropped copy of, by the global hashes.
+
+        ``nearest``: when nothing is within the guaranteed radius, how many of the nearest pictures
+        within :data:`WIDE_RADIUS` are aligned to confirm one.
+        """
         query = image if isinstance(image, Query) else Query.of(image)
         best: dict[int, tuple[int, str]] = {}
         index = self._current_index()
         found = index.search(query.fingerprint.phash, GUARANTEED_RADIUS)
         wide = not found
         if wide:  # a crop of a busy picture: its pHash moves further; alignment decides, not the hash
-            found = index.nearest(query.fingerprint.phash, WIDE_RADIUS, WIDE_CANDIDATES * len(VARIANTS))
+            found = index.nearest(query.fingerprint.phash, WIDE_RADIUS, nearest * len(VARIANTS))
         for label, distance in found:
             row_id, position = divmod(label, len(VARIANTS))
             if row_id not in best or distance < best[row_id][0]:
                 best[row_id] = (distance, VARIANTS[position])
         # each candidate costs an alignment (~0.14 s): beyond 8 bits, only the few nearest pictures
-        ranked = sorted(best.items(), key=lambda item: item[1][0])[: min(limit, WIDE_CANDIDATES) if wide else limit]
+        ranked = sorted(best.items(), key=lambda item: item[1][0])[: min(limit, nearest) if wide else limit]
         if not ranked:
             return []
         with self.engine.connect() as c:
@@ -364,6 +437,8 @@ class FingerprintRegistry:
         if not local or any(m.confirmed for m in matches):
             return matches
         found = self.search_local(query, limit=limit)
+        if not any(m.confirmed for m in found):
+            found = self.search_outline(query, limit=limit) or found
         if any(m.confirmed for m in found):
             seen = {f.entry.row_id for f in found}
             return (found + [m for m in matches if m.entry.row_id not in seen])[:limit]

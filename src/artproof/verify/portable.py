@@ -23,6 +23,7 @@ from typing import Any
 from PIL import Image
 
 from artproof.core.alignment import strip_bars
+from artproof.core.frames import outlines, rectify
 from artproof.core.signing import SignedDocument
 from artproof.editions.certificate import (
     FINGERPRINT_RADIUS,
@@ -170,6 +171,8 @@ def _belongs(
     distance = picture_distance(body, phash)
     if distance > RESEMBLANCE_RADIUS and (bare := strip_bars(picture)) is not picture:
         distance = min(distance, picture_distance(body, fingerprint(bare).phash))  # a letterboxed or framed copy
+    for corners in outlines(picture) if distance > RESEMBLANCE_RADIUS else []:  # photographed, or in a page
+        distance = min(distance, picture_distance(body, fingerprint(rectify(picture, corners)[0]).phash))
     close = distance <= FINGERPRINT_RADIUS
     resembles = distance <= RESEMBLANCE_RADIUS
     if mark is not None and mark != edition_id:

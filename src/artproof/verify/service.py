@@ -611,7 +611,7 @@ def _match_json(match: Match) -> dict[str, Any]:
         "work_id": match.entry.work_id,
         "variant": match.variant,
         "registered_at": match.entry.registered_at,
-        "found_by": "keypoints" if match.alignment is not None else "hashes",
+        "found_by": match.alignment.method if match.alignment is not None else "hashes",
         **match.evidence(),
     }
 
@@ -620,7 +620,10 @@ def _geometry(match: Match) -> str:
     """'found by 212 agreeing keypoints, turned 3.0 degrees, shown at 0.62x, in perspective' for a local match."""
     assert match.alignment is not None
     t = match.alignment.transform()
-    words = [f"found by {match.alignment.inliers} agreeing keypoints"]
+    if match.alignment.method == "outline":
+        words = ["found by its outline (its four corners in the copy, laid flat)"]
+    else:
+        words = [f"found by {match.alignment.inliers} agreeing keypoints"]
     if t["mirrored"]:
         words.append("mirrored")
     if abs(t["rotation_deg"]) >= 0.5:
