@@ -60,7 +60,7 @@ def main() -> None:
     names = [*TRANSFORMS, *(f"{a}>{b}" for a, b in CHAINS)]
     rows = []
     started = time.perf_counter()
-    keypoints = svc.fingerprints.search_local
+    keypoints, outline = svc.fingerprints.search_local, svc.fingerprints.search_outline
     for name in names:
         counts: Counter[str] = Counter()
         for seed, (work_id, edition_id, picture) in enumerate(editions):
@@ -68,8 +68,10 @@ def main() -> None:
             buffer = io.BytesIO()
             copy.save(buffer, "PNG")
             svc.fingerprints.search_local = lambda *_a, **_k: []  # type: ignore[method-assign]  # the anchor
+            svc.fingerprints.search_outline = lambda *_a, **_k: []  # type: ignore[method-assign]
             before = svc.verifier.verify(buffer.getvalue(), f"{name}.png")
             svc.fingerprints.search_local = keypoints  # type: ignore[method-assign]
+            svc.fingerprints.search_outline = outline  # type: ignore[method-assign]
             counts["anchor"] += bool(before.edition and before.edition.edition_id == edition_id) and (
                 before.verdict == "authentic_edition"
             )
@@ -99,14 +101,14 @@ def main() -> None:
         "neural, half pattern network; the copies of `benchmarks/copies.py`, one per edition and transform, drawn "
         f"with fixed seeds; {len(names) * n} verifications in {elapsed:.0f} s)",
         "",
-        f"| copy (of {n}) | anchor: `authentic_edition` without keypoints | fingerprint finds the work | mark read, "
-        "right edition | **`authentic_edition`, right number** | `registered_work` | other verdicts |",
+        f"| copy (of {n}) | anchor: `authentic_edition` without keypoints or outlines | fingerprint finds the work "
+        "| mark read, right edition | **`authentic_edition`, right number** | `registered_work` | other verdicts |",
         "|---|---|---|---|---|---|---|",
         *(f"| {name} | {a} | {fp} | {mk} | **{ed}** | {wk} | {other} |" for name, a, fp, mk, ed, wk, other in rows),
         "",
-        "The anchor is the same verify with the keypoint stage switched off in the same run (the blind reader's "
-        "turn search stays on in both). An overlay (a seller's stamp) reads `tampered` by design: \"changed in "
-        'places after it was issued".',
+        "The anchor is the same verify with the keypoint and outline stages switched off in the same run (the "
+        "blind reader's turn search and its reading of outlined pictures stay on in both). An overlay (a seller's "
+        'stamp) reads `tampered` by design: "changed in places after it was issued".',
     ]
     text = write_section("copies", lines) if args.write else "\n".join(lines)
     print(text)
