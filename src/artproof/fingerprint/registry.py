@@ -29,10 +29,11 @@ from datetime import datetime
 from functools import cached_property
 
 import numpy as np
+from numpy.typing import NDArray
 from PIL import Image
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
-from artproof.core.alignment import detail_similarity, similarity, warped_similarity
+from artproof.core.alignment import detail_similarity, refine, similarity, warped_similarity
 from artproof.core.frames import outlines, rectify
 from artproof.core.images import decode_image
 from artproof.errors import ArtproofError
@@ -372,20 +373,32 @@ class FingerprintRegistry:
         quadrilaterals (:func:`artproof.core.frames.outlines`) are laid flat and looked up by their
         hashes (a smooth picture's pHash moves 8-12 bits when photographed and laid flat: the nearest
         :data:`OUTLINE_NEAREST` within 16 bits are aligned, which bounds what a stranger's page costs);
-        a confirmed one keeps the homography
-        from the copy to the registered picture, for the watermark to be read through it.
+        each candidate is then judged as a keypoint match is: the homography from the copy to it, made
+        exact by the pixels against its thumbnail (:func:`artproof.core.alignment.refine`: an outline's
+        corners are a pixel or two off, and a blurred photograph of a flat graphic correlated 0.83 laid
+        flat by them alone), the copy warped back by it and compared. A confirmed one keeps the
+        homography, for the watermark to be read through it.
         """
         query = image if isinstance(image, Query) else Query.of(image)
         for corners in outlines(query.image):
             flat, to_flat = rectify(query.image, corners)
             found = []
+            judged: dict[tuple[str, str], tuple[NDArray[np.float64], tuple[float, float, float]]] = {}
             for match in self.search_global(Query.of(flat), limit=limit, nearest=OUTLINE_NEAREST):
-                if not match.confirmed or match.scale < 0.97 or match.entry.features is None:
-                    continue  # the whole picture only: its corners are the registered picture's corners
-                width, height = Features.from_bytes(match.entry.features).size
-                homography = np.diag([width / flat.width, height / flat.height, 1.0]) @ to_flat
+                if match.entry.features is None:
+                    continue
+                same = (match.entry.work_id, match.entry.fingerprint.phash)  # a work and its editions: once
+                if same not in judged:
+                    size = Features.from_bytes(match.entry.features).size
+                    thumb = Image.open(io.BytesIO(match.entry.thumb))
+                    to_registered = np.diag([size[0] / flat.width, size[1] / flat.height, 1.0]) @ to_flat
+                    homography = refine(query.image, to_registered, thumb, size)
+                    judged[same] = homography, warped_similarity(query.image, thumb, homography, size)
+                homography, (score, share, changed) = judged[same]
                 alignment = Alignment(homography, 0, 0, method="outline")
-                found.append(Match(match.entry, "outline", match.distance, match.similarity, 1.0, alignment))
+                outlined = Match(match.entry, "outline", match.distance, score, 1.0, alignment, share, changed)
+                if outlined.confirmed:
+                    found.append(outlined)
             if found:
                 return found
         return []
