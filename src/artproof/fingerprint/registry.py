@@ -64,8 +64,8 @@ SHORTLIST = 24  # rows the local stage's shortlist names
 SHORTLIST_QUERY = 200  # of the copy's keypoints (spread over it, strongest first), those the shortlist looks up
 LOCAL_WORKS = 6  # works whose keypoints are matched (one row each: editions of a work share a picture)
 FINE_WORKS = 2  # of those, the first ones described again finer when their stored keypoints locate nothing
-OUTLINE_NEAREST = 2  # pictures aligned per outline laid flat when none is within the guaranteed radius
 DETAIL_WORKS = 3  # of those, the first ones searched for the copy as a detail when keypoints place nothing
+OUTLINE_NEAREST = 2  # pictures aligned per outline laid flat when none is within the guaranteed radius
 MIN_REGION = 0.015  # keypoints agreeing over less of a registered picture than this judge nothing
 
 
