@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from artproof.core.alignment import refine
+from artproof.core.alignment import refine, warped_similarity
 from artproof.core.frames import outlines, rectify
 
 
@@ -62,3 +62,27 @@ def test_refine_makes_a_homography_exact_or_leaves_it() -> None:
         np.array_equal(refine(copy, nudged, stranger, master.size), nudged)
         or error(refine(copy, nudged, stranger, master.size)) < 0.02 * 600
     )
+
+
+def test_a_finely_textured_copy_is_compared_and_refined_without_aliasing() -> None:
+    """A copy larger than the thumbnail it is compared with is reduced by area before the warp, not sampled.
+
+    The demo's hatched painting turned 4 degrees correlated 0.74 with its own thumbnail when warped
+    straight down bilinearly (below the 0.85 that confirms a match, so the edition read "tampered"),
+    and ECC refined it away from the truth; this texture correlated 0.80 that way, 0.97 now.
+    """
+    rng = np.random.default_rng(5)
+    fine = cv2.GaussianBlur(rng.normal(0, 1, (1024, 1024, 3)).astype(np.float32), (0, 0), 1.2)
+    coarse = cv2.GaussianBlur(rng.normal(0, 1, (1024, 1024, 3)).astype(np.float32), (0, 0), 24)
+    master = Image.fromarray(np.clip(128 + fine * 400 + coarse * 1500, 0, 255).astype(np.uint8))
+    thumb = master.resize((128, 128), Image.Resampling.BOX)
+    turned = master.rotate(4, Image.Resampling.BICUBIC, expand=True, fillcolor=(250, 250, 250))
+    # copy px -> master px: turn back about the centre of the grown frame
+    a = np.radians(4)
+    cx, cy = turned.width / 2, turned.height / 2
+    back = np.array([[np.cos(a), -np.sin(a), 0], [np.sin(a), np.cos(a), 0], [0, 0, 1]])
+    exact = np.array([[1, 0, 512], [0, 1, 512], [0, 0, 1]]) @ back @ np.array([[1, 0, -cx], [0, 1, -cy], [0, 0, 1]])
+    score, share, changed = warped_similarity(turned, thumb, exact, master.size)
+    assert score > 0.9 and share > 0.95 and changed < 0.01, (score, share, changed)
+    refined = refine(turned, exact, thumb, master.size)  # ECC against the thumbnail: it kept 0.77 of 0.80 before
+    assert warped_similarity(turned, thumb, refined, master.size)[0] >= score - 0.02
