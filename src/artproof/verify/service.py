@@ -50,6 +50,7 @@ from artproof.provenance.model import WorkManifest
 from artproof.seal.registry import WorkRegistry
 from artproof.studio.service import Studio
 from artproof.verify.decide import EXIT_CODES, Evidence, Verdict, decide
+from artproof.verify.likeness import RESEMBLES, likeness
 from artproof.verify.logkeys import LogKeys
 from artproof.verify.portable import CertificateCheck, check_certificate
 from artproof.verify.report import (
@@ -66,7 +67,6 @@ __all__ = ["EXIT_CODES", "IMAGE_SUFFIXES", "Verdict", "VerifyReport", "VerifyRun
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".gif", ".bmp", ".avif", ".mpo"})
 
 
-CHANGED = 0.25  # share of an aligned edition showing something else beyond which it was altered
 DECODE_SHORT = 1024  # big JPEGs decode at a reduced scale: every channel looks at 512 px or less
 
 
@@ -250,6 +250,7 @@ class VerifyService:
         turned = watermark.details.get("turned_deg")  # the mark was read blind after turning the copy back
         fingerprint, matches = self._fingerprint(searched, marked.edition_id if marked else None)
         reasons: list[str] = []
+        unconfirmed = ""  # the mark's edition, which the picture could not be confirmed to be
         record: EditionRecord | None = marked
         claimed = (c2pa.details.get("edition") or {}).get("edition_id") if c2pa.status == "valid" else None
         if record is None and claimed and c2pa.details.get("sealed_here"):
@@ -278,26 +279,11 @@ class VerifyService:
             if (own is None or not own.confirmed) and turned:  # the mark was read turned: compare it upright
                 upright = self._own(Query.of(turn_back(image, float(turned))), [], record.edition_id)
                 own = upright if upright is not None and (own is None or upright.similarity > own.similarity) else own
-            if own is not None and own.confirmed and (own.changed or 0.0) >= CHANGED:
-                reasons.append(  # laid back by its keypoints, a part of it shows something else: a stamp, a band
-                    f"the picture is edition {record.edition_id} changed in places after it was issued "
-                    f"({own.changed:.0%} of it shows something else once aligned): an altered copy"
-                )
-            elif (
-                own is not None
-                and not own.confirmed
-                and (own.distance <= FINGERPRINT_RADIUS or own.alignment is not None)
-                and own.similarity >= 0.5
-            ):
-                reasons.append(  # its layout and most of its pixels are the edition's: stamped, painted over
-                    f"the picture is edition {record.edition_id} changed in places after it was issued (aligned "
-                    f"similarity {own.similarity:.2f}, {own.distance} pHash bits from it): an altered copy"
-                )
-            elif own is None or not own.confirmed:
-                reasons.append(
-                    f"the watermark names edition {record.edition_id} but the picture is not that edition's "
-                    f"(aligned similarity {own.similarity if own else 0:.2f}): a mark copied into another image"
-                )
+            judged = likeness(record.edition_id, own)
+            if judged.outcome in ("altered", "another"):
+                reasons.append(judged.reason)
+            elif judged.outcome == "unconfirmed":
+                unconfirmed = judged.reason
             if ledger.status == "broken":
                 reasons.append(ledger.summary)
         elif check is not None:
@@ -323,7 +309,7 @@ class VerifyService:
         verdict = decide(
             Evidence(
                 reasons=reasons,
-                edition_known=record is not None,
+                edition_known=record is not None and not unconfirmed,
                 edition_revoked=record is not None and ledger.status == "revoked",
                 certificate=check.status if check is not None else None,
                 fingerprint_match=bool(matches),
@@ -332,8 +318,13 @@ class VerifyService:
             )
         )
         doc = self._report(
-            name, verdict, reasons, c2pa, watermark, fingerprint, ledger, record, matches, check, manifest
-        )
+            name, verdict, reasons, c2pa, watermark, fingerprint, ledger, None if unconfirmed else record, matches,
+            check, manifest,
+        )  # fmt: skip
+        if unconfirmed and verdict == "unverified":
+            doc.headline = f"Unverified: {unconfirmed}. This does not mean it is fake."
+        elif unconfirmed and verdict == "registered_work":  # the work is found; the edition is not vouched for
+            doc.headline = f"Possible match: {unconfirmed}; not shown to be that edition."
         if signer_note and verdict == "authentic_edition":
             doc.headline += f" Note: {signer_note}."
         if check is not None:
@@ -492,7 +483,7 @@ class VerifyService:
         local = found[0] if found else self.fingerprints.confirm(query, entries[0])
         if local.alignment is not None and local.confirmed and local.alignment.moved():
             return local  # turned, mirrored or photographed: the global alignment cannot judge it
-        if plain.distance <= FINGERPRINT_RADIUS and plain.similarity >= 0.5:
+        if plain.distance <= FINGERPRINT_RADIUS and plain.similarity >= RESEMBLES:
             return plain  # the same frame, partly something else
         return local
 

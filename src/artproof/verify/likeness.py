@@ -1,0 +1,73 @@
+"""Whether a picture whose mark names an edition is that edition's picture: one pure rule.
+
+A mark decodes under a false-alarm bound of about 1e-12, so the edition it names is certain; what
+is not is that the picture around it is still that edition. The fingerprint registry compares
+the two (laid back by the hashes' alignment, or by the homography of keypoints or an outline when
+the frame moved) and this rule reads the comparison:
+
+- confirmed (correlation at least 0.85) with little of it showing something else: the edition;
+- confirmed, but more than :data:`CHANGED` of what it shows differs once laid back: **altered**
+  (a stamp, a painted band over a turned or photographed copy);
+- the same frame (within the certificate's pHash radius) correlating 0.5-0.85: **altered** (a
+  stamp lowers a whole copy's correlation; where it lies is not measured on this path);
+- laid back by keypoints or an outline, correlating 0.5-0.85 with nothing in it differing in
+  places: **not confirmed**. A copy degraded past the comparison (a blurred photograph, a picture
+  whose fine texture a warp aliased) looks exactly like this, so it is not accused: the verdict
+  is ``unverified`` and says the mark's edition. A demo edition turned 4 degrees read "tampered"
+  by the rule before this case had its own outcome, while a resampling fault held its correlation
+  at 0.79;
+- otherwise (nothing comparable, or under 0.5): **another picture** carrying the mark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from artproof.editions.certificate import FINGERPRINT_RADIUS
+from artproof.fingerprint.registry import Match
+
+__all__ = ["CHANGED", "Likeness", "likeness"]
+
+CHANGED = 0.25  # share of an aligned edition showing something else beyond which it was altered
+RESEMBLES = 0.5  # correlation above which the picture is the edition's layout, if not confirmed as it
+
+Outcome = Literal["edition", "altered", "unconfirmed", "another"]
+
+
+@dataclass(frozen=True)
+class Likeness:
+    outcome: Outcome
+    reason: str  # the tampering reason (altered, another) or the note (unconfirmed); empty for the edition
+
+
+def likeness(edition_id: str, own: Match | None) -> Likeness:
+    """How the picture compares with the edition ``edition_id`` its mark names, ``own`` being that comparison."""
+    if own is not None and own.confirmed:
+        if (own.changed or 0.0) >= CHANGED:  # laid back by its keypoints, a part of it shows something else
+            return Likeness(
+                "altered",
+                f"the picture is edition {edition_id} changed in places after it was issued "
+                f"({own.changed:.0%} of it shows something else once aligned): an altered copy",
+            )
+        return Likeness("edition", "")
+    if own is not None and own.similarity >= RESEMBLES:
+        moved = own.alignment is not None
+        if moved and (own.changed or 0.0) < CHANGED:
+            return Likeness(
+                "unconfirmed",
+                f"its watermark names edition {edition_id}, but laid back onto that edition the picture does "
+                f"not match it closely enough to confirm it (aligned similarity {own.similarity:.2f}, none of it "
+                f"differing in places): a degraded copy, or one too distorted to compare",
+            )
+        if moved or own.distance <= FINGERPRINT_RADIUS:  # its layout and most of its pixels: stamped, painted over
+            return Likeness(
+                "altered",
+                f"the picture is edition {edition_id} changed in places after it was issued (aligned "
+                f"similarity {own.similarity:.2f}, {own.distance} pHash bits from it): an altered copy",
+            )
+    return Likeness(
+        "another",
+        f"the watermark names edition {edition_id} but the picture is not that edition's "
+        f"(aligned similarity {own.similarity if own else 0:.2f}): a mark copied into another image",
+    )

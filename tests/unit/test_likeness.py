@@ -1,0 +1,41 @@
+"""The rule that says whether a picture whose mark names an edition is that edition's picture, row by row."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from artproof.fingerprint.features import Alignment
+from artproof.fingerprint.hashes import Fingerprint
+from artproof.fingerprint.registry import Match, Registered
+from artproof.verify.likeness import likeness
+
+ENTRY = Registered(1, "edition", "e1", "w1", "k1", Fingerprint(0, 0, 0), "blob", "2026-12-01", b"")
+TURNED = Alignment(np.array([[0.998, -0.07, 30.0], [0.07, 0.998, -20.0], [0.0, 0.0, 1.0]]), 80, 120)
+
+
+def _match(similarity: float, distance: int = 2, *, moved: bool = False, changed: float | None = None) -> Match:
+    return Match(ENTRY, "full", distance, similarity, 1.0, TURNED if moved else None, 1.0, changed)
+
+
+def test_a_confirmed_comparison_is_the_edition_unless_a_part_of_it_shows_something_else() -> None:
+    assert likeness("e1", _match(0.97)).outcome == "edition"
+    assert likeness("e1", _match(0.96, 14, moved=True, changed=0.01)).outcome == "edition"
+    stamped = likeness("e1", _match(0.88, 14, moved=True, changed=0.4))
+    assert stamped.outcome == "altered" and "40% of it shows something else" in stamped.reason
+
+
+def test_the_same_frame_correlating_part_way_is_altered_and_a_stranger_is_a_copied_mark() -> None:
+    stamped = likeness("e1", _match(0.7, 3))
+    assert stamped.outcome == "altered" and "changed in places" in stamped.reason
+    assert likeness("e1", _match(0.7, 25)).outcome == "another"  # not its frame, not laid back by keypoints
+    assert likeness("e1", _match(0.3, 1)).outcome == "another"
+    copied = likeness("e1", None)
+    assert copied.outcome == "another" and "copied into another image" in copied.reason
+
+
+def test_a_copy_laid_back_short_of_confirmation_with_nothing_changed_is_not_accused() -> None:
+    """The demo's turned edition compared 0.79 with nothing differing in places: degraded, not altered."""
+    degraded = likeness("e1", _match(0.79, 12, moved=True, changed=0.0))
+    assert degraded.outcome == "unconfirmed" and "names edition e1" in degraded.reason
+    painted = likeness("e1", _match(0.62, 14, moved=True, changed=0.4))  # a band over 40 % of a turned copy
+    assert painted.outcome == "altered" and "changed in places" in painted.reason
