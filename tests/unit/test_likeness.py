@@ -39,3 +39,5 @@ def test_a_copy_laid_back_short_of_confirmation_with_nothing_changed_is_not_accu
     assert degraded.outcome == "unconfirmed" and "names edition e1" in degraded.reason
     painted = likeness("e1", _match(0.62, 14, moved=True, changed=0.4))  # a band over 40 % of a turned copy
     assert painted.outcome == "altered" and "changed in places" in painted.reason
+    logo = likeness("e1", _match(0.8, 10, moved=True, changed=0.06))  # a seller's text over 6 % of a photograph
+    assert logo.outcome == "altered" and "changed in places" in logo.reason

@@ -294,7 +294,9 @@ def warped_similarity(
     residual = np.zeros((height, width), np.float32)
     for channel in range(3):
         score = min(score, _ncc(small[..., channel][mask], theirs[..., channel][mask]))
-        a, b = np.polyfit(small[..., channel][mask], theirs[..., channel][mask], 1)
+        ours, reference_channel = small[..., channel][mask], theirs[..., channel][mask]
+        flat = np.ptp(ours) < 1  # no contrast to fit (polyfit warns): compare with the reference's mean
+        a, b = (0.0, float(reference_channel.mean())) if flat else np.polyfit(ours, reference_channel, 1)
         residual = np.maximum(residual, np.abs(small[..., channel] * a + b - theirs[..., channel]))
     # changes are looked for wherever the copy shows the picture, not only where keypoints agreed
     changed = cv2.morphologyEx(((residual > OTHER) & picture).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3)))
@@ -366,7 +368,7 @@ def warp_onto(
     inside = cv2.erode(covered, np.ones((5, 5), np.uint8)) > 0.5
     base = np.asarray(reference.convert("L"), dtype=np.float32)
     for _ in range(2):  # brightness and contrast by least squares, then again without what plainly differs
-        if inside.sum() <= 64:
+        if inside.sum() <= 64 or np.ptp(warped[inside]) < 1:  # a flat copy: no contrast to fit (polyfit warns)
             break
         a, b = np.polyfit(warped[inside], base[inside], 1)
         fitted = warped * a + b

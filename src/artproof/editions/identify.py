@@ -14,7 +14,7 @@ from artproof.editions.ids import edition_id
 from artproof.editions.results import Identified
 from artproof.editions.store import EditionRecord, EditionStore
 from artproof.fingerprint.features import Features
-from artproof.fingerprint.registry import FingerprintRegistry, Match
+from artproof.fingerprint.registry import FingerprintRegistry, Match, Query
 from artproof.store.blobs import Blobs
 from artproof.watermark import Detection, detect
 
@@ -30,7 +30,7 @@ class Identification:
         self.blobs = blobs
 
     def read_mark(
-        self, image: Image.Image, matches: Sequence[Match] | None = None
+        self, seen: Image.Image | Query, matches: Sequence[Match] | None = None
     ) -> tuple[Detection, EditionRecord | None]:
         """The watermark: blind first; then aligned with the registered pictures this image is a copy of.
 
@@ -42,6 +42,7 @@ class Identification:
         pictures the copy's outlines hold, laid flat, are read blind: a photograph or a screenshot of
         an edition whose master is not in this registry still names its edition.
         """
+        image = seen.image if isinstance(seen, Query) else seen  # a Query: its outlines are found once
         pixels = np.asarray(image.convert("RGB"))
         blind = detect(pixels)
         if blind.found:
@@ -59,7 +60,8 @@ class Identification:
                 found = self._read_aligned(pixels, image, match, tried)
                 if found is not None and found.found:
                     return found, self._edition_of(found)
-        for corners in outlines(image):  # a photograph or a page of a picture not registered here: laid flat
+        shapes = seen.outlined if isinstance(seen, Query) else outlines(image)
+        for corners in shapes:  # a photograph or a page of a picture not registered here: laid flat
             flat = detect(np.asarray(rectify(image, corners)[0]))
             if flat.found:
                 return flat, self._edition_of(flat)

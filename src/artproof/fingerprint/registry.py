@@ -34,7 +34,7 @@ from PIL import Image
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from artproof.core.alignment import detail_similarity, refine, similarity, warped_similarity
-from artproof.core.frames import outlines, rectify
+from artproof.core.frames import Outline, outlines, rectify
 from artproof.core.images import decode_image
 from artproof.errors import ArtproofError
 from artproof.fingerprint.features import (
@@ -130,6 +130,11 @@ class Query:
     @cached_property
     def mirrored(self) -> Features:
         return describe(self.image, QUERY, mirrored=True)
+
+    @cached_property
+    def outlined(self) -> list[Outline]:
+        """The pictures the copy may hold (a print photographed, a page's picture): found once per verification."""
+        return outlines(self.image)
 
     @cached_property
     def coarse(self) -> Features:
@@ -380,7 +385,7 @@ class FingerprintRegistry:
         homography, for the watermark to be read through it.
         """
         query = image if isinstance(image, Query) else Query.of(image)
-        for corners in outlines(query.image):
+        for corners in query.outlined:
             flat, to_flat = rectify(query.image, corners)
             found = []
             judged: dict[tuple[str, str], tuple[NDArray[np.float64], tuple[float, float, float]]] = {}

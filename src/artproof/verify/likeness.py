@@ -11,7 +11,8 @@ the frame moved) and this rule reads the comparison:
 - the same frame (within the certificate's pHash radius) correlating 0.5-0.85: **altered** (a
   stamp lowers a whole copy's correlation; where it lies is not measured on this path);
 - laid back by keypoints or an outline, correlating 0.5-0.85 with nothing in it differing in
-  places: **not confirmed**. A copy degraded past the comparison (a blurred photograph, a picture
+  places (under :data:`FAITHFUL` of it: a faithful copy, turned, photographed or re-encoded,
+  changes under 1 %; a seller's logo or text changes its own area): **not confirmed**. A copy degraded past the comparison (a blurred photograph, a picture
   whose fine texture a warp aliased) looks exactly like this, so it is not accused: the verdict
   is ``unverified`` and says the mark's edition. A demo edition turned 4 degrees read "tampered"
   by the rule before this case had its own outcome, while a resampling fault held its correlation
@@ -27,9 +28,10 @@ from typing import Literal
 from artproof.editions.certificate import FINGERPRINT_RADIUS
 from artproof.fingerprint.registry import Match
 
-__all__ = ["CHANGED", "Likeness", "likeness"]
+__all__ = ["CHANGED", "FAITHFUL", "Likeness", "likeness"]
 
 CHANGED = 0.25  # share of an aligned edition showing something else beyond which it was altered
+FAITHFUL = 0.02  # share of a copy that may differ in places from what it was copied from (edges, noise)
 RESEMBLES = 0.5  # correlation above which the picture is the edition's layout, if not confirmed as it
 
 Outcome = Literal["edition", "altered", "unconfirmed", "another"]
@@ -53,7 +55,7 @@ def likeness(edition_id: str, own: Match | None) -> Likeness:
         return Likeness("edition", "")
     if own is not None and own.similarity >= RESEMBLES:
         moved = own.alignment is not None
-        if moved and (own.changed or 0.0) < CHANGED:
+        if moved and (own.changed or 0.0) < FAITHFUL:
             return Likeness(
                 "unconfirmed",
                 f"its watermark names edition {edition_id}, but laid back onto that edition the picture does "

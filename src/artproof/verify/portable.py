@@ -20,10 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from PIL import Image
-
 from artproof.core.alignment import strip_bars
-from artproof.core.frames import outlines, rectify
+from artproof.core.frames import rectify
 from artproof.core.signing import SignedDocument
 from artproof.editions.certificate import (
     FINGERPRINT_RADIUS,
@@ -37,6 +35,7 @@ from artproof.editions.coa import CertificateBody
 from artproof.editions.status import edition_status
 from artproof.errors import ArtproofError, IntegrityError
 from artproof.fingerprint.hashes import fingerprint
+from artproof.fingerprint.registry import Query
 from artproof.ledger.checkpoint import Checkpoint, parse_note
 from artproof.ledger.mirror import Mirror
 from artproof.ledger.proofs import InclusionBundle, check_bundle
@@ -80,9 +79,8 @@ def check_certificate(
     document: SignedDocument,
     section: dict[str, Any] | None,
     *,
-    picture: Image.Image,
+    seen: Query,
     data: bytes,
-    phash: str,
     mark: str | None,
     keys: LogKeys,
     mirror: Mirror | None,
@@ -101,7 +99,7 @@ def check_certificate(
     result = CertificateCheck("unchecked", "", body=body)
     edition_id = body.edition_id
     result.checks.append(f"certificate signed by the artist {body.artist.name} (key {body.artist.key_id})")
-    _belongs(result, body, picture, data, phash, mark)
+    _belongs(result, body, seen, data, mark)
     try:
         bundle = _bundle(section)
     except ArtproofError as exc:
@@ -160,18 +158,18 @@ def check_certificate(
     return result
 
 
-def _belongs(
-    result: CertificateCheck, body: CertificateBody, picture: Image.Image, data: bytes, phash: str, mark: str | None
-) -> None:
+def _belongs(result: CertificateCheck, body: CertificateBody, seen: Query, data: bytes, mark: str | None) -> None:
+    """Whether the certificate is this picture's: its exact pixels, else its hashes (``seen``: the copy, decoded)."""
     edition_id = body.edition_id
+    picture = seen.image
     if exact_pixels(body, picture, data):
         result.belongs = True
         result.checks.append("the picture is exactly the certified pixels")
         return
-    distance = picture_distance(body, phash)
+    distance = picture_distance(body, seen.fingerprint.phash)
     if distance > RESEMBLANCE_RADIUS and (bare := strip_bars(picture)) is not picture:
         distance = min(distance, picture_distance(body, fingerprint(bare).phash))  # a letterboxed or framed copy
-    for corners in outlines(picture) if distance > RESEMBLANCE_RADIUS else []:  # photographed, or in a page
+    for corners in seen.outlined if distance > RESEMBLANCE_RADIUS else []:  # photographed, or in a page
         distance = min(distance, picture_distance(body, fingerprint(rectify(picture, corners)[0]).phash))
     close = distance <= FINGERPRINT_RADIUS
     resembles = distance <= RESEMBLANCE_RADIUS

@@ -146,8 +146,8 @@ class VerifyService:
         trusted = "on a trust list" if report.validation_state == "Trusted" else "not on a trust list"
         return Channel("valid", f"valid Content Credentials signed by {signer} ({trusted})", details), report
 
-    def _watermark(self, image: Image.Image, matches: list[Match]) -> tuple[Channel, EditionRecord | None]:
-        found, record = self.identification.read_mark(image, matches)
+    def _watermark(self, seen: Query, matches: list[Match]) -> tuple[Channel, EditionRecord | None]:
+        found, record = self.identification.read_mark(seen, matches)
         if not found.found or found.payload is None:
             return Channel("absent", "no artproof watermark read"), None
         eid = edition_id(found.payload)
@@ -244,9 +244,9 @@ class VerifyService:
             # bytes it sealed, which carry no mark (editions are sealed with theirs)
             watermark, marked = Channel("none", "not read: intact credentials of an unmarked sealed work"), None
         else:
-            watermark, marked = self._watermark(image, searched)
+            watermark, marked = self._watermark(query, searched)
             if marked is None and (bare := strip_bars(image)) is not image:  # the mark's grid starts at the picture
-                watermark, marked = self._watermark(bare, searched)
+                watermark, marked = self._watermark(Query.of(bare), searched)
         turned = watermark.details.get("turned_deg")  # the mark was read blind after turning the copy back
         fingerprint, matches = self._fingerprint(searched, marked.edition_id if marked else None)
         reasons: list[str] = []
@@ -309,7 +309,7 @@ class VerifyService:
         verdict = decide(
             Evidence(
                 reasons=reasons,
-                edition_known=record is not None and not unconfirmed,
+                edition_known=record is not None and (not unconfirmed or ledger.status == "revoked"),
                 edition_revoked=record is not None and ledger.status == "revoked",
                 certificate=check.status if check is not None else None,
                 fingerprint_match=bool(matches),
@@ -318,8 +318,8 @@ class VerifyService:
             )
         )
         doc = self._report(
-            name, verdict, reasons, c2pa, watermark, fingerprint, ledger, None if unconfirmed else record, matches,
-            check, manifest,
+            name, verdict, reasons, c2pa, watermark, fingerprint, ledger,
+            None if unconfirmed and verdict != "revoked" else record, matches, check, manifest,
         )  # fmt: skip
         if unconfirmed and verdict == "unverified":
             doc.headline = f"Unverified: {unconfirmed}. This does not mean it is fake."
@@ -441,9 +441,8 @@ class VerifyService:
         return check_certificate(
             document,
             section,
-            picture=image,
+            seen=query,
             data=data,
-            phash=query.fingerprint.phash,
             mark=mark,
             keys=self.keys.with_given(log_key),
             mirror=reader,
