@@ -12,11 +12,12 @@ the frame moved) and this rule reads the comparison:
   stamp lowers a whole copy's correlation; where it lies is not measured on this path);
 - laid back by keypoints or an outline, correlating 0.5-0.85 with nothing in it differing in
   places (under :data:`FAITHFUL` of it: a faithful copy, turned, photographed or re-encoded,
-  changes under 1 %; a seller's logo or text changes its own area): **not confirmed**. A copy degraded past the comparison (a blurred photograph, a picture
-  whose fine texture a warp aliased) looks exactly like this, so it is not accused: the verdict
-  is ``unverified`` and says the mark's edition. A demo edition turned 4 degrees read "tampered"
-  by the rule before this case had its own outcome, while a resampling fault held its correlation
-  at 0.79;
+  changes under 1 %; a seller's logo or text changes its own area): **not confirmed**. A copy
+  degraded past the comparison (a blurred photograph, a picture whose fine texture a warp
+  aliased) looks exactly like this, so it is not accused: the verdict is ``unverified`` and says
+  the mark's edition. A demo edition turned 4 degrees read "tampered" by the rule before this
+  case had its own outcome, while a resampling fault held its correlation at 0.79; a stamped
+  copy whose stamp covers under 25 % of it and correlates 0.5-0.85 stays **altered**;
 - otherwise (nothing comparable, or under 0.5): **another picture** carrying the mark.
 """
 
