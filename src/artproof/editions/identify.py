@@ -47,7 +47,7 @@ class Identification:
         blind = detect(pixels)
         if blind.found:
             return blind, self._edition_of(blind)
-        tried: set[tuple[str, bool]] = set()
+        tried: set[tuple[str, str]] = set()
         searched = list(matches) if matches is not None else self.fingerprints.search(image)
         for match in searched:
             found = self._read_aligned(pixels, image, match, tried)
@@ -60,6 +60,14 @@ class Identification:
                 found = self._read_aligned(pixels, image, match, tried)
                 if found is not None and found.found:
                     return found, self._edition_of(found)
+        if any(m.confirmed for m in searched):
+            # found, but its mark not read through that geometry: a smooth picture's quarter detail may be
+            # "placed" by a dozen chance keypoints over a few per cent of it; as a detail, at its own scale
+            query = seen if isinstance(seen, Query) else Query.of(image)
+            for match in self.fingerprints.as_details(query, [m.entry for m in searched if m.confirmed]):
+                found = self._read_aligned(pixels, image, match, tried)
+                if found is not None and found.found:
+                    return found, self._edition_of(found)
         shapes = seen.outlined if isinstance(seen, Query) else outlines(image)
         for corners in shapes:  # a photograph or a page of a picture not registered here: laid flat
             flat = detect(np.asarray(rectify(image, corners)[0]))
@@ -68,13 +76,16 @@ class Identification:
         return blind, None
 
     def _read_aligned(
-        self, pixels: np.ndarray, image: Image.Image, match: Match, tried: set[tuple[str, bool]]
+        self, pixels: np.ndarray, image: Image.Image, match: Match, tried: set[tuple[str, str]]
     ) -> Detection | None:
         """The mark read with the registered master of a confirmed edition match, aligned as the match says."""
         record = self.store.get(match.entry.ref) if match.confirmed and match.entry.kind == "edition" else None
-        if record is None or (record.reference_blob, match.alignment is not None) in tried:
+        # each master once per geometry: a smooth picture's quarter detail can correlate 0.85 with one of the
+        # hashes' standard crops (the wrong scale) and then be found as a detail at its own scale
+        how = "homography" if match.alignment is not None else f"scale {match.scale:.2f}"
+        if record is None or (record.reference_blob, how) in tried:
             return None
-        tried.add((record.reference_blob, match.alignment is not None))
+        tried.add((record.reference_blob, how))
         luma = decode_image(self.blobs.get(record.reference_blob)).convert("L")
         reference = np.asarray(luma)
         if match.alignment is None:

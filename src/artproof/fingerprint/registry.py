@@ -326,6 +326,13 @@ class FingerprintRegistry:
             best = best or matches[:limit]
         return best
 
+    def as_details(self, query: Query, entries: list[Registered]) -> list[Match]:
+        """``entries`` (a work and its editions count once) confirmed as holding the query as a detail."""
+        groups: dict[tuple[str, str], list[Registered]] = {}
+        for entry in entries:
+            groups.setdefault((entry.work_id, entry.fingerprint.phash), []).append(entry)
+        return [match for group in groups.values() for match in self._detail(query, group)]
+
     def _detail(self, query: Query, group: list[Registered]) -> list[Match]:
         """The group's picture confirmed as containing the query as a detail (down to a quarter of the area)."""
         entry = group[0]

@@ -482,6 +482,10 @@ class VerifyService:
         local = found[0] if found else self.fingerprints.confirm(query, entries[0])
         if local.alignment is not None and local.confirmed and local.alignment.moved():
             return local  # turned, mirrored or photographed: the global alignment cannot judge it
+        if local.confirmed and local.variant == "detail":
+            # found as a detail: the whole copy correlated with the picture at its own scale, as strict as the
+            # global alignment (a stamp lowers it too), which placed a smooth quarter detail at a wrong crop
+            return local
         if plain.distance <= FINGERPRINT_RADIUS and plain.similarity >= RESEMBLES:
             return plain  # the same frame, partly something else
         return local
