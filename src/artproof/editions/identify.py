@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 from PIL import Image
 
 from artproof.core.alignment import refine, warp_onto
-from artproof.core.frames import outlines, rectify
+from artproof.core.frames import rectify
 from artproof.core.images import decode_image
 from artproof.editions.ids import edition_id
 from artproof.editions.results import Identified
@@ -42,38 +42,37 @@ class Identification:
         pictures the copy's outlines hold, laid flat, are read blind: a photograph or a screenshot of
         an edition whose master is not in this registry still names its edition.
         """
-        image = seen.image if isinstance(seen, Query) else seen  # a Query: its outlines are found once
+        image = seen.image if isinstance(seen, Query) else seen
         pixels = np.asarray(image.convert("RGB"))
         blind = detect(pixels)
         if blind.found:
             return blind, self._edition_of(blind)
+        # from here on the copy's hashes, keypoints and outlines are computed once (verify's, when given)
+        query = seen if isinstance(seen, Query) else Query.of(image)
         tried: set[tuple[str, str]] = set()
-        searched = list(matches) if matches is not None else self.fingerprints.search(image)
-        for match in searched:
+        searched = list(matches) if matches is not None else self.fingerprints.search(query)
+        for match in self._geometries(query, searched):
             found = self._read_aligned(pixels, image, match, tried)
             if found is not None and found.found:
                 return found, self._edition_of(found)
-        if not any(m.alignment is not None for m in searched) and any(m.confirmed for m in searched):
-            # the hashes found it but their alignment (shift and scale) did not read it: a slightly
-            # turned copy of a smooth picture; keypoints give the homography
-            for match in self.fingerprints.search_local(image):
-                found = self._read_aligned(pixels, image, match, tried)
-                if found is not None and found.found:
-                    return found, self._edition_of(found)
-        if any(m.confirmed for m in searched):
-            # found, but its mark not read through that geometry: a smooth picture's quarter detail may be
-            # "placed" by a dozen chance keypoints over a few per cent of it; as a detail, at its own scale
-            query = seen if isinstance(seen, Query) else Query.of(image)
-            for match in self.fingerprints.as_details(query, [m.entry for m in searched if m.confirmed]):
-                found = self._read_aligned(pixels, image, match, tried)
-                if found is not None and found.found:
-                    return found, self._edition_of(found)
-        shapes = seen.outlined if isinstance(seen, Query) else outlines(image)
-        for corners in shapes:  # a photograph or a page of a picture not registered here: laid flat
+        for corners in query.outlined:  # a photograph or a page of a picture not registered here: laid flat
             flat = detect(np.asarray(rectify(image, corners)[0]))
             if flat.found:
                 return flat, self._edition_of(flat)
         return blind, None
+
+    def _geometries(self, query: Query, searched: list[Match]) -> Iterator[Match]:
+        """The ways to lay the copy onto a master, cheapest first, each computed only if the last did not read."""
+        yield from searched
+        if not any(m.confirmed for m in searched):
+            return
+        if not any(m.alignment is not None for m in searched):
+            # the hashes found it but their alignment (shift and scale) did not read it: a slightly
+            # turned copy of a smooth picture; keypoints give the homography
+            yield from self.fingerprints.search_local(query)
+        # found, but its mark not read through that geometry: a smooth picture's quarter detail may be
+        # "placed" by a dozen chance keypoints over a few per cent of it; as a detail, at its own scale
+        yield from self.fingerprints.as_details(query, [m.entry for m in searched if m.confirmed])
 
     def _read_aligned(
         self, pixels: np.ndarray, image: Image.Image, match: Match, tried: set[tuple[str, str]]
