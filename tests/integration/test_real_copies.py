@@ -312,3 +312,19 @@ def test_a_smooth_edition_photographed_or_screenshotted_is_found_by_its_outline(
     stranger = np.asarray(_gradient(768, 576))[:, ::-1, ::-1]  # the sweep the other way, other colours
     doc = verify(home, _jpeg(screenshot(Image.fromarray(np.ascontiguousarray(stranger))), root / "stranger.jpg"))
     assert doc["verdict"] == "unverified" and doc["channels"]["fingerprint"]["status"] == "none", doc["headline"]
+
+
+def test_a_mirror_image_of_a_smooth_edition_is_that_edition_at_home_and_away(smooth: dict[str, Any]) -> None:
+    """A flipped post of a picture with too few corners for keypoints: its mark is read flipped back,
+    and the picture is compared with the edition the right way round (here and by a collector)."""
+    home, root = smooth["home"], smooth["root"]
+    flipped = _jpeg(ImageOps.mirror(Image.open(smooth["file"]).convert("RGB")), root / "smooth-mirror.jpg", 85)
+    doc = verify(home, flipped)
+    assert doc["verdict"] == "authentic_edition", (doc["headline"], doc["reasons"])
+    assert doc["edition"]["edition_id"] == smooth["edition"] and doc["channels"]["watermark"]["mirrored"] is True
+    assert run(home, "ledger", "key", "-o", str(root / "mirror-log.pub")).code == 0
+    coa = next((root / "ed").glob("*2of2.coa.json"))
+    doc = verify(root / "away", flipped, "--certificate", str(coa), "--log-key", str(root / "mirror-log.pub"))
+    assert doc["verdict"] == "authentic_edition" and doc["edition"]["number"] == 2, (doc["headline"], doc["reasons"])
+    identified = run(home, "edition", "identify", str(flipped), "--json", passphrase=None).json()
+    assert identified["edition_id"] == smooth["edition"] and identified["detection"]["mirrored"] is True

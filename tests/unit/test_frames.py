@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
+
 import cv2
 import numpy as np
 from PIL import Image
 
-from artproof.core.alignment import refine, warped_similarity
+from artproof.core.alignment import refine, warp_onto, warped_similarity
 from artproof.core.frames import outlines, rectify
 
 
@@ -86,3 +88,15 @@ def test_a_finely_textured_copy_is_compared_and_refined_without_aliasing() -> No
     assert score > 0.9 and share > 0.95 and changed < 0.01, (score, share, changed)
     refined = refine(turned, exact, thumb, master.size)  # ECC against the thumbnail: it kept 0.77 of 0.80 before
     assert warped_similarity(turned, thumb, refined, master.size)[0] >= score - 0.02
+
+
+def test_a_nearly_flat_copy_is_laid_back_and_compared_without_a_warning() -> None:
+    """Brightness and contrast are fitted in closed form: a copy with one level of spread prints nothing."""
+    flat = np.full((300, 400), 120, np.uint8)
+    flat[::7, ::5] = 121  # a level of noise: no contrast to fit
+    copy, reference = Image.fromarray(flat), Image.fromarray(np.full((300, 400), 90, np.uint8))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        onto = warp_onto(copy, np.eye(3), reference, reference.size)
+        warped_similarity(copy.convert("RGB"), reference.convert("RGB"), np.eye(3), reference.size)
+    assert abs(float(onto.mean()) - 90) < 1  # a flat copy is laid at the reference's mean, not its own

@@ -130,6 +130,30 @@ def test_a_turned_copy_is_read_blind_and_its_turn_reported(
     assert not missed.found and missed.tries <= HYPOTHESES  # the turn search stays inside the false-alarm budget
 
 
+def test_a_mirror_image_is_read_blind_and_said_to_be_one(marked: tuple[NDArray[np.uint8], NDArray[np.uint8]]) -> None:
+    """A flipped post of the edition: the mark's carriers are flipped with it; read flipped back."""
+    found = detect(jpeg(np.ascontiguousarray(marked[1][:, ::-1]), 80))
+    assert found.found and found.payload == PAYLOAD and found.mirrored
+    assert not detect(marked[1]).mirrored  # the edition itself reads the right way round
+    missed = detect(np.ascontiguousarray(marked[0][:, ::-1]))
+    assert not missed.found and missed.tries <= HYPOTHESES
+
+
+@pytest.mark.parametrize("corner", [(0, 0), (1, 1), (0.5, 0.3)])
+def test_a_quarter_area_detail_is_read_with_the_registered_master(
+    marked: tuple[NDArray[np.uint8], NDArray[np.uint8]], corner: tuple[float, float]
+) -> None:
+    """Half the width and half the height, anywhere: at half the working scale, below the blind search's range."""
+    original, copy = marked
+    h, w = copy.shape[:2]
+    y, x = int(corner[0] * (h - h // 2)), int(corner[1] * (w - w // 2))
+    detail = copy[y : y + h // 2, x : x + w // 2]
+    assert not detect(detail).found  # blind, the search does not reach a detail's scale
+    found = detect(jpeg(detail, 80), reference=original)
+    assert found.found and found.payload == PAYLOAD and found.informed
+    assert found.scale is not None and abs(found.scale - 0.5) < 0.02
+
+
 @pytest.mark.parametrize("side", ["left", "top", "centre"])
 def test_crops_are_read_with_the_registered_master(
     marked: tuple[NDArray[np.uint8], NDArray[np.uint8]], side: str

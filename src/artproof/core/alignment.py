@@ -107,14 +107,17 @@ def align(copy: NDArray[np.float32], reference: NDArray[np.float32]) -> tuple[in
     return (ty, tx, *_peak_fraction(surface, ty, tx))
 
 
-def best_scales(copy: Image.Image, reference: Image.Image, short: float, count: int = 2) -> list[float]:
+def best_scales(
+    copy: Image.Image, reference: Image.Image, short: float, count: int = 2, smallest: float = 0.70
+) -> list[float]:
     """Scale factors c (copy at ``short * c`` against the reference at ``short``) that match best.
 
-    Coarse to fine: a 0.01 grid over [0.70, 1.02] at a quarter of ``short``, then
-    0.002 steps around the best at half of it.
+    Coarse to fine: a 0.01 grid over [``smallest``, 1.02] at a quarter of ``short``, then
+    0.002 steps around the best at half of it. The default covers whole copies and crops keeping
+    70 % of the short side; a detail of a quarter of the area sits at 0.5.
     """
     coarse = luma_at(reference, short / 4)
-    grid = np.arange(0.70, 1.021, 0.01)
+    grid = np.arange(smallest, 1.021, 0.01)
     heights = [match_height(luma_at(copy, short / 4 * float(c)), coarse) for c in grid]
     finer = luma_at(reference, short / 2)
     out = []
@@ -124,6 +127,21 @@ def best_scales(copy: Image.Image, reference: Image.Image, short: float, count: 
             float(steps[int(np.argmax([match_height(luma_at(copy, short / 2 * float(c)), finer) for c in steps]))])
         )
     return out
+
+
+def _linear_fit(x: NDArray[np.number], y: NDArray[np.number]) -> tuple[float, float]:
+    """(a, b) with a·x + b closest to y (least squares); a flat x (spread under a level) gives (0, mean of y).
+
+    Closed form in float64: numpy's polyfit warns "poorly conditioned" on nearly flat copies, which
+    reached the user's terminal during verification.
+    """
+    x64, y64 = x.astype(np.float64), y.astype(np.float64)
+    mx, my = float(x64.mean()) if x64.size else 0.0, float(y64.mean()) if y64.size else 0.0
+    spread = float(np.mean((x64 - mx) ** 2)) if x64.size else 0.0
+    if spread < 0.25 or np.ptp(x64) < 1:  # no contrast to fit: compare with the reference's mean
+        return 0.0, my
+    a = float(np.mean((x64 - mx) * (y64 - my))) / spread
+    return a, my - a * mx
 
 
 def _ncc(a: NDArray[np.float32], b: NDArray[np.float32]) -> float:
@@ -295,8 +313,7 @@ def warped_similarity(
     for channel in range(3):
         score = min(score, _ncc(small[..., channel][mask], theirs[..., channel][mask]))
         ours, reference_channel = small[..., channel][mask], theirs[..., channel][mask]
-        flat = np.ptp(ours) < 1  # no contrast to fit (polyfit warns): compare with the reference's mean
-        a, b = (0.0, float(reference_channel.mean())) if flat else np.polyfit(ours, reference_channel, 1)
+        a, b = _linear_fit(ours, reference_channel)
         residual = np.maximum(residual, np.abs(small[..., channel] * a + b - theirs[..., channel]))
     # changes are looked for wherever the copy shows the picture, not only where keypoints agreed
     changed = cv2.morphologyEx(((residual > OTHER) & picture).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3)))
@@ -368,9 +385,9 @@ def warp_onto(
     inside = cv2.erode(covered, np.ones((5, 5), np.uint8)) > 0.5
     base = np.asarray(reference.convert("L"), dtype=np.float32)
     for _ in range(2):  # brightness and contrast by least squares, then again without what plainly differs
-        if inside.sum() <= 64 or np.ptp(warped[inside]) < 1:  # a flat copy: no contrast to fit (polyfit warns)
+        if inside.sum() <= 64 or np.ptp(warped[inside]) < 1:  # a flat copy: no contrast to fit
             break
-        a, b = np.polyfit(warped[inside], base[inside], 1)
+        a, b = _linear_fit(warped[inside], base[inside])
         fitted = warped * a + b
         inside &= np.abs(fitted - base) < OTHER  # fill, a page around it, a stamp: not the picture
     else:

@@ -112,7 +112,13 @@ class Identification:
             count=record.count if record else None,
             artist_proof=record.artist_proof if record else None,
             revoked=bool(record and record.revoked_at),
-            detection={"corrected_bits": found.errors, "aligned_with_master": found.informed, "scale": found.scale},
+            detection={
+                "corrected_bits": found.errors,
+                "aligned_with_master": found.informed,
+                "scale": found.scale,
+                "turned_deg": round(found.angle, 2),
+                "mirrored": found.mirrored,
+            },
         )
 
 

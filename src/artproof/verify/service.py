@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
+from PIL import Image, ImageOps
 
 from artproof.core.alignment import strip_bars, turn_back
 from artproof.core.images import decode_image
@@ -159,6 +159,8 @@ class VerifyService:
         }
         if found.angle:
             details["turned_deg"] = round(found.angle, 2)  # read blind after turning the copy back
+        if found.mirrored:
+            details["mirrored"] = True  # read from the copy flipped back: a mirror image of the edition
         if record is None:
             return Channel(
                 "unknown", f"a watermark names edition {eid}, not one issued in this home's registry", details
@@ -247,7 +249,8 @@ class VerifyService:
             watermark, marked = self._watermark(query, searched)
             if marked is None and (bare := strip_bars(image)) is not image:  # the mark's grid starts at the picture
                 watermark, marked = self._watermark(Query.of(bare), searched)
-        turned = watermark.details.get("turned_deg")  # the mark was read blind after turning the copy back
+        # how the mark was read: after turning the copy back, or flipping it (the edition's own orientation)
+        turned, flipped = watermark.details.get("turned_deg"), bool(watermark.details.get("mirrored"))
         fingerprint, matches = self._fingerprint(searched, marked.edition_id if marked else None)
         reasons: list[str] = []
         unconfirmed = ""  # the mark's edition, which the picture could not be confirmed to be
@@ -265,7 +268,7 @@ class VerifyService:
             record.work_id if record else (matches[0].entry.work_id if matches else None)
         )
         reasons += problem
-        check = self._presented(data, image, query, report, certificate, mark, log_key, mirror, turned)
+        check = self._presented(data, image, query, report, certificate, mark, log_key, mirror, (turned, flipped))
         if check is not None:
             reasons += check.reasons
         if record is not None:
@@ -276,8 +279,8 @@ class VerifyService:
             own = self._own(query, searched, record.edition_id)
             if (own is None or not own.confirmed) and (bare := strip_bars(image)) is not image:
                 own = self._own(Query.of(bare), [], record.edition_id)  # a letterboxed or framed copy: without its bars
-            if (own is None or not own.confirmed) and turned:  # the mark was read turned: compare it upright
-                upright = self._own(Query.of(turn_back(image, float(turned))), [], record.edition_id)
+            if (own is None or not own.confirmed) and (turned or flipped):  # compare it as the mark was read
+                upright = self._own(Query.of(_as_read(image, turned, flipped)), [], record.edition_id)
                 own = upright if upright is not None and (own is None or upright.similarity > own.similarity) else own
             judged = likeness(record.edition_id, own)
             if judged.outcome in ("altered", "another"):
@@ -407,12 +410,12 @@ class VerifyService:
         mark: str | None,
         log_key: NoteVerifier | None,
         mirror: str | None,
-        turned: float | None = None,
+        read_as: tuple[float | None, bool] = (None, False),
     ) -> CertificateCheck | None:
         """The certificate presented with the file (or embedded in it), checked as a stranger would.
 
-        A copy whose mark was read turned (``turned`` degrees) is compared with the certificate's
-        picture upright.
+        A copy whose mark was read turned or flipped (``read_as``: degrees, mirrored) is compared with
+        the certificate's picture as the mark was read: upright, the right way round.
         """
         section: dict[str, Any] | None = None
         if certificate is not None:
@@ -432,8 +435,8 @@ class VerifyService:
                     "broken", exc.what, reasons=[f"the embedded certificate is damaged: {exc.what}"]
                 )
             source = "certificate in the file's credentials"
-        if turned:
-            image = turn_back(image, float(turned))
+        if read_as[0] or read_as[1]:
+            image = _as_read(image, *read_as)
             query = Query.of(image)
         reader = None
         if mirror:  # one reader per mirror and process: a folder re-hashes (and downloads) the log once
@@ -675,3 +678,10 @@ def _headline(
         return f"Not registered here; {c2pa.summary}, saying source type {source}."
     note = c2pa.summary if c2pa.status in ("remote", "unreadable") else "no credentials, mark or registered match"
     return f"Unverified: {note}. This does not mean it is fake."
+
+
+def _as_read(image: Image.Image, turned: float | None, flipped: bool) -> Image.Image:
+    """The copy as its mark was read: turned back by ``turned`` degrees, flipped back when ``flipped``."""
+    if turned:
+        image = turn_back(image, float(turned))
+    return ImageOps.mirror(image) if flipped else image

@@ -15,8 +15,9 @@ crops of busy pictures read as well as whole copies.
 
 The decision rule is the BCH decoder: a word more than 16 bits from every
 codeword is no mark. Chase-II decoding also tries the 31 flips of the 5 least
-reliable bits. A copy turned by up to ten degrees is found the same way, the comb turned
-with it (:func:`_turns`), and read after turning it back. With at most
+reliable bits. A mirror image (a flipped post) is read flipped back. A copy
+turned by up to ten degrees is found the same way, the comb turned with it
+(:func:`_turns`), and read after turning it back. With at most
 ``HYPOTHESES`` (scale or turn, offset) tries per image, each
 with its 32 words, the false-alarm probability per image is at most
 :data:`FALSE_ALARM` (union bound, computed in :mod:`artproof.watermark.code`).
@@ -50,6 +51,7 @@ HYPOTHESES = 16  # (scale, offset) pairs tried at most per image
 CHASE_BITS = 5  # the least reliable bits whose flips are also tried (Chase-II decoding)
 FALSE_ALARM = false_decode_probability(HYPOTHESES * 2**CHASE_BITS)
 MIN_DETECT_SHORT = 128  # below this no copy carries enough of the mark to try
+DETAIL = 0.45  # the smallest working scale searched against a master: details down to a fifth of the area
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,7 @@ class Detection:
     tries: int = 0
     informed: bool = False  # decoded from the difference to a registered master
     angle: float = 0.0  # degrees the copy was turned counter-clockwise (read blind after turning it back)
+    mirrored: bool = False  # read from the copy's mirror image (flipped left to right)
 
 
 def _decode_soft(soft: NDArray[np.float64]) -> tuple[int, int] | None:
@@ -83,7 +86,36 @@ def _decode_soft(soft: NDArray[np.float64]) -> tuple[int, int] | None:
     return None
 
 
-def _read(work: NDArray[np.float32]) -> list[tuple[NDArray[np.float64], tuple[int, int], float]]:
+Reading = tuple[NDArray[np.float64], tuple[float, float], float | None]  # soft bits, offset, pilot z (None: aligned)
+
+
+class _Budget:
+    """The tries one image gets (at most ``HYPOTHESES``: the false-alarm bound counts them) and what they saw."""
+
+    def __init__(self) -> None:
+        self.tries, self.best_z = 0, 0.0
+
+    def first(
+        self,
+        readings: list[Reading],
+        at: float,
+        *,
+        angle: float = 0.0,
+        mirrored: bool = False,
+    ) -> Detection | None:
+        """The first of ``readings`` (soft bits, offset, pilot z; no z: read aligned) that decodes, within budget."""
+        for soft, offset, z in readings:
+            if self.tries >= HYPOTHESES:
+                return None
+            self.tries += 1
+            self.best_z = max(self.best_z, z or 0.0)
+            decoded = _decode_soft(soft)
+            if decoded is not None:
+                return Detection(True, decoded[0], decoded[1], at, offset, z, self.tries, z is None, angle, mirrored)
+        return None
+
+
+def _read(work: NDArray[np.float32]) -> list[Reading]:
     """Candidate code words from one working image: (bits, offset, pilot z) for the best pilot peaks."""
     c = carriers()
     spectrum = folded_spectrum(work)
@@ -93,21 +125,22 @@ def _read(work: NDArray[np.float32]) -> list[tuple[NDArray[np.float64], tuple[in
     surface = np.fft.irfft2(cross, s=(P, P))
     flat = surface.ravel()
     z = (flat - flat.mean()) / max(float(flat.std()), 1e-12)
-    out = []
+    out: list[Reading] = []
     for index in np.argsort(z)[-2:][::-1]:
         dy, dx = divmod(int(index), P)
         soft = c.soft_bits(spectrum, (dy, dx))
-        out.append((soft, (dy, dx), float(z[index])))
+        out.append((soft, (float(dy), float(dx)), float(z[index])))
     return out
 
 
-def _scales(work: NDArray[np.float32], count: int = 3) -> list[float]:
+def _scales(work: NDArray[np.float32], count: int = 3, smallest: float = 0.70) -> list[float]:
     """The likeliest working-scale factors (period P/c), from a comb over the whole image's power spectrum.
 
     Every carrier, pilot or data, puts a peak at its frequency (ky, kx)/period;
     the period that lines the comb of all 740 carriers up with the most
     (whitened) power is the period of the tiling. Crops only shrink the short
-    side, so c lies in [0.7, 1.02].
+    side, so c lies in [0.7, 1.02] (down to ``smallest`` when a master is there to confirm a
+    detail: the range is wider, the tries are not more).
     """
     c = carriers()
     height, width = work.shape
@@ -122,7 +155,7 @@ def _scales(work: NDArray[np.float32], count: int = 3) -> list[float]:
         cols = np.clip(cols, 0, power.shape[1] - 1)
         return np.asarray(power[rows, cols].sum(axis=1), dtype=np.float64)
 
-    coarse = np.arange(0.70, 1.02, 0.002)
+    coarse = np.arange(smallest, 1.02, 0.002)
     top = coarse[np.argsort(score(coarse))[-count:][::-1]]
     out = []
     for guess in top:
@@ -254,36 +287,31 @@ def detect(
         master_luma = Image.fromarray(np.ascontiguousarray(plain)).convert("L")
         master = _working(master_luma, WORK_SHORT)
     first = _working(luma, WORK_SHORT)
-    tries, best_z = 0, 0.0
+    budget = _Budget()
     candidates: list[float] = [1.0] if scale is None else list(dict.fromkeys([round(scale, 4), 1.0]))
     searched = False
-    while candidates and tries < HYPOTHESES:
+    while candidates and budget.tries < HYPOTHESES:
         at = candidates.pop(0)
         work = first if at == 1.0 else _working(luma, WORK_SHORT * at)
-        readings: list[tuple[NDArray[np.float64], tuple[float, float], float | None]] = []
+        readings: list[Reading] = []
         if master is not None and master_luma is not None:
             informed = _informed(luma, at, master_luma, master)
             if informed is not None:
                 readings.append((informed[0], informed[1], None))
-        readings += _read(work)
-        for soft, offset, z in readings:
-            tries += 1
-            best_z = max(best_z, z or 0.0)
-            decoded = _decode_soft(soft)
-            if decoded is not None:
-                return Detection(True, decoded[0], decoded[1], at, offset, z, tries, informed=z is None)
+        if found := budget.first(readings + _read(work), at):
+            return found
         if not candidates and not searched:
             searched = True
-            guesses = _scales(first) + ([] if master_luma is None else best_scales(luma, master_luma, WORK_SHORT))
+            guesses = (
+                _scales(first)
+                if master_luma is None  # the master's own alignment first: the surer, and tries are counted
+                else best_scales(luma, master_luma, WORK_SHORT, smallest=DETAIL) + _scales(first, smallest=DETAIL)
+            )
             candidates = list(dict.fromkeys(round(s, 4) for s in guesses if abs(s - 1.0) > 0.001))
+    if found := budget.first(_read(np.ascontiguousarray(first[:, ::-1])), 1.0, mirrored=True):  # a flipped post
+        return found
     if master is None:  # blind: a copy turned by up to ten degrees (a scan, a photo held askew, an editor)
         for angle, at in _turns(first):
-            for soft, offset, z in _read(_turned(first, angle, at)):
-                if tries >= HYPOTHESES:
-                    break
-                tries += 1
-                best_z = max(best_z, z)
-                decoded = _decode_soft(soft)
-                if decoded is not None:
-                    return Detection(True, decoded[0], decoded[1], at, offset, z, tries, angle=-angle)
-    return Detection(found=False, pilot_z=best_z, tries=tries)
+            if found := budget.first(_read(_turned(first, angle, at)), at, angle=-angle):
+                return found
+    return Detection(found=False, pilot_z=budget.best_z, tries=budget.tries)
