@@ -11,7 +11,16 @@ from PIL import Image, ImageFilter
 
 from artproof.errors import InvalidInput
 from artproof.watermark import FALSE_ALARM, MIN_SHORT_SIDE, detect, embed
-from artproof.watermark.code import CODE_BITS, T, decode, encode, false_decode_probability
+from artproof.watermark.code import (
+    CODE_BITS,
+    MATCH_MISSES,
+    T,
+    decode,
+    encode,
+    false_decode_probability,
+    false_match_probability,
+    match,
+)
 from artproof.watermark.detect import HYPOTHESES
 
 PAYLOAD = 0x0123_4567_89AB_CDEF
@@ -79,6 +88,36 @@ def test_every_accepted_word_is_within_t_of_its_codeword() -> None:
         decoded = decode(damaged)
         if decoded is not None:
             assert decoded[1] <= T and int(np.sum(encode(decoded[0]) != damaged)) == decoded[1]
+
+
+def test_a_word_too_damaged_to_decode_names_the_one_expected_edition_within_reach() -> None:
+    rng = np.random.default_rng(11)
+    ours, others = 0x0123_4567_89AB_CDEF, [int(rng.integers(0, 2**63)) for _ in range(30)]
+    word = encode(ours).copy()
+    word[rng.choice(CODE_BITS, MATCH_MISSES, replace=False)] ^= 1
+    assert decode(word) is None  # 42 wrong bits: no codeword within 16
+    assert match(word, [*others, ours]) == (ours, MATCH_MISSES)
+    assert match(word, others) is None  # the right edition not among those expected: nothing named
+    worse = encode(ours).copy()
+    worse[rng.choice(CODE_BITS, MATCH_MISSES + 1, replace=False)] ^= 1
+    assert match(worse, [ours]) is None
+    random_words = rng.integers(0, 2, (3000, CODE_BITS)).astype(np.uint8)
+    assert not any(match(w, [ours, *others]) for w in random_words)
+    assert 1e-15 < false_match_probability() < 1e-14  # P(Bin(188, 1/2) >= 146)
+    assert false_match_probability(16, 1000) == pytest.approx(16_000 * false_match_probability())
+
+
+def test_a_faint_mark_is_named_by_the_master_s_editions_when_it_cannot_be_decoded() -> None:
+    """A mark embedded at 0.3 levels (a sixth of the budget) and JPEG q30: read aligned, 20-40 bits are wrong."""
+    original = picture()
+    copy = jpeg(embed(original, PAYLOAD, strength=0.3), 30)
+    assert not detect(copy, reference=original).found
+    editions = [PAYLOAD, 12345, 2**40 + 7]
+    found = detect(copy, reference=original, expected=editions)
+    assert found.found and found.payload == PAYLOAD and found.matched and T < (found.errors or 0) <= MATCH_MISSES
+    assert not detect(copy, reference=original, expected=editions[1:]).found  # not one of them: nothing
+    unmarked = detect(jpeg(original, 30), reference=original, expected=editions)
+    assert not unmarked.found and unmarked.tries <= HYPOTHESES
 
 
 @pytest.fixture(scope="module")

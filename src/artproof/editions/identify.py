@@ -10,7 +10,7 @@ from PIL import Image
 from artproof.core.alignment import refine, warp_onto
 from artproof.core.frames import rectify
 from artproof.core.images import decode_image
-from artproof.editions.ids import edition_id
+from artproof.editions.ids import edition_id, parse_edition_id
 from artproof.editions.results import Identified
 from artproof.editions.store import EditionRecord, EditionStore
 from artproof.fingerprint.features import Features
@@ -87,12 +87,18 @@ class Identification:
         tried.add((record.reference_blob, how))
         luma = decode_image(self.blobs.get(record.reference_blob)).convert("L")
         reference = np.asarray(luma)
+        # the payloads a copy of this master can carry: its editions' (a damaged word names one of them)
+        expected = [
+            parse_edition_id(r.edition_id)
+            for r in self.store.by_work(record.work_id)
+            if r.reference_blob == record.reference_blob
+        ]
         if match.alignment is None:
-            return detect(pixels, reference=reference, scale=match.scale)
+            return detect(pixels, reference=reference, scale=match.scale, expected=expected)
         # found by keypoints: lay the copy back onto the master, then read
         size = Features.from_bytes(match.entry.features).size if match.entry.features else luma.size
         onto = warp_onto(image, refine(image, match.alignment.homography, luma, size), luma, size)
-        return detect(np.repeat(onto[..., None], 3, axis=2), reference=reference, scale=1.0)
+        return detect(np.repeat(onto[..., None], 3, axis=2), reference=reference, scale=1.0, expected=expected)
 
     def _edition_of(self, found: Detection) -> EditionRecord | None:
         return None if found.payload is None else self.store.get(edition_id(found.payload))
@@ -118,6 +124,7 @@ class Identification:
                 "scale": found.scale,
                 "turned_deg": round(found.angle, 2),
                 "mirrored": found.mirrored,
+                "matched_to_editions": found.matched,
             },
         )
 

@@ -157,6 +157,8 @@ class VerifyService:
             "corrected_bits": found.errors,
             "aligned_with_master": found.informed,
         }
+        if found.matched:
+            details["matched_to_editions"] = True  # too damaged to decode alone; within 42 bits of this edition's code
         if found.angle:
             details["turned_deg"] = round(found.angle, 2)  # read blind after turning the copy back
         if found.mirrored:
