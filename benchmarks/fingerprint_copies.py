@@ -229,10 +229,21 @@ def shortlist_speed(
     build = time.perf_counter() - started
     times = []
     for _ in range(queries):
+        # a copy of a registered picture: half its descriptors have a stored neighbour 24 of 256 bits away
+        # (written into the first cell each probes: they vote), half are new (nothing within the vote radius)
         descriptors = rng.integers(0, 256, (asked, 32), dtype=np.uint8)
+        planted = descriptors[: asked // 2]
+        _, probed = quantizer.search(planted, 1)
+        bits = np.unpackbits(planted, axis=1)
+        for row in bits:
+            row[rng.choice(256, 24, replace=False)] ^= 1
+        for code, cell in zip(np.packbits(bits, axis=1), probed[:, 0], strict=True):
+            stored = faiss.rev_swig_ptr(index.invlists.get_codes(int(cell)), per_cell * 32).reshape(per_cell, 32)
+            stored[int(rng.integers(0, per_cell))] = code
         t = time.perf_counter()
-        shortlist.search(descriptors, k=24)
+        found = shortlist.search(descriptors, k=24)
         times.append(time.perf_counter() - t)
+        assert found, "planted neighbours must vote"
     import cv2
 
     stored = [rng.integers(0, 256, (512, 32), dtype=np.uint8) for _ in range(1000)]

@@ -99,7 +99,9 @@ class Shortlist:
         if not near.any():
             return []
         weights = 1.0 - distances[near] / (VOTE_RADIUS + 1)
-        scores = np.bincount(self._owner[labels[near]], weights=weights, minlength=self.count)
+        # votes summed over the few pictures that got any (a dense count over a million pictures cost 10 ms)
+        voted, which = np.unique(self._owner[labels[near]], return_inverse=True)
+        scores = np.bincount(which.ravel(), weights=weights)
         top = np.argpartition(-scores, min(k, len(scores) - 1))[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+        return [(int(voted[i]), float(scores[i])) for i in top if scores[i] > 0]
