@@ -65,6 +65,7 @@ bench: $(VENV)/.installed-bench $(BENCH_VENV)/.installed  ## measurements record
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/watermark.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/fingerprint.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/fingerprint_copies.py --write
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/shortlist.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/copies_baseline.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/verify.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/web_load.py --write

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["FLAT_LIMIT", "NPROBE", "VOTE_RADIUS", "Shortlist", "cells_for"]
+__all__ = ["FLAT_LIMIT", "NEIGHBOURS", "NPROBE", "VOTE_RADIUS", "Shortlist", "cells_for"]
 
 VOTE_RADIUS = 64  # bits: a neighbour further than this is chance (unrelated ORB descriptors differ by ~128)
 NEIGHBOURS = 2
