@@ -30,7 +30,7 @@ class Identification:
         self.blobs = blobs
 
     def read_mark(
-        self, seen: Image.Image | Query, matches: Sequence[Match] | None = None
+        self, seen: Image.Image | Query, matches: Sequence[Match] | None = None, expected: Sequence[int] = ()
     ) -> tuple[Detection, EditionRecord | None]:
         """The watermark: blind first; then aligned with the registered pictures this image is a copy of.
 
@@ -40,11 +40,13 @@ class Identification:
         keypoints (turned, photographed, a detail) or by its outline, the homography that lays it back
         onto the master, refined by the pixels (:func:`artproof.core.alignment.refine`). Last, the
         pictures the copy's outlines hold, laid flat, are read blind: a photograph or a screenshot of
-        an edition whose master is not in this registry still names its edition.
+        an edition whose master is not in this registry still names its edition. ``expected``, the
+        payload a certificate given with the copy names, lets the blind readings name that edition
+        from a mark too damaged to decode alone.
         """
         image = seen.image if isinstance(seen, Query) else seen
         pixels = np.asarray(image.convert("RGB"))
-        blind = detect(pixels)
+        blind = detect(pixels, expected=expected)
         if blind.found:
             return blind, self._edition_of(blind)
         # from here on the copy's hashes, keypoints and outlines are computed once (verify's, when given)
@@ -56,7 +58,7 @@ class Identification:
             if found is not None and found.found:
                 return found, self._edition_of(found)
         for corners in query.outlined:  # a photograph or a page of a picture not registered here: laid flat
-            flat = detect(np.asarray(rectify(image, corners)[0]))
+            flat = detect(np.asarray(rectify(image, corners)[0]), expected=expected)
             if flat.found:
                 return flat, self._edition_of(flat)
         return blind, None

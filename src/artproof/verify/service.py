@@ -15,7 +15,7 @@ record to agree.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from PIL import Image, ImageOps
 from artproof.core.alignment import strip_bars, turn_back
 from artproof.core.images import decode_image
 from artproof.core.keys import b64decode
+from artproof.core.signing import SignedDocument
 from artproof.editions.certificate import (
     FINGERPRINT_RADIUS,
     certificate_hash,
@@ -33,7 +34,7 @@ from artproof.editions.certificate import (
     verify_certificate,
 )
 from artproof.editions.identify import Identification
-from artproof.editions.ids import edition_id
+from artproof.editions.ids import edition_id, parse_edition_id
 from artproof.editions.ownership import Ownership
 from artproof.editions.store import EditionRecord, EditionStore
 from artproof.errors import ArtproofError, ImageError, IntegrityError, InvalidInput, KeyConflict, NotFound
@@ -146,8 +147,10 @@ class VerifyService:
         trusted = "on a trust list" if report.validation_state == "Trusted" else "not on a trust list"
         return Channel("valid", f"valid Content Credentials signed by {signer} ({trusted})", details), report
 
-    def _watermark(self, seen: Query, matches: list[Match]) -> tuple[Channel, EditionRecord | None]:
-        found, record = self.identification.read_mark(seen, matches)
+    def _watermark(
+        self, seen: Query, matches: list[Match], expected: Sequence[int] = ()
+    ) -> tuple[Channel, EditionRecord | None]:
+        found, record = self.identification.read_mark(seen, matches, expected)
         if not found.found or found.payload is None:
             return Channel("absent", "no artproof watermark read"), None
         eid = edition_id(found.payload)
@@ -240,6 +243,8 @@ class VerifyService:
         image = decode_image(data, name=name, min_short=DECODE_SHORT, upright=True)  # as viewers display it
         query = Query.of(image)
         c2pa, report = self._c2pa(data, name)
+        given = self._given_certificate(certificate, report)
+        claimed_payloads = _claimed_payloads(given)  # the mark the certificate says this picture carries
         searched = self.fingerprints.search(query, limit=8)
         if not searched and (bare := strip_bars(image)) is not image:  # letterboxed, pillarboxed or framed
             searched = self.fingerprints.search(Query.of(bare), limit=8)
@@ -248,9 +253,9 @@ class VerifyService:
             # bytes it sealed, which carry no mark (editions are sealed with theirs)
             watermark, marked = Channel("none", "not read: intact credentials of an unmarked sealed work"), None
         else:
-            watermark, marked = self._watermark(query, searched)
+            watermark, marked = self._watermark(query, searched, claimed_payloads)
             if marked is None and (bare := strip_bars(image)) is not image:  # the mark's grid starts at the picture
-                watermark, marked = self._watermark(Query.of(bare), searched)
+                watermark, marked = self._watermark(Query.of(bare), searched, claimed_payloads)
         # how the mark was read: after turning the copy back, or flipping it (the edition's own orientation)
         turned, flipped = watermark.details.get("turned_deg"), bool(watermark.details.get("mirrored"))
         fingerprint, matches = self._fingerprint(searched, marked.edition_id if marked else None)
@@ -270,7 +275,7 @@ class VerifyService:
             record.work_id if record else (matches[0].entry.work_id if matches else None)
         )
         reasons += problem
-        check = self._presented(data, image, query, report, certificate, mark, log_key, mirror, (turned, flipped))
+        check = self._presented(given, data, image, query, mark, log_key, mirror, (turned, flipped))
         if check is not None:
             reasons += check.reasons
         if record is not None:
@@ -402,13 +407,30 @@ class VerifyService:
         except ArtproofError as exc:
             return [f"the registry's signed record of work {work_id} is altered: {exc.what}"], None
 
+    @staticmethod
+    def _given_certificate(certificate: bytes | None, report: C2paReport | None) -> Given | CertificateCheck | None:
+        """The certificate presented with the file, else the one embedded in its credentials, parsed (not checked)."""
+        if certificate is not None:
+            try:
+                document, section = load_certificate_file(certificate)
+            except IntegrityError as exc:
+                return CertificateCheck("broken", exc.what, reasons=[f"the certificate file is damaged: {exc.what}"])
+            return Given(document, section, "certificate presented with the file")
+        embedded = (report.assertions if report is not None else {}).get(CERTIFICATE_LABEL)
+        if not isinstance(embedded, dict) or not isinstance(embedded.get("certificate"), str):
+            return None
+        try:
+            document = parse_certificate_text(embedded["certificate"])
+        except IntegrityError as exc:
+            return CertificateCheck("broken", exc.what, reasons=[f"the embedded certificate is damaged: {exc.what}"])
+        return Given(document, None, "certificate in the file's credentials")
+
     def _presented(
         self,
+        given: Given | CertificateCheck | None,
         data: bytes,
         image: Image.Image,
         query: Query,
-        report: C2paReport | None,
-        certificate: bytes | None,
         mark: str | None,
         log_key: NoteVerifier | None,
         mirror: str | None,
@@ -419,24 +441,8 @@ class VerifyService:
         A copy whose mark was read turned or flipped (``read_as``: degrees, mirrored) is compared with
         the certificate's picture as the mark was read: upright, the right way round.
         """
-        section: dict[str, Any] | None = None
-        if certificate is not None:
-            try:
-                document, section = load_certificate_file(certificate)
-            except IntegrityError as exc:
-                return CertificateCheck("broken", exc.what, reasons=[f"the certificate file is damaged: {exc.what}"])
-            source = "certificate presented with the file"
-        else:
-            embedded = (report.assertions if report is not None else {}).get(CERTIFICATE_LABEL)
-            if not isinstance(embedded, dict) or not isinstance(embedded.get("certificate"), str):
-                return None
-            try:
-                document = parse_certificate_text(embedded["certificate"])
-            except IntegrityError as exc:
-                return CertificateCheck(
-                    "broken", exc.what, reasons=[f"the embedded certificate is damaged: {exc.what}"]
-                )
-            source = "certificate in the file's credentials"
+        if not isinstance(given, Given):
+            return given  # none, or damaged
         if read_as[0] or read_as[1]:
             image = _as_read(image, *read_as)
             query = Query.of(image)
@@ -444,14 +450,14 @@ class VerifyService:
         if mirror:  # one reader per mirror and process: a folder re-hashes (and downloads) the log once
             reader = self._mirrors.setdefault(mirror, Mirror(mirror, fetcher(mirror)))
         return check_certificate(
-            document,
-            section,
+            given.document,
+            given.section,
             seen=query,
             data=data,
             mark=mark,
             keys=self.keys.with_given(log_key),
             mirror=reader,
-            source=source,
+            source=given.source,
             witness_keys=[b64decode(r.public_key) for r in self.ledger.identities.list()],
         )
 
@@ -687,3 +693,26 @@ def _as_read(image: Image.Image, turned: float | None, flipped: bool) -> Image.I
     if turned:
         image = turn_back(image, float(turned))
     return ImageOps.mirror(image) if flipped else image
+
+
+@dataclass(frozen=True)
+class Given:
+    """A certificate that came with the file (presented beside it or embedded in it), parsed, not yet checked."""
+
+    document: SignedDocument
+    section: dict[str, Any] | None
+    source: str
+
+
+def _claimed_payloads(given: Given | CertificateCheck | None) -> list[int]:
+    """The watermark payload a genuine certificate says the picture carries ([] when none, or it does not verify).
+
+    Told what to look for, the reader names that edition from a mark too damaged to decode alone
+    (a collector's WebP or halved JPEG copy): see :func:`artproof.watermark.code.match`.
+    """
+    if not isinstance(given, Given):
+        return []
+    try:
+        return [parse_edition_id(verify_certificate(given.document).edition_id)]
+    except ArtproofError:
+        return []
