@@ -135,10 +135,10 @@ def _linear_fit(x: NDArray[np.number], y: NDArray[np.number]) -> tuple[float, fl
     Closed form in float64: numpy's polyfit warns "poorly conditioned" on nearly flat copies, which
     reached the user's terminal during verification.
     """
-    x64, y64 = x.astype(np.float64), y.astype(np.float64)
-    mx, my = float(x64.mean()) if x64.size else 0.0, float(y64.mean()) if y64.size else 0.0
-    spread = float(np.mean((x64 - mx) ** 2)) if x64.size else 0.0
-    if spread < 0.25 or np.ptp(x64) < 1:  # no contrast to fit: compare with the reference's mean
+    x64, y64 = x.astype(np.float64), y.astype(np.float64)  # callers pass at least 64 pixels
+    mx, my = float(x64.mean()), float(y64.mean())
+    spread = float(np.mean((x64 - mx) ** 2))
+    if spread < 0.25:  # no contrast to fit (any spread under a level has this variance or less): the mean
         return 0.0, my
     a = float(np.mean((x64 - mx) * (y64 - my))) / spread
     return a, my - a * mx

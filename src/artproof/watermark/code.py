@@ -23,6 +23,7 @@ __all__ = [
     "CODE_BITS",
     "DATA_BITS",
     "MATCH_MISSES",
+    "Expected",
     "T",
     "decode",
     "encode",
@@ -77,22 +78,37 @@ def false_decode_probability(hypotheses: int = 1) -> float:
     return min(1.0, hypotheses * ball * 2.0 ** (DATA_BITS - CODE_BITS))
 
 
-def match(bits: Bits, expected: Sequence[int]) -> tuple[int, int] | None:
-    """(payload, bits that differ) of the one ``expected`` payload whose codeword lies within MATCH_MISSES bits.
+class Expected:
+    """The payloads a copy may carry, their codewords encoded once (a detection compares every try with them)."""
 
-    With the registry, the payloads a copy can carry are known: the editions of the master it was
-    aligned with. Naming one of a few known codewords needs far less than decoding any of 2^64: a
-    word is compared with each, and one within 42 bits (146 of 188 agree) is that edition. A random
-    word comes that close to a given codeword with probability P(Bin(188, 1/2) >= 146) = 5.8e-15
-    (:func:`false_match_probability`). Two within reach (codewords of two editions closer than
-    usual) name nothing.
-    """
-    word = np.asarray(bits, dtype=np.uint8)[:CODE_BITS]
-    near = [(int(np.sum(encode(p) != word)), p) for p in dict.fromkeys(expected)]
-    close = sorted(d for d in near if d[0] <= MATCH_MISSES)
-    if len(close) != 1:
-        return None
-    return close[0][1], close[0][0]
+    def __init__(self, payloads: Sequence[int]) -> None:
+        self.payloads = list(dict.fromkeys(payloads))
+        self.words = np.array([encode(p) for p in self.payloads], dtype=np.uint8).reshape(-1, CODE_BITS)
+
+    def __bool__(self) -> bool:
+        return bool(self.payloads)
+
+    def match(self, bits: Bits) -> tuple[int, int] | None:
+        """(payload, bits that differ) of the one expected payload whose codeword lies within MATCH_MISSES bits.
+
+        With the registry, the payloads a copy can carry are known: the editions of the master it was
+        aligned with (or the one a certificate given with it names). Naming one of a few known codewords
+        needs far less than decoding any of 2^64: a word within 42 bits of one (146 of 188 agree) is that
+        edition. A random word comes that close to a given codeword with probability
+        P(Bin(188, 1/2) >= 146) = 5.8e-15 (:func:`false_match_probability`). Two within reach (codewords
+        of two editions closer than usual) name nothing.
+        """
+        word = np.asarray(bits, dtype=np.uint8)[:CODE_BITS]
+        distances = np.sum(self.words != word, axis=1)
+        close = np.flatnonzero(distances <= MATCH_MISSES)
+        if len(close) != 1:
+            return None
+        return self.payloads[int(close[0])], int(distances[close[0]])
+
+
+def match(bits: Bits, expected: Sequence[int]) -> tuple[int, int] | None:
+    """:meth:`Expected.match` for a one-off comparison."""
+    return Expected(expected).match(bits)
 
 
 def false_match_probability(hypotheses: int = 1, candidates: int = 1) -> float:

@@ -37,7 +37,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from artproof.core.alignment import align, best_scales, luma_at
-from artproof.watermark.code import decode, false_decode_probability, match
+from artproof.watermark.code import Expected, decode, false_decode_probability
 from artproof.watermark.embed import working_size
 from artproof.watermark.pattern import (
     WORK_SHORT,
@@ -63,7 +63,7 @@ DETAIL = 0.45  # the smallest working scale searched against a master: details d
 class Detection:
     found: bool
     payload: int | None = None
-    errors: int | None = None  # bits the code corrected (of at most 16)
+    errors: int | None = None  # bits the code corrected (at most 16; up to 42 when matched to an expected edition)
     scale: float | None = None  # working-scale factor that decoded (1.0: not rescaled relative to the original)
     offset: tuple[float, float] | None = None  # (dy, dx) of the tile grid, in working pixels
     pilot_z: float | None = None  # strength of the pilot's correlation peak, in standard deviations
@@ -99,7 +99,7 @@ class _Budget:
     """The tries one image gets (at most ``HYPOTHESES``: the false-alarm bound counts them) and what they saw."""
 
     def __init__(self, expected: Sequence[int] = ()) -> None:
-        self.tries, self.best_z, self.expected = 0, 0.0, expected
+        self.tries, self.best_z, self.expected = 0, 0.0, Expected(expected)
 
     def first(
         self,
@@ -117,7 +117,7 @@ class _Budget:
             self.best_z = max(self.best_z, z or 0.0)
             decoded, matched = _decode_soft(soft), False
             if decoded is None and self.expected:  # not decodable alone: is it near one of the expected editions?
-                decoded, matched = match((soft > 0).astype(np.uint8), self.expected), True
+                decoded, matched = self.expected.match((soft > 0).astype(np.uint8)), True
             if decoded is not None:
                 return Detection(
                     True, decoded[0], decoded[1], at, offset, z, self.tries, z is None, angle, mirrored, matched
