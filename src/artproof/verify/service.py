@@ -170,7 +170,7 @@ class VerifyService:
             return Channel(
                 "unknown", f"a watermark names edition {eid}, not one issued in this home's registry", details
             ), None
-        return Channel("found", f"watermark of edition {record.label} ({eid})", details), record
+        return Channel("found", f"watermark of edition {record.label} ({eid}){_damage(details)}", details), record
 
     def _fingerprint(self, matches: list[Match], named: str | None) -> tuple[Channel, list[Match]]:
         """Confirmed matches, the edition the watermark names first (identical editions match equally)."""
@@ -303,7 +303,9 @@ class VerifyService:
                 label = check.body.edition.label
                 if mark == check.body.edition_id:
                     watermark = Channel(
-                        "found", f"watermark of edition {label} ({mark}), the edition its certificate names",
+                        "found",
+                        f"watermark of edition {label} ({mark}), the edition its certificate names"
+                        + _damage(watermark.details),
                         watermark.details,
                     )  # fmt: skip
                 if fingerprint.status == "none":
@@ -716,3 +718,13 @@ def _claimed_payloads(given: Given | CertificateCheck | None) -> list[int]:
         return [parse_edition_id(verify_certificate(given.document).edition_id)]
     except ArtproofError:
         return []
+
+
+def _damage(details: dict[str, Any]) -> str:
+    """What a reader should know of a mark too damaged to decode alone, named by the edition it was told to expect."""
+    if not details.get("matched_to_editions"):
+        return ""
+    return (
+        f"; damaged ({details.get('corrected_bits')} of 188 bits off), named by matching the expected "
+        "edition's code, not decoded alone"
+    )
