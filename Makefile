@@ -71,6 +71,7 @@ bench: $(VENV)/.installed-bench $(BENCH_VENV)/.installed  ## measurements record
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/web_load.py --write
 	@url=$$(scripts/pg-test.sh start) || url=""; \
 	$(BIN)/python benchmarks/ledger.py --write $${url:+--postgres "$$url"} && \
+	$(BIN)/python benchmarks/ledger_ab.py --write && \
 	$(BIN)/python benchmarks/shared.py --write --postgres "$$url"; status=$$?; \
 	scripts/pg-test.sh stop; exit $$status
 

@@ -56,7 +56,9 @@ def append_run(url: str, total: int, marks: tuple[int, ...] = (), anchor: bool =
     """Time ``Ledger.append`` alone (preparing the test entries and their ids is the caller's work).
 
     Returns, at each of ``marks`` (and at ``total``), the entries so far, the seconds spent, the
-    rate over the whole run so far and over the last 100k entries. ``anchor`` adds back the plain
+    rate over the whole run so far and over the last 100k entries, and the slowest and the median
+    100k window of the last ten (one window is 20 batches: a disk flush or another process can
+    swing it by a fifth, so the spread says how steady the rate is). ``anchor`` adds back the plain
     random-key indexes the log had before schema 0009 (UNIQUE entry id, subject).
     """
     engine = open_engine(url)
@@ -68,6 +70,7 @@ def append_run(url: str, total: int, marks: tuple[int, ...] = (), anchor: bool =
     sign = signer()
     busy = window = 0.0
     last_rate = 0.0
+    windows: list[float] = []
     n = 0
     out = []
     while n < total:
@@ -80,10 +83,21 @@ def append_run(url: str, total: int, marks: tuple[int, ...] = (), anchor: bool =
         n += BATCH
         if n % 100_000 == 0:
             last_rate = 100_000 / window
+            windows.append(last_rate)
             window = 0.0
             print(f"  {n:>9,} entries, {last_rate:,.0f} appends/s over the last 100k", file=sys.stderr)
         if n in marks or n >= total:
-            out.append({"entries": n, "seconds": busy, "rate": n / busy, "last_100k": last_rate})
+            recent = windows[-10:] or [last_rate]
+            out.append(
+                {
+                    "entries": n,
+                    "seconds": busy,
+                    "rate": n / busy,
+                    "last_100k": last_rate,
+                    "slowest_100k": min(recent),
+                    "median_100k": statistics.median(recent),
+                }
+            )
     return out
 
 
@@ -151,6 +165,7 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("ARTPROOF_TEST_POSTGRES_URL"))
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
+    load = os.getloadavg()[0]  # recorded: another process on a 2-core machine costs the log a fifth or more
     work = Path(tempfile.mkdtemp(prefix="artproof-bench-"))
     rows = []
     engines: list[tuple[str, str, Path | None]] = [
@@ -188,7 +203,9 @@ def main() -> None:
     lines = [
         "## Ledger: appends, proofs, storage",
         "",
-        f"- machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        f"- machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"load average {load:.2f} at the start (a second busy process cut the rate from ~32,000 to ~22,000/s "
+        "in a side run)",
         f"- date: {datetime.now(UTC).date().isoformat()}",
         f"- command: `.venv/bin/python benchmarks/ledger.py --entries {args.entries} --big {args.big} --write` "
         "(`make bench` starts PostgreSQL and passes `--postgres`)",
@@ -203,15 +220,15 @@ def main() -> None:
         "- entry ids and subjects are found through `ledger_lookup`, keyed by epoch of 65,536 entries, and "
         "duplicates refused through each filled epoch's Bloom filter (`src/artproof/ledger/lookup.py`)",
         "",
-        "| engine | entries | append s | appends/s (whole run) | appends/s (last 100k) | bytes per entry |",
-        "|---|---|---|---|---|---|",
+        "| engine | entries | append s | appends/s (whole run) | appends/s (last 100k) | last ten 100k windows: "
+        "slowest / median | bytes per entry |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, r in rows:
+        stored = f"{r['bytes_per_entry']:,.0f}" if "bytes_per_entry" in r else ""
         lines.append(
             f"| {name} | {int(r['entries']):,} | {r['seconds']:.1f} | {r['rate']:,.0f} | {r['last_100k']:,.0f} | "
-            f"{r['bytes_per_entry']:,.0f} |"
-            if "bytes_per_entry" in r
-            else f"| {name} | {int(r['entries']):,} | {r['seconds']:.1f} | {r['rate']:,.0f} | {r['last_100k']:,.0f} | |"
+            f"{r['slowest_100k']:,.0f} / {r['median_100k']:,.0f} | {stored} |"
         )
     lines += [
         "",

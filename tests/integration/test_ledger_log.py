@@ -131,6 +131,33 @@ def test_lookups_and_duplicates_across_filled_epochs(database_url: str) -> None:
     assert check_whole_log(ledger) == size + 3
 
 
+def test_two_sequencers_refuse_each_others_duplicates(database_url: str) -> None:
+    """A sequencer keeps the open epoch's ids it wrote; another process appending in between must not fool it.
+
+    Each side's duplicates are refused whether its set is current (the head as it left it), stale
+    (the other appended since) or not yet read back (after the other appended, then it did).
+    """
+    a, b = make_ledger(database_url), make_ledger(database_url)
+    a.append([item("a", n) for n in range(10)], signer())
+    a.append([item("a", n) for n in range(10, 20)], signer())  # a's own set, current
+    with pytest.raises(InvalidInput, match="already in the ledger"):
+        a.append([item("a", 99), item("a", 3)], signer())
+    b.append([item("b", n) for n in range(10)], signer())  # b: first append, the database answers
+    with pytest.raises(InvalidInput, match="already in the ledger") as refused:
+        a.append([item("a", 20), item("b", 4)], signer())  # a's set is stale: b appended
+    assert refused.value.value == item("b", 4).entry_id
+    a.append([item("a", 20)], signer())
+    for old in (item("b", 7), item("a", 15), item("a", 20)):  # a's set read back from the database
+        with pytest.raises(InvalidInput, match="already in the ledger"):
+            a.append([item("a", 21), old], signer())
+    with pytest.raises(InvalidInput, match="already in the ledger"):
+        b.append([item("b", 10), item("a", 20)], signer())  # b's set is stale: a appended
+    b.append([item("b", 10)], signer())
+    a.append([item("a", 21)], signer())
+    assert a.head()[0] == 33
+    assert check_whole_log(a) == 33
+
+
 def test_a_log_from_before_epochs_is_migrated(database_url: str, tmp_path: Path) -> None:
     """A home at schema 0008 (UNIQUE entry ids, a subject index) keeps its log: found, proven, duplicates refused."""
     from alembic import command

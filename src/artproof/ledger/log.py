@@ -29,7 +29,7 @@ from artproof.errors import IntegrityError, InvalidInput, NotFound
 from artproof.ledger.checkpoint import Checkpoint, NoteVerifier, verify_checkpoint
 from artproof.ledger.lookup import (
     EpochFilters,
-    epoch_of,
+    OpenTerms,
     epochs_of,
     find_pairs,
     find_terms,
@@ -115,6 +115,7 @@ class Ledger:
         self.engine = engine
         self.clock = clock
         self._filters = EpochFilters()
+        self._open = OpenTerms()
 
     # reading ------------------------------------------------------------
 
@@ -355,8 +356,9 @@ class Ledger:
             with self.engine.begin() as c:
                 # (1) the write lock, before any read, so no other sequencer sees a stale head
                 c.execute(update(ledger_state).where(ledger_state.c.id == 1).values(size=ledger_state.c.size))
-                size = int(c.execute(select(ledger_state.c.size).where(ledger_state.c.id == 1)).scalar_one())
-                self._refuse_duplicates(c, size, ids, terms)
+                head = c.execute(select(ledger_state.c.size, ledger_state.c.root).where(ledger_state.c.id == 1)).one()
+                size, old_root = int(head.size), bytes(head.root)
+                self._refuse_duplicates(c, size, old_root, ids, terms)
                 writing = True
                 # (2) extend the tree from the right frontier
                 frontier_nodes = self._nodes(c, frontier_keys(size))
@@ -402,6 +404,7 @@ class Ledger:
             if isinstance(exc, OperationalError):
                 raise busy_error(exc, "the ledger") from exc
             raise
+        self._open.committed(size, old_root, new_size, new_root, terms)  # only once the commit is done
         return list(range(size, size + len(items)))
 
     @staticmethod
@@ -413,13 +416,14 @@ class Ledger:
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
         c.exec_driver_sql(sql, list(rows))
 
-    def _refuse_duplicates(self, c: Connection, size: int, ids: list[str], terms: list[str]) -> None:
+    def _refuse_duplicates(self, c: Connection, size: int, root: bytes, ids: list[str], terms: list[str]) -> None:
         """Refuse a batch holding a document already in the log (under the write lock, before any write).
 
-        The open epoch is looked up exactly; sealed epochs only where their Bloom filter hits.
+        The open epoch is looked up exactly (in this sequencer's own set when the head is as it left
+        it: ``OpenTerms``); sealed epochs only where their Bloom filter hits.
         """
         self._filters.seal(c, size)
-        found = find_terms(c, [epoch_of(size)], terms) if size else []
+        found = self._open.find(c, size, root, terms)
         found += find_pairs(c, self._filters.candidates(terms))
         if not found:
             return

@@ -22,13 +22,14 @@ filter is built from the stored terms alone and a batch is probed in one vectori
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy import Connection
 
-__all__ = ["EPOCH_BITS", "EpochFilters", "id_term", "probes", "subject_term"]
+__all__ = ["EPOCH_BITS", "EpochFilters", "OpenTerms", "id_term", "probes", "subject_term"]
 
 EPOCH_BITS = 16  # 65,536 entries per epoch: a storage format constant, never change it on a live log
 FILTER_BITS = 20  # 2^20 bits (128 KiB) per epoch: 16 bits per entry id
@@ -62,9 +63,13 @@ def epochs_of(size: int) -> list[int]:
 
 
 def rows_for(start: int, ids: Sequence[str], subjects: Sequence[str | None]) -> list[tuple[int, str, int]]:
-    """The lookup rows (epoch, term, idx) of entries appended from index ``start``."""
-    rows = [(epoch_of(start + i), t, start + i) for i, t in enumerate(ids)]
-    rows += [(epoch_of(start + i), subject_term(s), start + i) for i, s in enumerate(subjects) if s]
+    """The lookup rows (epoch, term, idx) of entries appended from index ``start``.
+
+    (Inserting them in key order was measured interleaved against entry order: +5 % in one run,
+    -3 % in another; not kept.)
+    """
+    rows = [(idx >> EPOCH_BITS, t, idx) for idx, t in enumerate(ids, start)]  # epoch_of, inlined: the hot path
+    rows += [(idx >> EPOCH_BITS, "s:" + s, idx) for idx, s in enumerate(subjects, start) if s]
     return rows
 
 
@@ -104,6 +109,13 @@ def find_terms(c: Connection, epochs: Iterable[int], terms: Sequence[str]) -> li
         )
         found += [(str(term), int(idx)) for term, idx in rows]  # type: ignore[call-overload]
     return found
+
+
+def id_terms(c: Connection, epoch: int) -> list[str]:
+    """Every entry-id term stored in ``epoch``."""
+    mark = _mark(c)
+    rows = _query(c, f"SELECT term FROM ledger_lookup WHERE epoch = {mark} AND term LIKE {mark}", (epoch, "i:%"))
+    return [str(term) for (term,) in rows]
 
 
 def find_pairs(c: Connection, pairs: Sequence[tuple[int, str]]) -> list[tuple[str, int]]:
@@ -158,11 +170,8 @@ class EpochFilters:
         for epoch in missing:
             if epoch in self.epochs:
                 continue
-            rows = _query(
-                c, f"SELECT term FROM ledger_lookup WHERE epoch = {mark} AND term LIKE {mark}", (epoch, "i:%")
-            )
             packed = np.zeros(1 << (FILTER_BITS - 3), dtype=np.uint8)
-            positions = probes([str(term) for (term,) in rows])
+            positions = probes(id_terms(c, epoch))
             if positions.size:
                 np.bitwise_or.at(packed, positions >> 3, (1 << (positions & 7)).astype(np.uint8))
             c.exec_driver_sql(
@@ -186,3 +195,47 @@ class EpochFilters:
                 pairs.append((int(word) * 64 + bit, ids[int(row)]))
                 value &= value - 1
         return pairs
+
+
+@dataclass
+class OpenTerms:
+    """The open epoch's entry-id terms as this process's last append left the log: a cache, never the truth.
+
+    Refusing duplicates looks a batch's ids up in the open epoch exactly: 5,000 index seeks a batch,
+    about a tenth of an append (profiled at 8M entries). The sequencer appending batch after batch
+    wrote those ids itself, so it keeps them, tagged with the head (size and root) its last commit
+    left. When the head read under the write lock is that head, no one else appended (the root
+    covers every entry) and the set is exactly the open epoch's; otherwise (another process
+    appended, or this is the first append) the database answers, and the set is read back from it
+    on the next append that finds the head as this process left it.
+    """
+
+    size: int = -1
+    root: bytes = b""
+    terms: set[str] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # threads sharing one Ledger
+
+    def find(self, c: Connection, size: int, root: bytes, terms: Sequence[str]) -> list[tuple[str, int]]:
+        """(term, idx) of ``terms`` in the open epoch of the log whose head is (``size``, ``root``)."""
+        epoch = epoch_of(size)
+        with self._lock:
+            if (size, root) != (self.size, self.root):
+                hits = list(terms) if size else []
+            else:
+                if self.terms is None:  # the head is ours but the set was never read: read it once
+                    self.terms = set(id_terms(c, epoch))
+                hits = [t for t in terms if t in self.terms]
+        return find_terms(c, [epoch], hits) if hits else []
+
+    def committed(self, size: int, root: bytes, new_size: int, new_root: bytes, terms: Sequence[str]) -> None:
+        """After a commit that took the log from (size, root) to (new_size, new_root) with ``terms``."""
+        start = epoch_of(new_size) << EPOCH_BITS  # the first index of the new open epoch
+        added = {t for i, t in enumerate(terms) if size + i >= start}
+        with self._lock:
+            if (size, root) != (self.size, self.root) or self.terms is None:
+                self.terms = None if size > start else added  # what came before in the epoch is unknown here
+            elif epoch_of(new_size) == epoch_of(size):
+                self.terms |= added
+            else:
+                self.terms = added
+            self.size, self.root = new_size, new_root
