@@ -295,11 +295,13 @@ class FingerprintRegistry:
         if not shortlist.count:
             return []
         best: list[Match] = []
-        tried: set[str] = set()  # works whose keypoints were matched (unmirrored) already
+        tried: set[str] = set()  # works matched (unmirrored) already, their finer description included
+        detailed: set[str] = set()  # works searched for the copy as a detail already
         # the copy's keypoints, its mirror image's, and last the copy's looked up by its keypoints at half
         # size: a detail shown at twice the registered scale, whose fine corners the registry never described
         passes = ((query.features, query.features), (query.mirrored, query.mirrored), (query.features, query.coarse))
         for features, lookup in passes:
+            coarse = lookup is query.coarse
             found = shortlist.search(lookup.descriptors[:SHORTLIST_QUERY], k=SHORTLIST)
             ids = [self._shortlist_rows[n] for n, _score in found]
             if not ids:
@@ -309,17 +311,22 @@ class FingerprintRegistry:
             entries = {int(r.id): _registered(r) for r in rows}
             groups: dict[str, list[Registered]] = {}
             for row_id in ids:  # editions of a work share its picture: one keypoint match per work
-                if lookup is not query.coarse or entries[row_id].work_id not in tried:
-                    groups.setdefault(entries[row_id].work_id, []).append(entries[row_id])
-            if not features.mirrored:
-                tried |= set(list(groups)[:LOCAL_WORKS])
+                groups.setdefault(entries[row_id].work_id, []).append(entries[row_id])
             matches: list[Match] = []
-            for rank, group in enumerate(list(groups.values())[:LOCAL_WORKS]):
+            for rank, (work, group) in enumerate(list(groups.items())[:LOCAL_WORKS]):
+                if coarse and work in tried:  # matched already: only the copy's half-size keypoints are new
+                    matches += self._located(query, group, query.coarse)
+                    continue
                 fine = rank < FINE_WORKS and not features.mirrored
-                matches += self._located(query, group, features, fine=fine)
+                # the last pass also matches the copy's half-size keypoints: a detail shown larger
+                matches += self._located(query, group, features, fine=fine, also=query.coarse if coarse else None)
+                if not features.mirrored and fine:  # a work further down, matched without its finer description,
+                    tried.add(work)  # is matched again by the last pass when it ranks higher there
             if not any(m.confirmed for m in matches) and not features.mirrored:
-                for group in list(groups.values())[:DETAIL_WORKS]:  # a detail keypoints do not place: searched whole
-                    matches += self._detail(query, group)
+                for work, group in list(groups.items())[:DETAIL_WORKS]:  # a detail keypoints do not place
+                    if work not in detailed:  # searched whole, once
+                        detailed.add(work)
+                        matches += self._detail(query, group)
             matches.sort(key=lambda m: (not m.confirmed, -m.similarity))
             if any(m.confirmed for m in matches):
                 return matches[:limit]
@@ -342,7 +349,13 @@ class FingerprintRegistry:
         return [Match(e, "detail", hamming(query.fingerprint.phash, e.fingerprint.phash), score, scale) for e in group]
 
     def _located(
-        self, query: Query, group: list[Registered], features: Features | None = None, *, fine: bool = False
+        self,
+        query: Query,
+        group: list[Registered],
+        features: Features | None = None,
+        *,
+        fine: bool = False,
+        also: Features | None = None,
     ) -> list[Match]:
         """Matches for registered pictures whose keypoints the query's agree with.
 
@@ -353,6 +366,8 @@ class FingerprintRegistry:
         picture again from its blob, finer (1024 at up to 1024 px), and try once more: a quarter
         detail holds a quarter of the stored keypoints, at a scale where the picture's fine texture
         was never described (on 10 quarter details the stored set located 1, the finer one 9).
+        ``also``: other keypoints of the copy matched to the stored ones when ``features`` locate
+        nothing (its half-size description: a detail shown at twice the registered scale).
         """
         out = []
         done: dict[tuple[str, str], tuple[Alignment, tuple[float, float, float]] | None] = {}
@@ -365,6 +380,8 @@ class FingerprintRegistry:
                 alignment = locate(features or query.features, stored) or (
                     locate(query.mirrored, stored) if features is None else None
                 )
+                if alignment is None and also is not None:
+                    alignment = locate(also, stored)
                 if alignment is None and fine:
                     alignment = locate(features or query.features, self._fine(entry.image_blob))
                 done[same] = None if alignment is None else (alignment, warped_similarity(
