@@ -295,7 +295,8 @@ class FingerprintRegistry:
         if not shortlist.count:
             return []
         best: list[Match] = []
-        tried: set[str] = set()  # works matched (unmirrored) already, their finer description included
+        matched: set[str] = set()  # works whose stored keypoints the copy's (unmirrored) were matched to
+        tried: set[str] = set()  # of those, works whose finer description was matched too
         detailed: set[str] = set()  # works searched for the copy as a detail already
         # the copy's keypoints, its mirror image's, and last the copy's looked up by its keypoints at half
         # size: a detail shown at twice the registered scale, whose fine corners the registry never described
@@ -314,14 +315,16 @@ class FingerprintRegistry:
                 groups.setdefault(entries[row_id].work_id, []).append(entries[row_id])
             matches: list[Match] = []
             for rank, (work, group) in enumerate(list(groups.items())[:LOCAL_WORKS]):
-                if coarse and work in tried:  # matched already: only the copy's half-size keypoints are new
-                    matches += self._located(query, group, query.coarse)
-                    continue
-                fine = rank < FINE_WORKS and not features.mirrored
-                # the last pass also matches the copy's half-size keypoints: a detail shown larger
-                matches += self._located(query, group, features, fine=fine, also=query.coarse if coarse else None)
-                if not features.mirrored and fine:  # a work further down, matched without its finer description,
-                    tried.add(work)  # is matched again by the last pass when it ranks higher there
+                # a work further down, matched without its finer description, gets it when it ranks higher later
+                fine = rank < FINE_WORKS and not features.mirrored and work not in tried
+                if coarse and work in matched:  # the copy's keypoints met its stored ones already: only the
+                    matches += self._located(query, group, query.coarse, fine=fine)  # half-size ones are new
+                else:  # the last pass also matches the copy's half-size keypoints: a detail shown larger
+                    matches += self._located(query, group, features, fine=fine, also=query.coarse if coarse else None)
+                if not features.mirrored:
+                    matched.add(work)
+                if fine:
+                    tried.add(work)
             if not any(m.confirmed for m in matches) and not features.mirrored:
                 for work, group in list(groups.items())[:DETAIL_WORKS]:  # a detail keypoints do not place
                     if work not in detailed:  # searched whole, once
@@ -383,7 +386,7 @@ class FingerprintRegistry:
                 if alignment is None and also is not None:
                     alignment = locate(also, stored)
                 if alignment is None and fine:
-                    alignment = locate(features or query.features, self._fine(entry.image_blob))
+                    alignment = locate(query.features, self._fine(entry.image_blob))
                 done[same] = None if alignment is None else (alignment, warped_similarity(
                     query.image, Image.open(io.BytesIO(entry.thumb)), alignment.homography, stored.size,
                     alignment.region,

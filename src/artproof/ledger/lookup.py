@@ -69,7 +69,7 @@ def rows_for(start: int, ids: Sequence[str], subjects: Sequence[str | None]) -> 
     -3 % in another; not kept.)
     """
     rows = [(idx >> EPOCH_BITS, t, idx) for idx, t in enumerate(ids, start)]  # epoch_of, inlined: the hot path
-    rows += [(idx >> EPOCH_BITS, "s:" + s, idx) for idx, s in enumerate(subjects, start) if s]
+    rows += [(idx >> EPOCH_BITS, subject_term(s), idx) for idx, s in enumerate(subjects, start) if s]
     return rows
 
 
