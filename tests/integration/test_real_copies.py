@@ -368,3 +368,35 @@ def test_a_mirror_image_of_a_smooth_edition_is_that_edition_at_home_and_away(smo
     assert doc["verdict"] == "authentic_edition" and doc["edition"]["number"] == 2, (doc["headline"], doc["reasons"])
     identified = run(home, "edition", "identify", str(flipped), "--json", passphrase=None).json()
     assert identified["edition_id"] == smooth["edition"] and identified["detection"]["mirrored"] is True
+
+
+def test_a_page_outline_is_judged_by_the_better_of_its_own_and_the_refined_geometry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The outline stage lays a page's picture back by the outline's corners, refined by ECC, and keeps the
+    better: a refinement that slides off (ECC on a sharp photographed print: 0.95 to 0.72) does not lose the
+    picture the outline placed."""
+    from datetime import UTC, datetime
+
+    import artproof.fingerprint.registry as registry_module
+    from artproof.core.images import encode_png
+    from artproof.fingerprint.registry import FingerprintRegistry
+    from artproof.store.blobs import BlobStore
+    from artproof.store.database import open_engine
+
+    picture = _gradient(768, 576)
+    registry = FingerprintRegistry(open_engine(f"sqlite:///{tmp_path / 'fp.db'}"), BlobStore(tmp_path / "blobs"))
+    with registry.engine.begin() as c:
+        row = FingerprintRegistry.row("work", "w1", "w1", "k", picture, registry.blobs.put(encode_png(picture)),
+                                      datetime.now(UTC))  # fmt: skip
+        FingerprintRegistry.insert(c, [row])
+    page = screenshot(picture)
+    [found] = registry.search_outline(page)
+    assert found.confirmed and found.entry.ref == "w1" and found.similarity > 0.95, found.similarity
+
+    def slid(copy: Image.Image, homography: np.ndarray, *_: Any) -> np.ndarray:
+        return np.array([[1, 0, 30], [0, 1, 20], [0, 0, 1]]) @ homography  # 4 % of the picture off
+
+    monkeypatch.setattr(registry_module, "refine", slid)
+    [kept] = FingerprintRegistry(registry.engine, registry.blobs).search_outline(page)
+    assert kept.confirmed and kept.similarity > 0.9, kept.similarity

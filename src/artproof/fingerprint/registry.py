@@ -33,7 +33,7 @@ from numpy.typing import NDArray
 from PIL import Image
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
-from artproof.core.alignment import detail_similarity, refine, similarity, warped_similarity
+from artproof.core.alignment import DetailScales, detail_similarity, refine, similarity, warped_similarity
 from artproof.core.frames import Outline, outlines, rectify
 from artproof.core.images import decode_image
 from artproof.errors import ArtproofError
@@ -135,6 +135,11 @@ class Query:
     def outlined(self) -> list[Outline]:
         """The pictures the copy may hold (a print photographed, a page's picture): found once per verification."""
         return outlines(self.image)
+
+    @cached_property
+    def scales(self) -> DetailScales:
+        """The copy at the scales a detail is searched at: made once, whatever the works it is compared with."""
+        return DetailScales(self.image)
 
     @cached_property
     def coarse(self) -> Features:
@@ -346,7 +351,7 @@ class FingerprintRegistry:
     def _detail(self, query: Query, group: list[Registered]) -> list[Match]:
         """The group's picture confirmed as containing the query as a detail (down to a quarter of the area)."""
         entry = group[0]
-        score, scale = detail_similarity(query.image, Image.open(io.BytesIO(entry.thumb)))
+        score, scale = detail_similarity(query.scales, Image.open(io.BytesIO(entry.thumb)))
         if score < CONFIRM:
             return []
         return [Match(e, "detail", hamming(query.fingerprint.phash, e.fingerprint.phash), score, scale) for e in group]
@@ -408,7 +413,9 @@ class FingerprintRegistry:
         each candidate is then judged as a keypoint match is: the homography from the copy to it, made
         exact by the pixels against its thumbnail (:func:`artproof.core.alignment.refine`: an outline's
         corners are a pixel or two off, and a blurred photograph of a flat graphic correlated 0.83 laid
-        flat by them alone), the copy warped back by it and compared. A confirmed one keeps the
+        flat by them alone), the copy warped back by it and compared; where the outline laid it back
+        better than the refinement (ECC slid off the sharp outline of a photographed print: 0.95 to
+        0.72), the outline's homography is kept. A confirmed one keeps the
         homography, for the watermark to be read through it.
         """
         query = image if isinstance(image, Query) else Query.of(image)
@@ -424,8 +431,11 @@ class FingerprintRegistry:
                     size = Features.from_bytes(match.entry.features).size
                     thumb = Image.open(io.BytesIO(match.entry.thumb))
                     to_registered = np.diag([size[0] / flat.width, size[1] / flat.height, 1.0]) @ to_flat
-                    homography = refine(query.image, to_registered, thumb, size)
-                    judged[same] = homography, warped_similarity(query.image, thumb, homography, size)
+                    refined = refine(query.image, to_registered, thumb, size)
+                    judged[same] = max(  # ECC can also slide off a sharp outline: the better laid back is kept
+                        ((h, warped_similarity(query.image, thumb, h, size)) for h in (refined, to_registered)),
+                        key=lambda laid: laid[1][0],
+                    )
                 homography, (score, share, changed) = judged[same]
                 alignment = Alignment(homography, 0, 0, method="outline")
                 outlined = Match(match.entry, "outline", match.distance, score, 1.0, alignment, share, changed)
