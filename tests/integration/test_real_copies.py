@@ -102,6 +102,25 @@ def test_turned_mirrored_photographed_and_detail_copies_of_an_edition_are_that_e
     assert verify(home, root / "mirrored.jpg")["channels"]["fingerprint"]["matches"][0]["transform"]["mirrored"]
 
 
+def test_a_photographed_edition_is_read_by_its_keypoints_where_the_refinement_slides_off(
+    studio: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The aligned reading lays the copy back by the match's homography made exact by ECC; where ECC slid
+    off (it can, on a sharp outline), the match's own homography is read too, and the edition is named."""
+    import artproof.editions.identify as identify_module
+
+    def slid(copy: Image.Image, homography: np.ndarray, *_: Any) -> np.ndarray:
+        turn = cv2.getRotationMatrix2D((0, 0), 1.5, 1.03)  # 1.5 degrees and 3 % off: no longer the picture
+        return np.vstack([turn, [0, 0, 1]]) @ homography
+
+    monkeypatch.setattr(identify_module, "refine", slid)
+    home, root = studio["home"], studio["root"]
+    copy = _jpeg(photograph(Image.open(studio["file"]).convert("RGB"), 5), root / "photographed-slid.jpg")
+    doc = verify(home, copy)
+    assert doc["verdict"] == "authentic_edition" and doc["edition"]["edition_id"] == studio["edition"], doc["headline"]
+    assert doc["channels"]["watermark"]["aligned_with_master"] is True  # not only the print laid flat, read blind
+
+
 def test_a_copy_found_only_by_its_keypoints_is_a_possible_match_never_an_edition(studio: dict[str, Any]) -> None:
     home, root = studio["home"], studio["root"]
     other = Image.open(root / "other.png").convert("RGB")

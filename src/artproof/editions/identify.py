@@ -97,10 +97,18 @@ class Identification:
         ]
         if match.alignment is None:
             return detect(pixels, reference=reference, scale=match.scale, expected=expected)
-        # found by keypoints: lay the copy back onto the master, then read
+        # found by keypoints or an outline: lay the copy back onto the master (made exact by ECC), then read; where
+        # ECC slid off (it can, on a sharp outline), the match's own geometry is read too
         size = Features.from_bytes(match.entry.features).size if match.entry.features else luma.size
-        onto = warp_onto(image, refine(image, match.alignment.homography, luma, size), luma, size)
-        return detect(np.repeat(onto[..., None], 3, axis=2), reference=reference, scale=1.0, expected=expected)
+        placed = match.alignment.homography
+        refined = refine(image, placed, luma, size)
+        found = Detection(found=False)
+        for homography in [refined] if refined is placed else [refined, placed]:
+            onto = warp_onto(image, homography, luma, size)
+            found = detect(np.repeat(onto[..., None], 3, axis=2), reference=reference, scale=1.0, expected=expected)
+            if found.found:
+                break
+        return found
 
     def _edition_of(self, found: Detection) -> EditionRecord | None:
         return None if found.payload is None else self.store.get(edition_id(found.payload))
