@@ -237,7 +237,8 @@ def read_by_keypoints(copy: Pixels, master: Pixels) -> bool:
     Keypoints (the copy's and its mirror image's against the stored 512; when those locate nothing,
     against the finer description the registry makes for a detail), then the outlines the copy
     holds laid flat (a smooth picture photographed or in a page); each homography is refined by the
-    pixels (ECC) before the copy is laid back onto the master and read with it. False if not found.
+    pixels (ECC) before the copy is laid back onto the master and read with it (and read unrefined too
+    where that does not read, as ``identify`` does). False if not found.
     """
     registered, shown = Image.fromarray(master), Image.fromarray(copy)
     stored = describe(registered)
@@ -251,11 +252,15 @@ def read_by_keypoints(copy: Pixels, master: Pixels) -> bool:
     for corners in outlines(shown):
         flat, to_flat = rectify(shown, corners)
         homographies.append(np.diag([luma.width / flat.width, luma.height / flat.height, 1.0]) @ to_flat)
-    for homography in homographies:
-        onto = warp_onto(shown, refine(shown, homography, luma, luma.size), luma, luma.size)
-        found = detect(np.repeat(onto[..., None], 3, axis=2), reference=np.asarray(luma), scale=1.0, expected=EXPECTED)
-        if found.found and found.payload == PAYLOAD:
-            return True
+    for placed in homographies:
+        refined = refine(shown, placed, luma, luma.size)
+        for homography in [refined] if refined is placed else [refined, placed]:  # as identify: ECC may slide off
+            onto = warp_onto(shown, homography, luma, luma.size)
+            found = detect(
+                np.repeat(onto[..., None], 3, axis=2), reference=np.asarray(luma), scale=1.0, expected=EXPECTED
+            )
+            if found.found and found.payload == PAYLOAD:
+                return True
     return False
 
 
