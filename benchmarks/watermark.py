@@ -44,7 +44,7 @@ from numpy.typing import NDArray
 from PIL import Image, ImageEnhance, ImageFilter
 from results import write_section
 
-from artproof.core.alignment import refine, warp_onto
+from artproof.core.alignment import refined_first, warp_onto
 from artproof.core.frames import outlines, rectify
 from artproof.fingerprint.features import FINE, FINE_LONG, QUERY, describe, locate
 from artproof.ops import OpContext, get_operation
@@ -253,8 +253,7 @@ def read_by_keypoints(copy: Pixels, master: Pixels) -> bool:
         flat, to_flat = rectify(shown, corners)
         homographies.append(np.diag([luma.width / flat.width, luma.height / flat.height, 1.0]) @ to_flat)
     for placed in homographies:
-        refined = refine(shown, placed, luma, luma.size)
-        for homography in [refined] if refined is placed else [refined, placed]:  # as identify: ECC may slide off
+        for homography in refined_first(shown, placed, luma, luma.size):  # as identify: ECC may slide off
             onto = warp_onto(shown, homography, luma, luma.size)
             found = detect(
                 np.repeat(onto[..., None], 3, axis=2), reference=np.asarray(luma), scale=1.0, expected=EXPECTED

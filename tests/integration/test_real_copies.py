@@ -107,13 +107,13 @@ def test_a_photographed_edition_is_read_by_its_keypoints_where_the_refinement_sl
 ) -> None:
     """The aligned reading lays the copy back by the match's homography made exact by ECC; where ECC slid
     off (it can, on a sharp outline), the match's own homography is read too, and the edition is named."""
-    import artproof.editions.identify as identify_module
+    import artproof.core.alignment as alignment_module
 
     def slid(copy: Image.Image, homography: np.ndarray, *_: Any) -> np.ndarray:
         turn = cv2.getRotationMatrix2D((0, 0), 1.5, 1.03)  # 1.5 degrees and 3 % off: no longer the picture
         return np.vstack([turn, [0, 0, 1]]) @ homography
 
-    monkeypatch.setattr(identify_module, "refine", slid)
+    monkeypatch.setattr(alignment_module, "refine", slid)
     home, root = studio["home"], studio["root"]
     copy = _jpeg(photograph(Image.open(studio["file"]).convert("RGB"), 5), root / "photographed-slid.jpg")
     doc = verify(home, copy)
@@ -397,7 +397,7 @@ def test_a_page_outline_is_judged_by_the_better_of_its_own_and_the_refined_geome
     picture the outline placed."""
     from datetime import UTC, datetime
 
-    import artproof.fingerprint.registry as registry_module
+    import artproof.core.alignment as alignment_module
     from artproof.core.images import encode_png
     from artproof.fingerprint.registry import FingerprintRegistry
     from artproof.store.blobs import BlobStore
@@ -416,6 +416,6 @@ def test_a_page_outline_is_judged_by_the_better_of_its_own_and_the_refined_geome
     def slid(copy: Image.Image, homography: np.ndarray, *_: Any) -> np.ndarray:
         return np.array([[1, 0, 30], [0, 1, 20], [0, 0, 1]]) @ homography  # 4 % of the picture off
 
-    monkeypatch.setattr(registry_module, "refine", slid)
+    monkeypatch.setattr(alignment_module, "refine", slid)
     [kept] = FingerprintRegistry(registry.engine, registry.blobs).search_outline(page)
     assert kept.confirmed and kept.similarity > 0.9, kept.similarity

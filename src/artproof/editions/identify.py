@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 from PIL import Image
 
-from artproof.core.alignment import refine, warp_onto
+from artproof.core.alignment import refined_first, warp_onto
 from artproof.core.frames import rectify
 from artproof.core.images import decode_image
 from artproof.editions.ids import edition_id, parse_edition_id
@@ -100,10 +100,8 @@ class Identification:
         # found by keypoints or an outline: lay the copy back onto the master (made exact by ECC), then read; where
         # ECC slid off (it can, on a sharp outline), the match's own geometry is read too
         size = Features.from_bytes(match.entry.features).size if match.entry.features else luma.size
-        placed = match.alignment.homography
-        refined = refine(image, placed, luma, size)
         found = Detection(found=False)
-        for homography in [refined] if refined is placed else [refined, placed]:
+        for homography in refined_first(image, match.alignment.homography, luma, size):
             onto = warp_onto(image, homography, luma, size)
             found = detect(np.repeat(onto[..., None], 3, axis=2), reference=reference, scale=1.0, expected=expected)
             if found.found:

@@ -33,7 +33,13 @@ from numpy.typing import NDArray
 from PIL import Image
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
-from artproof.core.alignment import DetailScales, detail_similarity, refine, similarity, warped_similarity
+from artproof.core.alignment import (
+    DetailScales,
+    detail_similarity,
+    refined_first,
+    similarity,
+    warped_similarity,
+)
 from artproof.core.frames import Outline, outlines, rectify
 from artproof.core.images import decode_image
 from artproof.errors import ArtproofError
@@ -431,9 +437,11 @@ class FingerprintRegistry:
                     size = Features.from_bytes(match.entry.features).size
                     thumb = Image.open(io.BytesIO(match.entry.thumb))
                     to_registered = np.diag([size[0] / flat.width, size[1] / flat.height, 1.0]) @ to_flat
-                    refined = refine(query.image, to_registered, thumb, size)
                     judged[same] = max(  # ECC can also slide off a sharp outline: the better laid back is kept
-                        ((h, warped_similarity(query.image, thumb, h, size)) for h in (refined, to_registered)),
+                        (
+                            (h, warped_similarity(query.image, thumb, h, size))
+                            for h in refined_first(query.image, to_registered, thumb, size)
+                        ),
                         key=lambda laid: laid[1][0],
                     )
                 homography, (score, share, changed) = judged[same]
