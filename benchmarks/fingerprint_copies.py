@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import multiprocessing
 import os
 import platform
 import statistics
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -123,8 +125,11 @@ def picture(i: int, held_out: bool = False) -> tuple[str, Image.Image]:
     return kind, Image.fromarray(np.clip(np.asarray(out, np.float32) + noise, 0, 255).astype(np.uint8))
 
 
-def recall(registered: int, queries: int, unregistered: int, keep: Path | None = None) -> dict[str, object]:
-    """Recall per transform, then false matches; ``keep``: a folder holding the registry between runs."""
+def recall(
+    registered: int, queries: int, unregistered: int, keep: Path | None = None, workers: int = 1
+) -> dict[str, object]:
+    """Recall per transform, then false matches (over ``workers`` processes); ``keep``: a folder holding the
+    registry between runs."""
     names = [*TRANSFORMS, *(f"{a}>{b}" for a, b in CHAINS)]
     if keep is not None:
         keep.mkdir(parents=True, exist_ok=True)
@@ -180,19 +185,17 @@ def recall(registered: int, queries: int, unregistered: int, keep: Path | None =
                 counts[f"n {kinds[i]}"] += 1
             table[name] = counts
             print(name, dict(counts), file=sys.stderr)
-        strangers = Counter[str]()
-        stranger_times = []
-        for j in range(unregistered):
-            kind, image = picture(j, held_out=True)  # other quadrants, seeds and prompts than picture(j)
-            t = time.perf_counter()
-            found = registry.search(image)
-            stranger_times.append(time.perf_counter() - t)
-            strangers[kind] += any(m.confirmed for m in found)
-            strangers[f"n {kind}"] += 1
-            if wrongly := [m.entry.ref for m in found if m.confirmed]:
-                print(f"  false: stranger {j} ({kind}) -> {wrongly}", file=sys.stderr)
-            if (j + 1) % 500 == 0:
-                print(f"strangers {j + 1}: {dict(strangers)}", file=sys.stderr)
+        strangers, stranger_times = Counter[str](), []
+        if unregistered:
+            jobs = [(tmp, w, workers, unregistered) for w in range(workers)]
+            if workers == 1:
+                done = [_strangers(*jobs[0], registry)]
+            else:  # each worker its own process and connection, on every workers-th picture
+                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+                    done = list(pool.map(_strangers, *zip(*jobs, strict=True)))
+            for counts, spent in done:
+                strangers.update(counts)
+                stranger_times += spent
         return {
             "registering": registering,
             "table": table,
@@ -205,6 +208,29 @@ def recall(registered: int, queries: int, unregistered: int, keep: Path | None =
             "stranger_p50": statistics.median(stranger_times) if stranger_times else 0.0,
             "outline_p50": statistics.median(times["outline"]) if times["outline"] else 0.0,
         }
+
+
+def _strangers(
+    folder: str, worker: int, workers: int, unregistered: int, registry: FingerprintRegistry | None = None
+) -> tuple[Counter[str], list[float]]:
+    """Pictures never registered (every ``workers``-th from ``worker``) searched as ``verify`` does."""
+    if registry is None:
+        registry = FingerprintRegistry(
+            open_engine(f"sqlite:///{Path(folder) / 'fp.db'}"), BlobStore(Path(folder) / "blobs")
+        )
+    strangers, times = Counter[str](), []
+    for n, j in enumerate(range(worker, unregistered, workers)):
+        kind, image = picture(j, held_out=True)  # other quadrants, seeds and prompts than picture(j)
+        t = time.perf_counter()
+        found = registry.search(image)
+        times.append(time.perf_counter() - t)
+        strangers[kind] += any(m.confirmed for m in found)
+        strangers[f"n {kind}"] += 1
+        if wrongly := [m.entry.ref for m in found if m.confirmed]:
+            print(f"  false: stranger {j} ({kind}) -> {wrongly}", file=sys.stderr, flush=True)
+        if (n + 1) % 250 == 0:
+            print(f"strangers (worker {worker}) {n + 1}: {dict(strangers)}", file=sys.stderr, flush=True)
+    return strangers, times
 
 
 def shortlist_speed(
@@ -278,7 +304,11 @@ def strangers_lines(args: argparse.Namespace, result: dict[str, object]) -> list
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
         f"{datetime.now(UTC).date().isoformat()}.",
         f"Command: `OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/fingerprint_copies.py --registered "
-        f"{args.registered} --queries 0 --unregistered {args.unregistered} --sizes '' --write`.",
+        f"{args.registered} --queries 0 --unregistered {args.unregistered} --sizes ''"
+        + (f" --workers {args.workers}" if args.workers > 1 else "")
+        + (" --keep DIR" if args.keep else "")
+        + " --write`"
+        + (f" (the registry of {args.registered:,} made once and kept)." if args.keep else "."),
         "",
         f"{args.registered} registered pictures as in the section above; {result['unregistered']} others (other "
         "photograph quadrants, seeds and prompts) searched as `verify` searches: every stage, the mirror image "
@@ -296,15 +326,17 @@ def main() -> None:
     parser.add_argument("--unregistered", type=int, default=10_000)
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--keep", type=Path, help="a folder for the registry, reused when it holds one")
+    parser.add_argument("--workers", type=int, default=1, help="processes searching the never-registered pictures")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     speeds = {}
     for size in [int(s) for s in args.sizes.split(",") if s]:
         speeds[size] = shortlist_speed(size)
         print(f"shortlist {size:,}: {speeds[size]}", file=sys.stderr)
-    result = recall(args.registered, args.queries, args.unregistered, args.keep)
+    result = recall(args.registered, args.queries, args.unregistered, args.keep, args.workers)
     if not args.queries:  # never-registered pictures alone (the long run: about a second each)
-        print(write_section("copies-strangers", strangers_lines(args, result)) if args.write else "")
+        lines = strangers_lines(args, result)
+        print(write_section("copies-strangers", lines) if args.write else "\n".join(lines))
         return
     q = int(result["queries"])  # type: ignore[call-overload]
     lines = [
