@@ -478,9 +478,9 @@ def _moved(
     Measured at the corners of what the copy shows of the picture: the copy's corners as ``before``
     lays them on the frame, drawn in to the frame's edges. Measured at the copy's own corners, a
     page or a wall around the picture (a screenshot, a photograph) sits far outside it, where a
-    refinement's slight perspective moves points tens of pixels: the refinement that made a
-    screenshot's picture correlate 0.94 instead of 0.65 moved the page's corners 36 px and the
-    picture's under 5.
+    refinement's slight perspective moves points far: the refinement that made a screenshot's
+    picture correlate 0.94 instead of 0.65 moved the page's corners by 5 % of the picture's long
+    side, and the picture's own by 2.5 %.
     """
     w, h = size
     corners = np.array([[0, 0, 1], [w, 0, 1], [w, h, 1], [0, h, 1]], dtype=np.float64) @ before.T
