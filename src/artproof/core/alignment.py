@@ -241,9 +241,9 @@ def detail_similarity(
     """
     import cv2
 
-    if not isinstance(copy, DetailScales) or copy.short != short:
-        copy = DetailScales(copy.copy if isinstance(copy, DetailScales) else copy, short)
-    scales = copy
+    scales = copy if isinstance(copy, DetailScales) and copy.short == short else None
+    if scales is None:
+        scales = DetailScales(copy.copy if isinstance(copy, DetailScales) else copy, short)
     reference = reference.convert("RGB")
     base = luma_at(reference.convert("L"), short)
     colour = np.asarray(reference.resize((base.shape[1], base.shape[0]), Image.Resampling.BOX), np.float32)
