@@ -187,9 +187,9 @@ def recall(
             print(name, dict(counts), file=sys.stderr)
         strangers, stranger_times = Counter[str](), []
         if unregistered:
-            jobs = [(tmp, w, workers, unregistered) for w in range(workers)]
+            jobs = [(tmp, w, workers, unregistered, os.getpid()) for w in range(workers)]
             if workers == 1:
-                done = [_strangers(*jobs[0], registry)]
+                done = [_strangers(tmp, 0, 1, unregistered, None, registry)]
             else:  # each worker its own process and connection, on every workers-th picture
                 with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
                     done = list(pool.map(_strangers, *zip(*jobs, strict=True)))
@@ -211,15 +211,27 @@ def recall(
 
 
 def _strangers(
-    folder: str, worker: int, workers: int, unregistered: int, registry: FingerprintRegistry | None = None
+    folder: str,
+    worker: int,
+    workers: int,
+    unregistered: int,
+    parent: int | None,
+    registry: FingerprintRegistry | None = None,
 ) -> tuple[Counter[str], list[float]]:
-    """Pictures never registered (every ``workers``-th from ``worker``) searched as ``verify`` does."""
+    """Pictures never registered (every ``workers``-th from ``worker``) searched as ``verify`` does.
+
+    A worker stops when ``parent`` (the benchmark's process) is gone: killed, its workers went on
+    for 17 minutes holding both cores (they are spawned, so nothing else ends them).
+    """
     if registry is None:
         registry = FingerprintRegistry(
             open_engine(f"sqlite:///{Path(folder) / 'fp.db'}"), BlobStore(Path(folder) / "blobs")
         )
     strangers, times = Counter[str](), []
     for n, j in enumerate(range(worker, unregistered, workers)):
+        if parent is not None and os.getppid() != parent:
+            print(f"strangers (worker {worker}): the benchmark's process is gone, stopping", file=sys.stderr)
+            break
         kind, image = picture(j, held_out=True)  # other quadrants, seeds and prompts than picture(j)
         t = time.perf_counter()
         found = registry.search(image)

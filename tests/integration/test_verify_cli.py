@@ -237,6 +237,23 @@ def test_a_stamped_edition_is_an_altered_copy_not_a_copied_mark(registry: dict[s
     assert "copied into another image" not in doc["headline"]
 
 
+def test_a_sticker_that_leaves_the_edition_confirmed_as_a_whole_is_still_found(registry: dict[str, Any]) -> None:
+    """A small "sold" sticker in a corner keeps the whole picture's correlation with the edition above 0.85,
+    which alone judged a copy in the edition's own frame (it read authentic_edition); the share of the picture
+    it changes says tampered. The same edition re-encoded at JPEG q30 is still the edition."""
+    from PIL import ImageDraw
+
+    path, edition_id = _edition(registry, 1)  # not 3, which another test revokes
+    image = Image.open(path).convert("RGB")
+    w, h = image.size
+    ImageDraw.Draw(image).rectangle((int(w * 0.72), int(h * 0.80), int(w * 0.95), int(h * 0.95)), fill=(200, 20, 30))
+    doc = verify(registry["home"], _save(image, registry["root"] / "sticker.jpg", quality=85))
+    assert doc["verdict"] == "tampered" and doc["channels"]["watermark"]["edition_id"] == edition_id, doc["headline"]
+    assert "of it shows something else" in doc["headline"], doc["headline"]
+    plain = verify(registry["home"], _save(Image.open(path).convert("RGB"), registry["root"] / "q30.jpg", quality=30))
+    assert plain["verdict"] == "authentic_edition" and plain["edition"]["edition_id"] == edition_id
+
+
 def test_a_turned_copy_of_a_soft_pattern_edition_is_that_edition(registry: dict[str, Any]) -> None:
     """A pattern-engine picture has few corners: the keypoints may not find it, the mark is read blind turned
     back, and the picture is compared with the edition upright (it read tampered, 'changed in places')."""

@@ -23,6 +23,7 @@ __all__ = [
     "align",
     "best_scales",
     "detail_similarity",
+    "frame_changes",
     "luma_at",
     "match_height",
     "refine",
@@ -342,15 +343,66 @@ def warped_similarity(
     theirs = np.asarray(reference, dtype=np.float32)
     luma = np.array([0.299, 0.587, 0.114], dtype=np.float32)
     score = _ncc((small[mask] @ luma).astype(np.float32), (theirs[mask] @ luma).astype(np.float32))
-    residual = np.zeros((height, width), np.float32)
     for channel in range(3):
         score = min(score, _ncc(small[..., channel][mask], theirs[..., channel][mask]))
-        ours, reference_channel = small[..., channel][mask], theirs[..., channel][mask]
-        a, b = _linear_fit(ours, reference_channel)
-        residual = np.maximum(residual, np.abs(small[..., channel] * a + b - theirs[..., channel]))
     # changes are looked for wherever the copy shows the picture, not only where keypoints agreed
-    changed = cv2.morphologyEx(((residual > OTHER) & picture).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3)))
-    return score, share, float(changed.sum()) / max(float(picture.sum()), 1.0)
+    return score, share, _changed(small, theirs, mask, picture)
+
+
+def _changed(
+    ours: NDArray[np.float32],
+    theirs: NDArray[np.float32],
+    fitted: NDArray[np.bool_],
+    shown: NDArray[np.bool_],
+    reach: int = 0,
+) -> float:
+    """Share of ``shown`` where ``ours`` shows something else than ``theirs`` (RGB, the same frame).
+
+    Each channel's brightness and contrast are matched over ``fitted`` first; what then differs by
+    more than :data:`OTHER` levels in some channel, in blobs (a morphological opening drops lone
+    pixels and the thin lines a sub-pixel offset leaves along edges), is changed. With ``reach``,
+    a pixel differs only by its distance from the range ``theirs`` spans within ``reach`` pixels of
+    it: a copy turned by half a degree, still aligned as a whole, is a pixel off at its corners.
+    """
+    import cv2
+
+    residual = np.zeros(ours.shape[:2], np.float32)
+    window = np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)
+    for channel in range(3):
+        a, b = _linear_fit(ours[..., channel][fitted], theirs[..., channel][fitted])
+        fitted_channel, their_channel = ours[..., channel] * a + b, np.ascontiguousarray(theirs[..., channel])
+        low, high = (
+            (cv2.erode(their_channel, window), cv2.dilate(their_channel, window)) if reach else (their_channel,) * 2
+        )
+        residual = np.maximum(residual, np.maximum(low - fitted_channel, fitted_channel - high))
+    changed = cv2.morphologyEx(((residual > OTHER) & shown).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3)))
+    return float(changed.sum()) / max(float(shown.sum()), 1.0)
+
+
+def frame_changes(copy: Image.Image, reference: Image.Image, scale: float = 1.0, short: float = 128.0) -> float:
+    """Share of ``copy`` that shows something else than ``reference``, aligned as :func:`similarity` aligns it.
+
+    For a copy in the registered picture's own frame (whole, or cropped at ``scale``), where the
+    correlation alone judged it: a seller's stamp over 5 % of a picture lowered the correlation
+    below 0.85 in some pictures and not in others, while the share it changes is 3-9 % and a
+    faithful re-encode's (JPEG q30, WebP q50, half size at JPEG q50) under 0.1 % (measured on the
+    benchmark's pictures). Flat fill reaching the copy's border (bars, a page) is not counted.
+    """
+    reference = reference.convert("RGB")
+    base = luma_at(reference.convert("L"), short)
+    theirs = np.asarray(reference.resize((base.shape[1], base.shape[0]), Image.Resampling.BOX), np.float32)
+    small = luma_at(copy.convert("L"), short * scale)
+    where = align(small, base)
+    if where is None:
+        return 0.0
+    ty, tx = where[:2]
+    h, w = min(small.shape[0], base.shape[0] - ty), min(small.shape[1], base.shape[1] - tx)
+    ours = np.asarray(copy.convert("RGB").resize((small.shape[1], small.shape[0]), Image.Resampling.BOX), np.float32)
+    ours, theirs = ours[:h, :w], theirs[ty : ty + h, tx : tx + w]
+    if h * w < 256:
+        return 0.0
+    shown = border_fill(ours) < 0.5
+    return _changed(ours, theirs, np.ones((h, w), bool), shown, reach=1)
 
 
 def reduced(

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 
@@ -36,6 +36,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from artproof.core.alignment import (
     DetailScales,
     detail_similarity,
+    frame_changes,
     refined_first,
     similarity,
     warped_similarity,
@@ -115,6 +116,8 @@ class Match:
                 "changed_share": round(self.changed or 0.0, 3),
                 "transform": self.alignment.transform(),
             }
+        elif self.changed is not None:  # the same frame, compared where it differs (Registry.with_changes)
+            out["changed_share"] = round(self.changed, 3)
         return out
 
 
@@ -250,6 +253,17 @@ class FingerprintRegistry:
         if located and located[0].similarity > match.similarity:
             match = located[0]
         return match if match.confirmed else next(iter(self._detail(query, [entry])), match)
+
+    def with_changes(self, query: Query, match: Match) -> Match:
+        """``match``, found in the registered picture's own frame (whole or cropped), with the share of the
+        query that shows something else there (``Match.changed``): what a stamp changes, which the
+        correlation alone judged unevenly. A match laid back by keypoints or an outline has it already;
+        a detail's is not measured (its correlation, at its own scale, is as strict)."""
+        if match.alignment is not None or match.variant not in VARIANTS or match.changed is not None:
+            return match
+        return replace(
+            match, changed=frame_changes(query.image, Image.open(io.BytesIO(match.entry.thumb)), match.scale)
+        )
 
     # the local stage ---------------------------------------------------------------
 

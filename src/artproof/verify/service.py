@@ -479,18 +479,18 @@ class VerifyService:
         """How this image compares with the picture registered under ``ref``: found already, or aligned now.
 
         The same frame (within the certificate's pHash radius) is judged by the global alignment, as
-        a whole copy always was (a stamp there lowers its similarity); only a copy whose frame moved
+        a whole copy always was, and by the share of it showing something else (a stamp); only a copy whose frame moved
         (rotated, photographed, a detail) is judged by its keypoints, which see past what does not match.
         """
         for match in searched:
             if match.entry.ref == ref and match.confirmed and match.alignment is None:
-                return match
+                return self.fingerprints.with_changes(query, match)
         entries = self.fingerprints.entries(ref)
         if not entries:
             return None
         plain = self.fingerprints.confirm(query, entries[0], local=False)
         if plain.confirmed:
-            return plain
+            return self.fingerprints.with_changes(query, plain)
         found = [m for m in searched if m.entry.ref == ref and m.alignment is not None]
         local = found[0] if found else self.fingerprints.confirm(query, entries[0])
         if local.alignment is not None and local.confirmed and local.alignment.moved():
