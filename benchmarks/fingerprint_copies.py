@@ -231,7 +231,7 @@ def _strangers(
     for n, j in enumerate(range(worker, unregistered, workers)):
         if parent is not None and os.getppid() != parent:
             print(f"strangers (worker {worker}): the benchmark's process is gone, stopping", file=sys.stderr)
-            break
+            os._exit(1)  # returning leaves the pool's worker waiting on its dead parent's queue
         kind, image = picture(j, held_out=True)  # other quadrants, seeds and prompts than picture(j)
         t = time.perf_counter()
         found = registry.search(image)
