@@ -126,7 +126,7 @@ def picture(i: int, held_out: bool = False) -> tuple[str, Image.Image]:
 
 
 def recall(
-    registered: int, queries: int, unregistered: int, keep: Path | None = None, workers: int = 1
+    registered: int, queries: int, unregistered: int, keep: Path | None = None, workers: int = 1, first: int = 0
 ) -> dict[str, object]:
     """Recall per transform, then false matches (over ``workers`` processes); ``keep``: a folder holding the
     registry between runs."""
@@ -187,9 +187,9 @@ def recall(
             print(name, dict(counts), file=sys.stderr)
         strangers, stranger_times = Counter[str](), []
         if unregistered:
-            jobs = [(tmp, w, workers, unregistered, os.getpid()) for w in range(workers)]
+            jobs = [(tmp, first + w, workers, unregistered, os.getpid()) for w in range(workers)]
             if workers == 1:
-                done = [_strangers(tmp, 0, 1, unregistered, None, registry)]
+                done = [_strangers(tmp, first, 1, unregistered, None, registry)]
             else:  # each worker its own process and connection, on every workers-th picture
                 with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
                     done = list(pool.map(_strangers, *zip(*jobs, strict=True)))
@@ -201,7 +201,7 @@ def recall(
             "table": table,
             "queries": len(chosen),
             "strangers": strangers,
-            "unregistered": unregistered,
+            "unregistered": unregistered - first,
             "global_p50": statistics.median(times["global"]) if times["global"] else 0.0,
             "local_p50": statistics.median(times["local"]) if times["local"] else 0.0,
             "local_p95": float(np.percentile(times["local"], 95)) if times["local"] else 0.0,
@@ -218,7 +218,7 @@ def _strangers(
     parent: int | None,
     registry: FingerprintRegistry | None = None,
 ) -> tuple[Counter[str], list[float]]:
-    """Pictures never registered (every ``workers``-th from ``worker``) searched as ``verify`` does.
+    """Pictures never registered (every ``workers``-th from number ``worker``) searched as ``verify`` does.
 
     A worker stops when ``parent`` (the benchmark's process) is gone: killed, its workers went on
     for 17 minutes holding both cores (they are spawned, so nothing else ends them).
@@ -317,12 +317,15 @@ def strangers_lines(args: argparse.Namespace, result: dict[str, object]) -> list
         f"{datetime.now(UTC).date().isoformat()}.",
         f"Command: `OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/fingerprint_copies.py --registered "
         f"{args.registered} --queries 0 --unregistered {args.unregistered} --sizes ''"
+        + (f" --first {args.first}" if args.first else "")
         + (f" --workers {args.workers}" if args.workers > 1 else "")
         + (" --keep DIR" if args.keep else "")
         + " --write`"
         + (f" (the registry of {args.registered:,} made once and kept)." if args.keep else "."),
         "",
-        f"{args.registered} registered pictures as in the section above; {result['unregistered']} others (other "
+        f"{args.registered} registered pictures as in the section above; {result['unregistered']} others"
+        + (f" (numbers {args.first:,} to {args.unregistered - 1:,} of the benchmark's" if args.first else " (")
+        + " other "
         "photograph quadrants, seeds and prompts) searched as `verify` searches: every stage, the mirror image "
         f"included. Goal: 0 confirmed. Confirmed: **{false}** (photographs {strangers['photo']}/"
         f"{strangers['n photo']}, paintings {strangers['painting']}/{strangers['n painting']}, patterns "
@@ -339,13 +342,19 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--keep", type=Path, help="a folder for the registry, reused when it holds one")
     parser.add_argument("--workers", type=int, default=1, help="processes searching the never-registered pictures")
+    parser.add_argument(
+        "--first",
+        type=int,
+        default=0,
+        help="the first never-registered picture's number (a run resumed where one stopped)",
+    )
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     speeds = {}
     for size in [int(s) for s in args.sizes.split(",") if s]:
         speeds[size] = shortlist_speed(size)
         print(f"shortlist {size:,}: {speeds[size]}", file=sys.stderr)
-    result = recall(args.registered, args.queries, args.unregistered, args.keep, args.workers)
+    result = recall(args.registered, args.queries, args.unregistered, args.keep, args.workers, args.first)
     if not args.queries:  # never-registered pictures alone (the long run: about a second each)
         lines = strangers_lines(args, result)
         print(write_section("copies-strangers", lines) if args.write else "\n".join(lines))
