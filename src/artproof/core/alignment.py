@@ -21,6 +21,7 @@ OTHER = 32  # levels by which a laid-back copy differs from its master where it 
 __all__ = [
     "DetailScales",
     "align",
+    "bars_box",
     "best_scales",
     "detail_similarity",
     "frame_changes",
@@ -270,12 +271,12 @@ def detail_similarity(
     return score, scale
 
 
-def strip_bars(image: Image.Image, tolerance: int = 10, keep: float = 0.3) -> Image.Image:
-    """``image`` without the flat bars around it (a letterbox, a pillarbox, a plain frame), or itself.
+def bars_box(image: Image.Image, tolerance: int = 10, keep: float = 0.3) -> tuple[int, int, int, int] | None:
+    """(left, top, right, bottom) of ``image`` inside the flat bars around it, or None when it has none.
 
     A row or column is a bar when every channel varies by at most ``tolerance`` along it (JPEG noise
     on a black bar stays well inside); bars are taken from each edge inwards. If what remains is
-    less than ``keep`` of a side, the picture is itself flat there and is returned whole.
+    less than ``keep`` of a side, the picture is itself flat there and has no bars.
     """
     a = np.asarray(image.convert("RGB"), dtype=np.int16)
     h, w = a.shape[:2]
@@ -286,8 +287,14 @@ def strip_bars(image: Image.Image, tolerance: int = 10, keep: float = 0.3) -> Im
     left = int(np.argmin(flat_cols)) if not flat_cols.all() else w
     right = w - int(np.argmin(flat_cols[::-1])) if not flat_cols.all() else 0
     if (top, left, bottom, right) == (0, 0, h, w) or bottom - top < h * keep or right - left < w * keep:
-        return image
-    return image.crop((left, top, right, bottom))
+        return None
+    return left, top, right, bottom
+
+
+def strip_bars(image: Image.Image, tolerance: int = 10, keep: float = 0.3) -> Image.Image:
+    """``image`` without the flat bars around it (a letterbox, a pillarbox, a plain frame), or itself."""
+    box = bars_box(image, tolerance, keep)
+    return image if box is None else image.crop(box)
 
 
 def warped_similarity(
