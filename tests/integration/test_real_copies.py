@@ -52,6 +52,27 @@ def photograph(picture: Image.Image, seed: int) -> Image.Image:
     return Image.fromarray(np.clip(shot, 0, 255).astype(np.uint8))
 
 
+def _registry_of(folder: Path, pictures: dict[str, Image.Image]) -> Any:
+    """A fingerprint registry in ``folder`` holding ``pictures`` as works (their refs the keys)."""
+    from datetime import UTC, datetime
+
+    from artproof.core.images import encode_png
+    from artproof.fingerprint.registry import FingerprintRegistry
+    from artproof.store.blobs import BlobStore
+    from artproof.store.database import open_engine
+
+    registry = FingerprintRegistry(open_engine(f"sqlite:///{folder / 'fp.db'}"), BlobStore(folder / "blobs"))
+    rows = [
+        FingerprintRegistry.row(
+            "work", ref, ref, "k", picture, registry.blobs.put(encode_png(picture)), datetime.now(UTC)
+        )
+        for ref, picture in pictures.items()
+    ]
+    with registry.engine.begin() as c:
+        FingerprintRegistry.insert(c, rows)
+    return registry
+
+
 @pytest.fixture(scope="module")
 def studio(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("copies")
@@ -226,23 +247,14 @@ def test_a_quarter_detail_is_located_by_the_registered_pictures_finer_keypoints(
     picture is described again from its blob, finer, and the detail is found (a case from the
     copies benchmark); without the finer description, as a detail of the whole picture, and without
     that, by the copy's keypoints at half size matched to the stored ones."""
-    from datetime import UTC, datetime
 
     import artproof.fingerprint.registry as registry_module
-    from artproof.core.images import encode_png
     from artproof.fingerprint.registry import FingerprintRegistry
-    from artproof.store.blobs import BlobStore
-    from artproof.store.database import open_engine
 
     neural = get_operation("generate.neural", "1.0.0")
     params = neural.parse_params({"prompt": "series 95", "seed": 578, "width": 936, "height": 702, "style": 22})
     picture = neural.run(params, [], OpContext()).image.convert("RGB")
-    registry = FingerprintRegistry(open_engine(f"sqlite:///{tmp_path / 'fp.db'}"), BlobStore(tmp_path / "blobs"))
-    blob = registry.blobs.put(encode_png(picture))
-    with registry.engine.begin() as c:
-        FingerprintRegistry.insert(
-            c, [FingerprintRegistry.row("work", "w1", "w1", "k", picture, blob, datetime.now(UTC))]
-        )
+    registry = _registry_of(tmp_path, {"w1": picture})
     detail = picture.crop((108, 150, 576, 501))  # a quarter of the area
     assert locate(describe(detail, 1000), describe(picture)) is None  # the stored keypoints alone: not located
 
@@ -267,16 +279,9 @@ def test_a_quarter_detail_ranked_below_other_works_is_matched_again_at_half_size
     again (it used to skip every work the first pass had matched, so the detail was not found). A
     case from the copies benchmark (2,000 registered; three of its five missed quarter details).
     """
-    from datetime import UTC, datetime
-
-    from artproof.core.images import encode_png
-    from artproof.fingerprint.registry import FingerprintRegistry
-    from artproof.store.blobs import BlobStore
-    from artproof.store.database import open_engine
 
     cppn = get_operation("generate.cppn", "1.0.0")
-    registry = FingerprintRegistry(open_engine(f"sqlite:///{tmp_path / 'fp.db'}"), BlobStore(tmp_path / "blobs"))
-    rows, pictures = [], {}
+    pictures = {}
     for ref, prompt, seed, width, height in (
         ("w306", "series 95", 612, 864, 864),
         ("w122", "series 122", 244, 1015, 1015),
@@ -284,11 +289,8 @@ def test_a_quarter_detail_ranked_below_other_works_is_matched_again_at_half_size
         ("w910", "series 66", 1820, 838, 838),
     ):
         params = cppn.parse_params({"prompt": prompt, "seed": seed, "width": width, "height": height})
-        pictures[ref] = picture = cppn.run(params, [], OpContext()).image.convert("RGB")
-        blob = registry.blobs.put(encode_png(picture))
-        rows.append(FingerprintRegistry.row("work", ref, ref, "k", picture, blob, datetime.now(UTC)))
-    with registry.engine.begin() as c:
-        FingerprintRegistry.insert(c, rows)
+        pictures[ref] = cppn.run(params, [], OpContext()).image.convert("RGB")
+    registry = _registry_of(tmp_path, pictures)
     detail = pictures["w910"].crop((271, 196, 690, 615))  # a quarter of the area
 
     found = [m for m in registry.search(detail) if m.confirmed]
@@ -395,20 +397,12 @@ def test_a_page_outline_is_judged_by_the_better_of_its_own_and_the_refined_geome
     """The outline stage lays a page's picture back by the outline's corners, refined by ECC, and keeps the
     better: a refinement that slides off (ECC on a sharp photographed print: 0.95 to 0.72) does not lose the
     picture the outline placed."""
-    from datetime import UTC, datetime
 
     import artproof.core.alignment as alignment_module
-    from artproof.core.images import encode_png
     from artproof.fingerprint.registry import FingerprintRegistry
-    from artproof.store.blobs import BlobStore
-    from artproof.store.database import open_engine
 
     picture = _gradient(768, 576)
-    registry = FingerprintRegistry(open_engine(f"sqlite:///{tmp_path / 'fp.db'}"), BlobStore(tmp_path / "blobs"))
-    with registry.engine.begin() as c:
-        row = FingerprintRegistry.row("work", "w1", "w1", "k", picture, registry.blobs.put(encode_png(picture)),
-                                      datetime.now(UTC))  # fmt: skip
-        FingerprintRegistry.insert(c, [row])
+    registry = _registry_of(tmp_path, {"w1": picture})
     page = screenshot(picture)
     [found] = registry.search_outline(page)
     assert found.confirmed and found.entry.ref == "w1" and found.similarity > 0.95, found.similarity
@@ -426,24 +420,15 @@ def test_a_picture_in_a_wide_banner_is_searched_without_its_bars(tmp_path: Path,
     with its bars it keeps too few keypoints to be placed (a case from the copies benchmark, in a 16:9
     card, held it under 0.85). Searched without the bars it is found, and the homography is the banner's
     own (the bars' width composed in), so the mark is read where the picture is."""
-    from datetime import UTC, datetime
 
     from PIL import ImageDraw
 
-    from artproof.core.images import encode_png
     from artproof.fingerprint.registry import FingerprintRegistry
-    from artproof.store.blobs import BlobStore
-    from artproof.store.database import open_engine
 
     neural = get_operation("generate.neural", "1.0.0")
     params = neural.parse_params({"prompt": "series 15", "seed": 2746, "width": 650, "height": 867, "style": 6})
     picture = neural.run(params, [], OpContext()).image.convert("RGB")
-    registry = FingerprintRegistry(open_engine(f"sqlite:///{tmp_path / 'fp.db'}"), BlobStore(tmp_path / "blobs"))
-    blob = registry.blobs.put(encode_png(picture))
-    with registry.engine.begin() as c:
-        FingerprintRegistry.insert(
-            c, [FingerprintRegistry.row("work", "w1", "w1", "k", picture, blob, datetime.now(UTC))]
-        )
+    registry = _registry_of(tmp_path, {"w1": picture})
     stamped = picture.copy()
     ImageDraw.Draw(stamped).rectangle((32, 737, 292, 824), fill=(255, 255, 255))
     banner = Image.new("RGB", (2400, 867))
