@@ -110,9 +110,9 @@ def main() -> None:
         "blind reader's turn search and its reading of outlined pictures stay on in both). Each run issues new "
         "editions, whose marks (random edition ids) differ, so a mark near the edge of reading moves a row by one or "
         "two between runs. An overlay (a seller's stamp, about 5 % of the picture) reads `tampered` (\"changed in "
-        "places after it was issued\") when it lowers the whole picture's correlation with the edition below 0.85, "
-        "and `authentic_edition` when it does not: the rule judges a copy in the edition's own frame by that "
-        "correlation, not by where it differs.",
+        "places after it was issued\"): in the edition's own frame, or letterboxed, more than 2 % of it shows "
+        "something else once aligned (`verify/likeness.py`); a stamp on a turned, mirrored or photographed copy "
+        "is judged by the correlation alone.",
     ]
     text = write_section("copies", lines) if args.write else "\n".join(lines)
     print(text)

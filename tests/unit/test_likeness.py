@@ -11,10 +11,14 @@ from artproof.verify.likeness import likeness
 
 ENTRY = Registered(1, "edition", "e1", "w1", "k1", Fingerprint(0, 0, 0), "blob", "2026-12-01", b"")
 TURNED = Alignment(np.array([[0.998, -0.07, 30.0], [0.07, 0.998, -20.0], [0.0, 0.0, 1.0]]), 80, 120)
+SHIFTED = Alignment(np.array([[1.6, 0.0, -445.0], [0.0, 1.6, -80.0], [0.0, 0.0, 1.0]]), 300, 400)  # in a page
 
 
-def _match(similarity: float, distance: int = 2, *, moved: bool = False, changed: float | None = None) -> Match:
-    return Match(ENTRY, "full", distance, similarity, 1.0, TURNED if moved else None, 1.0, changed)
+def _match(
+    similarity: float, distance: int = 2, *, moved: bool = False, shifted: bool = False, changed: float | None = None
+) -> Match:
+    alignment = TURNED if moved else SHIFTED if shifted else None
+    return Match(ENTRY, "full", distance, similarity, 1.0, alignment, 1.0, changed)
 
 
 def test_a_confirmed_comparison_is_the_edition_unless_a_part_of_it_shows_something_else() -> None:
@@ -25,13 +29,17 @@ def test_a_confirmed_comparison_is_the_edition_unless_a_part_of_it_shows_somethi
 
 
 def test_the_same_frame_confirmed_is_altered_where_a_part_of_it_shows_something_else() -> None:
-    """In its own frame a stamp is judged by the share it changes (a faithful re-encode: under 0.1 %); laid
-    back by keypoints, a warp leaves up to a few per cent behind, so only a large share accuses there."""
+    """In its own frame, or shifted and scaled into a page, a stamp is judged by the share it changes (a
+    faithful copy: under 0.1 %); laid back by a turn or a mirror, keypoints may place it by a few motifs and
+    wrongly elsewhere, so only a large share accuses there."""
     stamped = likeness("e1", _match(0.93, 2, changed=0.04))
     assert stamped.outcome == "altered" and "4% of it shows something else" in stamped.reason
     assert likeness("e1", _match(0.93, 2, changed=0.01)).outcome == "edition"
     assert likeness("e1", _match(0.93, 2, changed=None)).outcome == "edition"  # a detail: its correlation judged it
     assert likeness("e1", _match(0.93, 12, moved=True, changed=0.04)).outcome == "edition"
+    # laid back by a shift and a scale alone (letterboxed, in a page, cropped): judged as its own frame is
+    assert likeness("e1", _match(0.93, 12, shifted=True, changed=0.04)).outcome == "altered"
+    assert likeness("e1", _match(0.93, 12, shifted=True, changed=0.01)).outcome == "edition"
 
 
 def test_the_same_frame_correlating_part_way_is_altered_and_a_stranger_is_a_copied_mark() -> None:

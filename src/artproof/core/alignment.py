@@ -17,6 +17,7 @@ from PIL import Image
 LIKELY_SCALES = (1.0, 0.8**0.5, 0.8)
 REFINE_REACH = 0.03  # the most a refinement may move a corner of the picture, as a share of its long side
 OTHER = 32  # levels by which a laid-back copy differs from its master where it shows something else
+REACH = 1  # thumbnail pixels by which a copy laid back or aligned may be off where it is compared
 
 __all__ = [
     "DetailScales",
@@ -357,30 +358,27 @@ def warped_similarity(
 
 
 def _changed(
-    ours: NDArray[np.float32],
-    theirs: NDArray[np.float32],
-    fitted: NDArray[np.bool_],
-    shown: NDArray[np.bool_],
-    reach: int = 0,
+    ours: NDArray[np.float32], theirs: NDArray[np.float32], fitted: NDArray[np.bool_], shown: NDArray[np.bool_]
 ) -> float:
     """Share of ``shown`` where ``ours`` shows something else than ``theirs`` (RGB, the same frame).
 
-    Each channel's brightness and contrast are matched over ``fitted`` first; what then differs by
-    more than :data:`OTHER` levels in some channel, in blobs (a morphological opening drops lone
-    pixels and the thin lines a sub-pixel offset leaves along edges), is changed. With ``reach``,
-    a pixel differs only by its distance from the range ``theirs`` spans within ``reach`` pixels of
-    it: a copy turned by half a degree, still aligned as a whole, is a pixel off at its corners.
+    Each channel's brightness and contrast are matched over ``fitted`` first; a pixel then differs
+    by its distance from the range ``theirs`` spans within :data:`REACH` pixels of it (a copy laid
+    back or aligned is up to a pixel off: a half-degree turn at the corners, a homography from a
+    few keypoints, a sub-pixel offset along every edge), and what differs by more than
+    :data:`OTHER` levels in some channel, in blobs (a morphological opening drops lone pixels), is
+    changed. Compared pixel to pixel, faithful copies measured up to 4.7 % changed (photographs,
+    details, screenshots at WebP q50) where stamps measured 3.3-9 %; within a pixel's reach, the
+    faithful ones up to 1.1 % and the stamps the same 3.3-9 % (benchmark pictures).
     """
     import cv2
 
     residual = np.zeros(ours.shape[:2], np.float32)
-    window = np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)
+    window = np.ones((2 * REACH + 1, 2 * REACH + 1), np.uint8)
     for channel in range(3):
         a, b = _linear_fit(ours[..., channel][fitted], theirs[..., channel][fitted])
         fitted_channel, their_channel = ours[..., channel] * a + b, np.ascontiguousarray(theirs[..., channel])
-        low, high = (
-            (cv2.erode(their_channel, window), cv2.dilate(their_channel, window)) if reach else (their_channel,) * 2
-        )
+        low, high = cv2.erode(their_channel, window), cv2.dilate(their_channel, window)
         residual = np.maximum(residual, np.maximum(low - fitted_channel, fitted_channel - high))
     changed = cv2.morphologyEx(((residual > OTHER) & shown).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3)))
     return float(changed.sum()) / max(float(shown.sum()), 1.0)
@@ -409,7 +407,7 @@ def frame_changes(copy: Image.Image, reference: Image.Image, scale: float = 1.0,
     if h * w < 256:
         return 0.0
     shown = border_fill(ours) < 0.5
-    return _changed(ours, theirs, np.ones((h, w), bool), shown, reach=1)
+    return _changed(ours, theirs, np.ones((h, w), bool), shown)
 
 
 def reduced(

@@ -526,20 +526,23 @@ class FingerprintRegistry:
         return matches or found
 
     def _without_bars(self, query: Query, box: tuple[int, int, int, int], limit: int) -> list[Match]:
-        """The picture inside flat bars (a letterbox, a plain frame) searched by itself, when the whole found nothing.
+        """The picture inside flat bars (a letterbox, a plain frame) placed by itself, when the whole placed nothing.
 
         Shrunk to the working size with its bars, a tall picture in a 16:9 card kept a sixth of its
         keypoints, and a stamp over it then held the keypoints' comparison under 0.85 (0.846; 0.88
-        without the bars); in a 3:1 banner none of its keypoints were placed. Matches laid back by
-        keypoints or an outline get their homography from the copy's own pixels (the crop's offset
-        composed in), so the mark is read on the copy as it is.
+        without the bars); in a 3:1 banner none of its keypoints were placed. The bare picture goes
+        through the stages that give a geometry (keypoints, then its outline), and each match's
+        homography gets the bars' offset composed in: it maps the copy's own pixels, so the mark is
+        read, and the picture compared, on the copy as it is. (The global stage is left out: its
+        matches carry no geometry, and their scale and changed share would be the bare picture's.)
         """
         bare = Query.of(query.image.crop(box))
-        found = [m for m in self.search(bare, limit=limit) if m.confirmed]
+        found = self.search_local(bare, limit=limit)
+        if not any(m.confirmed for m in found):
+            found = self.search_outline(bare, limit=limit)
         shift = np.array([[1.0, 0.0, -box[0]], [0.0, 1.0, -box[1]], [0.0, 0.0, 1.0]])
         return [
-            m
-            if m.alignment is None
-            else replace(m, alignment=replace(m.alignment, homography=m.alignment.homography @ shift))
+            replace(m, alignment=replace(m.alignment, homography=m.alignment.homography @ shift))
             for m in found
+            if m.confirmed and m.alignment is not None
         ]

@@ -6,15 +6,17 @@ the two (laid back by the hashes' alignment, or by the homography of keypoints o
 the frame moved) and this rule reads the comparison:
 
 - confirmed (correlation at least 0.85) with little of it showing something else: the edition;
-- confirmed in the edition's own frame (whole or cropped, by the global alignment), with more than
-  :data:`FAITHFUL` of it showing something else: **altered** (a seller's stamp over 4-9 % of it;
-  a faithful re-encode, JPEG q30, WebP q50 or half size at JPEG q50, changes under 0.1 % there).
+- confirmed in the edition's own frame or laid back by a shift and a scale alone (whole, cropped,
+  letterboxed, in a page), with more than :data:`FAITHFUL` of it showing something else:
+  **altered** (a seller's stamp over 4-9 % of it; a faithful copy, re-encoded, cropped or shown
+  in a page, changes under 0.1 % there, and a saturation boost or a half-degree turn under 1.5 %).
   Judged by the correlation alone, the same stamp read ``tampered`` in 5 of 12 editions and
   ``authentic_edition`` in the other 7;
-- confirmed laid back by keypoints or an outline, with more than :data:`CHANGED` of what it shows
-  differing: **altered** (a painted band over a turned or photographed copy). A warp's lay-back
-  leaves more behind than the same frame does (faithful photographs, details and screenshots
-  measured up to 4.7 %, a mirror 24 %), so a stamp there is judged by the correlation below;
+- confirmed laid back by a turn, a mirror or a perspective, with more than :data:`CHANGED` of what
+  it shows differing: **altered** (a painted band over a turned or photographed copy). Keypoints
+  can place a turned or mirrored copy by a few repeated motifs over 4 % of it, correctly enough to
+  confirm the work there and wrongly elsewhere (a mirrored portrait: 16 % "changed"), so a small
+  stamp there is judged by the correlation below;
 - the same frame (within the certificate's pHash radius) correlating 0.5-0.85: **altered** (a
   stamp lowers a whole copy's correlation; where it lies is not measured on this path);
 - laid back by keypoints or an outline, correlating 0.5-0.85 with nothing in it differing in
@@ -54,7 +56,8 @@ class Likeness:
 def likeness(edition_id: str, own: Match | None) -> Likeness:
     """How the picture compares with the edition ``edition_id`` its mark names, ``own`` being that comparison."""
     if own is not None and own.confirmed:
-        if (own.changed or 0.0) >= (CHANGED if own.alignment is not None else FAITHFUL):  # a part shows something else
+        moved = own.alignment is not None and own.alignment.moved()
+        if (own.changed or 0.0) >= (CHANGED if moved else FAITHFUL):  # a part of it shows something else
             return Likeness(
                 "altered",
                 f"the picture is edition {edition_id} changed in places after it was issued "
