@@ -479,8 +479,9 @@ class VerifyService:
         """How this image compares with the picture registered under ``ref``: found already, or aligned now.
 
         The same frame (within the certificate's pHash radius) is judged by the global alignment, as
-        a whole copy always was, and by the share of it showing something else (a stamp); only a copy whose frame moved
-        (rotated, photographed, a detail) is judged by its keypoints, which see past what does not match.
+        a whole copy always was, and by the share of it showing something else (a stamp); only a copy
+        whose frame moved (rotated, photographed, a detail) is judged by its keypoints, which see past
+        what does not match.
         """
         for match in searched:
             if match.entry.ref == ref and match.confirmed and match.alignment is None:
