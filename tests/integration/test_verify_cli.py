@@ -254,6 +254,24 @@ def test_a_sticker_that_leaves_the_edition_confirmed_as_a_whole_is_still_found(r
     assert plain["verdict"] == "authentic_edition" and plain["edition"]["edition_id"] == edition_id
 
 
+def test_a_letterboxed_edition_found_only_without_its_bars_is_compared_without_them(
+    registry: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A picture in a wide banner whose keypoints and outline place nothing (as a soft picture's) is found by
+    the hashes of the picture without its bars; it must then be compared without them too (compared with its
+    bars at the bare picture's scale, 41-82 % of it "showed something else" and it read tampered)."""
+    from artproof.fingerprint.registry import FingerprintRegistry
+
+    monkeypatch.setattr(FingerprintRegistry, "search_local", lambda *_a, **_k: [])
+    monkeypatch.setattr(FingerprintRegistry, "search_outline", lambda *_a, **_k: [])
+    path, edition_id = _edition(registry, 1)
+    picture = Image.open(path).convert("RGB")
+    card = Image.new("RGB", (picture.height * 3, picture.height))  # a 3:1 banner: no hash near the picture
+    card.paste(picture, ((card.width - picture.width) // 2, 0))
+    doc = verify(registry["home"], _save(card, registry["root"] / "card.png"))
+    assert doc["verdict"] == "authentic_edition" and doc["edition"]["edition_id"] == edition_id, doc["headline"]
+
+
 def test_a_turned_copy_of_a_soft_pattern_edition_is_that_edition(registry: dict[str, Any]) -> None:
     """A pattern-engine picture has few corners: the keypoints may not find it, the mark is read blind turned
     back, and the picture is compared with the edition upright (it read tampered, 'changed in places')."""

@@ -245,9 +245,10 @@ class VerifyService:
         c2pa, report = self._c2pa(data, name)
         given = self._given_certificate(certificate, report)
         claimed_payloads = _claimed_payloads(given)  # the mark the certificate says this picture carries
-        searched = self.fingerprints.search(query, limit=8)
+        searched, found_on = self.fingerprints.search(query, limit=8), query  # the matches and their picture
         if not searched and (bare := strip_bars(image)) is not image:  # letterboxed, pillarboxed or framed
-            searched = self.fingerprints.search(Query.of(bare), limit=8)
+            found_on = Query.of(bare)
+            searched = self.fingerprints.search(found_on, limit=8)
         if c2pa.status == "valid" and c2pa.details.get("sealed_here") and not c2pa.details.get("edition"):
             # intact credentials this registry signed for a work, not an edition: these are the very
             # bytes it sealed, which carry no mark (editions are sealed with theirs)
@@ -283,7 +284,7 @@ class VerifyService:
                 ledger = self._ledger(record)
             except ArtproofError as exc:  # an edited or forged registry row: a verdict, not an error
                 ledger = Channel("broken", f"the registry's record of this edition is altered: {exc.what}")
-            own = self._own(query, searched, record.edition_id)
+            own = self._own(found_on, searched, record.edition_id)  # a match's scale is that of its own picture
             if (own is None or not own.confirmed) and (bare := strip_bars(image)) is not image:
                 own = self._own(Query.of(bare), [], record.edition_id)  # a letterboxed or framed copy: without its bars
             if (own is None or not own.confirmed) and (turned or flipped):  # compare it as the mark was read
