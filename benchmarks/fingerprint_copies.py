@@ -14,6 +14,8 @@
 
 Run: OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/fingerprint_copies.py \
        [--registered 2000] [--queries 100] [--unregistered 10000] [--sizes 100000,1000000] [--write]
+       [--keep DIR] (the registry kept between runs) [--workers N] (the never-registered pictures in N
+       processes) [--first K] (from never-registered picture K: a run resumed where one stopped)
 """
 
 from __future__ import annotations
