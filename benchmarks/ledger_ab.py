@@ -10,7 +10,10 @@ noise falls on all of them alike:
 - ``current``: the ids this sequencer wrote kept in memory while the head is as it left it
   (``artproof.ledger.lookup.OpenTerms``);
 - ``key order``: that, and the lookup rows inserted in key order (not kept: +5 % in one run, -3 %
-  in another; kept here to be measured again).
+  in another; kept here to be measured again);
+- ``seal before``: the current sequencer, but sealing a filled epoch as before 2026-12-03 (its
+  65,536 ids read through SQLAlchemy row by row with LIKE, their hex parsed one ``int`` at a time);
+  one seal falls in every 65,536 entries, one of them in the last 100k of a million.
 
 Run: .venv/bin/python benchmarks/ledger_ab.py [--entries 2000000] [--write]
 """
@@ -27,13 +30,16 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 from ledger import BATCH, items, signer
 from results import write_section
 
 from artproof.ledger import log as ledger_log
+from artproof.ledger import lookup as ledger_lookup
 from artproof.ledger.log import Ledger
-from artproof.ledger.lookup import OpenTerms, rows_for
+from artproof.ledger.lookup import FILTER_BITS, PROBES, OpenTerms, id_terms, probes, rows_for
 from artproof.store.database import open_engine
 
 
@@ -49,7 +55,19 @@ def _key_order(start: int, ids: Sequence[str], subjects: Sequence[str | None]) -
     return sorted(rows_for(start, ids, subjects))
 
 
-VARIANTS = ("previous", "current", "key order")
+def _id_terms_before(c: Any, epoch: int) -> list[str]:
+    rows = c.exec_driver_sql("SELECT term FROM ledger_lookup WHERE epoch = ? AND term LIKE ?", (epoch, "i:%"))
+    return [str(term) for (term,) in rows]
+
+
+def _probes_before(terms: Sequence[str]) -> np.ndarray:
+    values = np.array([int(t[2:], 16) for t in terms], dtype=np.uint64).reshape(-1, 1)
+    h1, h2 = values >> np.uint64(32), (values & np.uint64(0xFFFFFFFF)) | np.uint64(1)
+    k = np.arange(PROBES, dtype=np.uint64).reshape(1, -1)
+    return ((h1 + k * h2) & np.uint64((1 << FILTER_BITS) - 1)).astype(np.int64)
+
+
+VARIANTS = ("previous", "current", "key order", "seal before")
 
 
 def main() -> None:
@@ -72,6 +90,9 @@ def main() -> None:
             turn = done // BATCH % len(VARIANTS)  # each goes first in turn: none always follows another's flush
             for name in VARIANTS[turn:] + VARIANTS[:turn]:
                 setattr(ledger_log, "rows_for", _key_order if name == "key order" else rows_for)  # noqa: B010
+                before = name == "seal before"
+                setattr(ledger_lookup, "id_terms", _id_terms_before if before else id_terms)  # noqa: B010
+                setattr(ledger_lookup, "probes", _probes_before if before else probes)  # noqa: B010
                 started = time.perf_counter()
                 logs[name].append(batch, sign)
                 spent[name].append(time.perf_counter() - started)
@@ -81,6 +102,8 @@ def main() -> None:
                 print(f"  {done:>9,} entries: appends/s over the last 500k {rates}", file=sys.stderr)
     finally:
         setattr(ledger_log, "rows_for", rows_for)  # noqa: B010
+        setattr(ledger_lookup, "id_terms", id_terms)  # noqa: B010
+        setattr(ledger_lookup, "probes", probes)  # noqa: B010
         shutil.rmtree(work, ignore_errors=True)
     tail = len(spent["current"]) // 4  # the last quarter of the run
     lines = [
@@ -90,8 +113,10 @@ def main() -> None:
         f"load average {load:.2f} at the start",
         f"- date: {datetime.now(UTC).date().isoformat()}",
         f"- command: `.venv/bin/python benchmarks/ledger_ab.py --entries {args.entries} --write`",
-        f"- three logs on SQLite (WAL, synchronous=FULL) get the same batches of {BATCH} in turn (each "
-        "first in turn), so the disk's changing speed falls on all three alike; the time is `Ledger.append` alone",
+        f"- {len(VARIANTS)} logs on SQLite (WAL, synchronous=FULL) get the same batches of {BATCH} in turn (each "
+        "first in turn), so the disk's changing speed falls on all alike; the time is `Ledger.append` alone; "
+        "`seal before`: the current sequencer sealing each filled epoch (65,536 entries) as before 2026-12-03, "
+        "its ids read through SQLAlchemy row by row with LIKE and their hex parsed one at a time",
         "",
         f"| sequencer | appends/s over {args.entries:,} | appends/s over the last quarter | against previous |",
         "|---|---|---|---|",
