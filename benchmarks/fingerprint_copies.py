@@ -232,7 +232,7 @@ def _strangers(
     strangers, times = Counter[str](), []
     for n, j in enumerate(range(worker, unregistered, workers)):
         if parent is not None and os.getppid() != parent:
-            print(f"strangers (worker {worker}): the benchmark's process is gone, stopping", file=sys.stderr)
+            print(f"strangers (from {worker}): the benchmark's process is gone, stopping", file=sys.stderr)
             os._exit(1)  # returning leaves the pool's worker waiting on its dead parent's queue
         kind, image = picture(j, held_out=True)  # other quadrants, seeds and prompts than picture(j)
         t = time.perf_counter()
@@ -243,7 +243,7 @@ def _strangers(
         if wrongly := [m.entry.ref for m in found if m.confirmed]:
             print(f"  false: stranger {j} ({kind}) -> {wrongly}", file=sys.stderr, flush=True)
         if (n + 1) % 250 == 0:
-            print(f"strangers (worker {worker}) {n + 1}: {dict(strangers)}", file=sys.stderr, flush=True)
+            print(f"strangers (from {worker}) {n + 1}: {dict(strangers)}", file=sys.stderr, flush=True)
     return strangers, times
 
 
