@@ -254,6 +254,24 @@ def test_a_sticker_that_leaves_the_edition_confirmed_as_a_whole_is_still_found(r
     assert plain["verdict"] == "authentic_edition" and plain["edition"]["edition_id"] == edition_id
 
 
+def test_a_greyscale_copy_is_the_edition_and_a_stamp_on_it_is_still_found(registry: dict[str, Any]) -> None:
+    """A collector's greyscale print or a black-and-white repost keeps the mark; compared channel by channel
+    with the colour edition, 2-16 % of it "showed something else" and it read tampered. It is compared with
+    the edition in grey, and says so; a stamp on the greyscale copy is still an altered copy."""
+    from PIL import ImageDraw
+
+    path, edition_id = _edition(registry, 1)
+    grey = Image.open(path).convert("L")
+    doc = verify(registry["home"], _save(grey.convert("RGB"), registry["root"] / "grey.jpg", quality=85))
+    assert doc["verdict"] == "authentic_edition" and doc["edition"]["edition_id"] == edition_id, doc["headline"]
+    assert "greyscale" in doc["headline"], doc["headline"]
+    stamped = grey.convert("RGB")
+    w, h = stamped.size
+    ImageDraw.Draw(stamped).rectangle((int(w * 0.72), int(h * 0.80), int(w * 0.95), int(h * 0.95)), fill=(30, 30, 30))
+    doc = verify(registry["home"], _save(stamped, registry["root"] / "grey-stamped.png"))
+    assert doc["verdict"] == "tampered" and doc["channels"]["watermark"]["edition_id"] == edition_id, doc["headline"]
+
+
 def test_a_letterboxed_edition_found_only_without_its_bars_is_compared_without_them(
     registry: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -106,3 +106,25 @@ def test_the_output_suffixes_are_the_formats_written() -> None:
     from artproof.store.files import IMAGE_SUFFIXES
 
     assert tuple(FORMATS) == IMAGE_SUFFIXES  # store.files keeps its own tuple so the CLI starts without Pillow
+
+
+def test_greyscale_is_told_by_the_pixels_not_the_mode() -> None:
+    """A black-and-white picture saved as RGB (and re-encoded) is grey; a colour picture, even a muted one
+    or one coloured in a small part, is not."""
+    import numpy as np
+
+    from artproof.core.images import is_greyscale
+
+    rng = np.random.default_rng(5)
+    colour = Image.fromarray(rng.integers(0, 256, (200, 300, 3), dtype=np.uint8))
+    grey = colour.convert("L")
+    assert is_greyscale(grey)
+    buffer = io.BytesIO()
+    grey.convert("RGB").save(buffer, format="JPEG", quality=70)
+    assert is_greyscale(Image.open(buffer))
+    assert not is_greyscale(colour)
+    muted = np.asarray(grey.convert("RGB"), np.int16) + np.array([12, 0, -12], np.int16)  # a faint colour cast
+    assert not is_greyscale(Image.fromarray(np.clip(muted, 0, 255).astype(np.uint8)))
+    patch = grey.convert("RGB")
+    patch.paste((220, 30, 30), (0, 0, 60, 40))  # 4 % of it red
+    assert not is_greyscale(patch)

@@ -15,6 +15,7 @@ import io
 import os
 import warnings
 
+import numpy as np
 from PIL import Image, ImageOps, PngImagePlugin, UnidentifiedImageError
 
 from artproof.errors import ConfigError, ImageError
@@ -26,6 +27,7 @@ __all__ = [
     "decode_image",
     "encode_as",
     "encode_png",
+    "is_greyscale",
     "pixel_hash",
     "pixel_limit",
 ]
@@ -139,3 +141,23 @@ def pixel_hash(image: Image.Image) -> str:
     """``sha256:<hex>`` of the decoded pixels, their mode and size (not of file bytes)."""
     header = f"artproof-pixels-v1\n{image.mode}\n{image.width}x{image.height}\n".encode("ascii")
     return "sha256:" + hashlib.sha256(header + image.tobytes()).hexdigest()
+
+
+GREY_SPREAD = 6  # levels between a pixel's channels under which it is grey (JPEG and WebP leave 1-4)
+
+
+def is_greyscale(image: Image.Image) -> bool:
+    """Whether ``image`` holds no colour: a greyscale mode, or RGB whose channels agree in nearly every pixel.
+
+    A black-and-white print or repost is usually saved as RGB; its channels then carry one picture
+    three times, and comparing them one by one with a colour original measures the colour it lost.
+    Judged at 64 px (the 99th percentile of each pixel's channel spread), so a few coloured pixels
+    of noise do not make a grey picture colour, and a coloured area over 1 % of it does.
+    """
+    if image.mode in ("1", "L", "LA", "I", "I;16", "F"):
+        return True
+    small = image.convert("RGB")
+    small.thumbnail((64, 64), Image.Resampling.BOX)
+    pixels = np.asarray(small, dtype=np.int16)
+    spread = pixels.max(axis=2) - pixels.min(axis=2)
+    return float(np.percentile(spread, 99)) <= GREY_SPREAD

@@ -43,7 +43,7 @@ from artproof.core.alignment import (
     warped_similarity,
 )
 from artproof.core.frames import Outline, outlines, rectify
-from artproof.core.images import decode_image
+from artproof.core.images import decode_image, encode_png
 from artproof.errors import ArtproofError
 from artproof.fingerprint.features import (
     FINE,
@@ -90,6 +90,11 @@ class Registered:
     registered_at: str
     thumb: bytes
     features: bytes | None = None
+
+    def in_grey(self) -> Registered:
+        """This picture as a greyscale copy of it would show it: its thumbnail's luminance in every channel."""
+        grey = Image.open(io.BytesIO(self.thumb)).convert("L").convert("RGB")
+        return replace(self, thumb=encode_png(grey))
 
 
 @dataclass(frozen=True, slots=True)
