@@ -231,7 +231,11 @@ class DetailScales:
 
 
 def detail_similarity(
-    copy: Image.Image | DetailScales, reference: Image.Image, short: float = 128.0, smallest: float = 0.4
+    copy: Image.Image | DetailScales,
+    reference: Image.Image,
+    short: float = 128.0,
+    smallest: float = 0.4,
+    step: float = 0.025,
 ) -> tuple[float, float]:
     """(correlation, scale) of ``copy`` as a detail of ``reference``: anywhere in it, at scales down to ``smallest``.
 
@@ -240,7 +244,8 @@ def detail_similarity(
     at each scale (steps of 2.5 %), is searched in the reference by normalised cross-correlation
     (OpenCV's ``matchTemplate``: the whole placement surface at once), and the best placement is
     scored as :func:`similarity` scores one: the least of the luminance's and each colour channel's
-    correlation. A copy too flat to place (luminance spread under 6 levels) scores -1.
+    correlation. A copy too flat to place (luminance spread under 6 levels) scores -1. ``step``: a
+    coarser search (a smaller ``short``) needs fewer scales.
     """
     import cv2
 
@@ -251,7 +256,7 @@ def detail_similarity(
     base = luma_at(reference.convert("L"), short)
     colour = np.asarray(reference.resize((base.shape[1], base.shape[0]), Image.Resampling.BOX), np.float32)
     best = (-1.0, 1.0, (0, 0), np.zeros((0, 0), np.float32))
-    for scale in np.arange(smallest, 1.0001, 0.025):
+    for scale in np.arange(smallest, 1.0001, step):
         small = scales.at(float(scale))
         if small.shape[0] > base.shape[0] or small.shape[1] > base.shape[1] or min(small.shape) < 24:
             continue
