@@ -322,6 +322,28 @@ def test_a_detail_whose_work_the_shortlist_ranks_last_is_searched_in_it(
     assert {m.entry.ref for m in found} == {"w5"}
 
 
+def test_a_greyscale_copy_is_found_and_compared_in_grey(tmp_path: Path) -> None:
+    """A black-and-white repost of a colourful pattern: its hashes (luminance) name the work, but compared
+    channel by channel with the colour picture it correlated under 0.85 and was found by nothing (the
+    copies benchmark: 12 of 50 greyscale copies found). Compared in grey it is found, whole or turned;
+    a greyscale picture nobody registered still matches nothing."""
+    cppn = get_operation("generate.cppn", "1.0.0")
+    pictures = {}
+    for n in range(4):
+        params = cppn.parse_params({"prompt": f"series {n * 29}", "seed": n * 7 + 1, "width": 640, "height": 512})
+        pictures[f"w{n}"] = cppn.run(params, [], OpContext()).image.convert("RGB")
+    registry = _registry_of(tmp_path, pictures)
+    grey = pictures["w2"].convert("L").convert("RGB")
+    found = [m for m in registry.search(grey) if m.confirmed]
+    assert found and found[0].entry.ref == "w2" and found[0].alignment is None, found
+    turned = grey.rotate(5, Image.Resampling.BICUBIC, expand=True, fillcolor=(255, 255, 255))
+    found = [m for m in registry.search(turned) if m.confirmed]
+    assert found and found[0].entry.ref == "w2", found
+    params = cppn.parse_params({"prompt": "held 5", "seed": 99, "width": 640, "height": 512})
+    stranger = cppn.run(params, [], OpContext()).image.convert("L").convert("RGB")
+    assert not [m for m in registry.search(stranger) if m.confirmed]
+
+
 def _gradient(width: int, height: int) -> Image.Image:
     """A smooth picture (a two-colour sweep under a soft glow): too few corners for keypoints to place it."""
     y, x = np.mgrid[0:height, 0:width].astype(np.float32)

@@ -23,7 +23,7 @@ from typing import Any
 from PIL import Image, ImageOps
 
 from artproof.core.alignment import strip_bars, turn_back
-from artproof.core.images import decode_image, is_greyscale
+from artproof.core.images import decode_image
 from artproof.core.keys import b64decode
 from artproof.core.signing import SignedDocument
 from artproof.editions.certificate import (
@@ -340,7 +340,7 @@ class VerifyService:
             doc.headline = f"Possible match: {unconfirmed}; not shown to be that edition."
         if signer_note and verdict == "authentic_edition":
             doc.headline += f" Note: {signer_note}."
-        if record is not None and verdict == "authentic_edition" and is_greyscale(image):
+        if record is not None and verdict == "authentic_edition" and query.grey:
             doc.headline += " This copy is in greyscale: it was compared with the edition in grey."
         if check is not None:
             doc.checks = check.checks
@@ -484,23 +484,18 @@ class VerifyService:
         The same frame (within the certificate's pHash radius) is judged by the global alignment, as
         a whole copy always was, and by the share of it showing something else (a stamp); only a copy
         whose frame moved (rotated, photographed, a detail) is judged by its keypoints, which see past
-        what does not match.
-
-        A greyscale copy is compared with the picture in grey: its three channels are one picture, and
-        compared one by one with a colour original they measured the colour it lost (2-16 % of a
-        black-and-white copy "showed something else", or its correlation fell to 0.66).
+        what does not match. A greyscale copy is compared in grey (:meth:`Query.thumb`).
         """
-        grey = is_greyscale(query.image)
-        for match in [] if grey else searched:
+        for match in searched:
             if match.entry.ref == ref and match.confirmed and match.alignment is None:
                 return self.fingerprints.with_changes(query, match)
-        entries = [e.in_grey() if grey else e for e in self.fingerprints.entries(ref)]
+        entries = self.fingerprints.entries(ref)
         if not entries:
             return None
         plain = self.fingerprints.confirm(query, entries[0], local=False)
         if plain.confirmed:
             return self.fingerprints.with_changes(query, plain)
-        found = [m for m in searched if m.entry.ref == ref and m.alignment is not None and not grey]
+        found = [m for m in searched if m.entry.ref == ref and m.alignment is not None]
         local = found[0] if found else self.fingerprints.confirm(query, entries[0])
         if local.alignment is not None and local.confirmed and local.alignment.moved():
             return local  # turned, mirrored or photographed: the global alignment cannot judge it
