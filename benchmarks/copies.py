@@ -5,7 +5,7 @@ draws the same copies on every run. Covered: rotations of 1 to 10 degrees either
 photograph of a print or a screen (a homography of up to 15 % corner displacement onto a wall, lens
 blur, sensor noise, white-balance and exposure shift, JPEG q70), a screenshot (resized inside a page
 with UI chrome around it), detail crops down to a quarter of the area, a text and logo overlay, a
-letterbox, WebP q50, resize to 50 % + JPEG q50, and chains of two of these.
+letterbox, WebP q50, resize to 50 % + JPEG q50, a greyscale repost, and chains of two of these.
 
 Use: ``from copies import TRANSFORMS, chain, copy_of``; ``copy_of(picture, "rotate+3", seed)``.
 """
@@ -128,6 +128,11 @@ def half_jpeg50(picture: Image.Image, rng: random.Random) -> Image.Image:
     return _encode(small, "JPEG", 50)
 
 
+def greyscale(picture: Image.Image, rng: random.Random) -> Image.Image:
+    """A black-and-white print or repost: the luminance, saved as an RGB JPEG (q80) as such reposts are."""
+    return _encode(picture.convert("L").convert("RGB"), "JPEG", 80)
+
+
 def blur(picture: Image.Image, rng: random.Random) -> Image.Image:
     return picture.convert("RGB").filter(ImageFilter.GaussianBlur(1.0))
 
@@ -143,6 +148,7 @@ TRANSFORMS: dict[str, Transform] = {
     "letterbox": letterbox,
     "webp50": webp50,
     "half+jpeg50": half_jpeg50,
+    "greyscale": greyscale,
 }
 
 CHAINS: tuple[tuple[str, str], ...] = (

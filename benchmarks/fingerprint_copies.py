@@ -17,6 +17,7 @@ Run: OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/fingerprint_copies.py \
        [--registered 2000] [--queries 100] [--unregistered 10000] [--sizes 100000,1000000] [--write]
        [--keep DIR] (the registry kept between runs) [--workers N] (the never-registered pictures in N
        processes) [--first K] (from never-registered picture K: a run resumed where one stopped)
+       [--grey] (the never-registered pictures as greyscale reposts)
 """
 
 from __future__ import annotations
@@ -183,7 +184,13 @@ def shares_content(stranger: int, ref: str) -> bool:
 
 
 def recall(
-    registered: int, queries: int, unregistered: int, keep: Path | None = None, workers: int = 1, first: int = 0
+    registered: int,
+    queries: int,
+    unregistered: int,
+    keep: Path | None = None,
+    workers: int = 1,
+    first: int = 0,
+    grey: bool = False,
 ) -> dict[str, object]:
     """Recall per transform, then false matches (over ``workers`` processes); ``keep``: a folder holding the
     registry between runs."""
@@ -244,9 +251,9 @@ def recall(
             print(name, dict(counts), file=sys.stderr)
         strangers, stranger_times = Counter[str](), []
         if unregistered:
-            jobs = [(tmp, first + w, workers, unregistered, os.getpid()) for w in range(workers)]
+            jobs = [(tmp, first + w, workers, unregistered, os.getpid(), grey) for w in range(workers)]
             if workers == 1:
-                done = [_strangers(tmp, first, 1, unregistered, None, registry)]
+                done = [_strangers(tmp, first, 1, unregistered, None, grey, registry)]
             else:  # each worker its own process and connection, on every workers-th picture
                 with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
                     done = list(pool.map(_strangers, *zip(*jobs, strict=True)))
@@ -273,9 +280,11 @@ def _strangers(
     workers: int,
     unregistered: int,
     parent: int | None,
+    grey: bool = False,
     registry: FingerprintRegistry | None = None,
 ) -> tuple[Counter[str], list[float]]:
-    """Pictures never registered (every ``workers``-th from number ``worker``) searched as ``verify`` does.
+    """Pictures never registered (every ``workers``-th from number ``worker``) searched as ``verify`` does
+    (``grey``: as greyscale reposts, compared with the registered pictures in grey).
 
     A worker stops when ``parent`` (the benchmark's process) is gone: killed, its workers went on
     for 17 minutes holding both cores (they are spawned, so nothing else ends them).
@@ -290,6 +299,8 @@ def _strangers(
             print(f"strangers (from {worker}): the benchmark's process is gone, stopping", file=sys.stderr)
             os._exit(1)  # returning leaves the pool's worker waiting on its dead parent's queue
         kind, image = picture(j, held_out=True)  # other quadrants, seeds and prompts than picture(j)
+        if grey:
+            image = copy_of(image, "greyscale", j)
         t = time.perf_counter()
         found = registry.search(image)
         times.append(time.perf_counter() - t)
@@ -382,6 +393,7 @@ def strangers_lines(args: argparse.Namespace, result: dict[str, object]) -> list
         + (f" --first {args.first}" if args.first else "")
         + (f" --workers {args.workers}" if args.workers > 1 else "")
         + (" --keep DIR" if args.keep else "")
+        + (" --grey" if args.grey else "")
         + " --write`"
         + (f" (the registry of {args.registered:,} made once and kept)." if args.keep else "."),
         "",
@@ -389,7 +401,8 @@ def strangers_lines(args: argparse.Namespace, result: dict[str, object]) -> list
         + (f" (numbers {args.first:,} to {args.unregistered - 1:,} of the benchmark's" if args.first else " (")
         + " other "
         "photograph quadrants, seeds and prompts) searched as `verify` searches: every stage, the mirror image "
-        f"included. Goal: 0 confirmed. Confirmed: **{false}** (photographs {strangers['photo']}/"
+        f"included{'; each as a greyscale repost (JPEG q80), compared in grey' if args.grey else ''}. "
+        f"Goal: 0 confirmed. Confirmed: **{false}** (photographs {strangers['photo']}/"
         f"{strangers['n photo']}, paintings {strangers['painting']}/{strangers['n painting']}, patterns "
         f"{strangers['pattern']}/{strangers['n pattern']}, graphics {strangers['graphic']}/{strangers['n graphic']}); "
         f"{_shared_line(strangers)}a search p50 {result['stranger_p50'] * 1000:.0f} ms.",
@@ -424,13 +437,16 @@ def main() -> None:
         default=0,
         help="the first never-registered picture's number (a run resumed where one stopped)",
     )
+    parser.add_argument(
+        "--grey", action="store_true", help="the never-registered pictures searched as greyscale reposts of them"
+    )
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     speeds = {}
     for size in [int(s) for s in args.sizes.split(",") if s]:
         speeds[size] = shortlist_speed(size)
         print(f"shortlist {size:,}: {speeds[size]}", file=sys.stderr)
-    result = recall(args.registered, args.queries, args.unregistered, args.keep, args.workers, args.first)
+    result = recall(args.registered, args.queries, args.unregistered, args.keep, args.workers, args.first, args.grey)
     if not args.queries:  # never-registered pictures alone (the long run: about a second each)
         lines = strangers_lines(args, result)
         print(write_section("copies-strangers", lines) if args.write else "\n".join(lines))

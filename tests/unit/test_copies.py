@@ -34,5 +34,7 @@ def test_every_copy_is_reproducible_and_plausible() -> None:
     assert copies.copy_of(picture, "letterbox", 0).size == (533, 300)
     photo = [np.asarray(copies.copy_of(picture, "photo", seed)) for seed in (1, 2)]
     assert photo[0].shape != photo[1].shape or not np.array_equal(photo[0], photo[1])
+    grey = np.asarray(copies.copy_of(picture, "greyscale", 0), np.int16)
+    assert int(np.abs(grey[..., 0] - grey[..., 2]).max()) <= 8 and grey.std() > 20  # grey, the picture kept
     mirrored = np.asarray(copies.copy_of(picture, "mirror", 0))
     assert np.array_equal(mirrored[:, ::-1], np.asarray(picture))
