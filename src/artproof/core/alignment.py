@@ -163,17 +163,31 @@ def _aligned_correlation(copy: Image.Image, reference: Image.Image, base: NDArra
     region over a dark one correlates); the colour channels of a true copy follow each other too.
     """
     small = luma_at(copy.convert("L"), short)
-    where = align(small, base)
-    if where is None:
+    overlap = _overlap(small, base)
+    if overlap is None:
         return -1.0
-    ty, tx, _fy, _fx = where
-    h, w = min(small.shape[0], base.shape[0] - ty), min(small.shape[1], base.shape[1] - tx)
+    ty, tx, h, w = overlap
     score = _ncc(small[:h, :w], base[ty : ty + h, tx : tx + w])
     ours = np.asarray(copy.convert("RGB").resize((small.shape[1], small.shape[0]), Image.Resampling.BOX), np.float32)
     theirs = np.asarray(reference.convert("RGB"), np.float32)[ty : ty + h, tx : tx + w]
     for channel in range(3):
         score = min(score, _ncc(ours[:h, :w, channel], theirs[..., channel]))
     return score
+
+
+def _overlap(
+    small: NDArray[np.float32], base: NDArray[np.float32], *, same_frame: bool = False
+) -> tuple[int, int, int, int] | None:
+    """(top, left, height, width): where ``small`` (a copy's luminance) lies in ``base`` and the size both cover.
+
+    ``same_frame``: a copy of ``base``'s own shape has one place to be, (0, 0), where :func:`align`
+    also puts it; its phase correlation (11 ms at 12 MP) is then skipped.
+    """
+    where = (0, 0, 0.0, 0.0) if same_frame and small.shape == base.shape else align(small, base)
+    if where is None:
+        return None
+    ty, tx = where[:2]
+    return ty, tx, min(small.shape[0], base.shape[0] - ty), min(small.shape[1], base.shape[1] - tx)
 
 
 def similarity(
@@ -418,12 +432,10 @@ def frame_changes(copy: Image.Image, reference: Image.Image, scale: float = 1.0,
     theirs = np.asarray(reference.resize((base.shape[1], base.shape[0]), Image.Resampling.BOX), np.float32)
     shrunk = _shrunk(copy, short * scale)
     small = np.asarray(shrunk.convert("L"), np.float32)
-    # a whole copy at the picture's own size has one place to be: the phase correlation (11 ms) is not needed
-    where = (0, 0, 0.0, 0.0) if small.shape == base.shape else align(small, base)
-    if where is None:
+    overlap = _overlap(small, base, same_frame=True)
+    if overlap is None:
         return 0.0
-    ty, tx = where[:2]
-    h, w = min(small.shape[0], base.shape[0] - ty), min(small.shape[1], base.shape[1] - tx)
+    ty, tx, h, w = overlap
     ours, theirs = np.asarray(shrunk, np.float32)[:h, :w], theirs[ty : ty + h, tx : tx + w]
     if h * w < 256:
         return 0.0
