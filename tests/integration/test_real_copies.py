@@ -322,11 +322,12 @@ def test_a_detail_whose_work_the_shortlist_ranks_last_is_searched_in_it(
     assert {m.entry.ref for m in found} == {"w5"}
 
 
-def test_a_greyscale_copy_is_found_and_compared_in_grey(tmp_path: Path) -> None:
+def test_a_greyscale_copy_is_found_and_compared_in_grey(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A black-and-white repost of a colourful pattern: its hashes (luminance) name the work, but compared
     channel by channel with the colour picture it correlated under 0.85 and was found by nothing (the
     copies benchmark: 12 of 50 greyscale copies found). Compared in grey it is found, whole or turned;
-    a greyscale picture nobody registered still matches nothing."""
+    a greyscale picture nobody registered still matches nothing, and nothing greyscale is taken for a
+    detail of a colour picture."""
     cppn = get_operation("generate.cppn", "1.0.0")
     pictures = {}
     for n in range(4):
@@ -342,6 +343,15 @@ def test_a_greyscale_copy_is_found_and_compared_in_grey(tmp_path: Path) -> None:
     params = cppn.parse_params({"prompt": "held 5", "seed": 99, "width": 640, "height": 512})
     stranger = cppn.run(params, [], OpContext()).image.convert("L").convert("RGB")
     assert not [m for m in registry.search(stranger) if m.confirmed]
+    # a detail is placed at any scale and place, its correlation all that judges it: in grey, without the colour
+    # channels' agreement, smooth pictures nobody registered were confirmed as details of colour patterns (0.88-0.90)
+    from artproof.fingerprint import registry as registry_module
+
+    monkeypatch.setattr(registry_module.FingerprintRegistry, "_located", lambda *_a, **_k: [])  # keypoints: nothing
+    detail = grey.crop((160, 128, 480, 384))
+    assert not [m for m in registry.search(detail) if m.confirmed]
+    colour = pictures["w2"].crop((160, 128, 480, 384))  # in colour, the same detail is found as one
+    assert [m.entry.ref for m in registry.search(colour) if m.confirmed and m.variant == "detail"] == ["w2"]
 
 
 def _gradient(width: int, height: int) -> Image.Image:
