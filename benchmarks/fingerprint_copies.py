@@ -398,8 +398,8 @@ def strangers_lines(args: argparse.Namespace, result: dict[str, object]) -> list
         + (f" (the registry of {args.registered:,} made once and kept)." if args.keep else "."),
         "",
         f"{args.registered} registered pictures as in the section above; {result['unregistered']} others"
-        + (f" (numbers {args.first:,} to {args.unregistered - 1:,} of the benchmark's" if args.first else " (")
-        + " other "
+        + (f" (numbers {args.first:,} to {args.unregistered - 1:,} of the benchmark's " if args.first else " (")
+        + "other "
         "photograph quadrants, seeds and prompts) searched as `verify` searches: every stage, the mirror image "
         f"included{'; each as a greyscale repost (JPEG q80), compared in grey' if args.grey else ''}. "
         f"Goal: 0 confirmed. Confirmed: **{false}** (photographs {strangers['photo']}/"
