@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import warnings
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,9 @@ def test_greyscale_is_told_by_the_pixels_not_the_mode() -> None:
     patch = grey.convert("RGB")
     patch.paste((220, 30, 30), (0, 0, 60, 40))  # 4 % of it red
     assert not is_greyscale(patch)
+    palette = patch.convert("P", palette=Image.Palette.ADAPTIVE)
+    palette.info["transparency"] = bytes([0]) * 256  # a GIF-like palette with transparency: judged, no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not is_greyscale(palette)
+        assert is_greyscale(grey.convert("P"))

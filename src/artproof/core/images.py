@@ -160,7 +160,7 @@ def is_greyscale(image: Image.Image) -> bool:
         return True
     scale = min(1.0, 128 / min(image.size))
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    sampled = image.resize(size, Image.Resampling.NEAREST) if image.mode in ("RGB", "RGBA") else image
-    pixels = np.asarray(sampled.convert("RGB"), dtype=np.int16)
+    # sampled in its own mode (a palette too), then RGBA: converting a palette with transparency to RGB warns
+    pixels = np.asarray(image.resize(size, Image.Resampling.NEAREST).convert("RGBA"), dtype=np.int16)[..., :3]
     spread = pixels.max(axis=2) - pixels.min(axis=2)
     return float(np.mean(spread > GREY_SPREAD)) <= 0.01
