@@ -408,7 +408,9 @@ class FingerprintRegistry:
         a work) and keeps the order: of the copies benchmark's 50 quarter details, the 48 whose work
         the shortlist names scored it above every other shortlisted work (0.74-1.0 for 47; the best
         unrelated work at most 0.67); on 204 pictures never registered the three works screened
-        best scored at most 0.77 searched in full (confirming takes 0.85).
+        best scored at most 0.77 searched in full (confirming takes 0.85). What it costs: a picture
+        nobody registered screens about 45 works over two passes (about 200 ms), and its search took
+        1,285 ms p50 against 806 ms with the first-three rule (16 such pictures, 2,000 registered, idle).
         """
         for work, group in groups.items():
             if work not in screened and query.may_be_detail_of(group[0]):
