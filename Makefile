@@ -64,7 +64,8 @@ bench: $(VENV)/.installed-bench $(BENCH_VENV)/.installed  ## measurements record
 	$(BIN)/python benchmarks/taste.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/watermark.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/fingerprint.py --write
-	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/fingerprint_copies.py --write
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/fingerprint_copies.py --keep build/copies-registry --write
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/detail_screen.py --registry build/copies-registry --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/shortlist.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/copies_baseline.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/verify.py --write

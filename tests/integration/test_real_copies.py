@@ -317,9 +317,25 @@ def test_a_detail_whose_work_the_shortlist_ranks_last_is_searched_in_it(
     assert registry._current_shortlist().count == 6  # pictures numbered as registered: w5 last
     monkeypatch.setattr(Shortlist, "search", lambda *_a, **_k: [(n, 1.0) for n in range(6)])
 
+    searched: list[str] = []
+    detail_search = registry_module.FingerprintRegistry._detail
+
+    def spied(self: Any, query: Any, group: list[Any]) -> Any:
+        searched.append(group[0].ref)
+        return detail_search(self, query, group)
+
+    monkeypatch.setattr(registry_module.FingerprintRegistry, "_detail", spied)
     found = [m for m in registry.search(detail) if m.confirmed]
     assert found and found[0].entry.ref == "w5" and found[0].variant == "detail", found
     assert {m.entry.ref for m in found} == {"w5"}
+    assert searched[0] == "w5", searched
+    # a picture nobody registered is screened and searched in full in none of them: what holds it worse
+    # than DETAIL_FLOOR at the screen is not searched (each full search costs 30-60 ms; it was three a pass)
+    searched.clear()
+    params = cppn.parse_params({"prompt": "nobody's", "seed": 404, "width": 640, "height": 640})
+    stranger = cppn.run(params, [], OpContext()).image.convert("RGB").crop((100, 100, 420, 420))
+    assert not [m for m in registry.search(stranger) if m.confirmed]
+    assert searched == [], searched
 
 
 def test_a_greyscale_copy_is_found_and_compared_in_grey(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
