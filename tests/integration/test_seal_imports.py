@@ -149,6 +149,7 @@ def test_import_seal_issue_verify(kind: str, external: Path, tmp_path: Path) -> 
         assert parent["active_manifest"], "the imported file's own manifest travels with it"
     issued = call(home, "edition", "issue", work, "--count", "2", "-o", str(tmp_path / "editions"), "--json")
     assert issued.code == 0, issued.stderr
+    assert not [n for n in issued.json()["notes"] if "invisible mark" in n]  # a render carries a robust mark
     second = next(e for e in issued.json()["editions"] if e["number"] == 2)
     edition_file = next((tmp_path / "editions").glob("*-2of2.png"))
     copy = _marketplace_copy(edition_file, tmp_path / "copy.jpg")
@@ -188,3 +189,36 @@ def test_every_operation_reads_back_exactly(tmp_path: Path) -> None:
     assert manifest.work_id == work_id and manifest.revision == shown["revision"]
     stored = build_services(Settings.from_env({"ARTPROOF_HOME": str(home)})).studio.resolve(work_id).manifest
     assert canonical_json(document.model_dump(mode="json")) == canonical_json(stored.model_dump(mode="json"))
+
+
+def test_a_picture_too_flat_for_a_robust_mark_says_so_and_its_copy_still_verifies(tmp_path: Path) -> None:
+    """Line art of pure black on white: the mark cannot go above white or below black, so it lives in the
+    edge pixels only and no strength makes it read blind from a JPEG copy (the watermark benchmark's
+    horse). The artist is told when the editions are issued; a collector's marketplace copy still
+    verifies through the registry (fingerprint, then the mark read with the master)."""
+    image = Image.new("RGB", (768, 640), "white")
+    rng = np.random.default_rng(5)
+    pixels = np.asarray(image).copy()
+    y, x = np.mgrid[0:640, 0:768]
+    for _ in range(7):
+        cx, cy, r = rng.uniform(80, 690), rng.uniform(80, 560), rng.uniform(30, 140)
+        pixels[(x - cx) ** 2 + (y - cy) ** 2 < r * r] = 0 if rng.uniform() < 0.6 else 255
+    source = tmp_path / "ink.png"
+    Image.fromarray(pixels).save(source)
+    home = tmp_path / "artist"
+    assert call(home, "init", "--name", "Ada Lovelace").code == 0
+    imported = call(home, "import", str(source), "--json")
+    assert imported.code == 0, imported.stderr
+    work = imported.json()[0]["work_id"]
+    assert call(home, "seal", work, "-o", str(tmp_path / "master.png")).code == 0
+    issued = call(home, "edition", "issue", work, "--count", "2", "-o", str(tmp_path / "editions"), "--json")
+    assert issued.code == 0, issued.stderr
+    [note] = [n for n in issued.json()["notes"] if "invisible mark" in n]
+    assert note.startswith("the invisible mark of 2 of 2 editions will not read"), note
+    plain = call(home, "edition", "issue", work, "--count", "2", "-o", str(tmp_path / "editions"))
+    assert plain.code == 0 and "invisible mark" not in plain.stderr  # an issued set is not marked again
+    edition_file = next((tmp_path / "editions").glob("*-2of2.png"))
+    copy = _marketplace_copy(edition_file, tmp_path / "copy.jpg")
+    verdict = call(home, "verify", str(copy), "--json").json()
+    assert verdict["verdict"] == "authentic_edition", verdict["headline"]
+    assert verdict["edition"]["number"] == 2

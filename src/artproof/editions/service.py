@@ -66,7 +66,7 @@ from artproof.seal.service import SealService, seal_facts
 from artproof.store.blobs import storage_error
 from artproof.store.files import atomic_write
 from artproof.studio.service import Studio
-from artproof.watermark import ALGORITHM, check_size, embed
+from artproof.watermark import ALGORITHM, check_size, mark
 
 if TYPE_CHECKING:
     from artproof.models.cards import StepModel
@@ -220,10 +220,12 @@ class EditionService:
         prints: list[dict[str, object]] = []
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.issuing-", dir=output.parent))
         committed = False
+        fragile = 0  # editions whose mark would not read blind from a marketplace copy
         try:
             for done, planned in enumerate(plan):
-                pixels = embed(np.asarray(planned.base), planned.payload)
-                marked = Image.fromarray(pixels, mode=planned.base.mode)
+                marking = mark(np.asarray(planned.base), planned.payload)
+                fragile += not marking.robust
+                marked = Image.fromarray(marking.pixels, mode=planned.base.mode)
                 png = with_itxt(encode_png(marked), "XML:com.adobe.xmp", xmp)
                 phash = perceptual_hash(marked)
                 body = CertificateBody(
@@ -372,6 +374,13 @@ class EditionService:
             ) from exc
         shutil.rmtree(staging, ignore_errors=True)
         notes += self.sealing.credentials.notes
+        if fragile:
+            notes.append(
+                f"the invisible mark of {fragile} of {len(plan)} editions will not read from a re-encoded copy "
+                "(a JPEG at 1024 px) without the registry: the picture is mostly flat pure black or white, where "
+                "a mark cannot go; the registry still finds such copies by their fingerprint and reads the mark "
+                "with the master"
+            )
         return IssueResult(work_id=record.work_id, editions=records, files=written, folder=str(output), notes=notes)
 
     def _complete(

@@ -7,8 +7,19 @@ must agree before anything is called authentic.
 
 from artproof.watermark.code import DATA_BITS
 from artproof.watermark.detect import FALSE_ALARM, Detection, detect
-from artproof.watermark.embed import MIN_SHORT_SIDE, check_size, embed
+from artproof.watermark.embed import MIN_SHORT_SIDE, Marked, check_size, embed, mark
 
-__all__ = ["ALGORITHM", "DATA_BITS", "FALSE_ALARM", "MIN_SHORT_SIDE", "Detection", "check_size", "detect", "embed"]
+__all__ = [
+    "ALGORITHM",
+    "DATA_BITS",
+    "FALSE_ALARM",
+    "MIN_SHORT_SIDE",
+    "Detection",
+    "Marked",
+    "check_size",
+    "detect",
+    "embed",
+    "mark",
+]
 
 ALGORITHM = "org.artproof.watermark.1"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,7 +26,7 @@ from artproof.errors import InvalidInput
 from artproof.watermark.code import CODE_BITS, encode
 from artproof.watermark.pattern import WORK_SHORT, P, box_mean, carriers, detector_weights, folded_spectrum
 
-__all__ = ["MIN_SHORT_SIDE", "STRENGTH", "STRENGTHS", "embed", "survives", "working_size"]
+__all__ = ["MIN_SHORT_SIDE", "STRENGTH", "STRENGTHS", "Marked", "embed", "mark", "survives", "working_size"]
 
 MIN_SHORT_SIDE = 512
 PILOT_BINS = len(carriers().pilot_y)
@@ -100,21 +101,39 @@ def _amplitudes(
     return signs * amp, pilot
 
 
-def embed(pixels: NDArray[np.uint8], payload: int, strength: float | None = None) -> NDArray[np.uint8]:
-    """``pixels`` (HxWx3 or HxWx4, uint8) carrying ``payload`` (64 bits); alpha is left alone.
+@dataclass(frozen=True, slots=True)
+class Marked:
+    pixels: NDArray[np.uint8]
+    strength: float  # the RMS budget used, in levels
+    robust: bool  # whether the mark reads blind from a marketplace copy (see :func:`survives`)
 
-    With no ``strength``, the least of ``STRENGTHS`` whose mark survives what a marketplace does
-    (see :func:`survives`) is used: smooth pictures keep 1.7 levels, busy paintings whose own
-    strokes drown a 1.7-level mark get up to 2.8. A given ``strength`` is used as it is.
+
+def mark(pixels: NDArray[np.uint8], payload: int) -> Marked:
+    """``pixels`` carrying ``payload`` at the least of ``STRENGTHS`` whose mark survives what a marketplace does,
+    and whether any did.
+
+    Smooth pictures keep 1.7 levels, busy paintings whose own strokes drown a 1.7-level mark get up to
+    2.8. A picture of flat pure black and white (a silhouette, line art on white) survives at none:
+    the mark cannot go above white or below black, lives in the few edge pixels, and a JPEG copy
+    rounds the rest away. Its editions are still marked (the registry reads them aligned with the
+    master, and finds copies by their fingerprint); ``robust`` says so to the artist.
     """
-    if strength is not None:
-        return _embed(pixels, payload, strength)
     out = pixels
     for level in STRENGTHS:
         out = _embed(pixels, payload, level)
         if survives(out, payload):
-            break
-    return out
+            return Marked(out, level, True)
+    return Marked(out, STRENGTHS[-1], False)
+
+
+def embed(pixels: NDArray[np.uint8], payload: int, strength: float | None = None) -> NDArray[np.uint8]:
+    """``pixels`` (HxWx3 or HxWx4, uint8) carrying ``payload`` (64 bits); alpha is left alone.
+
+    With no ``strength``, as :func:`mark` chooses it. A given ``strength`` is used as it is.
+    """
+    if strength is not None:
+        return _embed(pixels, payload, strength)
+    return mark(pixels, payload).pixels
 
 
 def survives(marked: NDArray[np.uint8], payload: int) -> bool:
