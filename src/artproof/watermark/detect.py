@@ -244,6 +244,15 @@ def _informed(
     The alignment is found at the working scale, then the master's matching region
     is resampled onto the copy's own pixels (a pure crop lands on whole pixels, so
     the subtraction is exact there) and the difference brought to the working scale.
+    Every pixel of the difference counts the same. Blind reading weighs busy regions down
+    because the picture's own texture drowns the mark there; with the picture subtracted, that
+    weighting threw away the mark where the embedder put most of it (edges and texture get up to
+    3 levels, flat areas 0.8), and on line art, whose flat black and white a JPEG copy rounds
+    back to pure, all of it: on the watermark benchmark's 60 pictures, aligned with their masters,
+    uniform weights decoded JPEG q50 60 of 60 (the weighted sum 59; the line art's word 60 bits
+    wrong, now 2), WebP q50 57 (53), resize 50 % + JPEG q50 57 (55), and lost none read through
+    keypoints or outlines (24 of the hardest pictures: a photographed print, screenshot > WebP q50
+    12 -> 14, a turn > half size + JPEG q50).
     """
     work = _working(luma, WORK_SHORT * scale)
     where = align(work, master)
@@ -268,9 +277,8 @@ def _informed(
     difference = Image.fromarray((copy - level * region).astype(np.float32), mode="F")
     size = working_size(width, height, WORK_SHORT * scale * min(width, height) / min(luma.size))
     small = np.asarray(difference.resize(size, Image.Resampling.BOX), dtype=np.float32)
-    weighted = highpass(small) * detector_weights(work[: small.shape[0], : small.shape[1]])
     offset = (-(y0 / per_master) % P, -(x0 / per_master) % P)
-    return carriers().soft_bits(np.fft.rfft2(fold(weighted)), offset), offset
+    return carriers().soft_bits(np.fft.rfft2(fold(highpass(small))), offset), offset
 
 
 def detect(
