@@ -46,6 +46,7 @@ CHANGED = 0.25  # share of an aligned edition showing something else beyond whic
 FAITHFUL = 0.02  # share of a copy that may differ in places from what it was copied from (edges, noise)
 RESEMBLES = 0.5  # correlation above which the picture is the edition's layout, if not confirmed as it
 STRAY = 0.01  # share of the agreeing region's span a lay-back may stray from a shift and a scale and be one
+WHOLE = 0.25  # share of the picture the keypoints must agree over for that (more than a quarter detail shows)
 
 Outcome = Literal["edition", "altered", "unconfirmed", "another"]
 
@@ -56,16 +57,19 @@ class Likeness:
     reason: str  # the tampering reason (altered, another) or the note (unconfirmed); empty for the edition
 
 
-def _reframed(alignment: Alignment) -> bool:
+def _reframed(alignment: Alignment, share: float) -> bool:
     """Laid back by more than a shift and a scale: mirrored, or straying from one by :data:`STRAY` or more of
     where the keypoints agree (an outline's corners carry no such region: turned or in perspective).
 
     The homography's own turn and perspective read a letterboxed copy as "moved" from the keypoints'
     noise (a stamped, letterboxed edition came back turned 0.52 degrees), and a stamp there was judged
     by the 25 % rule: 3 to 4 of 12 read ``authentic_edition``. Faithful copies that stray less changed
-    at most 0.2 % (screenshots, WebP), so the 2 % rule does not accuse them."""
+    at most 0.2 % (screenshots, WebP), so the 2 % rule does not accuse them. Only where the keypoints
+    agree over :data:`WHOLE` of the picture or more (whole copies, letterboxed: 0.27-0.71): over a
+    detail's few keypoints (a quarter detail: 0.03-0.15) a wrong homography is as straight as a right
+    one there, and one read a faithful quarter detail as 16 % changed."""
     departure = alignment.departure()
-    if alignment.mirrored or departure is None:
+    if alignment.mirrored or departure is None or share < WHOLE:
         return alignment.moved()
     return departure >= STRAY
 
@@ -73,7 +77,7 @@ def _reframed(alignment: Alignment) -> bool:
 def likeness(edition_id: str, own: Match | None) -> Likeness:
     """How the picture compares with the edition ``edition_id`` its mark names, ``own`` being that comparison."""
     if own is not None and own.confirmed:
-        moved = own.alignment is not None and _reframed(own.alignment)
+        moved = own.alignment is not None and _reframed(own.alignment, own.region)
         if (own.changed or 0.0) >= (CHANGED if moved else FAITHFUL):  # a part of it shows something else
             return Likeness(
                 "altered",
