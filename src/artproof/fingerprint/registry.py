@@ -409,17 +409,17 @@ class FingerprintRegistry:
         a work) and keeps the order: of the copies benchmark's 50 quarter details, the 48 whose work
         the shortlist names scored it above every other shortlisted work (0.74-1.0 for 47; the best
         unrelated work at most 0.67); on 204 pictures never registered the three works screened
-        best scored at most 0.77 searched in full (confirming takes 0.85). What it costs: a picture
-        nobody registered screens about 45 works over two passes (about 200 ms), and its search took
-        1,285 ms p50 against 806 ms with the first-three rule (16 such pictures, 2,000 registered, idle).
+        best scored at most 0.77 searched in full (confirming takes 0.85).
 
         Works that hold it worse than :data:`DETAIL_FLOOR` at the screen are not searched in full. The
         screen and the search measure the same correlation, the search finer: on 208 never-registered
-        pictures no work scored more than 0.04 above its screen in full, while a real detail, placed
-        where the coarse scales only come near it, scores well above (0.51 at the screen, 0.9 in full);
-        the details of the copies benchmark screened 0.51 and up (quarters; halves 0.67 and up). On
-        those 208, 48 had a work over the floor: the others, most pictures nobody registered, stop at
-        the screen (107 full searches of 624).
+        pictures no work scored more than 0.04 above its screen in full, while the details this search
+        found confirmed at 0.98-1.0 in full, and the copies benchmark's details screened 0.51 and up
+        (quarters; halves 0.67 and up). On those 208, 48 had a work over the floor: the others, most
+        pictures nobody registered, stop at the screen. What it costs such a picture
+        (``benchmarks/detail_screen.py``, 24 of them, 2,000 registered): about 45 works screened over
+        two passes, 0.1 full searches, search p50 1,346 ms, against 1,249 ms with the first-three rule
+        (6.3 full searches) and 1,487 ms screened without the floor.
         """
         for work, group in groups.items():
             if work not in screened and query.may_be_detail_of(group[0]):
