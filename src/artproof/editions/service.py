@@ -377,9 +377,9 @@ class EditionService:
         if fragile:
             notes.append(
                 f"the invisible mark of {fragile} of {len(plan)} editions will not read from a re-encoded copy "
-                "(a JPEG at 1024 px) without the registry: the picture is mostly flat pure black or white, where "
-                "a mark cannot go; the registry still finds such copies by their fingerprint and reads the mark "
-                "with the master"
+                "(a JPEG at 1024 px) without the registry: the picture leaves it too little room (flat pure black "
+                "or white, as in line art or a silhouette, takes none); the registry still finds such copies by "
+                "their fingerprint and reads the mark with the master"
             )
         return IssueResult(work_id=record.work_id, editions=records, files=written, folder=str(output), notes=notes)
 
