@@ -5,6 +5,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, ImageFilter
+
 from artproof.provenance.model import AssetInfo, Runtime, Step
 
 RUNTIME = Runtime(machine="x86_64", system="Linux", numpy="2", pillow="11")
@@ -44,3 +48,16 @@ def step(
         at="2026-01-01T00:00:00+00:00",
         runtime=RUNTIME,
     )
+
+
+def line_art(seed: int = 5, size: tuple[int, int] = (768, 640)) -> NDArray[np.uint8]:
+    """Pure black shapes on pure white, their edges anti-aliased (RGB): a mark cannot go above white or below
+    black, so no watermark strength survives a marketplace copy of it."""
+    rng = np.random.default_rng(seed)
+    width, height = size
+    pixels = np.full((height, width, 3), 255, dtype=np.uint8)
+    y, x = np.mgrid[0:height, 0:width]
+    for _ in range(7):
+        cx, cy, r = rng.uniform(80, width - 78), rng.uniform(80, height - 80), rng.uniform(30, 140)
+        pixels[(x - cx) ** 2 + (y - cy) ** 2 < r * r] = 0 if rng.uniform() < 0.6 else 255
+    return np.asarray(Image.fromarray(pixels).filter(ImageFilter.GaussianBlur(1)))

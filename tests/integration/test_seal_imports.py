@@ -25,6 +25,7 @@ from artproof.interop.c2pa_manifest import action_params, recipe_manifest
 from artproof.provenance.manifest import check_manifest
 from artproof.services import build_services
 from artproof.settings import Settings
+from tests.factories import line_art
 from tests.integration.inproc import call
 
 
@@ -196,15 +197,8 @@ def test_a_picture_too_flat_for_a_robust_mark_says_so_and_its_copy_still_verifie
     edge pixels only and no strength makes it read blind from a JPEG copy (the watermark benchmark's
     horse). The artist is told when the editions are issued; a collector's marketplace copy still
     verifies through the registry (fingerprint, then the mark read with the master)."""
-    image = Image.new("RGB", (768, 640), "white")
-    rng = np.random.default_rng(5)
-    pixels = np.asarray(image).copy()
-    y, x = np.mgrid[0:640, 0:768]
-    for _ in range(7):
-        cx, cy, r = rng.uniform(80, 690), rng.uniform(80, 560), rng.uniform(30, 140)
-        pixels[(x - cx) ** 2 + (y - cy) ** 2 < r * r] = 0 if rng.uniform() < 0.6 else 255
     source = tmp_path / "ink.png"
-    Image.fromarray(pixels).save(source)
+    Image.fromarray(line_art()).save(source)
     home = tmp_path / "artist"
     assert call(home, "init", "--name", "Ada Lovelace").code == 0
     imported = call(home, "import", str(source), "--json")

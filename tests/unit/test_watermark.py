@@ -23,6 +23,7 @@ from artproof.watermark.code import (
 )
 from artproof.watermark.detect import HYPOTHESES
 from artproof.watermark.embed import STRENGTHS
+from tests.factories import line_art
 
 PAYLOAD = 0x0123_4567_89AB_CDEF
 
@@ -233,17 +234,6 @@ def test_a_trained_style_painting_is_read_blind_after_a_marketplace_crop() -> No
     assert found.found and found.payload == PAYLOAD
     smooth = picture()
     assert psnr(smooth, embed(smooth, PAYLOAD)) >= 42.0  # a smooth picture keeps its margin
-
-
-def line_art(seed: int = 5) -> NDArray[np.uint8]:
-    """Pure black shapes on pure white, their edges anti-aliased: a mark cannot go above white or below black."""
-    rng = np.random.default_rng(seed)
-    pixels = np.full((640, 768, 3), 255, dtype=np.uint8)
-    y, x = np.mgrid[0:640, 0:768]
-    for _ in range(7):
-        cx, cy, r = rng.uniform(80, 690), rng.uniform(80, 560), rng.uniform(30, 140)
-        pixels[(x - cx) ** 2 + (y - cy) ** 2 < r * r] = 0 if rng.uniform() < 0.6 else 255
-    return np.asarray(Image.fromarray(pixels).filter(ImageFilter.GaussianBlur(1)))
 
 
 def test_line_art_is_said_to_carry_a_fragile_mark_and_its_jpeg_copy_is_read_with_the_master() -> None:
