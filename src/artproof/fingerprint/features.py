@@ -120,7 +120,9 @@ class Alignment:
     matches: int
     mirrored: bool = False
     region: NDArray[np.float32] | None = None  # convex hull of the agreeing keypoints, in registered px
-    method: str = "keypoints"  # or "outline": the picture's four corners found in the copy (core/frames.py)
+    # "outline": its four corners found in the copy (core/frames.py); "outline+keypoints": keypoints on
+    # that outline laid flat
+    method: str = "keypoints"
 
     def moved(self) -> bool:
         """Turned (by half a degree or more), mirrored or seen in perspective: more than a crop or a resize."""

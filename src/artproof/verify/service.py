@@ -633,6 +633,8 @@ def _geometry(match: Match) -> str:
     t = match.alignment.transform()
     if match.alignment.method == "outline":
         words = ["found by its outline (its four corners in the copy, laid flat)"]
+    elif match.alignment.method == "outline+keypoints":
+        words = [f"found by its outline laid flat and {match.alignment.inliers} agreeing keypoints there"]
     else:
         words = [f"found by {match.alignment.inliers} agreeing keypoints"]
     if t["mirrored"]:
