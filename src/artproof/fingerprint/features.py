@@ -68,7 +68,12 @@ class Features:
 
 
 def describe(
-    image: Image.Image, limit: int = STORED, *, mirrored: bool = False, long_side: int = WORK_LONG
+    image: Image.Image,
+    limit: int = STORED,
+    *,
+    mirrored: bool = False,
+    long_side: int = WORK_LONG,
+    soften: float = 0.0,
 ) -> Features:
     """The ``limit`` strongest ORB keypoints of ``image``, spread over it (``mirrored``: of its mirror image).
 
@@ -78,7 +83,8 @@ def describe(
     strongest of each cell first, so a detail crop of any quarter of the picture holds its share of
     them (the strongest alone gather where the picture is busiest). Their order is that rank, so
     the first ones (what the shortlist indexes) are spread too. ``long_side``: the working size
-    (:data:`FINE_LONG` for the finer description a detail crop needs).
+    (:data:`FINE_LONG` for the finer description a detail crop needs). ``soften``: a Gaussian blur
+    (sigma, in working px) first, so that a grainy copy's corners are its shapes', not its grain's.
     """
     import cv2
 
@@ -90,7 +96,10 @@ def describe(
     empty = Features(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8), grey.size, scale, mirrored)
     if min(small.size) < 32:
         return empty
-    equalised = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(np.asarray(small))
+    pixels = np.asarray(small)
+    if soften > 0:
+        pixels = cv2.GaussianBlur(pixels, (0, 0), soften)
+    equalised = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(pixels)
     detector = cv2.ORB_create(  # type: ignore[attr-defined]
         nfeatures=4 * limit, scaleFactor=1.2, nlevels=8, edgeThreshold=15, patchSize=31, fastThreshold=5
     )

@@ -77,6 +77,7 @@ DETAIL_SCREEN = 64.0  # hold it best at this thumbnail size (short side; a fifth
 DETAIL_FLOOR = 0.4  # and hold it at least this well there (found details: 0.51 and up; see _likely_details)
 OUTLINE_NEAREST = 2  # pictures aligned per outline laid flat when none is within the guaranteed radius
 MIN_REGION = 0.015  # keypoints agreeing over less of a registered picture than this judge nothing
+SOFTEN = 1.0  # px at the working size: the blur before the last look-up (a grainy copy's keypoints are its grain)
 PARTIAL = 0.25  # keypoints agreeing over less of a picture than this leave its outline to be tried too
 BARE_KEEP = 0.1  # a picture inside flat bars is searched alone when it spans this much of the copy's side
 
@@ -187,6 +188,11 @@ class Query:
     def screen(self) -> DetailScales:
         """The copy at the scales a detail is screened at, coarser: which shortlisted works to search it in."""
         return DetailScales(self.image, DETAIL_SCREEN)
+
+    @cached_property
+    def softened(self) -> Features:
+        """The copy's keypoints once softened (:data:`SOFTEN`): a grainy detail's shapes, which its grain hid."""
+        return describe(self.image, QUERY, soften=SOFTEN)
 
     @cached_property
     def coarse(self) -> Features:
@@ -360,11 +366,17 @@ class FingerprintRegistry:
         tried: set[str] = set()  # of those, works whose finer description was matched too
         detailed: set[str] = set()  # works searched for the copy as a detail already
         screened: dict[str, float] = {}  # works screened for it as a detail: how well they hold it, coarsely
-        # the copy's keypoints, its mirror image's, and last the copy's looked up by its keypoints at half
-        # size: a detail shown at twice the registered scale, whose fine corners the registry never described
-        passes = ((query.features, query.features), (query.mirrored, query.mirrored), (query.features, query.coarse))
+        # the copy's keypoints, its mirror image's, the copy's looked up by its keypoints at half size (a
+        # detail shown at twice the registered scale, whose fine corners the registry never described) and
+        # last by its keypoints softened (a grainy detail: its sharpest corners are grain, found nowhere)
+        passes = (
+            (query.features, query.features),
+            (query.mirrored, query.mirrored),
+            (query.features, query.coarse),
+            (query.softened, query.softened),
+        )
         for features, lookup in passes:
-            coarse = lookup is query.coarse
+            coarse, softened = lookup is query.coarse, lookup is query.softened
             found = shortlist.search(lookup.descriptors[:SHORTLIST_QUERY], k=SHORTLIST)
             ids = [self._shortlist_rows[n] for n, _score in found]
             if not ids:
@@ -377,6 +389,11 @@ class FingerprintRegistry:
                 groups.setdefault(entries[row_id].work_id, []).append(entries[row_id])
             matches: list[Match] = []
             for rank, (work, group) in enumerate(list(groups.items())[:LOCAL_WORKS]):
+                if softened:  # works no earlier pass matched, by the softened keypoints alone
+                    if work not in matched:
+                        matches += self._located(query, group, features)
+                        matched.add(work)
+                    continue
                 # a work further down, matched without its finer description, gets it when it ranks higher later
                 fine = rank < FINE_WORKS and not features.mirrored and work not in tried
                 if coarse and work in matched:  # the copy's keypoints met its stored ones already: only the
