@@ -599,3 +599,26 @@ def test_part_of_a_print_photographed_is_placed_by_keypoints_on_its_outline_laid
     )
     [chosen] = fresh.search(part)
     assert chosen.alignment is not None and chosen.alignment.method == "outline+keypoints", chosen
+
+
+def test_a_detail_shortlisted_only_by_its_softened_keypoints_is_searched_in_its_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last look-up is by the copy's keypoints softened: a grainy quarter detail (the copies benchmark's
+    w263) shortlisted its work by nothing else. The shortlist here answers only that look-up: the work
+    it names is screened and searched as a detail, and found."""
+    pictures = {f"w{seed}": _shapes(seed) for seed in range(3)}
+    registry = _registry_of(tmp_path, pictures)
+    query = Query.of(pictures["w1"].crop((0, 0, 400, 300)))
+    shortlisted = Shortlist.search
+    asked: list[str] = []
+
+    def softened_only(self: Shortlist, descriptors: np.ndarray, k: int = 8) -> list[tuple[int, float]]:
+        softened = np.shares_memory(descriptors, query.softened.descriptors)
+        asked.append("softened" if softened else "other")
+        return shortlisted(self, descriptors, k) if softened else []
+
+    monkeypatch.setattr(Shortlist, "search", softened_only)
+    found = [m for m in registry.search_local(query) if m.confirmed]
+    assert asked == ["other", "other", "other", "softened"], asked
+    assert found and found[0].entry.ref == "w1" and found[0].similarity > 0.95, found

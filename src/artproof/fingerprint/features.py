@@ -84,7 +84,8 @@ def describe(
     them (the strongest alone gather where the picture is busiest). Their order is that rank, so
     the first ones (what the shortlist indexes) are spread too. ``long_side``: the working size
     (:data:`FINE_LONG` for the finer description a detail crop needs). ``soften``: a Gaussian blur
-    (sigma, in working px) first, so that a grainy copy's corners are its shapes', not its grain's.
+    (sigma, in working px) first: a grainy detail shown larger than it was registered, described as
+    the registry's smaller description saw it.
     """
     import cv2
 

@@ -77,7 +77,7 @@ DETAIL_SCREEN = 64.0  # hold it best at this thumbnail size (short side; a fifth
 DETAIL_FLOOR = 0.4  # and hold it at least this well there (found details: 0.51 and up; see _likely_details)
 OUTLINE_NEAREST = 2  # pictures aligned per outline laid flat when none is within the guaranteed radius
 MIN_REGION = 0.015  # keypoints agreeing over less of a registered picture than this judge nothing
-SOFTEN = 1.0  # px at the working size: the blur before the last look-up (a grainy copy's keypoints are its grain)
+SOFTEN = 1.0  # px at the working size: the blur (sigma) of the copy before the last look-up (Query.softened)
 PARTIAL = 0.25  # keypoints agreeing over less of a picture than this leave its outline to be tried too
 BARE_KEEP = 0.1  # a picture inside flat bars is searched alone when it spans this much of the copy's side
 
@@ -191,7 +191,10 @@ class Query:
 
     @cached_property
     def softened(self) -> Features:
-        """The copy's keypoints once softened (:data:`SOFTEN`): a grainy detail's shapes, which its grain hid."""
+        """The copy's keypoints once softened (:data:`SOFTEN`): what a detail shown larger than it was registered
+        looks like at the registry's coarser description. A quarter detail of a grainy graphic (the copies
+        benchmark's detail25 w263) shortlisted its work nowhere by its keypoints at full or half size, and
+        2nd softened; the detail search then confirmed it (0.99)."""
         return describe(self.image, QUERY, soften=SOFTEN)
 
     @cached_property
@@ -368,7 +371,8 @@ class FingerprintRegistry:
         screened: dict[str, float] = {}  # works screened for it as a detail: how well they hold it, coarsely
         # the copy's keypoints, its mirror image's, the copy's looked up by its keypoints at half size (a
         # detail shown at twice the registered scale, whose fine corners the registry never described) and
-        # last by its keypoints softened (a grainy detail: its sharpest corners are grain, found nowhere)
+        # last by its keypoints softened (a grainy detail shown larger than registered: its grain is finer
+        # than what the registry described)
         passes = (
             (query.features, query.features),
             (query.mirrored, query.mirrored),
