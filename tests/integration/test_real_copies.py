@@ -448,6 +448,34 @@ def test_a_smooth_edition_photographed_or_screenshotted_is_found_by_its_outline(
     assert doc["verdict"] == "unverified" and doc["channels"]["fingerprint"]["status"] == "none", doc["headline"]
 
 
+def test_a_quarter_detail_confirmed_by_a_hash_crop_at_the_wrong_scale_is_judged_at_its_own(
+    smooth: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hashes' 80 % crops confirmed a smooth quarter detail at their scale in some editions (0.853-0.855,
+    by the marks' texture); compared there, 4-6 % of it "changed", and a faithful copy read ``tampered``
+    (5 of 34 editions). Here the search answers that match every time: the detail is judged at its own
+    scale, and a stamp on it is still found."""
+    from artproof.fingerprint.registry import FingerprintRegistry, Match
+    from artproof.services import build_services
+    from artproof.settings import Settings
+
+    home, root = smooth["home"], smooth["root"]
+    registry = build_services(Settings.from_env({"ARTPROOF_HOME": str(home)})).fingerprints
+    [entry] = registry.entries(smooth["edition"])
+    edition = Image.open(smooth["file"]).convert("RGB")
+    w, h = edition.size
+    detail = edition.crop((w // 5, h // 4, w // 5 + w // 2, h // 4 + h // 2))
+    wrong = Match(entry, "centre", 12, 0.855, 0.8)  # as the hashes confirmed it where it failed
+    assert (registry.with_changes(Query.of(detail), wrong).changed or 0.0) >= 0.02  # compared there, it "changed"
+    monkeypatch.setattr(FingerprintRegistry, "search", lambda self, query, limit=8: [wrong])
+    doc = verify(home, _jpeg(detail, root / "wrong-scale.jpg", 85))
+    assert doc["verdict"] == "authentic_edition" and doc["edition"]["number"] == 2, (doc["headline"], doc["reasons"])
+    stamped = detail.copy()
+    stamped.paste((255, 255, 255), (40, 40, 40 + detail.width // 4, 40 + detail.height // 5))
+    doc = verify(home, _jpeg(stamped, root / "wrong-scale-stamped.jpg", 85))
+    assert doc["verdict"] == "tampered", (doc["headline"], doc["reasons"])
+
+
 def test_a_mirror_image_of_a_smooth_edition_is_that_edition_at_home_and_away(smooth: dict[str, Any]) -> None:
     """A flipped post of a picture with too few corners for keypoints: its mark is read flipped back,
     and the picture is compared with the edition the right way round (here and by a collector)."""

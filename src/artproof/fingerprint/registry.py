@@ -299,7 +299,7 @@ class FingerprintRegistry:
         located = self._located(query, [entry]) if entry.features is not None else []
         if located and located[0].similarity > match.similarity:
             match = located[0]
-        return match if match.confirmed else next(iter(self._detail(query, [entry])), match)
+        return match if match.confirmed else (self.as_detail(query, entry) or match)
 
     def with_changes(self, query: Query, match: Match) -> Match:
         """``match``, found in the registered picture's own frame (whole or cropped), with the share of the
@@ -456,6 +456,10 @@ class FingerprintRegistry:
         for entry in entries:
             groups.setdefault((entry.work_id, entry.fingerprint.phash), []).append(entry)
         return [match for group in groups.values() for match in self._detail(query, group)]
+
+    def as_detail(self, query: Query, entry: Registered) -> Match | None:
+        """``entry``'s picture confirmed as containing the query as a detail, at the detail's own scale, or None."""
+        return next(iter(self._detail(query, [entry])), None)
 
     def _detail(self, query: Query, group: list[Registered]) -> list[Match]:
         """The group's picture confirmed as containing the query as a detail (down to a quarter of the area)."""

@@ -51,7 +51,7 @@ from artproof.provenance.model import WorkManifest
 from artproof.seal.registry import WorkRegistry
 from artproof.studio.service import Studio
 from artproof.verify.decide import EXIT_CODES, Evidence, Verdict, decide
-from artproof.verify.likeness import RESEMBLES, likeness
+from artproof.verify.likeness import FAITHFUL, RESEMBLES, likeness
 from artproof.verify.logkeys import LogKeys
 from artproof.verify.portable import CertificateCheck, check_certificate
 from artproof.verify.report import (
@@ -68,6 +68,7 @@ __all__ = ["EXIT_CODES", "IMAGE_SUFFIXES", "Verdict", "VerifyReport", "VerifyRun
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".gif", ".bmp", ".avif", ".mpo"})
 
 
+OTHER_SCALE = 0.05  # a detail's scale this far from a frame match's (relative) is another placement of the copy
 DECODE_SHORT = 1024  # big JPEGs decode at a reduced scale: every channel looks at 512 px or less
 
 
@@ -488,13 +489,13 @@ class VerifyService:
         """
         for match in searched:
             if match.entry.ref == ref and match.confirmed and match.alignment is None:
-                return self.fingerprints.with_changes(query, match)
+                return self._framed(query, match)
         entries = self.fingerprints.entries(ref)
         if not entries:
             return None
         plain = self.fingerprints.confirm(query, entries[0], local=False)
         if plain.confirmed:
-            return self.fingerprints.with_changes(query, plain)
+            return self._framed(query, plain)
         found = [m for m in searched if m.entry.ref == ref and m.alignment is not None]
         local = found[0] if found else self.fingerprints.confirm(query, entries[0])
         if local.alignment is not None and local.confirmed and local.alignment.moved():
@@ -506,6 +507,24 @@ class VerifyService:
         if plain.distance <= FINGERPRINT_RADIUS and plain.similarity >= RESEMBLES:
             return plain  # the same frame, partly something else
         return local
+
+    def _framed(self, query: Query, match: Match) -> Match:
+        """``match``, confirmed in the registered picture's own frame, with the share of it that shows something
+        else there; or, where that share would accuse it, the same picture found as a detail at another scale.
+
+        A smooth picture's quarter detail correlated 0.853-0.855 with the hashes' 80 % crops at their scale,
+        and 0.998 as a detail at its own (half the side): compared at the wrong scale, 4-6 % of it "changed",
+        and a faithful copy read ``tampered`` (5 of 34 editions). A detail at its own scale is judged by its
+        correlation, as strict as the comparison (a stamp lowers it). A stamped copy found at its right scale
+        is found as a detail at that same scale, if at all, and stays judged by what changed.
+        """
+        measured = self.fingerprints.with_changes(query, match)
+        if (measured.changed or 0.0) < FAITHFUL:
+            return measured
+        detail = self.fingerprints.as_detail(query, match.entry)
+        if detail is None or detail.similarity <= measured.similarity:
+            return measured
+        return detail if abs(detail.scale / max(measured.scale, 1e-6) - 1.0) > OTHER_SCALE else measured
 
     def _report(
         self,
