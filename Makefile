@@ -63,6 +63,7 @@ bench: $(VENV)/.installed-bench $(BENCH_VENV)/.installed  ## measurements record
 	$(BIN)/python benchmarks/restore.py --write
 	$(BIN)/python benchmarks/taste.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/watermark.py --write
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/watermark_budget.py --sheet build/watermark-budget.png --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/fingerprint.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/fingerprint_copies.py --keep build/copies-registry --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/detail_screen.py --registry build/copies-registry --write
