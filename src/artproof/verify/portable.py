@@ -192,7 +192,8 @@ def _belongs(result: CertificateCheck, body: CertificateBody, seen: Query, data:
         )
     else:
         result.reasons.append(
-            f"the certificate belongs to another picture ({distance} pHash bits away): it was moved to this file"
+            f"the certificate is not this picture's ({distance} pHash bits from it): moved to this file from "
+            "another picture, or given with a small part of its own, which it cannot certify"
         )
 
 
