@@ -182,15 +182,19 @@ def test_a_mirror_image_is_read_blind_and_said_to_be_one(marked: tuple[NDArray[n
 
 
 @pytest.mark.parametrize("corner", [(0, 0), (1, 1), (0.5, 0.3)])
-def test_a_quarter_area_detail_is_read_with_the_registered_master(
+def test_a_quarter_area_detail_is_read_blind_at_its_scale_and_with_the_registered_master(
     marked: tuple[NDArray[np.uint8], NDArray[np.uint8]], corner: tuple[float, float]
 ) -> None:
-    """Half the width and half the height, anywhere: at half the working scale, below the blind search's range."""
+    """Half the width and half the height, anywhere: at half the working scale, below the crops' range (0.7),
+    found blind by the detail search that uses the tries left, and said to be a detail."""
     original, copy = marked
     h, w = copy.shape[:2]
     y, x = int(corner[0] * (h - h // 2)), int(corner[1] * (w - w // 2))
     detail = copy[y : y + h // 2, x : x + w // 2]
-    assert not detect(detail).found  # blind, the search does not reach a detail's scale
+    blind = detect(detail)
+    assert blind.found and blind.payload == PAYLOAD and blind.from_detail and blind.tries <= HYPOTHESES
+    assert blind.scale is not None and abs(blind.scale - 0.5) < 0.02
+    assert not detect(copy[: h * 3 // 4]).from_detail  # a crop keeping most of it is read as a crop
     found = detect(jpeg(detail, 80), reference=original)
     assert found.found and found.payload == PAYLOAD and found.informed
     assert found.scale is not None and abs(found.scale - 0.5) < 0.02

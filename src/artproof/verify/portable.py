@@ -57,6 +57,7 @@ class CertificateCheck:
     checks: list[str] = field(default_factory=list)  # what ran and what could not, in words
     body: CertificateBody | None = None
     belongs: bool = False  # this picture is the certificate's edition (exact pixels, or mark + fingerprint)
+    part: bool = False  # the edition's mark read from a detail of it, which the certificate's hashes cannot confirm
     logged: bool = False  # the certificate's issuance is proved in the log
     owner_key: str | None = None
     transfers: int = 0
@@ -86,8 +87,14 @@ def check_certificate(
     mirror: Mirror | None,
     source: str,
     witness_keys: list[bytes] | None = None,
+    part: bool = False,
 ) -> CertificateCheck:
-    """Every check a certificate allows with what was given; see the module's docstring."""
+    """Every check a certificate allows with what was given; see the module's docstring.
+
+    ``part``: the mark was read from a detail of the picture, shown larger (:attr:`Detection.from_detail`).
+    The certificate holds the whole picture's hashes, which a part of it does not match: such a copy is
+    not the certificate's picture, nor another picture carrying its mark; it is left unconfirmed.
+    """
     try:
         body = verify_certificate(document)
     except ArtproofError as exc:
@@ -99,7 +106,7 @@ def check_certificate(
     result = CertificateCheck("unchecked", "", body=body)
     edition_id = body.edition_id
     result.checks.append(f"certificate signed by the artist {body.artist.name} (key {body.artist.key_id})")
-    _belongs(result, body, seen, data, mark)
+    _belongs(result, body, seen, data, mark, part)
     try:
         bundle = _bundle(section)
     except ArtproofError as exc:
@@ -142,6 +149,12 @@ def check_certificate(
     elif result.belongs and result.logged:
         result.status = "valid"
         result.summary = "certificate signed by the artist, for this picture, entered in the log"
+    elif result.logged and result.part:
+        result.status = "unconfirmed"
+        result.summary = (
+            "a logged certificate whose edition's mark this detail carries; the certificate holds the whole "
+            "picture's hashes and cannot confirm a part of it"
+        )
     elif result.logged:
         result.status = "unconfirmed"
         result.summary = "a logged certificate resembling this picture, but its edition mark was not read"
@@ -158,7 +171,9 @@ def check_certificate(
     return result
 
 
-def _belongs(result: CertificateCheck, body: CertificateBody, seen: Query, data: bytes, mark: str | None) -> None:
+def _belongs(
+    result: CertificateCheck, body: CertificateBody, seen: Query, data: bytes, mark: str | None, part: bool = False
+) -> None:
     """Whether the certificate is this picture's: its exact pixels, else its hashes (``seen``: the copy, decoded)."""
     edition_id = body.edition_id
     picture = seen.image
@@ -175,6 +190,12 @@ def _belongs(result: CertificateCheck, body: CertificateBody, seen: Query, data:
     resembles = distance <= RESEMBLANCE_RADIUS
     if mark is not None and mark != edition_id:
         result.reasons.append(f"the watermark says edition {mark}, the certificate is for edition {edition_id}")
+    elif mark == edition_id and not resembles and part:
+        result.part = True
+        result.checks.append(
+            f"watermark reads edition {edition_id} from a detail, shown larger ({distance} pHash bits from the "
+            "whole picture): the certificate's hashes cannot confirm a part of it"
+        )
     elif mark == edition_id and not resembles:
         result.reasons.append(
             f"the watermark names edition {edition_id} but the picture is not that edition's "

@@ -167,6 +167,8 @@ class VerifyService:
             details["turned_deg"] = round(found.angle, 2)  # read blind after turning the copy back
         if found.mirrored:
             details["mirrored"] = True  # read from the copy flipped back: a mirror image of the edition
+        if found.from_detail:
+            details["detail_scale"] = round(found.scale or 0.0, 3)  # read blind from part of the picture, shown larger
         if record is None:
             return Channel(
                 "unknown", f"a watermark names edition {eid}, not one issued in this home's registry", details
@@ -277,7 +279,8 @@ class VerifyService:
             record.work_id if record else (matches[0].entry.work_id if matches else None)
         )
         reasons += problem
-        check = self._presented(given, data, image, query, mark, log_key, mirror, (turned, flipped))
+        part = "detail_scale" in watermark.details
+        check = self._presented(given, data, image, query, mark, log_key, mirror, (turned, flipped), part)
         if check is not None:
             reasons += check.reasons
         if record is not None:
@@ -441,11 +444,13 @@ class VerifyService:
         log_key: NoteVerifier | None,
         mirror: str | None,
         read_as: tuple[float | None, bool] = (None, False),
+        part: bool = False,
     ) -> CertificateCheck | None:
         """The certificate presented with the file (or embedded in it), checked as a stranger would.
 
         A copy whose mark was read turned or flipped (``read_as``: degrees, mirrored) is compared with
-        the certificate's picture as the mark was read: upright, the right way round.
+        the certificate's picture as the mark was read: upright, the right way round. ``part``: the mark
+        was read from a detail of the picture (see :func:`check_certificate`).
         """
         if not isinstance(given, Given):
             return given  # none, or damaged
@@ -465,6 +470,7 @@ class VerifyService:
             mirror=reader,
             source=given.source,
             witness_keys=[b64decode(r.public_key) for r in self.ledger.identities.list()],
+            part=part,
         )
 
     @staticmethod
@@ -593,7 +599,18 @@ class VerifyService:
             since = None if check.transfers else body.issued_at[:10]
             revoked_reason = (check.revoked or {}).get("reason")
         headline = _headline(
-            verdict, reasons, edition, revoked_reason, title, artist, owner, since, classification, c2pa, matches
+            verdict,
+            reasons,
+            edition,
+            revoked_reason,
+            title,
+            artist,
+            owner,
+            since,
+            classification,
+            c2pa,
+            matches,
+            watermark,
         )
         models = None
         if verdict in ("authentic_edition", "revoked"):
@@ -681,6 +698,7 @@ def _headline(
     classification: Classification | None,
     c2pa: Channel,
     matches: list[Match],
+    watermark: Channel | None = None,
 ) -> str:
     made = f" {classification.explanation}" if classification and classification.explanation else ""
     if verdict == "authentic_edition" and edition is not None:
@@ -712,6 +730,8 @@ def _headline(
         source = c2pa.details.get("digital_source_type") or "unknown"
         return f"Not registered here; {c2pa.summary}, saying source type {source}."
     note = c2pa.summary if c2pa.status in ("remote", "unreadable") else "no credentials, mark or registered match"
+    if watermark is not None and watermark.status == "unknown":  # a mark of an edition this home never issued
+        note = watermark.summary
     return f"Unverified: {note}. This does not mean it is fake."
 
 

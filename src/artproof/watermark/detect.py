@@ -17,7 +17,9 @@ The decision rule is the BCH decoder: a word more than 16 bits from every
 codeword is no mark. Chase-II decoding also tries the 31 flips of the 5 least
 reliable bits. A mirror image (a flipped post) is read flipped back. A copy
 turned by up to ten degrees is found the same way, the comb turned with it
-(:func:`_turns`), and read after turning it back. With at most
+(:func:`_turns`), and read after turning it back. Last, with the tries left, the comb is searched
+over the scales of a detail shown larger (0.45-0.7: a fifth to half of the picture;
+:attr:`Detection.from_detail`). With at most
 ``HYPOTHESES`` (scale or turn, offset) tries per image, each
 with its 32 words, the false-alarm probability per image is at most
 :data:`FALSE_ALARM` (union bound, computed in :mod:`artproof.watermark.code`).
@@ -56,7 +58,8 @@ HYPOTHESES = 16  # (scale, offset) pairs tried at most per image
 CHASE_BITS = 5  # the least reliable bits whose flips are also tried (Chase-II decoding)
 FALSE_ALARM = false_decode_probability(HYPOTHESES * 2**CHASE_BITS)
 MIN_DETECT_SHORT = 128  # below this no copy carries enough of the mark to try
-DETAIL = 0.45  # the smallest working scale searched against a master: details down to a fifth of the area
+DETAIL = 0.45  # the smallest working scale searched for details: down to a fifth of the area
+CROP = 0.70  # the smallest working scale searched first: crops keeping half of the area or more
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,11 @@ class Detection:
     angle: float = 0.0  # degrees the copy was turned counter-clockwise (read blind after turning it back)
     mirrored: bool = False  # read from the copy's mirror image (flipped left to right)
     matched: bool = False  # named by comparing with the expected editions' codewords (not decodable alone)
+
+    @property
+    def from_detail(self) -> bool:
+        """Read blind at a detail's scale: the copy shows part of the marked picture, larger (a fifth to half of it)."""
+        return self.found and not self.informed and self.scale is not None and self.scale < CROP
 
 
 def _decode_soft(soft: NDArray[np.float64]) -> tuple[int, int] | None:
@@ -143,7 +151,7 @@ def _read(work: NDArray[np.float32]) -> list[Reading]:
     return out
 
 
-def _scales(work: NDArray[np.float32], count: int = 3, smallest: float = 0.70) -> list[float]:
+def _scales(work: NDArray[np.float32], count: int = 3, smallest: float = CROP, largest: float = 1.02) -> list[float]:
     """The likeliest working-scale factors (period P/c), from a comb over the whole image's power spectrum.
 
     Every carrier, pilot or data, puts a peak at its frequency (ky, kx)/period;
@@ -165,7 +173,7 @@ def _scales(work: NDArray[np.float32], count: int = 3, smallest: float = 0.70) -
         cols = np.clip(cols, 0, power.shape[1] - 1)
         return np.asarray(power[rows, cols].sum(axis=1), dtype=np.float64)
 
-    coarse = np.arange(smallest, 1.02, 0.002)
+    coarse = np.arange(smallest, largest, 0.002)
     top = coarse[np.argsort(score(coarse))[-count:][::-1]]
     out = []
     for guess in top:
@@ -336,5 +344,8 @@ def detect(
     if master is None:  # blind: a copy turned by up to ten degrees (a scan, a photo held askew, an editor)
         for angle, at in _turns(first):
             if found := budget.first(_read(_turned(first, angle, at)), at, angle=-angle):
+                return found
+        for at in _scales(first, count=1, smallest=DETAIL, largest=CROP):  # a detail, shown larger: the tries left
+            if found := budget.first(_read(_working(luma, WORK_SHORT * at)), at):
                 return found
     return Detection(found=False, pilot_z=budget.best_z, tries=budget.tries)
