@@ -91,7 +91,8 @@ def check_certificate(
 ) -> CertificateCheck:
     """Every check a certificate allows with what was given; see the module's docstring.
 
-    ``part``: the mark was read from a detail of the picture, shown larger (:attr:`Detection.from_detail`).
+    ``part``: the mark was read from a detail of the picture (blind at a detail's scale,
+    :attr:`Detection.from_detail`, or where the registry found the copy as a detail).
     The certificate holds the whole picture's hashes, which a part of it does not match: such a copy is
     not the certificate's picture, nor another picture carrying its mark; it is left unconfirmed.
     """
@@ -193,8 +194,8 @@ def _belongs(
     elif mark == edition_id and not resembles and part:
         result.part = True
         result.checks.append(
-            f"watermark reads edition {edition_id} from a detail, shown larger ({distance} pHash bits from the "
-            "whole picture): the certificate's hashes cannot confirm a part of it"
+            f"watermark reads edition {edition_id} from a detail of the picture ({distance} pHash bits from the "
+            "whole): the certificate's hashes cannot confirm a part of it"
         )
     elif mark == edition_id and not resembles:
         result.reasons.append(

@@ -51,7 +51,7 @@ from artproof.provenance.model import WorkManifest
 from artproof.seal.registry import WorkRegistry
 from artproof.studio.service import Studio
 from artproof.verify.decide import EXIT_CODES, Evidence, Verdict, decide
-from artproof.verify.likeness import FAITHFUL, RESEMBLES, likeness
+from artproof.verify.likeness import FAITHFUL, RESEMBLES, WHOLE, likeness
 from artproof.verify.logkeys import LogKeys
 from artproof.verify.portable import CertificateCheck, check_certificate
 from artproof.verify.report import (
@@ -279,7 +279,7 @@ class VerifyService:
             record.work_id if record else (matches[0].entry.work_id if matches else None)
         )
         reasons += problem
-        part = "detail_scale" in watermark.details
+        part = "detail_scale" in watermark.details or _a_detail_of(mark, searched)
         check = self._presented(given, data, image, query, mark, log_key, mirror, (turned, flipped), part)
         if check is not None:
             reasons += check.reasons
@@ -733,6 +733,20 @@ def _headline(
     if watermark is not None and watermark.status == "unknown":  # a mark of an edition this home never issued
         note = watermark.summary
     return f"Unverified: {note}. This does not mean it is fake."
+
+
+def _a_detail_of(ref: str | None, searched: list[Match]) -> bool:
+    """Whether this registry confirmed the copy as a detail of ``ref``'s picture: found as a detail, or placed by
+    keypoints agreeing over less of it than a whole copy's do (:data:`artproof.verify.likeness.WHOLE`).
+
+    A certificate holds the whole picture's hashes, which a detail's do not match (a quarter: 24-30 bits);
+    a demo edition's quarter, given with its own certificate at home, read "a mark copied into another image"
+    although the registry had found it as a detail at 0.996.
+    """
+    return ref is not None and any(
+        m.entry.ref == ref and m.confirmed and (m.variant == "detail" or (m.alignment is not None and m.region < WHOLE))
+        for m in searched
+    )
 
 
 def _as_read(image: Image.Image, turned: float | None, flipped: bool) -> Image.Image:
