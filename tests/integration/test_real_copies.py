@@ -453,13 +453,15 @@ def test_a_smooth_edition_photographed_or_screenshotted_is_found_by_its_outline(
     assert abs(doc["channels"]["watermark"]["detail_scale"] - 0.5) < 0.02
     # at home, given with its own certificate: the registry found it as a detail, which the certificate's hashes
     # of the whole picture cannot confirm; the edition, as without the certificate (not "a mark copied"), also
-    # where the mark is read only aligned with the master (a busy picture's detail: blind details read 73 %)
+    # where the mark is read only through the registered master (a busy picture's detail: blind details read 73 %)
     doc = verify(home, root / "q22.jpg", "--certificate", str(coa))
     assert doc["verdict"] == "authentic_edition" and doc["edition"]["number"] == 2, doc["headline"]
     detector = sys.modules["artproof.watermark.detect"]
     monkeypatch.setattr(detector, "CROP", detector.DETAIL)  # no blind detail search
     doc = verify(home, root / "q22.jpg", "--certificate", str(coa))
-    assert doc["channels"]["watermark"]["aligned_with_master"] is True, doc["channels"]["watermark"]
+    # read through the registry's placement (the copy minus the master, or the copy laid back on it, whichever
+    # decodes first: the second in about 1 of 10 runs), not blind as a detail: the registry says it is one
+    assert "detail_scale" not in doc["channels"]["watermark"], doc["channels"]["watermark"]
     assert doc["verdict"] == "authentic_edition" and doc["edition"]["number"] == 2, doc["headline"]
     monkeypatch.undo()
     # given with a certificate of its own picture but another one's marked detail: tampered, as before
