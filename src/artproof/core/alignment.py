@@ -21,7 +21,6 @@ OTHER = 32  # levels by which a laid-back copy differs from its master where it 
 REACH = 1  # thumbnail pixels by which a copy laid back or aligned may be off where it is compared
 
 __all__ = [
-    "FAR_BETTER",
     "DetailScales",
     "align",
     "bars_box",

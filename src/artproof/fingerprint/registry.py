@@ -34,7 +34,6 @@ from PIL import Image
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from artproof.core.alignment import (
-    FAR_BETTER,
     DetailScales,
     bars_box,
     detail_similarity,
@@ -82,7 +81,6 @@ SOFTEN = 1.0  # px at the working size: the blur (sigma) of the copy before the 
 PARTIAL = 0.25  # keypoints agreeing over less of a picture than this leave its outline to be tried too
 SETTLE = 0.02  # changed share of a lay-back from which it is made exact against the registered picture itself
 SETTLE_SIDE = 384  # px, the long side the registered picture is refined against then (ECC's time goes with its area)
-Laid = tuple[Alignment, tuple[float, float, float]]  # a placement, and the comparison through it
 BARE_KEEP = 0.1  # a picture inside flat bars is searched alone when it spans this much of the copy's side
 
 
@@ -358,7 +356,7 @@ class FingerprintRegistry:
 
     def _best_laid(
         self, query: Query, entry: Registered, alignment: Alignment, size: tuple[int, int], *, far: bool = True
-    ) -> Laid:
+    ) -> tuple[Alignment, tuple[float, float, float]]:
         """``alignment`` with the homography that lays the copy back best (:func:`refined_first`), and the
         comparison through it (correlation, compared share, changed share; inside the keypoints' region where
         they give one).
@@ -372,25 +370,19 @@ class FingerprintRegistry:
         did not always find the way back from there (once from 0.88 laid as given to 0.81); judged
         through that geometry a faithful part of a print "changed" 25-26 % of what it showed, and read
         ``tampered`` once its mark was read; one placed over 2 % of it (0.965, 1.7 % changed) was
-        refined against the picture to 0.991 with none, and its mark read there. A refinement is taken only
-        where it lays the copy back plainly better (:func:`_plainly_better`): a good fit refined on a
-        thumbnail, or at 384 px, is no more exact than it was, and the mark of a smooth quarter detail read
-        through such a refinement was read blind instead of aligned (2 of 24 runs; 0 of 15 before).
-        ``far=False``: a whole picture's outline, refined within reach and against the thumbnail only, the
-        better laid back kept.
+        refined against the picture to 0.991 with none, and its mark read there. ``far=False``: a
+        whole picture's outline, refined within reach and against the thumbnail only.
         """
         thumb = query.thumb(entry)
 
-        def judged(picture: Image.Image, given: tuple[Alignment, tuple[float, float, float]] | None = None) -> Laid:
-            laid = [
-                (replace(alignment, homography=h), warped_similarity(query.image, thumb, h, size, alignment.region))
-                for h in refined_first(query.image, alignment.homography, picture, size, far=far)
-            ]
-            if not far:
-                return max(laid, key=lambda one: one[1][0])
-            given = given or next(one for one in laid if one[0].homography is alignment.homography)
-            better = [one for one in laid if _plainly_better(one[1], given[1])]
-            return max(better, key=lambda one: one[1][0]) if better else given
+        def judged(picture: Image.Image) -> tuple[Alignment, tuple[float, float, float]]:
+            return max(
+                (
+                    (replace(alignment, homography=h), warped_similarity(query.image, thumb, h, size, alignment.region))
+                    for h in refined_first(query.image, alignment.homography, picture, size, far=far)
+                ),
+                key=lambda laid: laid[1][0],
+            )
 
         best = judged(thumb)
         if not far or (best[1][2] < SETTLE and best[1][1] >= PARTIAL):
@@ -400,7 +392,7 @@ class FingerprintRegistry:
         except ArtproofError:  # missing from the blob store: the thumbnail is all there is
             return best
         picture.thumbnail((SETTLE_SIDE, SETTLE_SIDE), Image.Resampling.BOX)
-        return judged(picture, best)
+        return max(best, judged(picture), key=lambda laid: laid[1][0])
 
     def _describe_blob(self, blob_id: str) -> bytes:
         try:
@@ -747,9 +739,3 @@ def _lays_better(outlined: Match, placed: Match) -> bool:
     if outlined.region > placed.region and (outlined.changed or 0.0) <= (placed.changed or 0.0) + SETTLE:
         return True
     return outlined.similarity > placed.similarity and (outlined.changed or 0.0) < (placed.changed or 0.0)
-
-
-def _plainly_better(laid: tuple[float, float, float], than: tuple[float, float, float]) -> bool:
-    """Whether a lay-back (correlation, compared share, changed share) is plainly better than another: it
-    correlates :data:`FAR_BETTER` more, or shows less changed where the other showed :data:`SETTLE` or more."""
-    return laid[0] > than[0] + FAR_BETTER or (than[2] >= SETTLE and laid[2] < than[2])
