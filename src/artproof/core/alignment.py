@@ -581,7 +581,7 @@ class _Refinement:
     ) -> None:
         import cv2
 
-        self.copy, self.given, self.reference_size = copy, homography, reference_size
+        self.copy, self.reference_size = copy, reference_size
         width, height = reference.size
         shrink = min(1.0, 768 / max(width, height))
         self.frame = (max(16, round(width * shrink)), max(16, round(height * shrink)))

@@ -81,6 +81,7 @@ SOFTEN = 1.0  # px at the working size: the blur (sigma) of the copy before the 
 PARTIAL = 0.25  # keypoints agreeing over less of a picture than this leave its outline to be tried too
 SETTLE = 0.02  # changed share of a lay-back from which it is made exact against the registered picture itself
 SETTLE_SIDE = 384  # px, the long side the registered picture is refined against then (ECC's time goes with its area)
+Laid = tuple[Alignment, tuple[float, float, float]]  # a placement, and (correlation, compared, changed) through it
 BARE_KEEP = 0.1  # a picture inside flat bars is searched alone when it spans this much of the copy's side
 
 
@@ -240,6 +241,7 @@ class FingerprintRegistry:
         self._shortlist = Shortlist()
         self._shortlist_rows: list[int] = []  # row id of each shortlist picture number
         self._fine_cache: dict[str, Features] = {}
+        self._settle_cache: dict[str, Image.Image | None] = {}
         self._shortlist_top = 0  # the highest row id in the shortlist
 
     @staticmethod
@@ -356,7 +358,7 @@ class FingerprintRegistry:
 
     def _best_laid(
         self, query: Query, entry: Registered, alignment: Alignment, size: tuple[int, int], *, far: bool = True
-    ) -> tuple[Alignment, tuple[float, float, float]]:
+    ) -> Laid:
         """``alignment`` with the homography that lays the copy back best (:func:`refined_first`), and the
         comparison through it (correlation, compared share, changed share; inside the keypoints' region where
         they give one).
@@ -375,24 +377,35 @@ class FingerprintRegistry:
         """
         thumb = query.thumb(entry)
 
-        def judged(picture: Image.Image) -> tuple[Alignment, tuple[float, float, float]]:
-            return max(
-                (
-                    (replace(alignment, homography=h), warped_similarity(query.image, thumb, h, size, alignment.region))
-                    for h in refined_first(query.image, alignment.homography, picture, size, far=far)
-                ),
-                key=lambda laid: laid[1][0],
-            )
+        def laid(homographies: list[NDArray[np.float64]]) -> list[Laid]:
+            return [
+                (replace(alignment, homography=h), warped_similarity(query.image, thumb, h, size, alignment.region))
+                for h in homographies
+            ]
 
-        best = judged(thumb)
+        best = max(laid(refined_first(query.image, alignment.homography, thumb, size, far=far)), key=_score)
         if not far or (best[1][2] < SETTLE and best[1][1] >= PARTIAL):
             return best
-        try:
-            picture = decode_image(self.blobs.get(entry.image_blob)).convert("L")
-        except ArtproofError:  # missing from the blob store: the thumbnail is all there is
+        picture = self._settle_picture(entry.image_blob)
+        if picture is None:  # missing from the blob store: the thumbnail is all there is
             return best
-        picture.thumbnail((SETTLE_SIDE, SETTLE_SIDE), Image.Resampling.BOX)
-        return max(best, judged(picture), key=lambda laid: laid[1][0])
+        refined = refined_first(query.image, alignment.homography, picture, size, far=True)
+        return max([best, *laid([h for h in refined if h is not alignment.homography])], key=_score)
+
+    def _settle_picture(self, blob_id: str) -> Image.Image | None:
+        """A registered picture's luminance at :data:`SETTLE_SIDE` px (kept for the last 16 asked: one verify
+        settles the same picture from the copy's keypoints and from its outline laid flat), or None if missing."""
+        if blob_id not in self._settle_cache:
+            try:
+                picture: Image.Image | None = decode_image(self.blobs.get(blob_id)).convert("L")
+            except ArtproofError:
+                picture = None
+            if picture is not None:
+                picture.thumbnail((SETTLE_SIDE, SETTLE_SIDE), Image.Resampling.BOX)
+            self._settle_cache[blob_id] = picture
+            while len(self._settle_cache) > 16:
+                self._settle_cache.pop(next(iter(self._settle_cache)))
+        return self._settle_cache[blob_id]
 
     def _describe_blob(self, blob_id: str) -> bytes:
         try:
@@ -535,7 +548,7 @@ class FingerprintRegistry:
         nothing (its half-size description: a detail shown at twice the registered scale).
         """
         out = []
-        done: dict[tuple[str, str], tuple[Alignment, tuple[float, float, float]] | None] = {}
+        done: dict[tuple[str, str], Laid | None] = {}
         for entry in group:
             if entry.features is None:
                 continue
@@ -576,7 +589,7 @@ class FingerprintRegistry:
         for corners in query.outlined:
             flat, to_flat = rectify(query.image, corners)
             found = []
-            judged: dict[tuple[str, str], tuple[Alignment, tuple[float, float, float]]] = {}
+            judged: dict[tuple[str, str], Laid] = {}
             for match in self.search_global(Query.of(flat), limit=limit, nearest=OUTLINE_NEAREST):
                 if match.entry.features is None:
                     continue
@@ -610,7 +623,7 @@ class FingerprintRegistry:
         (``benchmarks/fingerprint_copies.py``, "pictures never registered").
         """
         out = []
-        judged: dict[tuple[str, str], tuple[Alignment, tuple[float, float, float]]] = {}
+        judged: dict[tuple[str, str], Laid] = {}
         for match in self.search_local(flat, limit=limit):
             if not match.confirmed or match.alignment is None or match.entry.features is None:
                 continue
@@ -739,3 +752,7 @@ def _lays_better(outlined: Match, placed: Match) -> bool:
     if outlined.region > placed.region and (outlined.changed or 0.0) <= (placed.changed or 0.0) + SETTLE:
         return True
     return outlined.similarity > placed.similarity and (outlined.changed or 0.0) < (placed.changed or 0.0)
+
+
+def _score(placed: Laid) -> float:
+    return placed[1][0]
