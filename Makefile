@@ -69,6 +69,7 @@ bench: $(VENV)/.installed-bench $(BENCH_VENV)/.installed  ## measurements record
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/detail_screen.py --registry build/copies-registry --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/shortlist.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/copies_baseline.py --write
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/copies_away.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/verify.py --write
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/web_load.py --write
 	@url=$$(scripts/pg-test.sh start) || url=""; \

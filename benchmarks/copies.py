@@ -15,6 +15,8 @@ from __future__ import annotations
 import io
 import random
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -174,3 +176,22 @@ def copy_of(picture: Image.Image, name: str, seed: int) -> Image.Image:
         first, second = name.split(">", 1)
         return chain(first, second)(picture, rng)
     return TRANSFORMS[name](picture, rng)
+
+
+def issue_editions(
+    svc: Any, root: Path, count: int, size: str, passphrase: str, *, label: str, seed: int, step: int
+) -> list[tuple[str, str, Image.Image, Path]]:
+    """``count`` works made (half by the neural painting network, style ``n * step``, half by the pattern network),
+    sealed and issued as editions of 1 under ``root``: (work id, edition id, the edition file's picture, its folder)."""
+    editions = []
+    for n in range(count):
+        neural = n % 2 == 0
+        made = svc.studio.create(
+            engine="neural" if neural else "cppn", prompt=f"{label} {n}", seed=seed + n, size=size, title=None,
+            passphrase=passphrase, style=(n * step) % 26 if neural else None,
+        )  # fmt: skip
+        svc.sealing.seal(made.work_id, root / f"sealed-{n}.png", passphrase=passphrase)
+        [edition] = svc.editions.issue(made.work_id, root / f"ed-{n}", count=1, passphrase=passphrase).editions
+        picture = Image.open(next((root / f"ed-{n}").glob("*.png"))).convert("RGB")
+        editions.append((made.work_id, edition.edition_id, picture, root / f"ed-{n}"))
+    return editions

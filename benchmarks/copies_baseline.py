@@ -24,14 +24,12 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PIL import Image
-
 sys.path.insert(0, str(Path(__file__).parent))
 PASSPHRASE = "copies benchmark passphrase"
 
 
 def main() -> None:
-    from copies import CHAINS, TRANSFORMS, copy_of
+    from copies import CHAINS, TRANSFORMS, copy_of, issue_editions
     from results import write_section
 
     from artproof.services import build_services
@@ -45,18 +43,8 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="artproof-copies-"))
     svc = build_services(Settings.from_env({"ARTPROOF_HOME": str(home)}))
     svc.identities.init("Copies Studio", PASSPHRASE)
-    editions: list[tuple[str, str, Image.Image]] = []  # (work id, edition id, edition file's picture)
-    for n in range(args.works):
-        neural = n % 2 == 0
-        made = svc.studio.create(
-            engine="neural" if neural else "cppn", prompt=f"copies {n}", seed=100 + n, size=args.size, title=None,
-            passphrase=PASSPHRASE, style=(n * 5) % 26 if neural else None,
-        )  # fmt: skip
-        svc.sealing.seal(made.work_id, home / f"sealed-{n}.png", passphrase=PASSPHRASE)
-        issued = svc.editions.issue(made.work_id, home / f"ed-{n}", count=1, passphrase=PASSPHRASE)
-        [edition] = issued.editions
-        picture = Image.open(next((home / f"ed-{n}").glob("*.png"))).convert("RGB")
-        editions.append((made.work_id, edition.edition_id, picture))
+    issued = issue_editions(svc, home, args.works, args.size, PASSPHRASE, label="copies", seed=100, step=5)
+    editions = [(work_id, edition_id, picture) for work_id, edition_id, picture, _ in issued]
     names = [*TRANSFORMS, *(f"{a}>{b}" for a, b in CHAINS)]
     rows = []
     started = time.perf_counter()

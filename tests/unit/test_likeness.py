@@ -30,13 +30,14 @@ def test_a_confirmed_comparison_is_the_edition_unless_a_part_of_it_shows_somethi
 
 def test_the_same_frame_confirmed_is_altered_where_a_part_of_it_shows_something_else() -> None:
     """In its own frame, or shifted and scaled into a page, a stamp is judged by the share it changes (a
-    faithful copy: under 0.1 %); laid back by a turn or a mirror, keypoints may place it by a few motifs and
-    wrongly elsewhere, so only a large share accuses there."""
+    faithful copy: under 0.1 %); laid back by a turn, a mirror or as a detail, a placement a little off
+    leaves up to 2.7 % "changed" on a faithful copy, so 3 % accuses there."""
     stamped = likeness("e1", _match(0.93, 2, changed=0.04))
     assert stamped.outcome == "altered" and "4% of it shows something else" in stamped.reason
     assert likeness("e1", _match(0.93, 2, changed=0.01)).outcome == "edition"
     assert likeness("e1", _match(0.93, 2, changed=None)).outcome == "edition"  # a detail: its correlation judged it
-    assert likeness("e1", _match(0.93, 12, moved=True, changed=0.04)).outcome == "edition"
+    assert likeness("e1", _match(0.93, 12, moved=True, changed=0.04)).outcome == "altered"  # a stamped detail
+    assert likeness("e1", _match(0.93, 12, moved=True, changed=0.027)).outcome == "edition"  # a half detail a bit off
     # laid back by a shift and a scale alone (letterboxed, in a page, cropped): judged as its own frame is
     assert likeness("e1", _match(0.93, 12, shifted=True, changed=0.04)).outcome == "altered"
     assert likeness("e1", _match(0.93, 12, shifted=True, changed=0.01)).outcome == "edition"
@@ -75,9 +76,9 @@ def _laid_back(degrees: float, perspective: float = 0.0) -> Alignment:
 
 def test_a_letterboxed_copy_whose_keypoints_read_a_small_turn_is_judged_in_its_own_frame() -> None:
     """Keypoints a pixel off turn a letterboxed copy by up to 0.6 degrees or give it a perspective; judged as
-    turned (25 %), a seller's stamp over 4.5 % of it read ``authentic_edition`` (3 or 4 of 12 stamped,
+    turned (then 25 %), a seller's stamp over 4.5 % of it read ``authentic_edition`` (3 or 4 of 12 stamped,
     letterboxed editions). Within the keypoints' noise it is its own frame: 2 %. A real turn of three
-    degrees, or a photograph's perspective, keeps the turned copies' rule."""
+    degrees, or a photograph's perspective, keeps the turned copies' rule: 3 %."""
     for noisy in (_laid_back(0.5), _laid_back(0.0, 1.5e-5)):
         assert noisy.moved() and (noisy.departure() or 1.0) < 0.01
         stamped = Match(ENTRY, "features", 2, 0.98, 1.0, noisy, 1.0, 0.045)
@@ -85,8 +86,9 @@ def test_a_letterboxed_copy_whose_keypoints_read_a_small_turn_is_judged_in_its_o
         assert likeness("e1", Match(ENTRY, "features", 2, 0.98, 1.0, noisy, 1.0, 0.002)).outcome == "edition"
     for moved in (_laid_back(3.0), _laid_back(0.0, 2e-4)):
         assert (moved.departure() or 0.0) > 0.02
-        assert likeness("e1", Match(ENTRY, "features", 2, 0.98, 1.0, moved, 1.0, 0.045)).outcome == "edition"
+        assert likeness("e1", Match(ENTRY, "features", 2, 0.98, 1.0, moved, 1.0, 0.025)).outcome == "edition"
+        assert likeness("e1", Match(ENTRY, "features", 2, 0.98, 1.0, moved, 1.0, 0.045)).outcome == "altered"
     mirrored = Alignment(noisy.homography, 200, 260, mirrored=True, region=noisy.region)
-    assert likeness("e1", Match(ENTRY, "features", 2, 0.98, 1.0, mirrored, 1.0, 0.045)).outcome == "edition"
+    assert likeness("e1", Match(ENTRY, "features", 2, 0.98, 1.0, mirrored, 1.0, 0.025)).outcome == "edition"
     # keypoints agreeing over a detail's share only: a wrong homography is as straight there as a right one
-    assert likeness("e1", Match(ENTRY, "features", 2, 0.98, 1.0, noisy, 0.1, 0.045)).outcome == "edition"
+    assert likeness("e1", Match(ENTRY, "features", 2, 0.98, 1.0, noisy, 0.1, 0.025)).outcome == "edition"

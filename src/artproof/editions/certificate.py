@@ -14,8 +14,12 @@ the body's hash). docs/formats.md specifies both.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import struct
 from typing import Any
 
+import numpy as np
 from PIL import Image
 
 from artproof.core.canonical import canonical_json, parse_json
@@ -25,12 +29,15 @@ from artproof.core.images import pixel_hash
 from artproof.core.signing import SignedDocument, document_digest
 from artproof.editions.coa import COA_FORMAT, COA_FORMATS, COA_PURPOSE, Certificate, CertificateBody
 from artproof.errors import ArtproofError, IntegrityError, InvalidInput
+from artproof.fingerprint.features import Features, describe
 from artproof.fingerprint.hashes import crop_hashes, fingerprint, hamming
 from artproof.ledger.proofs import InclusionBundle
 from artproof.provenance.graph import ProcessGraph
 from artproof.provenance.model import WorkManifest
 
 __all__ = [
+    "CERTIFIED_INLIERS",
+    "CERTIFIED_KEYPOINTS",
     "COA_FORMAT",
     "COA_FORMATS",
     "COA_PURPOSE",
@@ -38,6 +45,7 @@ __all__ = [
     "canonical_text",
     "certificate_hash",
     "certificate_in",
+    "certified_features",
     "check_issued",
     "exact_pixels",
     "generation_summary",
@@ -50,6 +58,11 @@ __all__ = [
 ]
 
 FINGERPRINT_RADIUS = 10  # pHash bits: copies land within 0-8 of the full picture or a crop; others 25-40 away
+# keypoints a certificate carries (10 kB, 13.7 kB as base64): a quarter detail holds 28-32 agreeing ones, 12 are needed
+CERTIFIED_KEYPOINTS = 256
+# agreeing keypoints a certificate's placement needs: no pixels are compared with it, as the registry compares
+# them; true placements of quarter details measured 12, then 16 and up (31 of 36 kept), strangers at most 12
+CERTIFIED_INLIERS = 16
 _GENERATION_KEYS = ("source_tool", "model", "model_hash", "seed", "sampler", "steps", "cfg_scale", "denoise")
 
 
@@ -120,8 +133,20 @@ def check_issued(certificate: SignedDocument, bundle: InclusionBundle) -> dict[s
     return {"edition_id": body.edition_id, "certificate_sha256": certificate_hash(certificate), "valid": True}
 
 
-def picture_binding(picture: Image.Image) -> dict[str, Any]:
-    """What a coa/2 certificate records of the edition's pixels: exact hash and perceptual hashes."""
+def picture_binding(picture: Image.Image, unmarked: Image.Image) -> dict[str, Any]:
+    """What a coa/2 certificate records of the edition's pixels: exact hash, perceptual hashes and keypoints.
+
+    The hashes describe the whole frame, so away from the artist's registry a detail, a turned copy
+    or a photograph of a print matched nothing a certificate held (a quarter detail is 24-30 pHash
+    bits from its picture, as far as another picture is) and read ``tampered``. The picture's
+    strongest ORB keypoints, spread over it as the registry keeps them, let anyone place such a
+    copy in the certified picture with nothing but the certificate. They are those of the picture
+    before its mark (``unmarked``): every edition's mark shares its pilot, and on smooth pictures
+    the local contrast equalisation lifts it into keypoints. Described from the marked pixels, two
+    unrelated smooth editions placed each other (18 agreeing), and so would a mark copied into
+    another picture; from the unmarked ones, no copied mark (of 60) was placed, and of 2,688 pairs of
+    a certificate and a stranger one reached 12 agreeing keypoints (:data:`CERTIFIED_INLIERS`: 16).
+    """
     fp = fingerprint(picture)
     return {
         "sha256": pixel_hash(picture),
@@ -132,7 +157,26 @@ def picture_binding(picture: Image.Image) -> dict[str, Any]:
         "dhash": fp.dhash,
         "colorhash": fp.colorhash,
         "crops": crop_hashes(picture),
+        "keypoints": base64.b64encode(describe(unmarked, CERTIFIED_KEYPOINTS).to_bytes()).decode("ascii"),
     }
+
+
+def certified_features(body: CertificateBody) -> Features | None:
+    """The certified picture's keypoints (coa/2 certificates issued from December 2026 on), or None.
+
+    A certificate issued before carries none; one whose field does not decode is treated the same
+    (its signature holds, so the artist signed it so: it places nothing).
+    """
+    text = (body.pixels or {}).get("keypoints") if body.format == COA_FORMAT else None
+    if not isinstance(text, str):
+        return None
+    try:
+        features = Features.from_bytes(base64.b64decode(text, validate=True))
+    except (binascii.Error, ValueError, struct.error):
+        return None
+    if not (0 < features.scale <= 1 and min(features.size) > 0 and np.all(np.isfinite(features.points))):
+        return None
+    return features
 
 
 def picture_distance(body: CertificateBody, phash: str) -> int:

@@ -7,9 +7,10 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 from PIL import Image
 
-from artproof.core.alignment import refined_first, warp_onto
+from artproof.core.alignment import laid_onto, refined_first, warp_onto
 from artproof.core.frames import rectify
 from artproof.core.images import decode_image
+from artproof.editions.certificate import CERTIFIED_INLIERS
 from artproof.editions.ids import edition_id, parse_edition_id
 from artproof.editions.results import Identified
 from artproof.editions.store import EditionRecord, EditionStore
@@ -30,7 +31,11 @@ class Identification:
         self.blobs = blobs
 
     def read_mark(
-        self, seen: Image.Image | Query, matches: Sequence[Match] | None = None, expected: Sequence[int] = ()
+        self,
+        seen: Image.Image | Query,
+        matches: Sequence[Match] | None = None,
+        expected: Sequence[int] = (),
+        certified: Features | None = None,
     ) -> tuple[Detection, EditionRecord | None]:
         """The watermark: blind first; then aligned with the registered pictures this image is a copy of.
 
@@ -42,7 +47,9 @@ class Identification:
         pictures the copy's outlines hold, laid flat, are read blind: a photograph or a screenshot of
         an edition whose master is not in this registry still names its edition. ``expected``, the
         payload a certificate given with the copy names, lets the blind readings name that edition
-        from a mark too damaged to decode alone.
+        from a mark too damaged to decode alone. ``certified``, that certificate's keypoints: last, the
+        copy is laid onto the certified picture's frame where they place it, and read blind there (away
+        from the registry, a photographed print of 12 studio works read 0 of 12 blind, 12 laid back).
         """
         image = seen.image if isinstance(seen, Query) else seen
         pixels = np.asarray(image.convert("RGB"))
@@ -61,6 +68,10 @@ class Identification:
             flat = detect(np.asarray(rectify(image, corners)[0]), expected=expected)
             if flat.found:
                 return flat, self._edition_of(flat)
+        if certified is not None and (placed := query.placed_in(certified, CERTIFIED_INLIERS)) is not None:
+            onto = detect(laid_onto(image, placed.homography, certified.size), scale=1.0, expected=expected)
+            if onto.found:
+                return onto, self._edition_of(onto)
         return blind, None
 
     def _geometries(self, query: Query, searched: list[Match]) -> Iterator[Match]:

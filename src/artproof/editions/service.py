@@ -242,7 +242,7 @@ class EditionService:
                     edition=CertEdition(
                         number=planned.number, count=count, artist_proof=planned.artist_proof, proofs=proofs
                     ),
-                    pixels=picture_binding(marked),
+                    pixels=picture_binding(marked, planned.base),
                     media_type="image/png",
                     credentials={"signer": signer.facts},
                     generation=generation,

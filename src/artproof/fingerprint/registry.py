@@ -205,6 +205,16 @@ class Query:
         """The copy's keypoints at half the working size: what a detail shown twice as large looked like registered."""
         return describe(self.image, QUERY, long_side=WORK_LONG // 2)
 
+    def placed_in(self, described: Features, least: int) -> Alignment | None:
+        """Where ``described`` (a picture's keypoints: a certificate's) lies in this copy, by ``least`` agreeing
+        keypoints or more: at the copy's working size, else at half of it (a detail shown larger than the
+        picture was described: a quarter detail's keypoints placed 25 of 36 at the first, 35 with both)."""
+        for features in (self.features, self.coarse):
+            found = locate(features, described)
+            if found is not None and found.inliers >= least:
+                return found
+        return None
+
 
 def _thumbnail(image: Image.Image) -> bytes:
     """The picture at 128 px on its short side, colour, PNG (tens of kB): what the second stage aligns to."""

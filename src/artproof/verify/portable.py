@@ -4,8 +4,9 @@ This is how a collector verifies away from the artist's database. In order:
 
 1. the certificate's signature (the artist's key, named in it);
 2. that it belongs to this picture: exactly its pixels, or the watermark's edition id and a
-   perceptual match with the certificate's hashes (a mark alone, or a resemblance alone, is not
-   enough);
+   perceptual match with the certificate's hashes, or with its keypoints for a copy whose frame moved
+   (a detail, a turned copy, a photograph of a print); a mark alone, or a resemblance alone, is not
+   enough;
 3. its inclusion proof (from the ``.coa.json``) against a checkpoint signed by the log key, the
    ``edition.issued`` entry naming this certificate, signed by the same artist;
 4. with a mirror: the whole log re-hashed to the root its latest checkpoint signs, the
@@ -20,12 +21,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from artproof.core.alignment import strip_bars
 from artproof.core.frames import rectify
 from artproof.core.signing import SignedDocument
 from artproof.editions.certificate import (
+    CERTIFIED_INLIERS,
     FINGERPRINT_RADIUS,
     certificate_hash,
+    certified_features,
     exact_pixels,
     issuance_problem,
     picture_distance,
@@ -34,6 +39,7 @@ from artproof.editions.certificate import (
 from artproof.editions.coa import CertificateBody
 from artproof.editions.status import edition_status
 from artproof.errors import ArtproofError, IntegrityError
+from artproof.fingerprint.features import Alignment
 from artproof.fingerprint.hashes import fingerprint
 from artproof.fingerprint.registry import Query
 from artproof.ledger.checkpoint import Checkpoint, parse_note
@@ -58,6 +64,7 @@ class CertificateCheck:
     body: CertificateBody | None = None
     belongs: bool = False  # this picture is the certificate's edition (exact pixels, or mark + fingerprint)
     part: bool = False  # the edition's mark read from a detail of it, which the certificate's hashes cannot confirm
+    placed: bool = False  # the certificate's own keypoints place this picture in the certified one (a detail, a photo)
     logged: bool = False  # the certificate's issuance is proved in the log
     owner_key: str | None = None
     transfers: int = 0
@@ -156,6 +163,12 @@ def check_certificate(
             "a logged certificate whose edition's mark this detail carries; the certificate holds the whole "
             "picture's hashes and cannot confirm a part of it"
         )
+    elif result.logged and result.placed:
+        result.status = "unconfirmed"
+        result.summary = (
+            "a logged certificate of the picture this shows (placed by the certificate's keypoints), but its "
+            "edition mark was not read"
+        )
     elif result.logged:
         result.status = "unconfirmed"
         result.summary = "a logged certificate resembling this picture, but its edition mark was not read"
@@ -175,7 +188,8 @@ def check_certificate(
 def _belongs(
     result: CertificateCheck, body: CertificateBody, seen: Query, data: bytes, mark: str | None, part: bool = False
 ) -> None:
-    """Whether the certificate is this picture's: its exact pixels, else its hashes (``seen``: the copy, decoded)."""
+    """Whether the certificate is this picture's: its exact pixels, else its hashes, else its keypoints (``seen``:
+    the copy, decoded)."""
     edition_id = body.edition_id
     picture = seen.image
     if exact_pixels(body, picture, data):
@@ -189,8 +203,15 @@ def _belongs(
         distance = min(distance, picture_distance(body, fingerprint(rectify(picture, corners)[0]).phash))
     close = distance <= FINGERPRINT_RADIUS
     resembles = distance <= RESEMBLANCE_RADIUS
+    placed = None if resembles or (mark is not None and mark != edition_id) else _placed(body, seen)
+    if placed is not None:
+        result.placed = True
+        where = _placement(placed, body)
     if mark is not None and mark != edition_id:
         result.reasons.append(f"the watermark says edition {mark}, the certificate is for edition {edition_id}")
+    elif mark == edition_id and placed is not None:
+        result.belongs = True
+        result.checks.append(f"watermark reads edition {edition_id}; {where}")
     elif mark == edition_id and not resembles and part:
         result.part = True
         result.checks.append(
@@ -212,11 +233,42 @@ def _belongs(
             f"the picture resembles the certificate's ({distance} pHash bits: a crop or a re-encode of a busy "
             "picture moves that far) but no mark was read: not confirmed"
         )
+    elif placed is not None:
+        result.checks.append(f"{where}, but no mark was read: the picture, not confirmed to be this edition")
     else:
         result.reasons.append(
-            f"the certificate is not this picture's ({distance} pHash bits from it): moved to this file from "
+            f"the certificate is not this picture's ({distance} pHash bits from it, and its keypoints do not place "
+            "it): moved to this file from another picture"
+            if certified_features(body) is not None
+            else f"the certificate is not this picture's ({distance} pHash bits from it): moved to this file from "
             "another picture, or given with a small part of its own, which it cannot certify"
         )
+
+
+def _placed(body: CertificateBody, seen: Query) -> Alignment | None:
+    """Where the certificate's own keypoints place the copy in the certified picture, if they agree on a place.
+
+    As the registry places a copy by its stored keypoints (:func:`artproof.fingerprint.features.locate`),
+    but with the ones the artist signed, so anyone holding the certificate can place a detail, a turned
+    copy or a photograph of a print; :data:`CERTIFIED_INLIERS` agreeing, as no pixels are compared.
+    A mirrored copy whose mark was read mirrored is seen the right way round already (``read_as``).
+    """
+    features = certified_features(body)
+    return None if features is None else seen.placed_in(features, CERTIFIED_INLIERS)
+
+
+def _placement(placed: Alignment, body: CertificateBody) -> str:
+    """The evidence of a placement, in words: how many keypoints, over how much of the certified picture."""
+    import cv2
+
+    size = body.pixels or {}
+    area = max(1, int(size.get("width") or 1) * int(size.get("height") or 1))
+    region = placed.region
+    share = float(cv2.contourArea(region.astype(np.float32))) / area if region is not None and len(region) >= 3 else 0.0
+    return (
+        f"{placed.inliers} of the certificate's own keypoints place the picture in the certified one "
+        f"(agreeing over {share:.0%} of it: a detail, or a copy turned, photographed or in a page)"
+    )
 
 
 def _issued_entry(

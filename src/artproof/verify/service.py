@@ -29,6 +29,7 @@ from artproof.core.signing import SignedDocument
 from artproof.editions.certificate import (
     FINGERPRINT_RADIUS,
     certificate_hash,
+    certified_features,
     load_certificate_file,
     parse_certificate_text,
     verify_certificate,
@@ -38,6 +39,7 @@ from artproof.editions.ids import edition_id, parse_edition_id
 from artproof.editions.ownership import Ownership
 from artproof.editions.store import EditionRecord, EditionStore
 from artproof.errors import ArtproofError, ImageError, IntegrityError, InvalidInput, KeyConflict, NotFound
+from artproof.fingerprint.features import Features
 from artproof.fingerprint.registry import FingerprintRegistry, Match, Query
 from artproof.interop.c2pa import C2paReport, CredentialJudge, read_credentials
 from artproof.interop.c2pa_manifest import CERTIFICATE_LABEL
@@ -149,9 +151,9 @@ class VerifyService:
         return Channel("valid", f"valid Content Credentials signed by {signer} ({trusted})", details), report
 
     def _watermark(
-        self, seen: Query, matches: list[Match], expected: Sequence[int] = ()
+        self, seen: Query, matches: list[Match], expected: Sequence[int] = (), certified: Features | None = None
     ) -> tuple[Channel, EditionRecord | None]:
-        found, record = self.identification.read_mark(seen, matches, expected)
+        found, record = self.identification.read_mark(seen, matches, expected, certified)
         if not found.found or found.payload is None:
             return Channel("absent", "no artproof watermark read"), None
         eid = edition_id(found.payload)
@@ -247,7 +249,7 @@ class VerifyService:
         query = Query.of(image)
         c2pa, report = self._c2pa(data, name)
         given = self._given_certificate(certificate, report)
-        claimed_payloads = _claimed_payloads(given)  # the mark the certificate says this picture carries
+        claimed_payloads, certified = _claimed(given)  # the mark the certificate says this picture carries, and where
         searched, found_on = self.fingerprints.search(query, limit=8), query  # the matches and their picture
         if not searched and (bare := strip_bars(image)) is not image:  # letterboxed, pillarboxed or framed
             found_on = Query.of(bare)
@@ -257,7 +259,7 @@ class VerifyService:
             # bytes it sealed, which carry no mark (editions are sealed with theirs)
             watermark, marked = Channel("none", "not read: intact credentials of an unmarked sealed work"), None
         else:
-            watermark, marked = self._watermark(query, searched, claimed_payloads)
+            watermark, marked = self._watermark(query, searched, claimed_payloads, certified)
             if marked is None and (bare := strip_bars(image)) is not image:  # the mark's grid starts at the picture
                 watermark, marked = self._watermark(Query.of(bare), searched, claimed_payloads)
         # how the mark was read: after turning the copy back, or flipping it (the edition's own orientation)
@@ -765,18 +767,21 @@ class Given:
     source: str
 
 
-def _claimed_payloads(given: Given | CertificateCheck | None) -> list[int]:
-    """The watermark payload a genuine certificate says the picture carries ([] when none, or it does not verify).
+def _claimed(given: Given | CertificateCheck | None) -> tuple[list[int], Features | None]:
+    """The watermark payload a genuine certificate says the picture carries ([] when none, or it does not verify),
+    and the certified picture's keypoints (None when it carries none).
 
     Told what to look for, the reader names that edition from a mark too damaged to decode alone
-    (a collector's WebP or halved JPEG copy): see :func:`artproof.watermark.code.match`.
+    (a collector's WebP or halved JPEG copy): see :func:`artproof.watermark.code.match`; told where the
+    picture is, it reads a photographed print or a detail laid back onto the certified frame.
     """
     if not isinstance(given, Given):
-        return []
+        return [], None
     try:
-        return [parse_edition_id(verify_certificate(given.document).edition_id)]
+        body = verify_certificate(given.document)
     except ArtproofError:
-        return []
+        return [], None
+    return [parse_edition_id(body.edition_id)], certified_features(body)
 
 
 def _damage(details: dict[str, Any]) -> str:
