@@ -148,7 +148,8 @@ def test_a_stranger_places_a_detail_and_a_photographed_print_by_the_certificates
     it, as far as another picture is) read ``tampered``, and most photographed prints ``unverified`` (their
     mark not read blind: 4 of 12 works). The keypoints the artist signed place both in the certified picture,
     and the copy laid back onto the certified frame is read there (12 of 12 prints). Another edition's
-    certificate never makes it that edition."""
+    certificate never makes it that edition. A whole copy with a seller's stamp, laid onto the certificate's
+    own small picture, is an altered copy (it read ``authentic_edition`` away from home on every work)."""
     home, root = studio["home"], studio["root"]
     assert run(home, "ledger", "key", "-o", str(root / "log.pub")).code == 0
     away = ("--log-key", str(root / "log.pub"))
@@ -172,9 +173,18 @@ def test_a_stranger_places_a_detail_and_a_photographed_print_by_the_certificates
         assert any("of the certificate's own keypoints place the picture" in c for c in doc["checks"]), name
         if doc["verdict"] != "authentic_edition":  # a quarter's mark may be too faint to read blind: not accused
             assert doc["verdict"] == "unverified" and "placed by the certificate's keypoints" in doc["headline"]
+            assert doc["headline"].startswith("Unverified: no watermark read, and not registered in this home")
         assert verify(tmp_path / "stranger", path, "--certificate", str(other), *away)["verdict"] != (
             "authentic_edition"
         ), name
+    # a seller's stamp on the whole picture: laid onto the certificate's own picture, it shows (before: authentic)
+    stamped = edition.copy()
+    ImageDraw.Draw(stamped).rectangle((w // 20, h * 17 // 20, w * 9 // 20, h * 19 // 20), fill=(255, 255, 255))
+    doc = verify(tmp_path / "stranger", _jpeg(stamped, tmp_path / "stamped.jpg", 85), "--certificate", str(coa), *away)
+    assert doc["verdict"] == "tampered" and "laid onto the certificate's picture" in doc["headline"], doc["headline"]
+    doc = verify(tmp_path / "stranger", _jpeg(edition, tmp_path / "faithful.jpg", 80), "--certificate", str(coa), *away)
+    assert doc["verdict"] == "authentic_edition", doc["headline"]
+    assert any(c.startswith("compared with the certificate's picture: similarity") for c in doc["checks"])
     payload = json.loads(coa.read_text())["certificate"]["payload"]
     assert len(payload["pixels"]["keypoints"]) < 16_000  # 256 keypoints, base64: 13.7 kB
 

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import base64
+import io
 
 import numpy as np
 from PIL import Image
 
-from artproof.editions.certificate import CERTIFIED_KEYPOINTS, certified_features, picture_binding
+from artproof.editions.certificate import (
+    CERTIFIED_KEYPOINTS,
+    CERTIFIED_THUMB,
+    certified_features,
+    certified_thumbnail,
+    picture_binding,
+)
 from artproof.editions.coa import COA_FORMAT, CertArtist, CertEdition, CertificateBody, CertWork
 from artproof.fingerprint.features import describe, locate
 
@@ -51,3 +58,21 @@ def test_a_certificate_without_well_formed_keypoints_places_nothing() -> None:
     assert certified_features(_body(None, "artproof.coa/1")) is None
     for bad in ("not base64!", base64.b64encode(b"APF1 short").decode(), base64.b64encode(b"XXXX" * 8).decode(), 7):
         assert certified_features(_body({**good, "keypoints": bad})) is None
+
+
+def test_the_thumbnail_is_the_marked_picture_small_and_read_back_only_when_small() -> None:
+    marked = _picture(3)
+    binding = picture_binding(marked, _picture(4))
+    thumb = certified_thumbnail(_body(binding))
+    assert thumb is not None and max(thumb.size) == CERTIFIED_THUMB
+    expected = np.asarray(marked.resize(thumb.size, Image.Resampling.BOX), np.float32)
+    ours = np.asarray(thumb.convert("L"), np.float32).ravel()
+    theirs = np.asarray(Image.fromarray(expected.astype(np.uint8)).convert("L"), np.float32).ravel()
+    assert np.corrcoef(ours, theirs)[0, 1] > 0.97  # JPEG q85 of the same picture (random colour blocks: the worst)
+    assert len(binding["thumbnail"]) < 30_000  # random colour blocks, the worst; a render: 9-12 kB
+    big = io.BytesIO()
+    marked.save(big, "JPEG")
+    png = io.BytesIO()
+    marked.resize((CERTIFIED_THUMB, 144)).save(png, "PNG")
+    for bad in (base64.b64encode(big.getvalue()).decode(), base64.b64encode(png.getvalue()).decode(), "@@", None):
+        assert certified_thumbnail(_body({**binding, "thumbnail": bad})) is None

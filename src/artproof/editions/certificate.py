@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import struct
 from typing import Any
 
@@ -38,6 +39,7 @@ from artproof.provenance.model import WorkManifest
 __all__ = [
     "CERTIFIED_INLIERS",
     "CERTIFIED_KEYPOINTS",
+    "CERTIFIED_THUMB",
     "COA_FORMAT",
     "COA_FORMATS",
     "COA_PURPOSE",
@@ -46,6 +48,7 @@ __all__ = [
     "certificate_hash",
     "certificate_in",
     "certified_features",
+    "certified_thumbnail",
     "check_issued",
     "exact_pixels",
     "generation_summary",
@@ -63,6 +66,8 @@ CERTIFIED_KEYPOINTS = 256
 # agreeing keypoints a certificate's placement needs: no pixels are compared with it, as the registry compares
 # them; true placements of quarter details measured 12, then 16 and up (31 of 36 kept), strangers at most 12
 CERTIFIED_INLIERS = 16
+# the edition's picture small (long side, JPEG q85: 9 kB, 12 kB as base64): what a stranger compares a copy with
+CERTIFIED_THUMB = 192
 _GENERATION_KEYS = ("source_tool", "model", "model_hash", "seed", "sampler", "steps", "cfg_scale", "denoise")
 
 
@@ -146,6 +151,9 @@ def picture_binding(picture: Image.Image, unmarked: Image.Image) -> dict[str, An
     unrelated smooth editions placed each other (18 agreeing), and so would a mark copied into
     another picture; from the unmarked ones, no copied mark (of 60) was placed, and of 2,688 pairs of
     a certificate and a stranger one reached 12 agreeing keypoints (:data:`CERTIFIED_INLIERS`: 16).
+    The edition's picture at :data:`CERTIFIED_THUMB` px (``thumbnail``, JPEG) lets the stranger see a
+    seller's stamp, as the registry does with its own thumbnail: without it, a stamped copy read
+    ``authentic_edition`` away from home on every work measured.
     """
     fp = fingerprint(picture)
     return {
@@ -158,7 +166,31 @@ def picture_binding(picture: Image.Image, unmarked: Image.Image) -> dict[str, An
         "colorhash": fp.colorhash,
         "crops": crop_hashes(picture),
         "keypoints": base64.b64encode(describe(unmarked, CERTIFIED_KEYPOINTS).to_bytes()).decode("ascii"),
+        "thumbnail": base64.b64encode(_thumbnail(picture)).decode("ascii"),
     }
+
+
+def _thumbnail(picture: Image.Image) -> bytes:
+    small = picture.convert("RGB")
+    small.thumbnail((CERTIFIED_THUMB, CERTIFIED_THUMB), Image.Resampling.BOX)
+    buffer = io.BytesIO()
+    small.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def certified_thumbnail(body: CertificateBody) -> Image.Image | None:
+    """The certified picture small (certificates issued from December 2026 on), or None: none, or not a small
+    JPEG (a signed certificate could still hold anything there; it is decoded only when it says it is small)."""
+    text = (body.pixels or {}).get("thumbnail") if body.format == COA_FORMAT else None
+    if not isinstance(text, str) or len(text) > 200_000:
+        return None
+    try:
+        with Image.open(io.BytesIO(base64.b64decode(text, validate=True))) as probe:
+            if probe.format != "JPEG" or max(probe.size) > 2 * CERTIFIED_THUMB:
+                return None
+            return probe.convert("RGB")
+    except (binascii.Error, OSError, ValueError, Image.DecompressionBombError):
+        return None
 
 
 def certified_features(body: CertificateBody) -> Features | None:

@@ -613,6 +613,7 @@ class VerifyService:
             c2pa,
             matches,
             watermark,
+            certified=check is not None and check.body is not None,
         )
         models = None
         if verdict in ("authentic_edition", "revoked"):
@@ -701,7 +702,11 @@ def _headline(
     c2pa: Channel,
     matches: list[Match],
     watermark: Channel | None = None,
+    *,
+    certified: bool = False,
 ) -> str:
+    """The one line a reader sees first. ``certified``: a certificate came with the file (its own summary
+    follows the line), so "unverified" says what this home could not find, not that nothing was found."""
     made = f" {classification.explanation}" if classification and classification.explanation else ""
     if verdict == "authentic_edition" and edition is not None:
         number = (
@@ -731,7 +736,12 @@ def _headline(
     if verdict == "external_credentials":
         source = c2pa.details.get("digital_source_type") or "unknown"
         return f"Not registered here; {c2pa.summary}, saying source type {source}."
-    note = c2pa.summary if c2pa.status in ("remote", "unreadable") else "no credentials, mark or registered match"
+    nothing = (
+        "no watermark read, and not registered in this home"
+        if certified
+        else "no credentials, mark or registered match"
+    )
+    note = c2pa.summary if c2pa.status in ("remote", "unreadable") else nothing
     if watermark is not None and watermark.status == "unknown":  # a mark of an edition this home never issued
         note = watermark.summary
     return f"Unverified: {note}. This does not mean it is fake."
