@@ -169,6 +169,10 @@ def test_a_reference_picture_lends_its_style_and_is_recorded_as_an_input(tmp_pat
     last = borrowed.json()["steps"][-1]
     assert last["params"]["palettes"] == ["ref:1", "ocean"] and len(last["inputs"]) == 2
     assert "extra_origins" not in last  # recoloured only: every candidate keeps the picture's origin
+    # the same picture given again is the same input, recorded once (twice within a second had the same step id,
+    # and the work's record was refused: "the same step is recorded twice")
+    assert [step["op"] for step in borrowed.json()["steps"]].count("input.reference") == 1
+    assert last["inputs"][1] == given["output"]
 
 
 def test_other_tools_files_too_small_for_the_style_networks_are_refused_not_crashed(

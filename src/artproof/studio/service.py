@@ -377,15 +377,32 @@ class Studio:
             parse_looks(palettes, lightings, styles, references=len(references))  # before anything is recorded
         inputs = [work.master]
         for data, name in references:
+            given = {"file": printable(Path(name).name), "file_sha256": content_id(data)}
+            recorded = self._given_before(work, given)
+            if recorded is not None:  # the same picture given again: it is the same input, recorded once
+                inputs.append(recorded)
+                continue
             picture = decode_image(data, name=name).convert("RGB")
             png = encode_png(picture)
-            given = {"file": printable(Path(name).name), "file_sha256": content_id(data)}
             manifest = self._record(
                 work, "input.reference", given, [], passphrase, None, produced=[(png, picture, "image/png")]
             )
             inputs.append(manifest.steps[-1].output)
             work = self.resolve(work.work_id)
         return self._vary(work, "vary.grid", params, passphrase, progress, by_taste, inputs)
+
+    @staticmethod
+    def _given_before(work: WorkRecord, given: dict[str, Any]) -> str | None:
+        """The image an ``input.reference`` step with these parameters (its defaults aside) recorded for the work.
+
+        Giving the same reference picture twice within a second recorded two identical steps (the same
+        parameters, no inputs, the same output and time), so the second had the first's id and the work's
+        record was refused ("the same step is recorded twice"); later, it only repeated the picture.
+        """
+        for step in check_manifest(work.manifest, expected_key_id=work.artist_key_id).steps:
+            if step.op == "input.reference" and all(step.params.get(k) == v for k, v in given.items()):
+                return step.output
+        return None
 
     def select(self, ref: str, choice: str, *, passphrase: str | None) -> WorkManifest:
         work = self.resolve(ref)
