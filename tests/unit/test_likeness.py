@@ -87,8 +87,23 @@ def test_a_letterboxed_copy_whose_keypoints_read_a_small_turn_is_judged_in_its_o
     for moved in (_laid_back(3.0), _laid_back(0.0, 2e-4)):
         assert (moved.departure() or 0.0) > 0.02
         assert likeness("e1", Match(ENTRY, "features", 2, 0.98, 1.0, moved, 1.0, 0.025)).outcome == "edition"
-        assert likeness("e1", Match(ENTRY, "features", 2, 0.98, 1.0, moved, 1.0, 0.045)).outcome == "altered"
+        photographed = moved.transform()["perspective"] >= 0.05  # its placement extrapolates a perspective: 25 %
+        stamped = likeness("e1", Match(ENTRY, "features", 2, 0.98, 1.0, moved, 1.0, 0.045)).outcome
+        assert stamped == ("edition" if photographed else "altered"), moved.transform()
+        assert likeness("e1", Match(ENTRY, "features", 2, 0.98, 1.0, moved, 1.0, 0.3)).outcome == "altered"
+    assert _laid_back(0.0, 2e-4).transform()["perspective"] >= 0.05  # the second is a photograph's
     mirrored = Alignment(noisy.homography, 200, 260, mirrored=True, region=noisy.region)
     assert likeness("e1", Match(ENTRY, "features", 2, 0.98, 1.0, mirrored, 1.0, 0.025)).outcome == "edition"
     # keypoints agreeing over a detail's share only: a wrong homography is as straight there as a right one
     assert likeness("e1", Match(ENTRY, "features", 2, 0.98, 1.0, noisy, 0.1, 0.025)).outcome == "edition"
+
+
+def test_a_copy_placed_by_few_keypoints_over_little_of_the_picture_is_accused_only_by_a_large_share() -> None:
+    """A mirrored copy placed by 13 keypoints on repeated motifs over 8 % of the picture, turned 125 degrees:
+    right there, wrong elsewhere (17 % "changed"); a stamped detail placed by 16 or more is judged at 3 %."""
+    wrong = Alignment(np.array([[-0.57, -0.82, 600.0], [0.82, -0.57, 200.0], [0.0, 0.0, 1.0]]), 13, 40, mirrored=True)
+    assert likeness("e1", Match(ENTRY, "features", 30, 0.98, 1.0, wrong, 0.077, 0.17)).outcome == "edition"
+    assert likeness("e1", Match(ENTRY, "features", 30, 0.98, 1.0, wrong, 0.077, 0.3)).outcome == "altered"
+    stamped = Alignment(TURNED.homography, 16, 30)
+    assert likeness("e1", Match(ENTRY, "features", 30, 0.98, 1.0, stamped, 0.077, 0.05)).outcome == "altered"
+    assert likeness("e1", Match(ENTRY, "features", 30, 0.98, 1.0, stamped, 0.077, 0.02)).outcome == "edition"
