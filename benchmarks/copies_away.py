@@ -38,11 +38,13 @@ WIDE = ("rotate+3", "photo", "screenshot", "greyscale", "webp50", "half+jpeg50",
 SECTIONS = {"studio": "copies-away", "watermark": "copies-away-wide"}
 
 
+def shown(counts: Counter[str]) -> str:
+    """A row's verdicts, the commonest first."""
+    return ", ".join(f"{verdict} {count}" for verdict, count in counts.most_common())
+
+
 def wide(facts: list[str], rows: list[Any], n: int, elapsed: float) -> list[str]:
     """The section for the watermark benchmark's pictures: whole copies and half details of every kind of picture."""
-
-    def shown(counts: Counter[str]) -> str:
-        return ", ".join(f"{verdict} {count}" for verdict, count in counts.most_common())
 
     return [
         "## Real-world copies at home and away, on every kind of picture (issue 16)",
@@ -133,9 +135,6 @@ def main() -> None:
         print(name, dict(home), dict(away), file=sys.stderr)
     elapsed = time.perf_counter() - started
     n = len(editions)
-
-    def shown(counts: Counter[str]) -> str:
-        return ", ".join(f"{verdict} {count}" for verdict, count in counts.most_common())
 
     lines = [
         "## Real-world copies at home and away: stamped details, and a stranger with the certificate (issue 16)",

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from artproof.core.keys import generate_private_key, public_key_bytes
 from artproof.ledger.checkpoint import NoteVerifier
@@ -151,6 +151,33 @@ def test_a_stranger_names_a_badly_compressed_copy_by_the_certificate_given_with_
             code, doc = verify(tmp_path / "stranger", str(copy), "--certificate", str(other), *away)
             assert doc["verdict"] != "authentic_edition", (copy.name, doc["headline"])
     assert matched >= 1  # not decodable alone, named by the certificate's edition (each copy: about 3 in 4)
+
+
+def test_a_stranger_sees_a_stamp_on_an_imported_render(
+    world: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An A1111 render's edition, a seller's stamp over a twentieth of it, where the certificate's keypoints
+    place nothing (on a grainy render they often do not: then a stranger read the stamped copy
+    ``authentic_edition``): it is compared with the certificate's own picture in its own frame, as the
+    registry compares a copy found by its hashes. The faithful copy stays authentic."""
+    from artproof.fingerprint.registry import Query
+
+    monkeypatch.setattr(Query, "placed_in", lambda *_args: None)
+    root = world["root"]
+    picture, coa = _edition(world, 3)
+    edition = Image.open(picture).convert("RGB")
+    w, h = edition.size
+    stamped = edition.copy()
+    ImageDraw.Draw(stamped).rectangle((w // 20, h * 17 // 20, w * 9 // 20, h * 19 // 20), fill=(255, 255, 255))
+    away = ("--certificate", str(coa), "--log-key", str(root / "log.pub"))
+    stamped.save(tmp_path / "stamped.jpg", quality=85)
+    code, doc = verify(tmp_path / "stranger", str(tmp_path / "stamped.jpg"), *away)
+    assert (code, doc["verdict"]) == (4, "tampered"), doc["headline"]
+    assert "once laid onto the certificate's picture" in doc["headline"]
+    edition.save(tmp_path / "faithful.jpg", quality=85)
+    code, doc = verify(tmp_path / "stranger", str(tmp_path / "faithful.jpg"), *away)
+    assert (code, doc["verdict"]) == (0, "authentic_edition"), doc["headline"]
+    assert any(line.startswith("compared with the certificate's picture") for line in doc["checks"])
 
 
 def test_a_stranger_with_an_empty_home(world: dict[str, Any], tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ from artproof.editions.certificate import FINGERPRINT_RADIUS
 from artproof.fingerprint.features import Alignment
 from artproof.fingerprint.registry import Match
 
-__all__ = ["CHANGED", "FAITHFUL", "STRAY", "Likeness", "likeness"]
+__all__ = ["CHANGED", "FAITHFUL", "STRAY", "Likeness", "likeness", "tolerated"]
 
 CHANGED = 0.03  # share of a turned, photographed or detail copy showing something else beyond which it was altered
 LOOSE = 0.25  # the same, where few keypoints placed it over little of the picture (see ``_supported``)
@@ -75,8 +75,8 @@ def _reframed(alignment: Alignment, share: float) -> bool:
     The homography's own turn and perspective read a letterboxed copy as "moved" from the keypoints'
     noise (a stamped, letterboxed edition came back turned 0.52 degrees), and a stamp there was judged
     by the moved copies' rule (then 25 %): 3 to 4 of 12 read ``authentic_edition``. Faithful copies that
-    stray less changed at most 0.2 % (screenshots, WebP), so the 2 % rule does not accuse them. Only where the keypoints
-    agree over :data:`WHOLE` of the picture or more (whole copies, letterboxed: 0.27-0.71): over a
+    stray less changed at most 0.2 % (screenshots, WebP), so the 2 % rule does not accuse them. Only where
+    the keypoints agree over :data:`WHOLE` of the picture or more (whole copies, letterboxed: 0.27-0.71): over a
     detail's few keypoints (a quarter detail: 0.03-0.15) a wrong homography is as straight as a right
     one there, and one read a faithful quarter detail as 16 % changed."""
     departure = alignment.departure()
@@ -85,7 +85,7 @@ def _reframed(alignment: Alignment, share: float) -> bool:
     return departure >= STRAY
 
 
-def _supported(own: Match) -> bool:
+def _supported(alignment: Alignment, region: float) -> bool:
     """Whether a moved copy's placement is exact enough to accuse it at :data:`CHANGED` rather than :data:`LOOSE`.
 
     - Keypoints agreeing over :data:`WHOLE` of the picture or more (or its outline): not in perspective
@@ -98,20 +98,26 @@ def _supported(own: Match) -> bool:
       it, turned 125 degrees: right there, wrong elsewhere, 17 % "changed". The stamped details whose
       placements were measured rested on 16 agreeing keypoints or more but one (12).
     """
-    alignment = own.alignment
-    if alignment is None:
-        return False
-    if own.region >= WHOLE or alignment.method == "outline":
+    if region >= WHOLE or alignment.method == "outline":
         return float(alignment.transform()["perspective"]) < PERSPECTIVE
     return alignment.inliers >= SUPPORTED
+
+
+def tolerated(alignment: Alignment | None, region: float) -> float:
+    """The share of a confirmed copy that may show something else before it is an altered copy, by how it was
+    laid back: in its own frame, or by a shift and a scale (:data:`FAITHFUL`); turned, mirrored, in perspective
+    or as a detail (:data:`CHANGED`, or :data:`LOOSE` where the placement is not exact enough). ``region``: the
+    share of the picture over which the keypoints agreed. One rule for the registry's comparison and for a
+    stranger's with the certificate's own picture (:mod:`artproof.verify.portable`)."""
+    if alignment is None or not _reframed(alignment, region):
+        return FAITHFUL
+    return CHANGED if _supported(alignment, region) else LOOSE
 
 
 def likeness(edition_id: str, own: Match | None) -> Likeness:
     """How the picture compares with the edition ``edition_id`` its mark names, ``own`` being that comparison."""
     if own is not None and own.confirmed:
-        moved = own.alignment is not None and _reframed(own.alignment, own.region)
-        allowed = (CHANGED if _supported(own) else LOOSE) if moved else FAITHFUL
-        if (own.changed or 0.0) >= allowed:  # a part of it shows something else
+        if (own.changed or 0.0) >= tolerated(own.alignment, own.region):  # a part of it shows something else
             return Likeness(
                 "altered",
                 f"the picture is edition {edition_id} changed in places after it was issued "

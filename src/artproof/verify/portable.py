@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from PIL import ImageOps
 
-from artproof.core.alignment import strip_bars
+from artproof.core.alignment import frame_changes, refined_first, similarity, strip_bars, warped_similarity
 from artproof.core.frames import rectify
 from artproof.core.signing import SignedDocument
 from artproof.editions.certificate import (
@@ -43,10 +43,11 @@ from artproof.editions.status import edition_status
 from artproof.errors import ArtproofError, IntegrityError
 from artproof.fingerprint.features import Alignment
 from artproof.fingerprint.hashes import fingerprint
-from artproof.fingerprint.registry import Query
+from artproof.fingerprint.registry import CONFIRM, Query
 from artproof.ledger.checkpoint import Checkpoint, parse_note
 from artproof.ledger.mirror import Mirror
 from artproof.ledger.proofs import InclusionBundle, check_bundle
+from artproof.verify.likeness import tolerated
 from artproof.verify.logkeys import LogKeys
 
 __all__ = ["CertificateCheck", "check_certificate"]
@@ -210,13 +211,15 @@ def _belongs(
     if placed is not None:
         result.placed = True
         where = _placement(placed, body)
+    alike = _alike(body, seen) if not resembles and placed is None and mark in (None, edition_id) else None
+    confirmed = alike is not None and alike >= CONFIRM
     if mark is not None and mark != edition_id:
         result.reasons.append(f"the watermark says edition {mark}, the certificate is for edition {edition_id}")
     elif mark == edition_id and placed is not None:
         result.belongs = True
         result.checks.append(f"watermark reads edition {edition_id}; {where}")
         _compare(result, body, seen, placed)
-    elif mark == edition_id and not resembles and (alike := _alike(body, seen)) is not None:
+    elif mark == edition_id and not resembles and confirmed:
         result.belongs = True
         result.checks.append(
             f"watermark reads edition {edition_id}; the picture matches the certificate's own picture (correlation "
@@ -247,7 +250,7 @@ def _belongs(
         )
     elif placed is not None:
         result.checks.append(f"{where}, but no mark was read: the picture, not confirmed to be this edition")
-    elif (alike := _alike(body, seen)) is not None:
+    elif confirmed:
         result.placed = True
         result.checks.append(
             f"the picture matches the certificate's own picture (correlation {alike:.2f}, its hashes {distance} bits "
@@ -276,8 +279,8 @@ def _placed(body: CertificateBody, seen: Query) -> Alignment | None:
 
 
 def _alike(body: CertificateBody, seen: Query) -> float | None:
-    """The correlation of the copy with the certificate's own picture (its thumbnail) where it confirms the
-    picture (:data:`CONFIRM` or more), else None: as a whole copy, without its bars, or laid flat from an outline.
+    """The best correlation of the copy with the certificate's own picture (its thumbnail), None without one: as
+    a whole copy, without its bars, laid flat from an outline, or mirrored. :data:`CONFIRM` or more confirms it.
 
     A smooth picture (a gradient, a soft field) turned by three degrees or photographed moves its pHash 22-26
     bits, past the resemblance radius, and has no keypoints to place it: away from home 2-5 of 57 such copies
@@ -287,9 +290,6 @@ def _alike(body: CertificateBody, seen: Query) -> float | None:
     compares a copy with its thumbnail (a detail at its scale), they are that picture. Nothing is accused
     from this comparison: a stamp there is not measured.
     """
-    from artproof.core.alignment import similarity
-    from artproof.fingerprint.registry import CONFIRM
-
     thumb = certified_thumbnail(body)
     if thumb is None:
         return None
@@ -303,8 +303,8 @@ def _alike(body: CertificateBody, seen: Query) -> float | None:
     for candidate in candidates:
         best = max(best, similarity(candidate, thumb, short)[0])
         if best >= CONFIRM:
-            return best
-    return None
+            break
+    return best
 
 
 def _share(placed: Alignment, body: CertificateBody) -> float:
@@ -328,20 +328,22 @@ def _placement(placed: Alignment, body: CertificateBody) -> str:
 def _compare(result: CertificateCheck, body: CertificateBody, seen: Query, placed: Alignment | None) -> None:
     """A copy whose mark names the certificate's edition, compared with the certificate's own picture (its
     thumbnail) as the registry compares one with its thumbnail: laid back by the certificate's keypoints
-    (made exact by ECC), and judged by the rule for moved copies (:data:`CHANGED` of it showing something
-    else, the comparison confirmed). Only where the keypoints agree over :data:`COMPARED` of the picture
+    (made exact by ECC), and judged by the home's rule (:func:`artproof.verify.likeness.tolerated`: 2 % of
+    it showing something else in its own frame, 3 % turned or as a detail, 25 % where the placement is not
+    exact enough; the comparison confirmed). Only where the keypoints agree over :data:`COMPARED` of the picture
     or more: over a detail's few (2-11 % of the picture) a placement a little off showed 3.5-18 % "changed"
     on faithful quarter details, and nothing accuses there. Whole copies, photographed, turned,
     screenshotted or re-encoded, showed at most 1 % changed; a seller's stamp 4-5 %."""
-    from artproof.core.alignment import refined_first, warped_similarity
-    from artproof.fingerprint.registry import CONFIRM
-    from artproof.verify.likeness import CHANGED
-
     thumb = certified_thumbnail(body)
     if thumb is None:
         return  # a certificate issued before December 2026: its hashes and the mark are all there is
     if seen.grey:  # a black-and-white copy is compared in grey, as the registry compares it (Query.thumb)
         thumb = thumb.convert("L").convert("RGB")
+    if placed is None:  # found by the hashes: first in the picture's own frame, as the registry compares it
+        score, scale = similarity(seen.image, thumb)
+        if score >= CONFIRM:
+            _judge(result, body, score, frame_changes(seen.image, thumb, scale), tolerated(None, 1.0))
+            return
     placed = placed or _placed(body, seen)
     if placed is None:
         result.checks.append("not compared with the certificate's picture: its keypoints do not place this copy")
@@ -361,7 +363,12 @@ def _compare(result: CertificateCheck, body: CertificateBody, seen: Query, place
         ),
         key=lambda compared: compared[0],
     )
-    if score >= CONFIRM and changed >= CHANGED:
+    _judge(result, body, score, changed, tolerated(placed, share) if score >= CONFIRM else 1.0)
+
+
+def _judge(result: CertificateCheck, body: CertificateBody, score: float, changed: float, allowed: float) -> None:
+    """A comparison with the certificate's picture, said: an altered copy where ``changed`` reaches ``allowed``."""
+    if changed >= allowed:
         result.belongs = False
         result.reasons.append(
             f"the picture is edition {body.edition_id} changed in places after it was issued ({changed:.0%} of it "
