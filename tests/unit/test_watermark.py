@@ -280,3 +280,14 @@ def test_feedback_from_a_marketplace_s_copies_reads_a_webp_copy_the_plan_alone_l
     assert detect(webp(one_pass.pixels)).payload != PAYLOAD
     found = detect(webp(shipped.pixels))
     assert found.found and found.payload == PAYLOAD and not found.informed
+
+
+def test_a_whole_copy_of_a_busy_texture_reads_where_the_embedder_laid_the_tiles() -> None:
+    """On gravel the pilot's highest peaks fall a pixel off the tile grid; a whole copy keeps its frame,
+    so the grid at the origin is read too (one try more), and the mark reads blind."""
+    from skimage import data
+
+    gravel = np.asarray(Image.fromarray(data.gravel()).convert("RGB").resize((600, 600), Image.Resampling.LANCZOS))
+    copy = jpeg(embed(gravel, PAYLOAD), 50)
+    found = detect(copy)
+    assert found.found and found.payload == PAYLOAD and found.offset == (0.0, 0.0), found
