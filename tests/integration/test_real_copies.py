@@ -799,3 +799,28 @@ def test_a_detail_shortlisted_only_by_its_softened_keypoints_is_searched_in_its_
     found = [m for m in registry.search_local(query) if m.confirmed]
     assert asked == ["other", "other", "other", "softened"], asked
     assert found and found[0].entry.ref == "w1" and found[0].similarity > 0.95, found
+
+
+def test_a_photographed_linear_ramp_whose_mark_is_read_is_its_edition_not_a_copied_mark(tmp_path: Path) -> None:
+    """A linear ramp has no keypoints, and photographed and laid flat its pHash moves past the outline search's
+    reach (28 bits): its mark, read blind, named the edition, compared with nothing, and 3 of 6 photographs read
+    "a mark copied into another image". The picture its outline holds, laid flat, is compared with the edition
+    the mark names."""
+    home = tmp_path / "home"
+    run(home, "init", "--name", "Ada Lovelace")
+    y, x = np.mgrid[0:600, 0:800].astype(np.float64)
+    ramp = np.stack([x / 800 * 255, y / 600 * 255, (x + y) / 1400 * 255], axis=-1) * 0.8 + 20
+    Image.fromarray(ramp.astype(np.uint8)).save(tmp_path / "ramp.png")
+    [item] = run(home, "import", str(tmp_path / "ramp.png"), "--json").json()
+    assert run(home, "seal", item["work_id"], "-o", str(tmp_path / "sealed.png")).code == 0
+    assert run(home, "edition", "issue", item["work_id"], "--count", "1", "-o", str(tmp_path / "ed")).code == 0
+    edition = Image.open(next((tmp_path / "ed").glob("*1of1.png"))).convert("RGB")
+    verdicts = {}
+    for seed in (0, 1, 2, 4):
+        doc = verify(home, _jpeg(photograph(edition, seed), tmp_path / f"photo{seed}.jpg", 85))
+        verdicts[seed] = doc["verdict"]
+        assert doc["verdict"] != "tampered", (seed, doc["headline"])
+        if doc["channels"]["watermark"]["status"] == "found":
+            assert doc["verdict"] == "authentic_edition", (seed, doc["headline"])
+            assert "found by its outline" in doc["channels"]["fingerprint"]["summary"], doc["channels"]["fingerprint"]
+    assert list(verdicts.values()).count("authentic_edition") >= 2, verdicts

@@ -605,11 +605,7 @@ class FingerprintRegistry:
                     continue
                 same = (match.entry.work_id, match.entry.fingerprint.phash)  # a work and its editions: once
                 if same not in judged:
-                    size = Features.from_bytes(match.entry.features).size
-                    to_registered = np.diag([size[0] / flat.width, size[1] / flat.height, 1.0]) @ to_flat
-                    judged[same] = self._best_laid(
-                        query, match.entry, Alignment(to_registered, 0, 0, method="outline"), size, far=False
-                    )
+                    judged[same] = self._laid_flat(query, match.entry, flat.size, to_flat)
                 alignment, (score, share, changed) = judged[same]
                 outlined = Match(match.entry, "outline", match.distance, score, 1.0, alignment, share, changed)
                 if outlined.confirmed:
@@ -619,6 +615,33 @@ class FingerprintRegistry:
             if found:
                 return found
         return []
+
+    def outlined_as(self, image: Image.Image | Query, ref: str) -> Match | None:
+        """The registered picture ``ref`` compared with each picture the copy's outlines hold, laid flat: the
+        best comparison, or None (no outline, or ``ref`` unknown or without keypoints' size).
+
+        For a copy whose mark already names ``ref``: :meth:`search_outline` looks a laid-flat picture up by
+        its hashes first, and a smooth picture's pHash can move past its reach when photographed (a linear
+        ramp's photographed print laid flat: 28 bits, 16 reached), so the copy, its mark read, was compared
+        with nothing and read "a mark copied into another image". Judged as :meth:`search_outline` judges.
+        """
+        query = image if isinstance(image, Query) else Query.of(image)
+        entries = [e for e in self.entries(ref) if e.features is not None]
+        best: Match | None = None
+        for corners in query.outlined if entries else []:
+            flat, to_flat = rectify(query.image, corners)
+            alignment, (score, share, changed) = self._laid_flat(query, entries[0], flat.size, to_flat)
+            distance = hamming(Query.of(flat).fingerprint.phash, entries[0].fingerprint.phash)
+            match = Match(entries[0], "outline", distance, score, 1.0, alignment, share, changed)
+            if best is None or match.similarity > best.similarity:
+                best = match
+        return best
+
+    def _laid_flat(self, query: Query, entry: Registered, flat: tuple[int, int], to_flat: NDArray[np.float64]) -> Laid:
+        """The copy laid back onto ``entry`` by an outline's homography (``to_flat``, onto a ``flat``-sized picture)."""
+        size = Features.from_bytes(entry.features or b"").size
+        to_registered = np.diag([size[0] / flat[0], size[1] / flat[1], 1.0]) @ to_flat
+        return self._best_laid(query, entry, Alignment(to_registered, 0, 0, method="outline"), size, far=False)
 
     def _placed_flat(self, query: Query, flat: Query, to_flat: NDArray[np.float64], limit: int) -> list[Match]:
         """Registered pictures an outline laid flat is placed in by keypoints, judged on the copy itself.

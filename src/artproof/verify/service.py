@@ -296,6 +296,11 @@ class VerifyService:
             if (own is None or not own.confirmed) and (turned or flipped):  # compare it as the mark was read
                 upright = self._own(Query.of(_as_read(image, turned, flipped)), [], record.edition_id)
                 own = upright if upright is not None and (own is None or upright.similarity > own.similarity) else own
+            if own is None or not own.confirmed:  # a photographed print or a page: its picture laid flat
+                flat = self.fingerprints.outlined_as(found_on, record.edition_id)
+                own = flat if flat is not None and (own is None or flat.similarity > own.similarity) else own
+                if flat is not None and flat.confirmed and not matches:  # found that way, the search did not
+                    fingerprint, matches = self._fingerprint([flat], record.edition_id)
             judged = likeness(record.edition_id, own)
             if judged.outcome in ("altered", "another"):
                 reasons.append(judged.reason)
