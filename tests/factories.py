@@ -61,3 +61,16 @@ def line_art(seed: int = 5, size: tuple[int, int] = (768, 640)) -> NDArray[np.ui
         cx, cy, r = rng.uniform(80, width - 78), rng.uniform(80, height - 80), rng.uniform(30, 140)
         pixels[(x - cx) ** 2 + (y - cy) ** 2 < r * r] = 0 if rng.uniform() < 0.6 else 255
     return np.asarray(Image.fromarray(pixels).filter(ImageFilter.GaussianBlur(1)))
+
+
+def flat_illustration(seed: int = 1, size: tuple[int, int] = (864, 632)) -> NDArray[np.uint8]:
+    """Filled discs of plain colours on a plain ground (RGB): a marketplace's WebP q50 copy keeps little of a
+    mark on its flat areas."""
+    rng = np.random.default_rng(seed)
+    width, height = size
+    y, x = np.mgrid[0:height, 0:width]
+    pixels = np.zeros((height, width, 3)) + rng.integers(30, 230, 3)
+    for _ in range(8):
+        cx, cy, r = rng.integers(0, width), rng.integers(0, height), rng.integers(40, min(width, height) // 3)
+        pixels[(x - cx) ** 2 + (y - cy) ** 2 < r * r] = rng.integers(0, 255, 3)
+    return pixels.astype(np.uint8)

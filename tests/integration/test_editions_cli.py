@@ -163,6 +163,7 @@ def test_issuing_refuses_bad_requests_and_leaves_nothing(studio: dict[str, objec
         (["--count", "5000"], "out of range"),
         (["--count", "2", "--licence", "free-for-all"], "unknown licence"),
         (["--count", "2"], "already issued"),
+        (["--count", "2", "--mark", "loud"], "no such kind of mark"),
     ]:
         result = run(home, "edition", "issue", work, *args, "-o", str(tmp_path / "out"), "--json")
         assert result.code == 2 and words in result.json()["message"], (args, result.stdout)
@@ -290,3 +291,28 @@ def test_the_buyer_countersigns_a_transfer_with_their_own_key(studio: dict[str, 
     shown = run(home, "edition", "show", edition, "--json").json()
     assert shown["chain"] == "valid" and shown["transfers"][-1]["accepted"] is True
     assert "accepted (countersigned by the buyer)" in " ".join(run(home, "edition", "show", edition).stdout.split())
+
+
+def test_a_robust_mark_on_a_flat_illustration_is_read_by_a_stranger_from_a_webp_copy(tmp_path: Path) -> None:
+    """The artist's own flat illustration issued with ``--mark robust``: a marketplace's WebP q50 copy, checked
+    in an empty home with the certificate and the log key, reads its mark blind and is the edition."""
+    from tests.factories import flat_illustration
+
+    home, away = tmp_path / "artist", tmp_path / "collector"
+    run(home, "init", "--name", "Ada Lovelace")
+    Image.fromarray(flat_illustration(2)).save(tmp_path / "discs.png")
+    [item] = run(home, "import", str(tmp_path / "discs.png"), "--json").json()
+    assert run(home, "seal", item["work_id"], "-o", str(tmp_path / "sealed.png")).code == 0
+    issued = run(home, "edition", "issue", item["work_id"], "--count", "1", "--mark", "robust",
+                 "-o", str(tmp_path / "ed"), "--json")  # fmt: skip
+    assert issued.code == 0, issued.stderr
+    coa = next((tmp_path / "ed").glob("*.coa.json"))
+    body = verify_certificate(SignedDocument.model_validate(json.loads(coa.read_text())["certificate"]))
+    assert body.watermark == {"algorithm": "org.artproof.watermark.1", "id": body.edition_id, "mark": "robust"}
+    Image.open(next((tmp_path / "ed").glob("*1of1.png"))).convert("RGB").save(tmp_path / "shared.webp", quality=50)
+    assert run(home, "ledger", "key", "-o", str(tmp_path / "log.pub")).code == 0
+    result = call(away, "verify", str(tmp_path / "shared.webp"), "--certificate", str(coa),
+                  "--log-key", str(tmp_path / "log.pub"), "--json", passphrase=None)  # fmt: skip
+    doc = json.loads(result.stdout)
+    assert doc["verdict"] == "authentic_edition", (doc["headline"], doc["reasons"])
+    assert doc["channels"]["watermark"]["edition_id"] == issued.json()["editions"][0]["edition_id"]

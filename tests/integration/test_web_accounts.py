@@ -81,7 +81,7 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     assert post(ada, f"{work}/select", {"choice": "c2"}).status_code == 303
     assert post(ada, f"{work}/describe", {"title": "Tide Pools", "series": "Shore", "year": "2026"}).status_code == 303
     assert post(ada, f"{work}/seal", {}).status_code == 303
-    issued = post(ada, f"{work}/editions", {"count": 3, "proofs": 0, "licence": "display-only"})
+    issued = post(ada, f"{work}/editions", {"count": 3, "proofs": 0, "licence": "display-only", "mark": "robust"})
     assert wait(ada, issued.headers["location"]) == f"/works/{work_id}#editions"
     editions = re.findall(r'href="/v/([0-9a-z-]+)">(\d) of 3<', ada.get(f"/works/{work_id}").text)
     first = dict((n, e) for e, n in editions)["1"]
@@ -112,6 +112,14 @@ def test_an_artists_story_reads_back_on_the_public_pages(story: dict[str, Any]) 
     ]
     ledger = anonymous.get("/ledger?kind=ownership.transferred").text
     assert "ownership.transferred" in ledger and "edition.issued" not in ledger.split("<table")[1]
+    # the studio's "Invisible mark" choice reached the editions: their certificates say so
+    from artproof.editions.certificate import verify_certificate
+    from artproof.services import build_services
+    from artproof.settings import Settings
+
+    services = build_services(Settings.from_env({"ARTPROOF_HOME": str(story["home"])}))
+    record = services.editions.get(story["editions"]["2"])
+    assert verify_certificate(record.certificate).watermark["mark"] == "robust"
 
 
 def test_the_password_is_an_argon2_hash_and_the_key_is_sealed_under_it(story: dict[str, Any]) -> None:

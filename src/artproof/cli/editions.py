@@ -51,18 +51,25 @@ def issue(
         False, "--unique-renders", help="render each edition with its own seed H(work id, number)"
     ),
     owner: str | None = typer.Option(None, "--owner", help='first owner, "Name <email>" (default: you)'),
+    mark_kind: str = typer.Option(
+        "standard",
+        "--mark",
+        help="the invisible mark: standard, or robust (read from more re-encoded copies; faint on flat areas)",
+    ),
     output: Path = typer.Option(..., "-o", "--output", help="folder for the files and their certificates"),
     queue: bool = typer.Option(False, "--queue", help="a shared registry: queue it for artproof worker, print the job"),
     as_json: bool = JSON,
 ) -> None:
     """Issue numbered editions of a sealed work: watermarked, sealed files with signed certificates."""
     from artproof.editions.parties import parse_party
+    from artproof.watermark import check_kind
 
     svc = services()
     if queue:
         if unique_renders or owner:
             raise InvalidInput("--unique-renders and --owner are not queued yet", hint="issue without --queue")
-        args = {"work": work, "output": str(output), "count": count, "proofs": proofs, "licence": licence}
+        args = {"work": work, "output": str(output), "count": count, "proofs": proofs, "licence": licence,
+                "mark": check_kind(mark_kind)}  # fmt: skip
         queued(svc.queue.submit("editions.issue", args, owner="cli", title=f"Issuing {count} of {work}"), as_json)
         return
     secret = passphrase()
@@ -75,6 +82,7 @@ def issue(
             licence_id=licence,
             unique_renders=unique_renders,
             owner=parse_party(owner) if owner else None,
+            mark_kind=mark_kind,
             passphrase=secret,
             progress=lambda done, total: tick(done / total),
         )

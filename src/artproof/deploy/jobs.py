@@ -66,7 +66,8 @@ Kind = Callable[["Services", dict[str, Any], Progress, "str | None"], Document]
 def _issue(services: Services, args: dict[str, Any], progress: Progress, passphrase: str | None) -> Document:
     return services.editions.issue(
         args["work"], Path(args["output"]), count=int(args["count"]), proofs=int(args.get("proofs", 0)),
-        licence_id=str(args.get("licence", "display-only")), passphrase=passphrase, progress=progress,
+        licence_id=str(args.get("licence", "display-only")), mark_kind=str(args.get("mark", "standard")),
+        passphrase=passphrase, progress=progress,
     )  # fmt: skip
 
 

@@ -66,7 +66,7 @@ from artproof.seal.service import SealService, seal_facts
 from artproof.store.blobs import storage_error
 from artproof.store.files import atomic_write
 from artproof.studio.service import Studio
-from artproof.watermark import ALGORITHM, check_size, mark
+from artproof.watermark import ALGORITHM, check_kind, check_size, mark
 
 if TYPE_CHECKING:
     from artproof.models.cards import StepModel
@@ -154,10 +154,16 @@ class EditionService:
         licence_id: str = "display-only",
         unique_renders: bool = False,
         owner: Party | None = None,
+        mark_kind: str = "standard",
         passphrase: str | None,
         progress: Callable[[int, int], None] | None = None,
     ) -> IssueResult:
-        """Issue ``count`` numbered editions and ``proofs`` artist's proofs of the work into ``output``."""
+        """Issue ``count`` numbered editions and ``proofs`` artist's proofs of the work into ``output``.
+
+        ``mark_kind``: the invisible mark, "standard" or "robust" (flat areas given more: it reads blind from
+        more re-encoded copies, and can show as a faint texture there; :data:`artproof.watermark.MARKS`).
+        """
+        check_kind(mark_kind)
         if not 1 <= count <= MAX_EDITIONS:
             raise InvalidInput("the edition size is out of range", value=count, hint=f"1 to {MAX_EDITIONS}")
         if not 0 <= proofs <= MAX_PROOFS:
@@ -223,7 +229,7 @@ class EditionService:
         fragile = 0  # editions whose mark would not read blind from a marketplace copy
         try:
             for done, planned in enumerate(plan):
-                marking = mark(np.asarray(planned.base), planned.payload)
+                marking = mark(np.asarray(planned.base), planned.payload, mark_kind)
                 fragile += not marking.robust
                 marked = Image.fromarray(marking.pixels, mode=planned.base.mode)
                 png = with_itxt(encode_png(marked), "XML:com.adobe.xmp", xmp)
@@ -246,7 +252,8 @@ class EditionService:
                     media_type="image/png",
                     credentials={"signer": signer.facts},
                     generation=generation,
-                    watermark={"algorithm": ALGORITHM, "id": planned.edition_id},
+                    watermark={"algorithm": ALGORITHM, "id": planned.edition_id}
+                    | ({"mark": mark_kind} if mark_kind != "standard" else {}),
                     classification=manifest.classification.model_dump(mode="json"),
                     physical_steps=[{"op": s.op, "params": s.params} for s in manifest.steps if s.agency == "physical"],
                     **({"models": models} if models else {}),

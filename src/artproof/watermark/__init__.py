@@ -7,15 +7,17 @@ must agree before anything is called authentic.
 
 from artproof.watermark.code import DATA_BITS
 from artproof.watermark.detect import FALSE_ALARM, Detection, detect
-from artproof.watermark.embed import MIN_SHORT_SIDE, Marked, check_size, embed, mark
+from artproof.watermark.embed import MARKS, MIN_SHORT_SIDE, Marked, check_kind, check_size, embed, mark
 
 __all__ = [
     "ALGORITHM",
     "DATA_BITS",
     "FALSE_ALARM",
+    "MARKS",
     "MIN_SHORT_SIDE",
     "Detection",
     "Marked",
+    "check_kind",
     "check_size",
     "detect",
     "embed",

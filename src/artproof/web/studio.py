@@ -335,11 +335,15 @@ def issue(
     count: int = Form(5),
     proofs: int = Form(0),
     licence: str = Form("display-only"),
+    mark: str = Form("standard"),
     csrf: str = Form(""),
 ) -> Response:
+    from artproof.watermark import check_kind
+
     ctx, viewer, work_id = _artist(request, work_id, csrf)
     folder = ctx.settings.home / "web" / "editions" / work_id
-    args = {"work": work_id, "output": str(folder), "count": count, "proofs": proofs, "licence": licence}
+    args = {"work": work_id, "output": str(folder), "count": count, "proofs": proofs, "licence": licence,
+            "mark": check_kind(mark)}  # fmt: skip
     return _submit(ctx, viewer, f"Issuing an edition of {count}", "editions.issue", args)
 
 
