@@ -2,11 +2,12 @@
 
 The pattern is built at the working size (short side 512 px), its coefficients
 chosen knowing the picture (informed embedding: each bit's carrier gets what it
-needs to beat the picture's own projection on it), scaled to a texture mask
-(0.8 of a level on flat areas, where the eye would see more, up to three in busy
-ones, never more than STRENGTH levels RMS overall; busier budgets only when a
-marketplace copy would not read otherwise), resized to the image with
-bilinear interpolation (the pattern is band-limited, so this is exact to within
+needs to beat the picture's own projection on it, then moved between bits by
+what a marketplace's re-encodings of the marked picture read), scaled to a texture mask
+(0.8 of a level on flat areas, where the eye would see more, 1.2 for the robust
+kind of mark; up to three in busy ones, never more than STRENGTH levels RMS overall;
+busier budgets only when a marketplace copy would not read otherwise), resized to the
+image with bilinear interpolation (the pattern is band-limited, so this is exact to within
 a fraction of a level), and added equally to R, G and B: a change of luminance
 only, no colour shift.
 """
