@@ -69,6 +69,18 @@ def test_the_verify_page_and_the_certificate_page(registry: dict, monkeypatch: p
     assert client.post("/verify", files=files).status_code == 403  # no CSRF token: refused
     page = client.post("/verify", files=files, data={"csrf": token.group(1)})
     assert page.status_code == 200 and "authentic edition" in page.text and "Tide Pools" in page.text
+    import io
+
+    from PIL import Image, ImageDraw
+
+    stamped = Image.open(registry["file"]).convert("RGB")  # a seller's stamp over a corner
+    ImageDraw.Draw(stamped).rectangle((30, 30, 230, 130), fill=(250, 20, 20))
+    buffer = io.BytesIO()
+    stamped.save(buffer, format="PNG")
+    shown = client.post("/verify", files={"file": ("stamped.png", buffer.getvalue(), "image/png")},
+                        data={"csrf": token.group(1)})  # fmt: skip
+    assert "<h2>Tampered: " in shown.text, shown.text[-2000:]
+    assert shown.text.count("changed in places") == 1  # the headline says it; no list repeats it below
     scripts = re.findall(r"<script[^>]*>", page.text)  # only the vendored HTMX, from this origin; nothing inline
     assert scripts == ['<script src="/static/htmx.min.js" defer>']
     assert client.get("/static/htmx.min.js").status_code == 200
