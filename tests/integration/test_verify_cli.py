@@ -333,7 +333,16 @@ def test_a_copy_too_degraded_to_compare_names_its_edition_without_accusing_it(
         own = compare(self, *args)
         return None if own is None else dataclasses.replace(own, similarity=min(own.similarity, 0.79))
 
+    from artproof.fingerprint.registry import FingerprintRegistry
+
+    outlined = FingerprintRegistry.outlined_as
+
+    def degraded_flat(self: FingerprintRegistry, *args: Any) -> Any:  # its outline laid flat, compared the same
+        own = outlined(self, *args)
+        return None if own is None else dataclasses.replace(own, similarity=min(own.similarity, 0.79))
+
     monkeypatch.setattr(VerifyService, "_own", degraded)
+    monkeypatch.setattr(FingerprintRegistry, "outlined_as", degraded_flat)
     doc = verify(home, copy)
     # the registry's own search still confirms the work (only the edition's comparison was degraded here)
     assert doc["verdict"] in ("unverified", "registered_work") and doc["edition"] is None, doc["headline"]
