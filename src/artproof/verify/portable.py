@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from PIL import ImageOps
+from PIL import Image, ImageOps
 
 from artproof.core.alignment import frame_changes, refined_first, similarity, strip_bars, warped_similarity
 from artproof.core.frames import rectify
@@ -278,6 +278,15 @@ def _placed(body: CertificateBody, seen: Query) -> Alignment | None:
     return None if features is None else seen.placed_in(features, CERTIFIED_INLIERS)
 
 
+def _certified_picture(body: CertificateBody, seen: Query) -> Image.Image | None:
+    """The certificate's own picture (its thumbnail), in grey for a black-and-white copy as the registry compares
+    one (:meth:`Query.thumb`); None for a certificate issued before December 2026."""
+    thumb = certified_thumbnail(body)
+    if thumb is not None and seen.grey:
+        thumb = thumb.convert("L").convert("RGB")
+    return thumb
+
+
 def _alike(body: CertificateBody, seen: Query) -> float | None:
     """The best correlation of the copy with the certificate's own picture (its thumbnail), None without one: as
     a whole copy, without its bars, laid flat from an outline, or mirrored. :data:`CONFIRM` or more confirms it.
@@ -290,11 +299,9 @@ def _alike(body: CertificateBody, seen: Query) -> float | None:
     compares a copy with its thumbnail (a detail at its scale), they are that picture. Nothing is accused
     from this comparison: a stamp there is not measured.
     """
-    thumb = certified_thumbnail(body)
+    thumb = _certified_picture(body, seen)
     if thumb is None:
         return None
-    if seen.grey:
-        thumb = thumb.convert("L").convert("RGB")
     short = float(min(thumb.size))
     candidates = [seen.image, *([bare] if (bare := strip_bars(seen.image)) is not seen.image else [])]
     candidates += [rectify(seen.image, corners)[0] for corners in seen.outlined]
@@ -334,11 +341,9 @@ def _compare(result: CertificateCheck, body: CertificateBody, seen: Query, place
     or more: over a detail's few (2-11 % of the picture) a placement a little off showed 3.5-18 % "changed"
     on faithful quarter details, and nothing accuses there. Whole copies, photographed, turned,
     screenshotted or re-encoded, showed at most 1 % changed; a seller's stamp 4-5 %."""
-    thumb = certified_thumbnail(body)
+    thumb = _certified_picture(body, seen)
     if thumb is None:
         return  # a certificate issued before December 2026: its hashes and the mark are all there is
-    if seen.grey:  # a black-and-white copy is compared in grey, as the registry compares it (Query.thumb)
-        thumb = thumb.convert("L").convert("RGB")
     if placed is None:  # found by the hashes: first in the picture's own frame, as the registry compares it
         score, scale = similarity(seen.image, thumb)
         if score >= CONFIRM:
