@@ -91,3 +91,25 @@ def test_a_works_pack_registers_it_first_and_an_import_shows_its_generation(tmp_
         assert refused.code == 2 and words in refused.stderr, (args, refused.stderr)
     missing = call(home, "pack", "nowork", "-o", str(tmp_path / "c.pdf"))
     assert missing.code != 0 and not (tmp_path / "c.pdf").exists()
+
+
+@pytest.mark.usefixtures("poppler")
+def test_a_render_that_names_its_checkpoint_without_a_hash_lists_that_model(tmp_path: Path, external: Path) -> None:
+    """ComfyUI and InvokeAI write the checkpoint's file name and no hash: the pack and ``work show`` still name the
+    model that made the pixels (the pack said "No trained model made or changed these pixels" of them)."""
+    home = tmp_path / "home"
+    assert call(home, "init", "--name", "Ada").code == 0
+    for fixture, names in [
+        ("comfyui/unclip_2pass_cropped.png", ["wd-1-5-beta2-aesthetic-unclip-h-fp32.safetensors",
+                                              "cardosAnimated_v20.safetensors"]),
+        ("invokeai/invokeai_imeta1.png", ["juggernautXL"]),
+    ]:  # fmt: skip
+        work_id = call(home, "import", str(external / fixture), "--json").json()[0]["work_id"]
+        models = call(home, "work", "show", work_id, "--json").json()["models"]
+        assert [m["name"] for m in models] == names and all(m["recorded"] == "" for m in models), models
+        assert f"{names[0]} (no weights hash in the file)" in call(home, "work", "show", work_id).stdout
+        pdf = tmp_path / f"{work_id}.pdf"
+        assert call(home, "pack", work_id, "-o", str(pdf)).code == 0
+        text = _text(pdf)
+        assert all(f"{name} (no weights hash in the file)" in text for name in names), text
+        assert "No trained model" not in text

@@ -109,14 +109,19 @@ class StepModel(Result):
 
     step: int
     op: str
-    recorded: str  # the hash as the step recorded it (full SHA-256, or an A1111 short hash)
+    recorded: str  # the hash as the step recorded it (full SHA-256, an A1111 short hash; "": the file named none)
     name: str
     card: ModelCard | None = None
 
     @property
+    def weights(self) -> str:
+        """The recorded weights in words: a hash's first digits, or that the file gave none."""
+        return f"weights {self.recorded[:19]}..." if self.recorded else "no weights hash in the file"
+
+    @property
     def summary(self) -> str:
         if self.card is None:
-            return f"{self.name} ({self.recorded[:19]}...): no model card; training data: {NOT_DECLARED}"
+            return f"{self.name} ({self.weights}): no model card; training data: {NOT_DECLARED}"
         return self.card.summary()
 
 
@@ -221,11 +226,16 @@ class ModelCards:
                 card = self.lookup(params["model_sha256"], cards)
                 found.append(StepModel(step=i, op=step.op, recorded=params["model_sha256"], name=name, card=card))
             for g in params.get("generations") or [] if step.op == "import.file" else []:
-                short = g.get("model_hash")
-                if short:
-                    card = self.lookup(str(short), cards)
-                    name = str(g.get("model") or "a model")
-                    found.append(StepModel(step=i, op=step.op, recorded=str(short), name=name, card=card))
+                # A file may name its checkpoint without a hash (InvokeAI, ComfyUI): it is still the model that
+                # made the pixels, listed with no card (a card is found by hash only: a name proves nothing).
+                short, named = g.get("model_hash"), g.get("model")
+                if short or named:
+                    card = self.lookup(str(short), cards) if short else None
+                    found.append(
+                        StepModel(
+                            step=i, op=step.op, recorded=str(short or ""), name=str(named or "a model"), card=card
+                        )
+                    )
         return found
 
 

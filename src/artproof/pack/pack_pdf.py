@@ -193,11 +193,14 @@ def pack_pdf(contents: PackContents) -> tuple[bytes, int]:
 
     story.append(Paragraph("Models", heading))
     if not contents.models:
-        story.append(Paragraph("No trained model made or changed these pixels.", body))
+        # AI-generated or AI-assisted (trainedAlgorithmicMedia, compositeWithTrainedAlgorithmicMedia)
+        trained = (m.classification.digital_source_type or "").lower().endswith("trainedalgorithmicmedia")
+        story.append(Paragraph(
+            "The files it was made from name no model: the trained model that made it is not identified."
+            if trained else "No trained model made or changed these pixels.", body))  # fmt: skip
     for model in contents.models:
         card = model.card
-        weights = esc(model.recorded[:23])
-        lines = [f"<b>step {model.step}, {esc(model.op)}</b>: {esc(model.name)} (weights {weights}…)"]
+        lines = [f"<b>step {model.step}, {esc(model.op)}</b>: {esc(model.name)} ({esc(model.weights)})"]
         if card is None:
             lines.append("No model card. Training data: not declared.")
         else:
