@@ -428,3 +428,13 @@ def test_crop_and_a_hand_edit_stay_private_until_registered(story: dict[str, Any
     after = ada.get(f"/api/v1/works/{work}").json()
     assert [s["op"] for s in after["steps"]][-2:] == ["edit.crop", "edit.external"]
     assert 0.05 < after["human_pixel_share"] < 0.2  # the yellow bar: 161x81 of 400x400 px, 8 %
+    # the hand edit undone from the studio: the cropped picture is the current one again, a step of its own
+    page = ada.get(f"/studio/works/{work}").text
+    assert "back to the image of step" in page and "(edit.crop)" in page
+    assert post(ada, f"/studio/works/{work}/undo", {}, "/studio").status_code == 303
+    page = ada.get(f"/studio/works/{work}").text
+    current = re.search(r'<img class="picture" src="/works/[a-z0-9]+/assets/([^".]+)\.png', page)
+    assert current is not None and current.group(1) == master.group(1)
+    assert "human.revert" in page and "edit.external" in page  # the undone step stays in the record
+    assert "a return to an earlier image" in page and "painted none of its pixels" in page
+    assert post(TestClient(ada.app), f"/studio/works/{work}/undo", {}, "/verify").status_code == 401

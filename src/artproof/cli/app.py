@@ -439,6 +439,24 @@ def select(work: str, choice: str, as_json: bool = JSON) -> None:
 
 
 @app.command()
+def undo(
+    work: str,
+    to: int | None = typer.Option(None, "--to", min=1, help="bring back the image step N made (see 'work show')"),
+    as_json: bool = JSON,
+) -> None:
+    """Go back to the work's image before its last change (or to step N's image), recorded as a step.
+
+    Nothing is deleted: the undone steps stay in the record, no longer the current image's ancestors.
+    """
+    svc = services()
+    manifest, back = svc.studio.undo(work, to_step=to, passphrase=passphrase())
+    if as_json:
+        print_json({**work_json(manifest), "back_to_step": back.step, "back_to_op": back.op})
+        return
+    _one_line(manifest, as_json, f"back to the image of step {back.step} ({back.op})")
+
+
+@app.command()
 def edit(
     work: str,
     operation: str = typer.Argument(..., help="crop, resize, or external (a hand edit made in another program)"),

@@ -37,7 +37,9 @@ def check_renderable(manifest: WorkManifest) -> None:
             hint="issue identical editions instead (leave out --unique-renders)",
         )
     for step in steps:
-        if step.agency in _NOT_RERUNNABLE or (step.agency == "human" and step.op != "human.select"):
+        if step.agency in _NOT_RERUNNABLE or (
+            step.agency == "human" and step.op not in ("human.select", "human.revert")
+        ):
             raise InvalidInput(
                 f"unique renders cannot re-run the step {step.op} ({step.agency})",
                 hint="issue identical editions instead (leave out --unique-renders)",

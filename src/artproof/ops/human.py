@@ -1,9 +1,17 @@
-"""human.select: a person chooses one of the candidates they were shown.
+"""A person's decisions about which image the work is: human.select and human.revert.
 
-The choice is the evidence of authorship, so it is a step of its own: its
-inputs are every candidate that was on offer, its parameter the one chosen,
-its output that candidate. A choice cannot be re-executed (replay cannot ask
-the person again), so replay checks that the output is the chosen input.
+human.select: a person chooses one of the candidates they were shown. The
+choice is the evidence of authorship, so it is a step of its own: its inputs
+are every candidate that was on offer, its parameter the one chosen, its
+output that candidate. A choice cannot be re-executed (replay cannot ask the
+person again), so replay checks that the output is the chosen input.
+
+human.revert: a person goes back to an earlier image of the work (``artproof
+undo``): a background removal that kept only an eye, an upscale they did not
+like. The process graph is append-only, so going back is a step too: its input
+and output are the earlier image, its parameter the step that made it. The
+steps undone stay in the record, but they are no longer the current image's
+ancestors, so the classification no longer counts them.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from artproof.errors import InvalidInput
 from artproof.ops.registry import OpContext, Operation, OpOutput, Origin, operation
 
-__all__ = ["Select", "SelectParams", "candidate_index"]
+__all__ = ["Revert", "RevertParams", "Select", "SelectParams", "candidate_index"]
 
 
 def candidate_index(choice: str, count: int) -> int:
@@ -56,3 +64,24 @@ class Select(Operation):
 
     def origin(self, params: SelectParams, input_origins: Sequence[Origin]) -> Origin:
         return dict(input_origins[candidate_index(params.choice, len(input_origins))])
+
+
+class RevertParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    to_step: int = Field(ge=1, description="the step (1-based) whose image becomes the current one again")
+
+
+@operation("human.revert", version="1.0.0", agency="human")
+class Revert(Operation):
+    """Go back to an earlier image of the work (undo)."""
+
+    Params = RevertParams
+    keeps_origin = True  # the earlier image's pixels, with their origin
+    summary = "a person's return to an earlier image of the work (undo)"
+
+    def run(self, params: RevertParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
+        return OpOutput(inputs[0].copy())
+
+    def passthrough(self, params: RevertParams, count: int) -> int | None:
+        return 0

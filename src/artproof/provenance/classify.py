@@ -34,6 +34,7 @@ _ORIGIN_WORDS = {
 
 _DECISION_WORDS = {
     "human.select": "a choice among candidates",
+    "human.revert": "a return to an earlier image",
     "edit.crop": "a crop",
     "edit.resize": "a resize",
     "edit.external": "a hand edit in another program",

@@ -35,6 +35,7 @@ from artproof.provenance.model import AssetInfo, Step, WorkManifest, current_run
 from artproof.provenance.replay import StepReplay, replay_manifest
 from artproof.store.blobs import Blobs
 from artproof.store.repository import SqlStore, WorkRecord
+from artproof.studio.history import Target, undo_target
 
 if TYPE_CHECKING:
     from artproof.interop.c2pa import CredentialJudge
@@ -417,6 +418,22 @@ class Studio:
         for observer in self.choice_observers:  # taste learns from every choice (recorded first)
             observer(manifest.work_id, manifest.steps[-1].output, offer.assets)
         return manifest
+
+    @staticmethod
+    def undoable(manifest: WorkManifest) -> Target | None:
+        """What an undo would bring back now (for a page's button), None when this is the work's first image."""
+        try:
+            return undo_target(manifest)
+        except NotFound:
+            return None
+
+    def undo(self, ref: str, *, to_step: int | None = None, passphrase: str | None) -> tuple[WorkManifest, Target]:
+        """Go back to the image before the one the last step made (or to the image of step ``to_step``): a
+        ``human.revert`` step (:mod:`artproof.studio.history`). Returns the new record and what it went back to."""
+        work = self.resolve(ref)
+        target = undo_target(check_manifest(work.manifest, expected_key_id=work.artist_key_id), to_step)
+        manifest = self._record(work, "human.revert", {"to_step": target.step}, [target.asset], passphrase, None)
+        return manifest, target
 
     def edit_external(
         self, ref: str, data: bytes, name: str, *, tool: str, note: str = "", passphrase: str | None

@@ -178,6 +178,7 @@ def work_studio(
     values = {
         "m": manifest, "details": details_of(manifest), "steps": steps,
         "candidates": None if offer is None or picked or offer.step_index != len(manifest.steps) else offer.assets,
+        "undo": ctx.services.studio.undoable(manifest),
         "registration": registration, "sealed": sealed, "editions": editions,
         "licences": LICENCES, "assists": ASSISTS,
         "preview": {"detect": [d for d in detect if d in ("holes", "cracks")], "sensitivity": sensitivity},
@@ -222,6 +223,15 @@ def select(request: Request, work_id: str, choice: str = Form(""), csrf: str = F
     ctx, viewer, work_id = _artist(request, work_id, csrf)
     with ctx.as_viewer(viewer):
         ctx.services.studio.select(work_id, choice, passphrase=viewer.password)
+    return _go(f"/studio/works/{work_id}")
+
+
+@router.post("/studio/works/{work_id}/undo")
+def undo(request: Request, work_id: str, csrf: str = Form("")) -> Response:
+    """Back to the image before the last change, as ``artproof undo`` (a recorded step; nothing deleted)."""
+    ctx, viewer, work_id = _artist(request, work_id, csrf)
+    with ctx.as_viewer(viewer):
+        ctx.services.studio.undo(work_id, passphrase=viewer.password)
     return _go(f"/studio/works/{work_id}")
 
 
