@@ -532,6 +532,8 @@ def assist(
                 f"upscale first (artproof assist WORK upscale 4x) and fit again",
                 soft_wrap=True,
             )
+    if (warning := svc.studio.subject_warning(manifest)) is not None:
+        err.print(f"[yellow]note:[/yellow] {escape(warning)}", soft_wrap=True)
     _one_line(manifest, as_json, f"{action} recorded")
 
 

@@ -622,6 +622,32 @@ class Studio:
         work = self.resolve(ref)
         return self._record(work, op_name, params, [work.master], passphrase, progress)
 
+    def subject_warning(self, manifest: WorkManifest) -> str | None:
+        """After a background removal: a word when the mask kept almost none or almost all of the picture.
+
+        U²-Net-p finds a salient subject against a ground; a close-up whose subject fills the frame
+        (a cat's face) comes back as one eye on transparency (2 % kept), and nothing says so but the
+        picture. Under 5 % or over 97 % kept, the artist is told, with the way back.
+        """
+        step = manifest.steps[-1]
+        if step.op not in ("assist.remove_background", "assist.cutout"):
+            return None
+        import numpy as np
+
+        picture = self.load_image(manifest.master)
+        if "A" not in picture.getbands():
+            return None
+        alpha = np.asarray(picture.getchannel("A"), dtype=np.float32) / 255.0
+        kept = float(alpha.mean())
+        if 0.05 <= kept <= 0.97:
+            return None
+        what = "almost none of the picture" if kept < 0.05 else "almost all of the picture"
+        other = "--method grabcut" if step.op == "assist.remove_background" else "the default network"
+        return (
+            f"the subject kept is {kept:.0%} of the picture ({what}): if that is not the subject, go back with "
+            f"'artproof undo {manifest.work_id}' and try {other}, or a picture whose subject stands on a ground"
+        )
+
     def _record(
         self,
         work: WorkRecord | None,
