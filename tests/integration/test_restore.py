@@ -74,8 +74,8 @@ def test_a_painted_mask_and_fading_and_bad_input(tmp_path: Path) -> None:
     )
     assert done.code == 0, done.stderr
     ops = [s["op"] for s in done.json()["steps"]]
-    assert ops[-3:] == ["restore.fade", "input.mask", "restore.fill"]
-    mask_step = done.json()["steps"][-2]
+    assert ops[-3:] == ["input.mask", "restore.fill", "restore.fade"]  # the damage first, then the fading
+    mask_step = done.json()["steps"][-3]
     assert mask_step["agency"] == "human" and mask_step["params"]["file"] == "cracks.png"
     assert call(home, "replay", work).code == 0
 
@@ -161,3 +161,36 @@ def test_a_thumbnail_is_too_small_to_find_cracks_in(tmp_path: Path, external: Pa
     refused = call(home, "restore", work, "--detect", "cracks", "--dry-run")
     assert refused.code == 2 and "too small to find cracks" in refused.stderr and "--mask" in refused.stderr
     assert call(home, "restore", work, "--detect", "holes", "--dry-run").code == 0  # holes have no such limit
+
+
+def test_a_faded_photograph_with_holes_is_filled_before_its_fading_is_corrected(tmp_path: Path) -> None:
+    """A faded print (scikit-image's astronaut, its light squeezed to 50-240) with four holes and three scratches
+    showing the white paper, 0.9 % of it. Fading was corrected first, and the stretch made the helmet's and the
+    suit's highlights pure white, which the hole finder took for holes (10.8 % of it). Now the damage is found first (the mask
+    the dry run shows is the one filled: 1.6 % of the picture, the damage and its rims) and the fading corrected
+    last."""
+    from skimage import data
+
+    home = tmp_path / "home"
+    assert call(home, "init", "--name", "Ada").code == 0
+    faded = np.asarray(Image.fromarray(data.astronaut()).resize((512, 512)), dtype=np.float32) * 0.75 + 50
+    print_ = Image.fromarray(faded.clip(0, 255).astype(np.uint8))
+    damage = Image.new("L", print_.size)
+    draw = ImageDraw.Draw(damage)
+    for x, y in ((60, 120), (300, 60), (420, 300), (150, 400)):
+        draw.ellipse((x, y, x + 18, y + 13), fill=255)
+    for line in (((30, 50), (90, 240)), ((200, 300), (260, 480)), ((330, 150), (470, 210))):
+        draw.line(line, fill=255, width=3)
+    print_.paste((255, 255, 255), mask=damage)
+    print_.save(tmp_path / "print.png")
+    truth = np.asarray(damage) > 127
+    work = call(home, "import", str(tmp_path / "print.png"), "--json").json()[0]["work_id"]
+    dry = call(home, "restore", work, "--detect", "holes", "--dry-run", "--json")
+    done = call(home, "restore", work, "--detect", "holes,fading", "--json")
+    assert done.code == 0, done.stderr
+    steps = done.json()["steps"]
+    assert [s["op"] for s in steps][-3:] == ["restore.detect", "restore.fill", "restore.fade"]
+    filled = steps[-2]["params"]["filled_share"]
+    assert filled == dry.json()["damaged_share"]  # the mask shown is the mask filled
+    assert truth.mean() < filled < 3 * truth.mean(), (filled, truth.mean())  # the holes and their rims, no more
+    assert call(home, "replay", work).code == 0

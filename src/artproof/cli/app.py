@@ -580,16 +580,14 @@ def restore(
         painter = InpaintModel(model_path=str(model), prompt=prompt, seed=seed, steps=steps, guidance=guidance)
     secret = passphrase()
     with progress_bar("restoring") as tick:
-        manifest = svc.studio.restore(
+        done = svc.studio.restore(
             work, detect=kinds, mask=painted, method=fill, sensitivity=sensitivity, fade_strength=strength,
             fade_method=fade, model=painter, passphrase=secret, progress=tick,
         )  # fmt: skip
-    last = manifest.steps[-1]
-    filling = last.op in ("restore.fill", "restore.inpaint")
-    if mask_out is not None and filling:
-        write_output(mask_out, image_bytes(svc.studio.load_image(last.inputs[1]), mask_out), force=force)
-    filled = f"{last.params['filled_share']:.2%} of the pixels filled" if filling else "no damage found to fill"
-    _one_line(manifest, as_json, f"restored ({filled})")
+    if mask_out is not None and done.mask is not None:
+        write_output(mask_out, image_bytes(svc.studio.load_image(done.mask), mask_out), force=force)
+    filled = f"{done.filled_share:.2%} of the pixels filled" if done.filled_share else "no damage found to fill"
+    _one_line(done.manifest, as_json, f"restored ({filled})")
 
 
 taste_app = typer.Typer(no_args_is_help=True, help="What you like: learned from likes, dislikes and your choices.")

@@ -113,7 +113,7 @@ def _restore(services: Services, args: dict[str, Any], progress: Progress, passp
     return _work(services.studio.restore(
         str(args["work"]), detect=list(args.get("detect") or []), method=str(args.get("method", "auto")),
         sensitivity=float(args.get("sensitivity", 0.5)), passphrase=passphrase, progress=_fraction(progress),
-    ))  # fmt: skip
+    ).manifest)  # fmt: skip
 
 
 def _edit(services: Services, args: dict[str, Any], progress: Progress, passphrase: str | None) -> Document:

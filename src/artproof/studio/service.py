@@ -198,6 +198,16 @@ class DiffusionOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class Restored:
+    """What a restoration recorded: the work, and the share of its pixels filled with the mask filled
+    (None when no damage was asked for or found: fading alone)."""
+
+    manifest: WorkManifest
+    filled_share: float | None = None
+    mask: str | None = None  # the mask's asset id
+
+
+@dataclass(frozen=True, slots=True)
 class Candidates:
     """The candidates a person can choose from: those of the latest variation step."""
 
@@ -476,21 +486,23 @@ class Studio:
         model: InpaintModel | None = None,
         passphrase: str | None,
         progress: Progress | None = None,
-    ) -> WorkManifest:
-        """Restore the current image: correct fading, then fill the damage a mask marks (found by
-        ``restore.detect``, or painted by a person and recorded as ``input.mask``), each a step; the
-        fill is ``restore.fill`` (algorithmic) or, with a model, ``restore.inpaint`` (trained)."""
+    ) -> Restored:
+        """Restore the current image: fill the damage a mask marks (found by ``restore.detect``, or painted by
+        a person and recorded as ``input.mask``), then correct fading, each a step; the fill is ``restore.fill``
+        (algorithmic) or, with a model, ``restore.inpaint`` (trained).
+
+        Damage first, fading last: a fade correction stretches the picture's brightest half percent to white,
+        and the hole detector then took the highlights it made for holes (a faded portrait of an astronaut with
+        four holes and six scratches, 0.9 % of it: 15 % of it found and filled after the stretch, the helmet's
+        reflections among it; 1.8 % before). The stretch is also measured on the picture without its white
+        scratches, and the mask a dry run shows (``find_damage``) is the one filled.
+        """
         from artproof.ops.restore import mask_image, mask_of
 
         kinds = check_restore(detect, mask is not None, method, model.model_path if model else None, fade_method)
         found = [k for k in kinds if k in ("holes", "cracks")]
         work = self.resolve(ref)
         manifest = self.manifest(work.work_id)
-        if "fading" in kinds:
-            params: dict[str, Any] = {"method": fade_method}
-            params |= {} if fade_strength is None else {"strength": fade_strength}
-            manifest = self._record(work, "restore.fade", params, [work.master], passphrase, None)
-            work = self.resolve(work.work_id)
         picture = work.master
         if mask is not None:
             painted = decode_image(mask[0], name=mask[1])
@@ -502,7 +514,7 @@ class Studio:
                 )
             damaged = mask_of(painted)
             png = encode_png(mask_image(damaged))
-            params = {"file": printable(Path(mask[1]).name), "share": round(float(damaged.mean()), 6)}
+            params: dict[str, Any] = {"file": printable(Path(mask[1]).name), "share": round(float(damaged.mean()), 6)}
             image = decode_image(png, name="mask")
             manifest = self._record(
                 work, "input.mask", params, [], passphrase, None, produced=[(png, image, "image/png")]
@@ -510,16 +522,25 @@ class Studio:
         elif found:
             detect_params = {"kinds": found, "sensitivity": sensitivity}
             manifest = self._record(work, "restore.detect", detect_params, [picture], passphrase, None)
-        else:
-            return manifest
-        work = self.resolve(work.work_id)
-        mask_asset = manifest.steps[-1].output
-        share = round(float(mask_of(self.load_image(mask_asset)).mean()), 6)
-        if FILLS[method] == "diffusion" and model is not None:
-            inpaint = {**model.model_dump(), "filled_share": share}
-            return self._record(work, "restore.inpaint", inpaint, [picture, mask_asset], passphrase, progress)
-        params = {"method": FILLS[method], "filled_share": share}
-        return self._record(work, "restore.fill", params, [picture, mask_asset], passphrase, progress)
+        filled: float | None = None
+        mask_asset: str | None = None
+        if mask is not None or found:
+            work = self.resolve(work.work_id)
+            mask_asset = manifest.steps[-1].output
+            share = round(float(mask_of(self.load_image(mask_asset)).mean()), 6)
+            if FILLS[method] == "diffusion" and model is not None:
+                inpaint = {**model.model_dump(), "filled_share": share}
+                manifest = self._record(work, "restore.inpaint", inpaint, [picture, mask_asset], passphrase, progress)
+            else:
+                params = {"method": FILLS[method], "filled_share": share}
+                manifest = self._record(work, "restore.fill", params, [picture, mask_asset], passphrase, progress)
+            filled = share
+        if "fading" in kinds:
+            work = self.resolve(work.work_id)
+            params = {"method": fade_method}
+            params |= {} if fade_strength is None else {"strength": fade_strength}
+            manifest = self._record(work, "restore.fade", params, [work.master], passphrase, None)
+        return Restored(manifest, filled, mask_asset)
 
     def find_damage(self, ref: str, detect: Sequence[str], sensitivity: float = 0.5) -> tuple[Image.Image, float]:
         """(the mask ``restore`` would fill, white = damaged; its share of the picture), recording
