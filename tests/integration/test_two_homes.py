@@ -201,6 +201,33 @@ def test_a_stranger_with_an_empty_home(world: dict[str, Any], tmp_path: Path) ->
     assert checked.code == 0 and checked.json()["certificate"]["edition_id"] == world["ids"][1]
 
 
+def test_the_edition_file_alone_says_what_its_certificate_says_and_the_catalog_keeps_it(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    """The edition's own file, nothing given with it (no certificate file, no log key, no mirror): its certificate
+    travels in it, signed by the artist, its log entry not checked. The verdict stays ``external_credentials``; the
+    headline and the report name the title and artist it claims, and a collector's catalog keeps them (it showed
+    the file's name and no artist)."""
+    picture, _ = _edition(world, 2)
+    _, doc = verify(tmp_path / "empty", str(picture))
+    assert doc["verdict"] == "external_credentials", doc["headline"]
+    title = call(world["artist"], "work", "show", world["work"], "--json").json()["title"]
+    assert (doc["title"], doc["artist"], doc["edition"]) == (title, "Ada Lovelace", None)
+    assert (
+        f'Its certificate, for edition 2 of 3 of "{title}" by Ada Lovelace: certificate signed by the artist'
+        in (doc["headline"])
+    )
+    added = call(world["collector"], "catalog", "add", str(picture), "--json", passphrase="grace's passphrase")
+    assert added.code == 0, added.stderr
+    item = added.json()["item"]
+    assert (item["title"], item["artist"], item["verdict"]) == (title, "Ada Lovelace", "external_credentials")
+    # a picture the certificate is not for keeps none of its words
+    other = tmp_path / "other.png"
+    Image.new("RGB", Image.open(picture).size, (40, 90, 160)).save(other)
+    _, doc = verify(tmp_path / "empty", str(other))
+    assert doc["title"] is None and doc["artist"] is None
+
+
 def test_forgeries_read_tampered(world: dict[str, Any], tmp_path: Path) -> None:
     root, collector = world["root"], world["collector"]
     picture, coa = _edition(world, 2)

@@ -356,7 +356,17 @@ class VerifyService:
         if check is not None:
             doc.checks = check.checks
             if verdict in ("unverified", "external_credentials", "registered_work") and check.body is not None:
-                doc.headline += f" Its certificate: {check.summary}."
+                body = check.body
+                if check.belongs and check.status == "unchecked" and doc.title is None:
+                    # signed by the artist and this picture's, its log entry not checked: what it says, said as
+                    # the certificate's words (a catalog keeps the title and artist; the verdict says how far)
+                    doc.title, doc.artist = body.work.title, body.artist.name
+                    doc.headline += (
+                        f' Its certificate, for edition {body.edition.label} of "{body.work.title}" by '
+                        f"{body.artist.name}: {check.summary}."
+                    )
+                else:
+                    doc.headline += f" Its certificate: {check.summary}."
         return doc
 
     def verify_file(self, path: Path, certificate: bytes | None = None, **where: Any) -> VerifyReport:
