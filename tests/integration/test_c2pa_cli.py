@@ -151,6 +151,24 @@ def test_import_keeps_the_credentials_chain_when_sealed(external: Path, tmp_path
     assert parent["active_manifest"] == "contentauth:urn:uuid:b2b1f7fa-b119-4de1-9c0d-c97fbea3f2c3"
 
 
+def test_import_says_when_credentials_fail_and_takes_nothing_from_them(external: Path, tmp_path: Path) -> None:
+    """E-sig-CA's claim was altered after signing (its generator now reads 'make_test_xxxxxx'), XCA's pixels were
+    changed after signing: imported, each says so, and neither's tool or source type is taken from its manifest
+    (kept in the record as found). The import said nothing and named the altered claim's generator as the tool."""
+    home = tmp_path / "home"
+    run(home, "init", "--name", "Ada")
+    folder = external / "c2pa" / "c2pa-rs"
+    for name, code in (("E-sig-CA.jpg", "claimSignature.mismatch"), ("XCA.jpg", "assertion.dataHash.mismatch")):
+        [item] = run(home, "import", str(folder / name), "--json").json()
+        [said] = [w for w in item["warnings"] if "Content Credentials fail validation" in w]
+        assert code in said and "not used as its provenance" in said, said
+        assert item["source_tool"] == "unknown" and item["classification"] is None, item
+        step = run(home, "work", "show", item["work_id"], "--json").json()["steps"][0]
+        assert step["params"]["c2pa"]["failures"] == [code]  # the manifest's state, kept as found
+    plain = run(home, "import", str(folder / "CA.jpg"))
+    assert plain.code == 0 and "fail validation" not in plain.stderr
+
+
 def test_import_json_contract_and_batch(external: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     run(home, "init", "--name", "Ada")

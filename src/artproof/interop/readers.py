@@ -179,6 +179,15 @@ def read_file(data: bytes, name: str, trust_pem: str | None = None, judge: Crede
         if reading.c2pa.note and reading.c2pa.present:
             reading.warnings.append(f"{name}: Content Credentials: {reading.c2pa.note}")
     credentials = reading.c2pa if reading.c2pa is not None and reading.c2pa.validation_state else None
+    if credentials is not None and credentials.failures:
+        # A manifest that fails validation (changed after signing, its pixels changed since) is kept in the
+        # record as found, but what it says is not the work's provenance: no tool, no source type from it.
+        said = "; ".join(credentials.explanations.get(code, code) for code in credentials.failures)
+        reading.warnings.append(
+            f"{name}: Content Credentials fail validation ({', '.join(credentials.failures)}: {said}): kept in the "
+            "record as found, not used as its provenance"
+        )
+        credentials = None
     if credentials is not None and credentials.digital_source_type and not reading.digital_source_type:
         reading.digital_source_type = credentials.digital_source_type
     tools = [g.source_tool for g in reading.generations]
