@@ -14,6 +14,10 @@ q50, WebP q50, resize 50 % + JPEG q50, a centred 80 % crop and a quarter detail:
 - ``--mark robust (flat floor 1.2)`` (the artist's choice, ``edition issue --mark robust``) and
   ``flat floor 1.7``: flat areas given more, the rest as shipped.
 
+``--needed NAME,NAME`` marks only these pictures, at the standard floor and each RMS budget of ``BUDGETS`` in
+turn (the feedback on), and prints the least whose mark reads blind after JPEG q50, WebP q50 and resize 50 % +
+JPEG q50, with its PSNR: what the PSNR goal would cost each picture the 1.7-level cap leaves unread.
+
 ``--sheet PATH`` writes a contact sheet (PNG, 1:1 crops of a flat illustration and a gradient, as
 shipped and with each floor) to look at: the PSNR of a mark says nothing of where it shows.
 
@@ -52,6 +56,8 @@ VARIANTS = {  # name: (FLAT, STRENGTHS, ROUNDS of feedback from the marketplace'
     "flat floor 1.7": (1.7, EMBED.STRENGTHS, EMBED.ROUNDS, "standard"),
 }
 SHEET = ("procedural:flat1", "procedural:gradient0")
+BUDGETS = (1.7, 2.0, 2.4, 2.8, 3.4)  # levels RMS tried in turn by --needed
+READ_AFTER = ("JPEG q50", "WebP q50", "resize 50% + JPEG q50")  # what --needed asks of a budget
 
 
 def marked(pixels: bench.Pixels, flat: float, strengths: tuple[float, ...], rounds: int, kind: str) -> bench.Pixels:
@@ -77,14 +83,34 @@ def sheet(images: dict[str, bench.Pixels], path: Path) -> None:
     Image.fromarray(np.concatenate(rows, axis=0)).save(path)
 
 
+def needed(images: list[tuple[str, bench.Pixels]], names: list[str]) -> None:
+    """For each named picture: the least budget of ``BUDGETS`` whose mark reads blind after ``READ_AFTER``."""
+    chosen = [(n, p) for n, p in images if n in names]
+    if len(chosen) != len(names):
+        raise SystemExit(f"no such picture among the test set: {sorted(set(names) - {n for n, _ in chosen})}")
+    for name, pixels in chosen:
+        tried = []
+        for budget in BUDGETS:
+            mark = marked(pixels, EMBED.FLAT, (budget,), EMBED.ROUNDS, "standard")
+            read = [a for a in READ_AFTER if (f := detect(bench.ATTACKS[a](mark))).found and f.payload == bench.PAYLOAD]
+            tried.append(f"{budget} levels ({bench.psnr(pixels, mark):.1f} dB): {len(read)}/{len(READ_AFTER)}")
+            if len(read) == len(READ_AFTER):
+                break
+        print(f"{name}: " + "; ".join(tried), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--needed", help="pictures (names, comma-separated) to find the least readable budget of")
     parser.add_argument("--images", type=int, default=60)
     parser.add_argument("--sheet", type=Path, help="write the contact sheet (PNG) here")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     started = time.perf_counter()
     images = bench.test_set(args.images)
+    if args.needed:
+        needed(images, args.needed.split(","))
+        return
     if args.sheet:
         sheet(dict(images), args.sheet)
     psnrs: dict[str, list[float]] = {}  # per variant, per picture
