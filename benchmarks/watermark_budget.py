@@ -5,14 +5,16 @@ The embedder (``artproof.watermark.embed``) spends 0.8 of a level RMS on flat ar
 eye would see more of there), up to 3 in busy ones, and up to 2.8 levels RMS overall on busy paintings
 whose own strokes drown less (``STRENGTHS``); since December 2026 it moves amplitude between the code
 bits over ``ROUNDS`` rounds of feedback from a marketplace's re-encodings (``_embed``). This script marks
-the watermark benchmark's 60 pictures six ways, with the same detector, and reads each blind after JPEG
+the watermark benchmark's 60 pictures eight ways, with the same detector, and reads each blind after JPEG
 q50, WebP q50, resize 50 % + JPEG q50, a centred 80 % crop and a quarter detail:
 
 - ``one pass (before)``: FLAT 0.8, STRENGTHS 1.7 / 2.2 / 2.8, no feedback (the embedder before);
 - ``as shipped``: the same with the feedback;
 - ``capped at 1.7, one pass`` and ``capped at 1.7``: STRENGTHS 1.7 alone (PSNR >= 43.5 dB on every picture);
 - ``--mark robust (flat floor 1.2)`` (the artist's choice, ``edition issue --mark robust``) and
-  ``flat floor 1.7``: flat areas given more, the rest as shipped.
+  ``flat floor 1.7``: flat areas given more, the rest as shipped;
+- ``robust, capped at 1.8`` and ``flat floor 1.7, capped at 1.8``: the goals' letter, PSNR >= 43 dB on every
+  picture, with flat areas given more (their PSNR stays over 46 dB: the floor, not the budget, bounds them).
 
 ``--needed NAME,NAME`` marks only these pictures, at the standard floor and each RMS budget of ``BUDGETS`` in
 turn (the feedback on), and prints the least whose mark reads blind after JPEG q50, WebP q50 and resize 50 % +
@@ -43,7 +45,10 @@ from results import write_section
 sys.path.insert(0, str(Path(__file__).parent))
 import watermark as bench  # the watermark benchmark's pictures, attacks and payload
 
+from artproof.core.alignment import luma_at
 from artproof.watermark import detect
+from artproof.watermark.code import CODE_BITS, encode
+from artproof.watermark.pattern import WORK_SHORT, carriers, folded_spectrum
 
 EMBED = sys.modules["artproof.watermark.embed"]  # the package re-exports a function of the same name
 ATTACKS = ["JPEG q50", "WebP q50", "resize 50% + JPEG q50", "crop 80% centre", "copy: detail25"]
@@ -54,6 +59,9 @@ VARIANTS = {  # name: (FLAT, STRENGTHS, ROUNDS of feedback from the marketplace'
     "capped at 1.7": (EMBED.FLAT, (EMBED.STRENGTH,), EMBED.ROUNDS, "standard"),
     "--mark robust (flat floor 1.2)": (EMBED.FLAT, EMBED.STRENGTHS, EMBED.ROUNDS, "robust"),
     "flat floor 1.7": (1.7, EMBED.STRENGTHS, EMBED.ROUNDS, "standard"),
+    # the goals' letter: PSNR >= 43 dB on every picture (1.8 levels RMS: 43.03 dB), flat areas given more
+    "robust, capped at 1.8": (EMBED.FLAT, (1.8,), EMBED.ROUNDS, "robust"),
+    "flat floor 1.7, capped at 1.8": (1.7, (1.8,), EMBED.ROUNDS, "standard"),
 }
 SHEET = ("procedural:flat1", "procedural:gradient0")
 BUDGETS = (1.7, 2.0, 2.4, 2.8, 3.4)  # levels RMS tried in turn by --needed
@@ -83,6 +91,13 @@ def sheet(images: dict[str, bench.Pixels], path: Path) -> None:
     Image.fromarray(np.concatenate(rows, axis=0)).save(path)
 
 
+def wrong_bits(mark: bench.Pixels) -> int:
+    """The code bits the marked picture itself, not re-encoded, reads wrong where the embedder laid its tiles: what
+    the picture's own texture leaves of the mark (the code corrects 16)."""
+    soft = carriers().soft_bits(folded_spectrum(luma_at(Image.fromarray(mark[..., :3]).convert("L"), WORK_SHORT)))
+    return int(np.sum((soft > 0) != (encode(bench.PAYLOAD) > 0)))
+
+
 def needed(images: list[tuple[str, bench.Pixels]], names: list[str]) -> None:
     """For each named picture: the least budget of ``BUDGETS`` whose mark reads blind after ``READ_AFTER``."""
     chosen = [(n, p) for n, p in images if n in names]
@@ -93,7 +108,10 @@ def needed(images: list[tuple[str, bench.Pixels]], names: list[str]) -> None:
         for budget in BUDGETS:
             mark = marked(pixels, EMBED.FLAT, (budget,), EMBED.ROUNDS, "standard")
             read = [a for a in READ_AFTER if (f := detect(bench.ATTACKS[a](mark))).found and f.payload == bench.PAYLOAD]
-            tried.append(f"{budget} levels ({bench.psnr(pixels, mark):.1f} dB): {len(read)}/{len(READ_AFTER)}")
+            tried.append(
+                f"{budget} levels ({bench.psnr(pixels, mark):.1f} dB): {len(read)}/{len(READ_AFTER)}, "
+                f"{wrong_bits(mark)} of {CODE_BITS} bits wrong untouched"
+            )
             if len(read) == len(READ_AFTER):
                 break
         print(f"{name}: " + "; ".join(tried), flush=True)
@@ -137,7 +155,7 @@ def main() -> None:
         f"- date: {datetime.now(UTC).date().isoformat()}",
         f"- command: `OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/watermark_budget.py --images {args.images}"
         f"{' --sheet ' + str(args.sheet) if args.sheet else ''} --write` ({n} pictures of the watermark "
-        f"benchmark, each marked six ways and read blind, the same detector; {time.perf_counter() - started:.0f} s)",
+        f"benchmark, each marked eight ways and read blind, the same detector; {time.perf_counter() - started:.0f} s)",
         "",
         "| marked | PSNR min | PSNR median | mark s/picture | " + " | ".join(f"blind {a}" for a in ATTACKS) + " |",
         "|---|---|---|---|" + "---|" * len(ATTACKS),
