@@ -125,6 +125,7 @@ def test_bad_catalog_input_is_refused_and_nothing_is_recorded(bought: dict, tmp_
         (("attach", i, str(bought["root"] / "log.pub"), "--kind", "receipt"), "not kept"),
         (("attach", i, str(bought["coa"]), "--kind", "deed"), "unknown kind"),
         (("show", "nothing"), "no such catalog item"),
+        (("add", str(bought["file"])), f"already in your catalog as item {i}"),  # counted twice in the reports
     ]:
         refused = call(home, "catalog", *args)
         assert refused.code in (2, 3) and words in refused.stderr, (args, refused.stderr)
@@ -136,6 +137,7 @@ def test_bad_catalog_input_is_refused_and_nothing_is_recorded(bought: dict, tmp_
     assert refused.code == 2 and "verifies as tampered" in refused.stderr
     marked = call(home, "catalog", "add", str(bought["file"]), *where, "--force", "--json")
     assert marked.code == 0 and marked.json()["item"]["marked"].startswith("tampered")
+    assert len(call(home, "catalog", "list", "--json").json()) == 2  # the one refused as a duplicate is not there
 
 
 def test_an_edition_item_is_rechecked_and_shows_a_revocation(bought: dict) -> None:

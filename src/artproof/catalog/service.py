@@ -215,6 +215,12 @@ class CatalogService:
                 added_at=now,
             )  # fmt: skip
         item = item.model_copy(update={"holder": self.holder()})
+        if not force and (same := self._already(item)) is not None:
+            raise InvalidInput(
+                f"this is already in your catalog as item {same.item_id} ({same.title or 'untitled'})",
+                value=item.edition_id or item.file or ref,
+                hint=f"artproof catalog show {same.item_id}; --force adds it again (counted twice in the reports)",
+            )
         acquired_data: dict[str, Any] = {"seller": printable(seller or "")}
         if seller and (party := self._party(seller)).get("contact_id"):
             acquired_data["seller_contact"] = party["contact_id"]
@@ -226,6 +232,19 @@ class CatalogService:
             c.execute(insert(catalog_events).values(item_id=item_id, kind="acquired", on_day=day,
                                                     data=json.dumps(acquired_data), recorded_at=now))  # fmt: skip
         return self.show(item_id)
+
+    def _already(self, item: CatalogItem) -> CatalogItem | None:
+        """The item of this catalog that is the same piece: the same edition, or a file of the same pixels.
+
+        Adding a bought edition twice (its id, then its file; or a second click) made two items, and the
+        insurance schedule counted its value twice. A physical piece is the holder's to tell apart.
+        """
+        for other in self.items():
+            if item.edition_id and other.edition_id == item.edition_id:
+                return other
+            if item.pixels and other.pixels == item.pixels:
+                return other
+        return None
 
     def items(self) -> list[CatalogItem]:
         """The items of this catalog: the acting web account's, or on the command line the home's own."""

@@ -58,7 +58,11 @@ def catalog_add(
     certificate: Path | None = typer.Option(None, "--certificate", help="a file's .coa.json, checked with it"),
     log_key: Path | None = typer.Option(None, "--log-key", help="the artist's log key, to check the certificate"),
     mirror: str | None = typer.Option(None, "--mirror", help="a published mirror of the artist's log"),
-    force: bool = typer.Option(False, "--force", help="add a file that verifies as tampered, marked as such"),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="add anyway: a file that verifies as tampered (marked as such), or a piece already in the catalog",
+    ),
     physical: bool = typer.Option(False, "--physical", help="a physical piece: REF is its title"),
     artist: str = typer.Option("", "--artist", help="--physical: who made it"),
     as_json: bool = JSON,
