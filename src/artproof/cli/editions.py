@@ -319,6 +319,22 @@ def countersign(edition: str, acceptance: Path, as_json: bool = JSON) -> None:
         out.print(f"transfer {doc.seq} of {doc.edition_id} is countersigned by the buyer ({doc.accepted_by})")
 
 
+@edition_app.command("record-transfer")
+def record_transfer(signed: Path, as_json: bool = JSON) -> None:
+    """Enter in this registry's log a transfer an owner signed in their own home (transfer ... --receipt)."""
+    data = read_input(signed, "the signed transfer")
+    doc = services().ownership.record_transfer(data, passphrase=passphrase())
+    if as_json:
+        print_json(doc)
+    else:
+        price_text = f" for {doc.price} {doc.currency}" if doc.price else ""
+        out.print(
+            f"entered transfer {doc.seq} of {doc.edition_id} from {safe(doc.seller)} to {safe(doc.to)}{price_text} "
+            f"(ledger entry {doc.ledger_index})",
+            markup=False,
+        )
+
+
 def transfer(
     edition: str,
     to: str = typer.Option(..., "--to", help='the new owner, "Name <email>"'),
@@ -330,7 +346,10 @@ def transfer(
     force: bool = FORCE,
     as_json: bool = JSON,
 ) -> None:
-    """Transfer an edition you own: a signed transfer and sales receipt, entered in the ledger."""
+    """Transfer an edition you own: a signed transfer and sales receipt, entered in the ledger.
+
+    An edition you bought and accepted in your own home is signed here; the registry that issued it enters it.
+    """
     from artproof.core.canonical import canonical_json
     from artproof.editions.parties import parse_party
     from artproof.identity.service import read_public_key_file
@@ -345,13 +364,23 @@ def transfer(
         write_output(receipt, canonical_json(doc.receipt), force=True)
     if as_json:
         print_json(doc)
-    else:
-        price_text = f" for {doc.price} {doc.currency}" if doc.price else ""
+        return
+    price_text = f" for {doc.price} {doc.currency}" if doc.price else ""
+    if doc.entered:
         out.print(
             f"transferred {doc.edition_id} from {safe(doc.seller)} to {safe(doc.to)}{price_text} "
             f"(transfer {doc.seq}, ledger entry {doc.ledger_index})",
             markup=False,
         )
+        return
+    kept = f"onward-{doc.seq}.json in this home's collection/{doc.edition_id}/"
+    out.print(
+        f"signed transfer {doc.seq} of {doc.edition_id} from {safe(doc.seller)} to {safe(doc.to)}{price_text}; "
+        f"not in the log yet: the registry that issued the edition enters it (artproof edition record-transfer "
+        f"{receipt or kept} there), and the buyer accepts the same file (artproof edition accept)",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 def pack(

@@ -128,6 +128,37 @@ class Collection:
             raise NotFound("no such edition in this home", value=wanted, hint="see: artproof edition list --owned")
         return _owned(path)
 
+    def holds(self, ref: str) -> bool:
+        """Whether this home accepted the edition ``ref`` names (an id that does not parse: no)."""
+        try:
+            self.get(ref)
+        except ArtproofError:
+            return False
+        return True
+
+    def receipt(self, owned: Owned) -> SignedDocument:
+        """The transfer that made this home the owner, as it was accepted (its signature checked)."""
+        from artproof.core.signing import verify_document
+
+        path = Path(owned.folder) / f"receipt-{owned.offer.seq}.json"
+        try:
+            document = SignedDocument.model_validate_json(path.read_bytes())
+        except (OSError, ValueError):
+            raise IntegrityError("the receipt this home accepted cannot be read", value=str(path)) from None
+        verify_document(document, purpose="artproof.transfer")
+        return document
+
+    def keep_onward(self, owned: Owned, seq: int, bundle: bytes) -> None:
+        """Keep a transfer signed here for the log (``onward-<seq>.json``) beside what was accepted: the signature
+        is not lost if the file sent on is; a second resale of the same edition is refused."""
+        path = Path(owned.folder) / f"onward-{seq}.json"
+        if path.exists():
+            raise InvalidInput(
+                f"this home already signed transfer {seq} of this edition", value=str(path),
+                hint="send that file to the artist's registry (edition record-transfer) and to the buyer",
+            )  # fmt: skip
+        atomic_write(path, bundle)
+
     def owned(self, mirror: str | None, my_key: str, fetch: Callable[[str], Callable[[str], bytes]]) -> list[Owned]:
         """Every edition accepted here; with a mirror, each one's status re-checked from the log."""
         items = [_owned(p) for p in sorted(self.root.glob("*/record.json"))] if self.root.is_dir() else []

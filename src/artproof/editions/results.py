@@ -55,8 +55,9 @@ class Transferred(Result):
     currency: str | None = None
     date: str
     custodial: bool
-    ledger_index: int
-    receipt: dict[str, Any]  # the signed transfer: the sales receipt the buyer accepts
+    ledger_index: int | None  # None: signed in the owner's home, for the issuing registry to enter
+    receipt: dict[str, Any]  # the signed transfer: the sales receipt the buyer accepts (with its entry, not entered)
+    entered: bool = True  # entered in this registry's log; False: signed here, to be entered where it was issued
 
 
 class Countersigned(Result):
