@@ -59,7 +59,7 @@ class Owned:
     offer: Offer
     accepted_at: str
     folder: str
-    status: str = "accepted"  # accepted | current owner | transferred away | revoked | not checked
+    status: str = "accepted"  # accepted | signed over | current owner | transferred away | revoked | not checked
     checked: str | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -118,7 +118,7 @@ class Collection:
             atomic_write(folder / "certificate.coa.json", certificate)
         atomic_write(folder / f"receipt-{offer.seq}.json", canonical_json(receipt.model_dump(mode="json")))
         atomic_write(folder / f"acceptance-{offer.seq}.json", canonical_json(acceptance.model_dump(mode="json")))
-        atomic_write(folder / "record.json", (json.dumps(owned.to_json(), indent=2) + "\n").encode())
+        _write_record(owned)
         return owned
 
     def get(self, ref: str) -> Owned:
@@ -158,6 +158,9 @@ class Collection:
                 hint="send that file to the artist's registry (edition record-transfer) and to the buyer",
             )  # fmt: skip
         atomic_write(path, bundle)
+        _write_record(
+            Owned(owned.offer, owned.accepted_at, owned.folder, "signed over", f"transfer {seq}, {path.name}")
+        )
 
     def owned(self, mirror: str | None, my_key: str, fetch: Callable[[str], Callable[[str], bytes]]) -> list[Owned]:
         """Every edition accepted here; with a mirror, each one's status re-checked from the log."""
@@ -195,6 +198,10 @@ class Collection:
 def _label(party: dict[str, Any]) -> str:
     name = str(party.get("name") or "unknown")
     return f"{name} <{party['email']}>" if party.get("email") else name
+
+
+def _write_record(owned: Owned) -> None:
+    atomic_write(Path(owned.folder) / "record.json", (json.dumps(owned.to_json(), indent=2) + "\n").encode())
 
 
 def _owned(path: Path) -> Owned:
