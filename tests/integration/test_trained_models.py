@@ -38,7 +38,7 @@ def test_style_options_belong_to_the_neural_engine(tmp_path: Path) -> None:
     assert call(home, "work", "list", "--json").json() == []  # nothing recorded
 
 
-def test_a_hand_edit_and_physical_steps_change_the_classification(tmp_path: Path) -> None:
+def test_a_hand_edit_and_physical_steps_change_the_classification(tmp_path: Path, poppler: None) -> None:
     from PIL import ImageDraw
 
     from artproof.interop.c2pa import read_credentials
@@ -79,6 +79,14 @@ def test_a_hand_edit_and_physical_steps_change_the_classification(tmp_path: Path
     assert sealed.code == 0, sealed.stderr
     actions = [a.get("action") for a in read_credentials((tmp_path / "sealed.png").read_bytes(), "image/png").actions]
     assert "c2pa.edited" in actions and "org.artproof.print" in actions
+    # the provenance pack shows the print's evidence photograph under its step (it showed the digital picture only)
+    import subprocess
+
+    assert call(home, "pack", work, "-o", str(tmp_path / "pack.pdf")).code == 0
+    text = subprocess.run(["pdftotext", str(tmp_path / "pack.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "physical.print" in text and "photograph" in text
+    images = subprocess.run(["pdfimages", "-list", str(tmp_path / "pack.pdf")], capture_output=True, text=True).stdout
+    assert any(line.split()[3:5] == ["200", "150"] for line in images.splitlines()[2:]), images
 
 
 def test_bad_hand_edits_and_physical_steps_are_refused_and_nothing_is_recorded(tmp_path: Path) -> None:

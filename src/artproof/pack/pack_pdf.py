@@ -179,6 +179,10 @@ def pack_pdf(contents: PackContents) -> tuple[bytes, int]:
         if mask in contents.thumbnails:
             pictures.append(Paragraph("mask", tiny))
             pictures.append(_image(contents.thumbnails[mask], 22 * mm, 18 * mm))
+        photos = [ph["sha256"] for ph in step.params.get("photos") or []] if step.op.startswith("physical.") else []
+        for n, photo in enumerate(p for p in photos if p in contents.thumbnails):
+            pictures.append(Paragraph("photograph" if n == 0 else "", tiny))
+            pictures.append(_image(contents.thumbnails[photo], 22 * mm, 18 * mm))
         params = "<br/>".join(f"<b>{esc(k)}</b> {esc(v)}" for k, v in step_parameters(step.params))
         rows.append([
             Paragraph(str(i), small), pictures or "",

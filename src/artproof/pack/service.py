@@ -139,6 +139,8 @@ class PackService:
                 wanted.append(step.inputs[1])
             if step.op == "edit.external" and step.params.get("mask"):
                 wanted.append(str(step.params["mask"]))
+            if step.op.startswith("physical."):  # the evidence: photographs of the print, the finish, the signature
+                wanted.extend(str(photo["sha256"]) for photo in step.params.get("photos") or [])
             for asset in wanted:
                 if asset not in thumbnails and self.blobs.has(asset):
                     image = self.studio.load_image(asset)
