@@ -55,6 +55,26 @@ def test_outside_files_get_the_verdict_their_credentials_imply(external: Path, t
     assert "(on a trust list)" in verify(home, folder / "C.jpg")["channels"]["c2pa"]["summary"]
 
 
+def test_an_unsigned_render_says_what_its_own_settings_claim(external: Path, tmp_path: Path) -> None:
+    """Nothing vouches for an A1111, ComfyUI or NovelAI render, or a camera's JPEG: the verdict stays unverified, and
+    the headline says what the file claims of itself (tool, model, seed, prompt; the camera), as unsigned words."""
+    home = tmp_path / "home"
+    comfy = verify(home, external / "comfyui" / "img2img_cropped.png")
+    assert comfy["verdict"] == "unverified"
+    assert comfy["claimed"] == {"source_tool": "ComfyUI", "model": "v1-5-pruned-emaonly.ckpt", "seed": 280823642470253,
+                                "prompt": "photograph of victorian woman with wings, sky clouds, meadow grass"}  # fmt: skip
+    assert (
+        "Its own settings say ComfyUI made it (model v1-5-pruned-emaonly.ckpt, seed 280823642470253"
+        in (comfy["headline"])
+    )
+    assert "unsigned, anyone can write or strip them" in comfy["headline"]
+    camera = verify(home, external / "exif" / "Canon_40D.jpg")
+    assert camera["claimed"] == {"source_tool": "camera", "camera": "Canon EOS 40D"}, camera["claimed"]
+    assert "Its own EXIF says a Canon EOS 40D took it" in camera["headline"]
+    plain = verify(home, external / "c2pa" / "c2pa-rs" / "no_manifest.jpg")
+    assert "claimed" not in plain and "Its own" not in plain["headline"]
+
+
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("verify")

@@ -22,7 +22,7 @@ from artproof.interop.metadata import FileMetadata, read_metadata, stealth_paylo
 from artproof.interop.novelai import is_novelai, parse_novelai
 from artproof.interop.records import GenerationRecord, pixel_origin
 
-__all__ = ["Reading", "read_file"]
+__all__ = ["Reading", "read_file", "read_settings"]
 
 # Raw text kept verbatim in the record, per field, at most (larger is noted, not kept).
 MAX_RAW_FIELD = 256 * 1024
@@ -126,11 +126,9 @@ MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg", "WEBP": "
 EXIF_TEXT_TAGS = ("ImageDescription", "Make", "Model", "UserComment")
 
 
-def read_file(data: bytes, name: str, trust_pem: str | None = None, judge: CredentialJudge | None = None) -> Reading:
-    """Read ``data`` (the bytes of file ``name``); raises :class:`ImageError` only if it is no image at all.
-
-    Content Credentials are read and validated offline against ``trust_pem`` (none: no trust list).
-    """
+def read_settings(data: bytes, name: str) -> Reading:
+    """What the file says of itself outside Content Credentials: the AI tools' settings (text chunks, EXIF, the
+    alpha channel), a camera's EXIF, the XMP source type. Unsigned, so anyone could have written them."""
     meta = read_metadata(data, name=name)
     reading = Reading(
         file=name,
@@ -172,6 +170,19 @@ def read_file(data: bytes, name: str, trust_pem: str | None = None, judge: Crede
     if camera is not None and not reading.generations:
         reading.generations.append(camera)
     reading.digital_source_type = xmp_digital_source_type(meta.xmp)
+    tools = [g.source_tool for g in reading.generations]
+    reading.source_tool = tools[0] if tools else ("xmp" if reading.digital_source_type else "unknown")
+    return reading
+
+
+def read_file(data: bytes, name: str, trust_pem: str | None = None, judge: CredentialJudge | None = None) -> Reading:
+    """Read ``data`` (the bytes of file ``name``); raises :class:`ImageError` only if it is no image at all.
+
+    Content Credentials are read and validated offline against ``trust_pem`` (none: no trust list).
+    """
+    reading = read_settings(data, name)
+    meta = reading.metadata
+    assert meta is not None  # read_settings keeps it
     if meta.format in MIME:
         reading.c2pa = read_credentials(data, MIME[meta.format], trust_pem)
         if judge is not None:
@@ -190,11 +201,6 @@ def read_file(data: bytes, name: str, trust_pem: str | None = None, judge: Crede
         credentials = None
     if credentials is not None and credentials.digital_source_type and not reading.digital_source_type:
         reading.digital_source_type = credentials.digital_source_type
-    tools = [g.source_tool for g in reading.generations]
-    if tools:
-        reading.source_tool = tools[0]
-    elif credentials is not None:
+    if not reading.generations and credentials is not None:
         reading.source_tool = credentials.claim_generator or "C2PA"
-    else:
-        reading.source_tool = "xmp" if reading.digital_source_type else "unknown"
     return reading

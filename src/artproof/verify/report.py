@@ -75,6 +75,7 @@ class VerifyReport(BaseModel):
     channels: dict[str, ChannelReport] = Field(default_factory=dict)
     checks: list[str] | None = None  # what was checked away from the registry (a presented certificate)
     models: list[str] | None = None  # the certificate's trained models, one line each (their cards' summaries)
+    claimed: dict[str, Any] | None = None  # what the file's own unsigned settings say (unverified and external only)
     error: str | None = None  # why an unreadable file could not be read
 
     @property
@@ -88,9 +89,10 @@ class VerifyReport(BaseModel):
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` document: ``checks`` only when a certificate was checked, ``models`` only when the
-        edition's certificate names trained models, ``error`` only when unreadable."""
+        edition's certificate names trained models, ``claimed`` only when the file's own settings say something
+        and nothing better does, ``error`` only when unreadable."""
         doc = self.model_dump(mode="json")
-        for key in ("checks", "models", "error"):
+        for key in ("checks", "models", "claimed", "error"):
             if doc[key] is None:
                 del doc[key]
         return doc

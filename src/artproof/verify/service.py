@@ -64,6 +64,7 @@ from artproof.verify.report import (
     VerifyRun,
     worst_exit,
 )
+from artproof.verify.said import file_says
 
 __all__ = ["EXIT_CODES", "IMAGE_SUFFIXES", "Verdict", "VerifyReport", "VerifyRun", "VerifyService", "worst_exit"]
 
@@ -353,6 +354,9 @@ class VerifyService:
             doc.headline += f" Note: {signer_note}."
         if record is not None and verdict == "authentic_edition" and query.grey:
             doc.headline += " This copy is in greyscale: it was compared with the edition in grey."
+        if verdict in ("unverified", "external_credentials") and (said := file_says(data, name)) is not None:
+            doc.claimed = said.to_json()
+            doc.headline += " " + said.sentence()
         if check is not None:
             doc.checks = check.checks
             if verdict in ("unverified", "external_credentials", "registered_work") and check.body is not None:
