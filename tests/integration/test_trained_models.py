@@ -123,7 +123,7 @@ def test_a_named_grid_labels_each_look_and_each_candidate_keeps_its_own_origin(t
     assert step["op"] == "vary.grid" and step["agency"] == "trained" and len(step["extra_outputs"]) == 4
     assert [look["style"] for look in step["params"]["looks"]] == ["19", "oil", "19", "oil"]
     assert step["extra_origins"] == [{"trained": 1.0}, {"algorithmic": 1.0}, {"trained": 1.0}, {"algorithmic": 1.0}]
-    assert Image.open(tmp_path / "grid.png").size == (3 * 336 + 16, 2 * (336 + 80) + 16)  # original + 4
+    assert Image.open(tmp_path / "grid.png").size == (3 * 336 + 16, 2 * (256 + 16 + 80) + 16)  # original + 4, 320x256
     oil = call(home, "select", work["work_id"], "c2", "--json").json()
     assert oil["classification"]["digital_source_type"] == "algorithmicMedia"  # recoloured, not painted by a model
     call(home, "vary", work["work_id"], "--style", "19")

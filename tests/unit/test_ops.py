@@ -127,7 +127,6 @@ def test_select_record_check_catches_a_swapped_output() -> None:
 
 def test_the_labelled_sheet_shows_the_original_and_the_same_candidates_as_before() -> None:
     old, new = get_operation("vary.candidates", "1.0.0"), get_operation("vary.candidates", "1.1.0")
-    assert latest_operation("vary.candidates").version == "1.1.0"
     params = new.parse_params({"count": 8, "seed": 7})
     base = cppn(w=480, h=480)
     before, after = old.run(params, [base], OpContext()), new.run(params, [base], OpContext())
@@ -159,3 +158,24 @@ def test_older_steps_keep_their_ids_the_per_output_origins_are_left_out_when_abs
     body = step.model_dump(mode="json")
     del body["step_id"]
     assert step.step_id == Step.compute_id(body)  # the id of the record as older versions wrote it
+
+
+def test_the_fitted_sheet_puts_a_landscape_pictures_caption_under_it() -> None:
+    """vary.candidates 1.2.0 (and vary.grid 1.1.0): cells as tall as the pictures. In 1.1.0's square cells a 3:2
+    picture left 53 px of ground above and below it, its caption 53 px further down; 1.1.0 still replays."""
+    square, fitted = get_operation("vary.candidates", "1.1.0"), get_operation("vary.candidates", "1.2.0")
+    assert latest_operation("vary.candidates").version == "1.2.0" and latest_operation("vary.grid").version == "1.1.0"
+    params = fitted.parse_params({"count": 4, "seed": 7})
+    base = cppn(w=600, h=400)
+    before, after = square.run(params, [base], OpContext()), fitted.run(params, [base], OpContext())
+    assert [pixel_hash(i) for i in before.extra] == [pixel_hash(i) for i in after.extra]  # the same candidates
+    assert before.image.size == (3 * 336 + 16, 2 * (336 + 80) + 16)  # five tiles, 3 x 2, square cells
+    assert after.image.size == (3 * 336 + 16, 2 * (213 + 16 + 80) + 16)  # cells 213 px tall: 320 x 213 pictures
+    sheet = np.asarray(after.image.convert("RGB"), dtype=np.int16)
+    first = np.asarray(base.resize((320, 213), Image.Resampling.LANCZOS).convert("RGB"), dtype=np.int16)
+    assert np.abs(sheet[16 : 16 + 213, 16 : 16 + 320] - first).mean() < 3  # the original at the top of its cell
+    label = sheet[16 + 213 + 6 : 16 + 213 + 6 + 26, 16 : 16 + 320]
+    assert (label.max(axis=2) > 150).sum() > 150  # its caption right under it
+    grid = get_operation("vary.grid", "1.1.0")
+    looks = grid.parse_params({"palettes": ["autumn", "ocean"]})
+    assert grid.run(looks, [base], OpContext()).image.size == (2 * 336 + 16, 2 * (213 + 16 + 80) + 16)

@@ -35,7 +35,7 @@ from artproof.ops.looks import (
 from artproof.ops.registry import Agency, OpContext, Operation, OpOutput, Origin, blend_origin, operation
 from artproof.ops.vary import arranged
 
-__all__ = ["GridParams", "VariationGrid", "parse_looks"]
+__all__ = ["FittedVariationGrid", "GridParams", "VariationGrid", "parse_looks"]
 
 MAX_CANDIDATES = 64
 
@@ -216,3 +216,14 @@ class VariationGrid(Operation):
             for look in params.looks
         ]
         return out if params.order is None else [out[i] for i in params.order]
+
+
+@operation("vary.grid", version="1.1.0", agency="algorithmic")
+class FittedVariationGrid(VariationGrid):
+    """The same candidates as 1.0.0, on a sheet whose cells are as tall as the pictures (captions under them)."""
+
+    summary = "every combination of named palettes, lightings and styles (26 trained, 5 classical), labelled, fitted"
+
+    def arrange(self, params: GridParams, inputs: Sequence[Image.Image], candidates: Sequence[Image.Image]) -> OpOutput:
+        labels = [look.lines(i + 1) for i, look in enumerate(params.looks)]
+        return arranged(inputs[0], candidates, labels, params.order, True)

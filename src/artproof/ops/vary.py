@@ -27,7 +27,15 @@ from artproof.core.prng import stable_uniform
 from artproof.errors import InvalidInput
 from artproof.ops.registry import OpContext, Operation, OpOutput, operation
 
-__all__ = ["LabelledVariations", "VariationParams", "Variations", "contact_sheet", "describe", "labelled_sheet"]
+__all__ = [
+    "FittedVariations",
+    "LabelledVariations",
+    "VariationParams",
+    "Variations",
+    "contact_sheet",
+    "describe",
+    "labelled_sheet",
+]
 
 Kind = Literal["palette", "lighting", "style"]
 STYLES = ("none", "posterize", "soft", "ink", "relief")
@@ -97,7 +105,11 @@ _DIRECTIONS = ("E", "SE", "S", "SW", "W", "NW", "N", "NE")  # where the light co
 
 
 def arranged(
-    original: Image.Image, candidates: Sequence[Image.Image], labels: Sequence[list[str]], order: Sequence[int] | None
+    original: Image.Image,
+    candidates: Sequence[Image.Image],
+    labels: Sequence[list[str]],
+    order: Sequence[int] | None,
+    fit: bool = False,
 ) -> OpOutput:
     """The contact sheet and candidates in ``order`` (best first when taste ranked them), renumbered c1..cN."""
     positions = list(order) if order is not None else list(range(len(candidates)))
@@ -107,7 +119,7 @@ def arranged(
     lines = [
         [f"c{k + 1}" + labels[i][0][len(labels[i][0].split()[0]) :], *labels[i][1:]] for k, i in enumerate(positions)
     ]
-    return OpOutput(labelled_sheet(original, chosen, lines), extra=chosen)
+    return OpOutput(labelled_sheet(original, chosen, lines, fit), extra=chosen)
 
 
 def describe(params: VariationParams, index: int) -> list[str]:
@@ -175,25 +187,32 @@ SHEET_THUMB = 320
 
 
 def labelled_sheet(
-    original: Image.Image, candidates: Sequence[Image.Image], labels: Sequence[list[str]]
+    original: Image.Image, candidates: Sequence[Image.Image], labels: Sequence[list[str]], fit: bool = False
 ) -> Image.Image:
-    """The original, then every candidate, each with its name and settings under it (3 lines, 2x font)."""
+    """The original, then every candidate, each with its name and settings under it (3 lines, 2x font).
+
+    Each picture fits a 320 px square. ``fit`` (vary.candidates 1.2.0, vary.grid 1.1.0): the cells are as tall as
+    the tallest picture, not square, so a landscape picture's caption sits under it (in a square cell a 3:2
+    picture left 53 px of empty ground above and below it, its caption far from it).
+    """
     tiles = [original, *candidates]
     texts = [["original", "what was varied"], *labels]
     cols = math.ceil(math.sqrt(len(tiles)))
     rows = math.ceil(len(tiles) / cols)
     pad, label_h = 16, 3 * 24 + 8
-    sheet = Image.new(
-        "RGB", (cols * (SHEET_THUMB + pad) + pad, rows * (SHEET_THUMB + pad + label_h) + pad), _BACKGROUND
-    )
-    for i, (image, text) in enumerate(zip(tiles, texts, strict=True)):
+    thumbs = []
+    for image in tiles:
         thumb = image.convert("RGB")
         thumb.thumbnail((SHEET_THUMB, SHEET_THUMB), Image.Resampling.LANCZOS)
+        thumbs.append(thumb)
+    cell = max(t.height for t in thumbs) if fit else SHEET_THUMB
+    sheet = Image.new("RGB", (cols * (SHEET_THUMB + pad) + pad, rows * (cell + pad + label_h) + pad), _BACKGROUND)
+    for i, (thumb, text) in enumerate(zip(thumbs, texts, strict=True)):
         x = pad + (i % cols) * (SHEET_THUMB + pad)
-        y = pad + (i // cols) * (SHEET_THUMB + pad + label_h)
-        sheet.paste(thumb, (x + (SHEET_THUMB - thumb.width) // 2, y + (SHEET_THUMB - thumb.height) // 2))
+        y = pad + (i // cols) * (cell + pad + label_h)
+        sheet.paste(thumb, (x + (SHEET_THUMB - thumb.width) // 2, y + (cell - thumb.height) // 2))
         colours = [(250, 214, 120) if i else (170, 200, 250), (215, 215, 220)]
-        sheet.paste(_text_2x(text, SHEET_THUMB, colours), (x, y + SHEET_THUMB + 6))
+        sheet.paste(_text_2x(text, SHEET_THUMB, colours), (x, y + cell + 6))
     return sheet
 
 
@@ -231,3 +250,15 @@ class LabelledVariations(Variations):
         self, params: VariationParams, inputs: Sequence[Image.Image], candidates: Sequence[Image.Image]
     ) -> OpOutput:
         return arranged(inputs[0], candidates, [describe(params, i) for i in range(params.count)], params.order)
+
+
+@operation("vary.candidates", version="1.2.0", agency="algorithmic")
+class FittedVariations(LabelledVariations):
+    """The same candidates as 1.1.0, on a sheet whose cells are as tall as the pictures (captions under them)."""
+
+    summary = "N seeded variations (palette, lighting, style) on a labelled contact sheet fitted to the picture"
+
+    def arrange(
+        self, params: VariationParams, inputs: Sequence[Image.Image], candidates: Sequence[Image.Image]
+    ) -> OpOutput:
+        return arranged(inputs[0], candidates, [describe(params, i) for i in range(params.count)], params.order, True)
