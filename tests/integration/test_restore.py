@@ -194,3 +194,35 @@ def test_a_faded_photograph_with_holes_is_filled_before_its_fading_is_corrected(
     assert filled == dry.json()["damaged_share"]  # the mask shown is the mask filled
     assert truth.mean() < filled < 3 * truth.mean(), (filled, truth.mean())  # the holes and their rims, no more
     assert call(home, "replay", work).code == 0
+
+
+def test_a_hole_touching_a_white_ground_does_not_take_the_ground(tmp_path: Path) -> None:
+    """A product shot on white (246) with one hole (255) at the object's edge: the hole finder took every white pixel
+    joined to it, the whole ground, 83 % of the picture, for the fill (restore.detect 1.1.0). Now its rim is taken
+    within 3 px (1.2.0); a record made with 1.1.0 still replays as it was made."""
+    home = tmp_path / "home"
+    assert call(home, "init", "--name", "Ada").code == 0
+    rng = np.random.default_rng(2)
+    shot = Image.new("RGB", (640, 480), (246, 246, 244))
+    ImageDraw.Draw(shot).ellipse((200, 120, 440, 400), fill=(150, 60, 40))
+    pixels = np.asarray(shot).astype(np.int16)
+    grain = rng.normal(0, 8, pixels.shape).astype(np.int16)
+    pixels = np.clip(pixels + np.where(pixels[..., :1] < 200, grain, 0), 0, 255).astype(np.uint8)
+    shot = Image.fromarray(pixels)
+    hole = Image.new("L", shot.size)
+    ImageDraw.Draw(hole).ellipse((180, 200, 230, 240), fill=255)
+    shot.paste((255, 255, 255), mask=hole)
+    shot.save(tmp_path / "product.png")
+    work = call(home, "import", str(tmp_path / "product.png"), "--json").json()[0]["work_id"]
+    done = call(home, "restore", work, "--detect", "holes", "--json")
+    assert done.code == 0, done.stderr
+    detect, fill = done.json()["steps"][-2:]
+    assert detect["op"] == "restore.detect" and detect["version"] == "1.2.0"
+    truth = (np.asarray(hole) > 127).mean()
+    assert truth < fill["params"]["filled_share"] < 2 * truth, (fill["params"]["filled_share"], truth)
+    from artproof.ops import OpContext, get_operation
+
+    before = get_operation("restore.detect", "1.1.0")
+    old = before.run(before.parse_params({"kinds": ["holes"]}), [shot], OpContext()).image
+    assert (np.asarray(old) > 127).mean() > 0.5  # what 1.1.0 marked, kept for its records' replay
+    assert call(home, "replay", work).code == 0
