@@ -5,7 +5,7 @@ ledger (buyer and price as commitments); the chain is re-checked on every read, 
 key history the log holds (a successor key signs for its predecessor; a key revoked before a
 transfer was logged cannot have signed it). The buyer's side (offer, accept, owned) keeps what
 was accepted in the buyer's own home; from there the buyer resells by signing the next transfer and its
-log entry (:meth:`Ownership.sign_onward`), which the issuing registry enters (:meth:`Ownership.record_transfer`).
+log entry (:meth:`Ownership._sign_onward`), which the issuing registry enters (:meth:`Ownership.record_transfer`).
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ class Ownership:
         """Sign over the edition to ``to``: a signed transfer (the sales receipt) and ``ownership.transferred``.
 
         An edition this registry does not hold but this home accepted (a collector in their own home, reselling)
-        is signed here and not entered: see :meth:`sign_onward`.
+        is signed here and not entered: see :meth:`_sign_onward`.
         """
         _check_terms(price, currency)
         try:
@@ -126,7 +126,7 @@ class Ownership:
         except NotFound:
             if not self.collection.holds(ref):
                 raise
-            return self.sign_onward(ref, to, price=price, currency=currency, date=date, passphrase=passphrase)
+            return self._sign_onward(ref, to, price=price, currency=currency, date=date, passphrase=passphrase)
         if record.revoked_at:
             raise InvalidInput("this edition is revoked and cannot change hands", value=record.edition_id)
         me, key = self.identities.unlock(passphrase)
@@ -154,12 +154,7 @@ class Ownership:
             "currency": currency, "date": when, "custodial": custodial,
         }  # fmt: skip
         document, item = _signed_transfer(terms, key, self.clock().isoformat())
-
-        def record_transfer(c: Connection, indices: list[int]) -> None:
-            EditionStore.add_transfer(c, record.edition_id, seq, document, indices[0], self.clock().isoformat())
-            EditionStore.set_owner(c, record.edition_id, to)
-
-        [index] = self.ledger.append([item], self.ledger.signer(passphrase), also=record_transfer)
+        index = self._enter(record.edition_id, seq, document, to, item, passphrase)
         return Transferred(
             edition_id=record.edition_id,
             seq=seq,
@@ -173,27 +168,20 @@ class Ownership:
             receipt=document.model_dump(mode="json"),
         )
 
-    def sign_onward(
-        self,
-        ref: str,
-        to: Party,
-        *,
-        price: str | None = None,
-        currency: str | None = None,
-        date: str | None = None,
-        passphrase: str | None,
+    def _sign_onward(
+        self, ref: str, to: Party, *, price: str | None, currency: str | None, date: str | None, passphrase: str | None
     ) -> Transferred:
         """Resell an edition this home accepted but whose log lives in the artist's registry: the transfer and its
         log entry signed here with the owner's key, kept in ``collection/<edition>/``, not entered.
 
         The registry that issued the edition enters it (:meth:`record_transfer`, ``edition record-transfer``),
         checking it against the chain it holds; the buyer accepts the same file (``edition accept``). It follows
-        the transfer this home accepted (its hash), one number after it.
+        the transfer this home accepted (its hash), one number after it. (The price is checked by :meth:`transfer`.)
         """
-        _check_terms(price, currency)
         owned = self.collection.get(ref)
         me, key = self.identities.unlock(passphrase)
         last = self.collection.receipt(owned)
+        verify_document(last, purpose=TRANSFER_PURPOSE)
         if last.payload["to"].get("key_id") != me.key_id:
             raise Forbidden("the transfer this home accepted is to another key", value=last.payload["to"].get("key_id"))
         when = transfer_date(date, today=self.clock().date(), not_before=last.payload["date"])
@@ -217,10 +205,11 @@ class Ownership:
         )  # fmt: skip
 
     def record_transfer(self, data: bytes, *, passphrase: str | None) -> Transferred:
-        """Enter in this registry's log a transfer its owner signed in their own home (:meth:`sign_onward`):
+        """Enter in this registry's log a transfer its owner signed in their own home (:meth:`_sign_onward`):
         checked to follow the chain this registry holds, signed by the current owner, for an edition not revoked."""
         document, item = _load_onward(data)
         terms = document.payload
+        _check_terms(terms.get("price"), terms.get("currency"))  # as this registry's own transfers are
         record = find_edition(self.store, terms["edition_id"])
         if record.revoked_at:
             raise InvalidInput("this edition is revoked and cannot change hands", value=record.edition_id)
@@ -248,19 +237,24 @@ class Ownership:
         not_before = chain.transfers[-1].date if chain.transfers else record.issued_at[:10]
         transfer_date(terms["date"], today=self.clock().date(), not_before=not_before)
         to = Party.model_validate(terms["to"])
-
-        def record_transfer(c: Connection, indices: list[int]) -> None:
-            EditionStore.add_transfer(
-                c, record.edition_id, terms["seq"], document, indices[0], self.clock().isoformat()
-            )
-            EditionStore.set_owner(c, record.edition_id, to)
-
-        [index] = self.ledger.append([item], self.ledger.signer(passphrase), also=record_transfer)
+        index = self._enter(record.edition_id, terms["seq"], document, to, item, passphrase)
         return Transferred(
             edition_id=record.edition_id, seq=terms["seq"], **{"from": record.owner.label()}, to=to.label(),
             price=terms.get("price"), currency=terms.get("currency"), date=terms["date"], custodial=False,
             ledger_index=index, receipt=document.model_dump(mode="json"),
         )  # fmt: skip
+
+    def _enter(
+        self, edition_id: str, seq: int, document: SignedDocument, to: Party, item: AppendItem, passphrase: str | None
+    ) -> int:
+        """Append a transfer's ledger entry, its store rows (the transfer, the new owner) in the same commit."""
+
+        def record_transfer(c: Connection, indices: list[int]) -> None:
+            EditionStore.add_transfer(c, edition_id, seq, document, indices[0], self.clock().isoformat())
+            EditionStore.set_owner(c, edition_id, to)
+
+        [index] = self.ledger.append([item], self.ledger.signer(passphrase), also=record_transfer)
+        return index
 
     def offer(self, receipt: bytes, certificate: bytes | None, *, passphrase: str | None) -> Offer:
         """What accepting this transfer means (title, artist, number, seller, price, licence), checked."""
@@ -396,7 +390,7 @@ def _signed_transfer(terms: dict[str, Any], key: Ed25519PrivateKey, at: str) -> 
 
 
 def _load_onward(data: bytes) -> tuple[SignedDocument, AppendItem]:
-    """A transfer signed in the owner's home (:meth:`Ownership.sign_onward`), its entry and the entry's openings,
+    """A transfer signed in the owner's home (:meth:`Ownership._sign_onward`), its entry and the entry's openings,
     checked to be one: the entry names this transfer, its seller and buyer, and its commitments open to them."""
     try:
         bundle = json.loads(data)
@@ -416,7 +410,8 @@ def _load_onward(data: bytes) -> tuple[SignedDocument, AppendItem]:
         "edition_id": terms["edition_id"], "seq": terms["seq"], "transfer_sha256": document_digest(document),
         "from_key_id": terms["from"].get("key_id"), "to_key_id": terms["to"].get("key_id"), "custodial": False,
     }  # fmt: skip
-    if entry.payload["type"] != "ownership.transferred" or any(subject.get(k) != v for k, v in expected.items()):
+    wrong = any(subject.get(k) != v for k, v in expected.items()) or terms.get("custodial") is not False
+    if entry.payload["type"] != "ownership.transferred" or wrong:
         raise IntegrityError("the log entry is not this transfer's", hint="nothing was entered")
     if entry.signature.key_id != document.signature.key_id:
         raise IntegrityError("the log entry and the transfer are signed by different keys", hint="nothing was entered")

@@ -126,10 +126,11 @@ MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg", "WEBP": "
 EXIF_TEXT_TAGS = ("ImageDescription", "Make", "Model", "UserComment")
 
 
-def read_settings(data: bytes, name: str) -> Reading:
+def read_settings(data: bytes, name: str, meta: FileMetadata | None = None) -> Reading:
     """What the file says of itself outside Content Credentials: the AI tools' settings (text chunks, EXIF, the
-    alpha channel), a camera's EXIF, the XMP source type. Unsigned, so anyone could have written them."""
-    meta = read_metadata(data, name=name)
+    alpha channel), a camera's EXIF, the XMP source type. Unsigned, so anyone could have written them.
+    ``meta``: the file's metadata (:func:`read_metadata`), when the caller has it already."""
+    meta = meta if meta is not None else read_metadata(data, name=name)
     reading = Reading(
         file=name,
         format=meta.format,

@@ -43,7 +43,7 @@ from artproof.fingerprint.features import Features
 from artproof.fingerprint.registry import FingerprintRegistry, Match, Query
 from artproof.interop.c2pa import C2paReport, CredentialJudge, read_credentials
 from artproof.interop.c2pa_manifest import CERTIFICATE_LABEL
-from artproof.interop.metadata import read_metadata
+from artproof.interop.metadata import FileMetadata, read_metadata
 from artproof.interop.readers import MIME
 from artproof.ledger.checkpoint import NoteVerifier
 from artproof.ledger.mirror import Mirror
@@ -113,8 +113,7 @@ class VerifyService:
 
     # channels ------------------------------------------------------------------
 
-    def _c2pa(self, data: bytes, name: str) -> tuple[Channel, C2paReport | None]:
-        meta = read_metadata(data, name=name)
+    def _c2pa(self, data: bytes, meta: FileMetadata) -> tuple[Channel, C2paReport | None]:
         if meta.format not in MIME:
             return Channel("absent", "no Content Credentials (this format cannot carry them)"), None
         report = read_credentials(data, MIME[meta.format], self.anchors_pem(), claim_digest=True)
@@ -248,7 +247,8 @@ class VerifyService:
         """
         image = decode_image(data, name=name, min_short=DECODE_SHORT, upright=True)  # as viewers display it
         query = Query.of(image)
-        c2pa, report = self._c2pa(data, name)
+        meta = read_metadata(data, name=name)  # read once: the credentials' format, and the file's own settings
+        c2pa, report = self._c2pa(data, meta)
         given = self._given_certificate(certificate, report)
         claimed_payloads, certified = _claimed(given)  # the mark the certificate says this picture carries, and where
         searched, found_on = self.fingerprints.search(query, limit=8), query  # the matches and their picture
@@ -354,7 +354,7 @@ class VerifyService:
             doc.headline += f" Note: {signer_note}."
         if record is not None and verdict == "authentic_edition" and query.grey:
             doc.headline += " This copy is in greyscale: it was compared with the edition in grey."
-        if verdict in ("unverified", "external_credentials") and (said := file_says(data, name)) is not None:
+        if verdict in ("unverified", "external_credentials") and (said := file_says(data, name, meta)) is not None:
             doc.claimed = said.to_json()
             doc.headline += " " + said.sentence()
         if check is not None:
