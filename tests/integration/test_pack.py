@@ -113,3 +113,16 @@ def test_a_render_that_names_its_checkpoint_without_a_hash_lists_that_model(tmp_
         text = _text(pdf)
         assert all(f"{name} (no weights hash in the file)" in text for name in names), text
         assert "No trained model" not in text
+    # a file that says it is AI-generated (its XMP) and names no model: not "no trained model", but not identified
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt("XML:com.adobe.xmp", '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/'
+                  '02/22-rdf-syntax-ns#"><rdf:Description xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/" '
+                  'Iptc4xmpExt:DigitalSourceType="http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"/>'
+                  "</rdf:RDF></x:xmpmeta>")  # fmt: skip
+    Image.new("RGB", (64, 48), (20, 90, 160)).save(tmp_path / "said-ai.png", pnginfo=info)
+    [item] = call(home, "import", str(tmp_path / "said-ai.png"), "--json").json()
+    assert item["classification"] == "trainedAlgorithmicMedia", item
+    assert call(home, "pack", item["work_id"], "-o", str(tmp_path / "said-ai.pdf")).code == 0
+    assert "the trained model that made it is not identified" in _text(tmp_path / "said-ai.pdf")

@@ -171,6 +171,7 @@ class VariationGrid(Operation):
     inputs = (1, 9)  # the picture, then up to 8 reference pictures
     sets_master = False
     summary = "every combination of named palettes, lightings and styles (26 trained, 5 classical), labelled"
+    fit: bool = False  # the sheet's cells: square (see vary.labelled_sheet)
 
     def resolve(self, params: GridParams) -> GridParams:  # type: ignore[override]
         update: dict[str, object] = {}
@@ -203,7 +204,8 @@ class VariationGrid(Operation):
         return self.arrange(params, inputs, candidates)
 
     def arrange(self, params: GridParams, inputs: Sequence[Image.Image], candidates: Sequence[Image.Image]) -> OpOutput:
-        return arranged(inputs[0], candidates, [look.lines(i + 1) for i, look in enumerate(params.looks)], params.order)
+        labels = [look.lines(i + 1) for i, look in enumerate(params.looks)]
+        return arranged(inputs[0], candidates, labels, params.order, self.fit)
 
     def step_agency(self, params: GridParams) -> Agency:
         return "trained" if any(look.trained for look in params.looks) else "algorithmic"
@@ -223,7 +225,4 @@ class FittedVariationGrid(VariationGrid):
     """The same candidates as 1.0.0, on a sheet whose cells are as tall as the pictures (captions under them)."""
 
     summary = "every combination of named palettes, lightings and styles (26 trained, 5 classical), labelled, fitted"
-
-    def arrange(self, params: GridParams, inputs: Sequence[Image.Image], candidates: Sequence[Image.Image]) -> OpOutput:
-        labels = [look.lines(i + 1) for i, look in enumerate(params.looks)]
-        return arranged(inputs[0], candidates, labels, params.order, True)
+    fit = True

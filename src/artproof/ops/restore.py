@@ -253,11 +253,10 @@ class DetectDamageAndCracks(DetectDamage):
 
     Params = CrackParams  # type: ignore[assignment]
     summary = "find damage (holes; dark and light cracks by top-hat and line shape), as a mask the fill uses"
+    reach: int | None = None  # a hole's rim: every extreme pixel joined to it (see detect_holes)
 
     def run(self, params: CrackParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:  # type: ignore[override]
         return OpOutput(mask_image(detect_damage(inputs[0], params.kinds, params.sensitivity, self.reach)))
-
-    reach: int | None = None  # a hole's rim: every extreme pixel joined to it (see detect_holes)
 
 
 @operation("restore.detect", version="1.2.0", agency="algorithmic")

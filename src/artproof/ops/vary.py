@@ -242,6 +242,7 @@ class LabelledVariations(Variations):
     """The same candidates as 1.0.0, on a sheet that shows the original and labels each candidate."""
 
     summary = "N seeded variations (palette, lighting, style) on a labelled contact sheet with the original"
+    fit: bool = False  # the sheet's cells: square (see labelled_sheet)
 
     def run(self, params: VariationParams, inputs: Sequence[Image.Image], ctx: OpContext) -> OpOutput:
         return self.arrange(params, inputs, self.candidates(params, inputs[0], ctx))
@@ -249,7 +250,8 @@ class LabelledVariations(Variations):
     def arrange(
         self, params: VariationParams, inputs: Sequence[Image.Image], candidates: Sequence[Image.Image]
     ) -> OpOutput:
-        return arranged(inputs[0], candidates, [describe(params, i) for i in range(params.count)], params.order)
+        labels = [describe(params, i) for i in range(params.count)]
+        return arranged(inputs[0], candidates, labels, params.order, self.fit)
 
 
 @operation("vary.candidates", version="1.2.0", agency="algorithmic")
@@ -257,8 +259,4 @@ class FittedVariations(LabelledVariations):
     """The same candidates as 1.1.0, on a sheet whose cells are as tall as the pictures (captions under them)."""
 
     summary = "N seeded variations (palette, lighting, style) on a labelled contact sheet fitted to the picture"
-
-    def arrange(
-        self, params: VariationParams, inputs: Sequence[Image.Image], candidates: Sequence[Image.Image]
-    ) -> OpOutput:
-        return arranged(inputs[0], candidates, [describe(params, i) for i in range(params.count)], params.order, True)
+    fit = True

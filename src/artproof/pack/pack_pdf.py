@@ -197,8 +197,7 @@ def pack_pdf(contents: PackContents) -> tuple[bytes, int]:
 
     story.append(Paragraph("Models", heading))
     if not contents.models:
-        # AI-generated or AI-assisted (trainedAlgorithmicMedia, compositeWithTrainedAlgorithmicMedia)
-        trained = (m.classification.digital_source_type or "").lower().endswith("trainedalgorithmicmedia")
+        trained = m.classification.pixel_origin.get("trained", 0) > 0  # AI-generated or AI-assisted
         story.append(Paragraph(
             "The files it was made from name no model: the trained model that made it is not identified."
             if trained else "No trained model made or changed these pixels.", body))  # fmt: skip
